@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import type { Logger } from '../src/logger';
+
+export interface ActivityDeps {
+  db: Knex;
+  log: Logger;
+}
+
+/** Activities are built over injected dependencies; only main-worker.ts (or a test) builds those. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    async checkDatabase(): Promise<string> {
+      const result = await deps.db.raw<{ rows: Array<{ now: Date }> }>('SELECT now() AS now');
+      const now = result.rows[0]?.now;
+      if (!now) throw new Error('database returned no time');
+      return new Date(now).toISOString();
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

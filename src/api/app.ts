@@ -1,0 +1,75 @@
+import { Router } from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import compose from 'koa-compose';
+import type { AppContext, AppDeps, AppState } from './context';
+import { createHealthRouter } from './health.routes';
+import { authenticate, type AuthOptions, rateLimit } from './middleware/auth';
+import { parseBody } from './middleware/body';
+import { errorHandler } from './middleware/error-handler';
+import { requestId } from './middleware/request-id';
+import { requestLog } from './middleware/request-log';
+import { createResellerDomainsRouter } from './reseller-v1/domains.routes';
+import { createStatusRouter } from './reseller-v1/status.routes';
+import { createV1DomainsRouter } from './v1/domains.routes';
+
+/**
+ * One API surface under a path prefix: every request below the prefix is authenticated and
+ * rate limited first (so unknown paths answer 401 before 404), then routed.
+ */
+function surface(
+  deps: AppDeps,
+  prefix: string,
+  accept: AuthOptions['accept'],
+  routers: Array<Router<AppState>>,
+): Middleware<AppState> {
+  const { config } = deps;
+  const router = new Router<AppState>({ prefix });
+  for (const r of routers) router.use(r.routes());
+  const chain = compose<AppContext>([
+    authenticate(deps.db, {
+      accept,
+      failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    }),
+    rateLimit(config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
+    router.routes(),
+    router.allowedMethods({ throw: true }),
+  ] as Array<Middleware<AppState>>);
+  return async (ctx, next) => {
+    if (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`)) await chain(ctx, next);
+    else await next();
+  };
+}
+
+/**
+ * Builds the Koa app over its dependencies. Middleware order: request id, request log (outside,
+ * so it sees the final status), the one error handler, body parsing, then the surfaces, each
+ * with its authentication and per-credential rate limit.
+ */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY });
+  app.silent = true;
+
+  const health = createHealthRouter(deps);
+
+  const logRequest = requestLog(deps.db, deps.log);
+  app.use(requestId());
+  app.use(async (ctx, next) => {
+    // Probes and metrics stay out of api_logs; every API call is recorded.
+    if (ctx.path === '/healthz' || ctx.path === '/readyz' || ctx.path === '/metrics') await next();
+    else await logRequest(ctx, next);
+  });
+  app.use(errorHandler(deps.log));
+  app.use(parseBody(deps.config.BODY_LIMIT));
+  app.use(health.routes());
+  app.use(surface(deps, '/api/v1', ['api_key', 'bearer'], [createV1DomainsRouter(deps)]));
+  app.use(
+    surface(
+      deps,
+      '/api/reseller/v1',
+      ['bearer'],
+      [createStatusRouter(deps), createResellerDomainsRouter(deps)],
+    ),
+  );
+  return app;
+}

@@ -1,0 +1,47 @@
+/** Field errors as seed 003 shows them: `{ "domain_name": ["The domain name field is required."] }`. */
+export type FieldErrors = Record<string, string[]>;
+
+/**
+ * An error meant for the API caller: a stable snake_case `code`, an HTTP status, a message safe
+ * to show, and optional field errors. Anything that is not an ApiError becomes a generic 500.
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors?: FieldErrors,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, errors?: FieldErrors): ApiError =>
+  new ApiError(400, code, message, errors);
+
+export const unauthenticated = (
+  message = 'Missing or invalid API key.',
+  code = 'unauthenticated',
+): ApiError => new ApiError(401, code, message);
+
+export const forbidden = (code: string, message: string): ApiError => new ApiError(403, code, message);
+
+export const notFound = (message = 'Not found.', code = 'not_found'): ApiError =>
+  new ApiError(404, code, message);
+
+export const conflict = (code: string, message: string): ApiError => new ApiError(409, code, message);
+
+export const validationFailed = (
+  errors: FieldErrors,
+  message = 'The request could not be validated.',
+): ApiError => new ApiError(422, 'validation_error', message, errors);
+
+export const unprocessable = (code: string, message: string, errors?: FieldErrors): ApiError =>
+  new ApiError(422, code, message, errors);
+
+export const tooManyRequests = (retryAfterSeconds: number): ApiError =>
+  new ApiError(429, 'rate_limited', 'Too many requests.', undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });

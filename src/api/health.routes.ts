@@ -1,0 +1,51 @@
+import { Router } from '@koa/router';
+import type { AppDeps, AppState } from './context';
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `/healthz`: the process answers. `/readyz`: Postgres and Temporal (namespace) reachable. */
+export function createHealthRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { success: true, message: 'OK', data: { status: 'ok' } };
+  });
+
+  router.get('/readyz', async (ctx) => {
+    const [database, temporal] = await Promise.all([
+      withTimeout(deps.db.raw('SELECT 1'), 2000).then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
+      withTimeout(
+        deps.temporal.workflowService.describeNamespace({ namespace: deps.config.TEMPORAL_NAMESPACE }),
+        2000,
+      ).then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
+    ]);
+    const ready = database === 'ok' && temporal === 'ok';
+    ctx.status = ready ? 200 : 503;
+    ctx.body = {
+      success: ready,
+      message: ready ? 'Ready.' : 'Not ready.',
+      ...(ready ? {} : { code: 'not_ready' }),
+      data: { database, temporal },
+    };
+  });
+
+  return router;
+}

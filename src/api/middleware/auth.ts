@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+import type { Middleware } from 'koa';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  type Ability,
+  ABILITIES,
+  ipAllowed,
+  normaliseIp,
+  parseSecret,
+  secretMatches,
+} from '../../auth/credentials';
+import { ApiCredential, Reseller } from '../../db/models';
+import type { AppState } from '../context';
+import { forbidden, tooManyRequests, unauthenticated } from '../errors';
+
+export type AuthStyle = 'api_key' | 'bearer';
+
+export interface AuthOptions {
+  /** Which ways of presenting a credential this surface accepts. */
+  accept: readonly AuthStyle[];
+  /** Failed attempts allowed per client IP per window before 429. */
+  failedAttemptsPerWindow: number;
+  windowSeconds: number;
+}
+
+function presented(
+  ctx: { get(name: string): string },
+  accept: readonly AuthStyle[],
+): { style: AuthStyle; value: string } | null {
+  const authorization = ctx.get('Authorization');
+  if (accept.includes('bearer') && authorization !== '') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return { style: 'bearer', value: m?.[1] ?? '' };
+  }
+  const apiKey = ctx.get('X-API-KEY');
+  if (accept.includes('api_key') && apiKey !== '') return { style: 'api_key', value: apiKey };
+  return null;
+}
+
+/**
+ * Authenticates a request: one credential store for API keys (`X-API-KEY`, bound to an IP
+ * allowlist; an empty allowlist blocks the key) and Bearer tokens (`drk_…`, carrying abilities,
+ * optionally IP-restricted). Secrets are compared as hashes in constant time. Suspended
+ * resellers and admin accounts are rejected. Repeated failures from one IP are throttled.
+ */
+export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> {
+  const failures = new RateLimiterMemory({
+    points: opts.failedAttemptsPerWindow,
+    duration: opts.windowSeconds,
+  });
+
+  async function reject(ip: string, error: ReturnType<typeof unauthenticated>): Promise<never> {
+    try {
+      await failures.consume(ip);
+    } catch (res) {
+      if (res instanceof RateLimiterRes)
+        throw tooManyRequests(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+      throw res;
+    }
+    throw error;
+  }
+
+  return async (ctx, next) => {
+    const ip = normaliseIp(ctx.ip);
+    const given = presented(ctx, opts.accept);
+    if (!given) return reject(ip, unauthenticated('Missing API key.', 'unauthenticated'));
+    const parsed = parseSecret(given.value);
+    const expectedKind = given.style === 'bearer' ? 'token' : 'api_key';
+    if (!parsed || parsed.kind !== expectedKind)
+      return reject(ip, unauthenticated('Invalid API key.', 'invalid_credentials'));
+
+    const credential = await ApiCredential.query(db)
+      .findOne({ prefix: parsed.prefix })
+      .whereNull('revokedAt');
+    if (!credential || !secretMatches(parsed.secret, credential.secretHash)) {
+      return reject(ip, unauthenticated('Invalid API key.', 'invalid_credentials'));
+    }
+    const reseller = await Reseller.query(db).findById(credential.resellerId);
+    if (!reseller || reseller.status !== 'active' || reseller.role !== 'reseller') {
+      return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
+    }
+    const ipRestricted = credential.kind === 'api_key' || credential.ipAllowlist.length > 0;
+    if (ipRestricted && !ipAllowed(ip, credential.ipAllowlist)) {
+      throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this account.`);
+    }
+
+    await ApiCredential.query(db)
+      .patch({ lastUsedAt: new Date() })
+      .where('id', credential.id)
+      .where((q) => {
+        void q.whereNull('lastUsedAt').orWhere('lastUsedAt', '<', db.raw("now() - interval '1 minute'"));
+      });
+
+    const known = new Set<string>(ABILITIES);
+    ctx.state.auth = {
+      reseller,
+      credential,
+      abilities: new Set(credential.abilities.filter((a): a is Ability => known.has(a))),
+    };
+    await next();
+  };
+}
+
+/** 403 unless the credential carries the ability (seed 000's table names one per endpoint). */
+export function requireAbility(ability: Ability): Middleware<AppState> {
+  return async (ctx, next) => {
+    const auth = ctx.state.auth;
+    if (!auth) throw unauthenticated();
+    if (!auth.abilities.has(ability)) {
+      throw forbidden('ability_missing', `This credential lacks the ${ability} ability.`);
+    }
+    await next();
+  };
+}
+
+/** Per-credential rate limit; 429 with Retry-After and X-RateLimit-* headers. */
+export function rateLimit(points: number, windowSeconds: number): Middleware<AppState> {
+  const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
+  return async (ctx, next) => {
+    const auth = ctx.state.auth;
+    if (!auth) throw unauthenticated();
+    ctx.set('X-RateLimit-Limit', String(points));
+    try {
+      const res = await limiter.consume(`cred:${auth.credential.id}`);
+      ctx.set('X-RateLimit-Remaining', String(res.remainingPoints));
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      ctx.set('X-RateLimit-Remaining', '0');
+      throw tooManyRequests(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+    }
+    await next();
+  };
+}

@@ -1,0 +1,91 @@
+import type { Middleware } from 'koa';
+import { ZodError } from 'zod';
+import type { Logger } from '../../logger';
+import type { AppState } from '../context';
+import type { FailureEnvelope } from '../envelope';
+import { ApiError, type FieldErrors } from '../errors';
+
+/** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
+export function zodFieldErrors(error: ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    // Request schemas wrap { params, query, body }: callers know fields, not our wrapper.
+    const path = ['params', 'query', 'body'].includes(String(issue.path[0]))
+      ? issue.path.slice(1)
+      : issue.path;
+    const field = path.length > 0 ? path.map(String).join('.') : '_';
+    (out[field] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  message?: string;
+}
+
+/** Errors raised by Koa, the body parser or the router that carry a 4xx status. */
+function fromHttpError(err: HttpLikeError): ApiError | null {
+  const status = err.status ?? err.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  switch (err.type) {
+    case 'entity.too.large':
+      return new ApiError(413, 'payload_too_large', 'The request body is too large.');
+    case 'entity.parse.failed':
+      return new ApiError(400, 'invalid_body', 'The request body is not valid JSON or form data.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'unsupported_encoding', 'The request body encoding is not supported.');
+    default:
+      break;
+  }
+  if (status === 400 && (err instanceof SyntaxError || 'body' in err)) {
+    return new ApiError(400, 'invalid_body', 'The request body is not valid JSON or form data.');
+  }
+  if (status === 405) return new ApiError(405, 'method_not_allowed', 'Method not allowed for this endpoint.');
+  if (status === 501) return new ApiError(405, 'method_not_allowed', 'Method not allowed for this endpoint.');
+  if (status === 404) return new ApiError(404, 'not_found', 'Not found.');
+  return new ApiError(status, 'bad_request', 'The request could not be processed.');
+}
+
+/**
+ * The one error middleware: every failure leaves as the envelope with a stable code; a 500
+ * never carries the error's own text or stack, only the request id to quote.
+ */
+export function errorHandler(log: Logger): Middleware<AppState> {
+  return async (ctx, next) => {
+    let failure: ApiError;
+    try {
+      await next();
+      if (ctx.status !== 404 || ctx.body !== undefined) return;
+      failure = new ApiError(404, 'not_found', 'Not found.');
+    } catch (err) {
+      if (err instanceof ApiError) failure = err;
+      else if (err instanceof ZodError) {
+        failure = new ApiError(
+          422,
+          'validation_error',
+          'The request could not be validated.',
+          zodFieldErrors(err),
+        );
+      } else {
+        const http = err !== null && typeof err === 'object' ? fromHttpError(err) : null;
+        if (http) failure = http;
+        else {
+          log.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'unhandled error');
+          failure = new ApiError(500, 'internal_error', 'Unexpected server error.');
+        }
+      }
+    }
+    ctx.state.errorCode = failure.code;
+    ctx.status = failure.status;
+    for (const [name, value] of Object.entries(failure.headers ?? {})) ctx.set(name, value);
+    const body: FailureEnvelope = { success: false, message: failure.message, code: failure.code };
+    if (failure.errors) body.errors = failure.errors;
+    if (failure.status >= 500) body.request_id = ctx.state.requestId;
+    ctx.body = body;
+  };
+}

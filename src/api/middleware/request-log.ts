@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+import type { Middleware } from 'koa';
+import { ApiLog } from '../../db/models';
+import type { Logger } from '../../logger';
+import { redact } from '../../redact';
+import type { AppState } from '../context';
+
+const MAX_STORED_BODY_CHARS = 16_384;
+
+function storable(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (Buffer.isBuffer(value) || typeof (value as { pipe?: unknown }).pipe === 'function') {
+    return { omitted: 'binary or stream body' };
+  }
+  const cleaned = typeof value === 'object' ? redact(value) : { value: redact(value) };
+  const json = JSON.stringify(cleaned);
+  if (json === undefined) return null;
+  if (json.length > MAX_STORED_BODY_CHARS) {
+    return { truncated: true, size: json.length, preview: json.slice(0, 1024) };
+  }
+  return cleaned;
+}
+
+/**
+ * Records every request in api_logs (invalid keys and failed validation included), with
+ * secrets removed from headers, query and bodies at any depth. A failure to write the log is
+ * reported and never fails the request.
+ */
+export function requestLog(db: Knex, log: Logger): Middleware<AppState> {
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const durationMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
+      const auth = ctx.state.auth;
+      const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      const row = {
+        requestId: ctx.state.requestId,
+        resellerId: auth?.reseller.id ?? null,
+        credentialId: auth?.credential.id ?? null,
+        method: ctx.method,
+        path: ctx.path.slice(0, 2048),
+        route: typeof matched === 'string' ? matched : null,
+        status: ctx.status,
+        ip: ctx.ip,
+        durationMs,
+        requestHeaders: storable(ctx.headers) as Record<string, unknown>,
+        requestQuery: storable(ctx.query) as Record<string, unknown>,
+        requestBody: storable((ctx.request as { body?: unknown }).body),
+        responseBody: storable(ctx.body),
+        errorCode: ctx.state.errorCode ?? null,
+      };
+      try {
+        await ApiLog.query(db).insert(row);
+      } catch (err) {
+        log.error({ err, requestId: ctx.state.requestId }, 'could not write api log');
+      }
+      log.info(
+        {
+          requestId: ctx.state.requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          durationMs,
+        },
+        'request',
+      );
+    }
+  };
+}

@@ -1,0 +1,18 @@
+import { Router } from '@koa/router';
+import type { AppDeps, AppState } from '../context';
+import { requireAbility } from '../middleware/auth';
+import { validate } from '../validate';
+import { listDomainsHandler } from '../v1/domains.routes';
+import { listDomainsRequest } from '../v1/domains.schema';
+
+/** `GET /domains`: the reseller's registered domains (seed 000, ability domains.read). */
+export function createResellerDomainsRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get(
+    '/domains',
+    requireAbility('domains.read'),
+    validate(listDomainsRequest),
+    listDomainsHandler(deps),
+  );
+  return router;
+}

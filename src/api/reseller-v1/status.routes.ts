@@ -1,0 +1,32 @@
+import { Router } from '@koa/router';
+import type { AppDeps, AppState } from '../context';
+import { requireAuth } from '../context';
+import { respond } from '../envelope';
+import { requireAbility } from '../middleware/auth';
+import { moneyJson } from '../../money';
+import { getBalance } from '../../services/wallet';
+
+/** `GET /status`: account, wallet and a summary (seed 000, ability billing.read). */
+export function createStatusRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+
+  router.get('/status', requireAbility('billing.read'), async (ctx) => {
+    const { reseller } = requireAuth(ctx);
+    const [balance, domainCount] = await Promise.all([
+      getBalance(deps.db, reseller.id, reseller.currency),
+      deps.db('domains').where({ resellerId: reseller.id }).count<{ count: string }[]>({ count: '*' }),
+    ]);
+    respond(ctx, {
+      account: { id: reseller.id, name: reseller.name, email: reseller.email, status: reseller.status },
+      wallet: {
+        currency: reseller.currency,
+        balance: moneyJson(balance.posted, reseller.currency),
+        held: moneyJson(-balance.held, reseller.currency),
+        available: moneyJson(balance.available, reseller.currency),
+      },
+      summary: { domains: Number(domainCount[0]?.count ?? 0) },
+    });
+  });
+
+  return router;
+}

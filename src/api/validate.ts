@@ -1,0 +1,35 @@
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
+import type { AppState } from './context';
+
+/** What a route's schema sees: path params, query string and body, each an object. */
+export interface RawInput {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Validates a request against the schema that sits next to its route and stores the typed
+ * result; a failure is a ZodError, which the error middleware answers with 422 and field errors.
+ */
+export function validate<S extends z.ZodType>(schema: S): Middleware<AppState> {
+  return async (ctx, next) => {
+    const body = (ctx.request as { body?: unknown }).body;
+    const raw: RawInput = {
+      params: (ctx as { params?: Record<string, string> }).params ?? {},
+      query: ctx.query,
+      body:
+        body !== null && typeof body === 'object' && !Array.isArray(body)
+          ? (body as Record<string, unknown>)
+          : {},
+    };
+    ctx.state.input = await schema.parseAsync(raw);
+    await next();
+  };
+}
+
+/** The typed input that `validate(schema)` stored. */
+export function input<S extends z.ZodType>(ctx: { state: AppState }, _schema: S): z.infer<S> {
+  return ctx.state.input as z.infer<S>;
+}

@@ -1,0 +1,163 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from './config';
+import { createKnex } from './db/knex';
+import { migrateLatest, migrateRollback } from './db/migrate';
+import { databaseUrlFor } from './deps';
+import { runDoctor } from './doctor';
+import { createLogger } from './logger';
+import { startApi } from './main-api';
+import { startWorker } from './main-worker';
+import { ABILITIES, type Ability } from './auth/credentials';
+import { createReseller } from './services/resellers';
+
+function collect(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('domain-reseller')
+    .description('Operator commands for the domain-reseller backend.')
+    .showHelpAfterError();
+
+  program
+    .command('api')
+    .description('Run the HTTP API (PORT, default 3000).')
+    .action(async () => {
+      const config = loadConfig();
+      const log = createLogger(config);
+      const api = await startApi(config, log);
+      onSignals(() => api.close());
+    });
+
+  program
+    .command('worker')
+    .description('Run the Temporal worker (task queue domain-reseller); stops gracefully on SIGTERM.')
+    .action(async () => {
+      const config = loadConfig();
+      const log = createLogger(config);
+      const worker = await startWorker(config, log);
+      onSignals(() => worker.shutdown());
+      await worker.done;
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (or undo the last batch with --rollback).')
+    .option('--rollback', 'roll back the last batch')
+    .action(async (opts: { rollback?: boolean }) => {
+      const config = loadConfig();
+      const db = createKnex(databaseUrlFor(config), { max: 1 });
+      try {
+        const names = opts.rollback ? await migrateRollback(db) : await migrateLatest(db);
+        const verb = opts.rollback ? 'rolled back' : 'applied';
+        console.log(names.length === 0 ? 'nothing to do' : `${verb}: ${names.join(', ')}`);
+      } finally {
+        await db.destroy();
+      }
+    });
+
+  program
+    .command('reseller:create')
+    .description('Create a reseller; prints its API key and Bearer token once.')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--email <email>', 'contact email (unique)')
+    .option('--currency <code>', 'wallet currency (ISO 4217)', 'USD')
+    .option(
+      '--ip <address>',
+      'allowlisted IP or CIDR for the API key (repeatable, or comma-separated)',
+      collect,
+      [],
+    )
+    .option('--abilities <list>', `comma-separated subset of ${ABILITIES.join(', ')}`, (value: string) => {
+      const list = value.split(',').map((a) => a.trim());
+      const unknown = list.filter((a) => !(ABILITIES as readonly string[]).includes(a));
+      if (unknown.length > 0) throw new InvalidArgumentError(`unknown abilities: ${unknown.join(', ')}`);
+      return list as Ability[];
+    })
+    .action(
+      async (opts: {
+        name: string;
+        email: string;
+        currency: string;
+        ip: string[];
+        abilities?: Ability[];
+      }) => {
+        const config = loadConfig();
+        const db = createKnex(databaseUrlFor(config), { max: 1 });
+        try {
+          const issued = await createReseller(db, {
+            name: opts.name,
+            email: opts.email,
+            currency: opts.currency,
+            ipAllowlist: opts.ip,
+            ...(opts.abilities ? { abilities: opts.abilities } : {}),
+          });
+          console.log(`reseller #${issued.reseller.id} ${issued.reseller.name} <${issued.reseller.email}>`);
+          console.log(`X-API-KEY:     ${issued.apiKey}`);
+          console.log(`Bearer token:  ${issued.token}`);
+          console.log(
+            opts.ip.length === 0
+              ? 'note: the API key has no IP allowlist yet, so it is blocked until one is added (--ip).'
+              : `API key allowlist: ${opts.ip.join(', ')}`,
+          );
+          console.log('These secrets are shown once; only their hashes are stored.');
+        } finally {
+          await db.destroy();
+        }
+      },
+    );
+
+  program
+    .command('doctor')
+    .description(
+      'Check database, migrations, Temporal, namespace and search attributes; non-zero exit on failure.',
+    )
+    .option('--workflow', 'also run a ping workflow through a running worker')
+    .action(async (opts: { workflow?: boolean }) => {
+      const config = loadConfig();
+      const checks = await runDoctor(config, { workflow: opts.workflow ?? false });
+      for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(18)} ${c.detail}`);
+      const failed = checks.filter((c) => !c.ok).length;
+      console.log(failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);
+      if (failed > 0) process.exitCode = 1;
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof ConfigError) console.error(err.message);
+    else console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2));
+}

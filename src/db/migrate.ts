@@ -1,0 +1,43 @@
+import type { Knex } from 'knex';
+import * as createCoreTables from './migrations/20261122000000_create_core_tables';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are imported modules, listed here in order, so they run the same from tsx, the
+ * compiled build and tests, without the knex CLI or file-system discovery.
+ */
+const migrations: Array<[name: string, migration: Migration]> = [
+  ['20261122000000_create_core_tables', createCoreTables],
+];
+
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => Promise.resolve(migrations.map(([name]) => name)),
+  getMigrationName: (name) => name,
+  getMigration: (name) => {
+    const found = migrations.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown migration ${name}`);
+    return Promise.resolve(found[1]);
+  },
+};
+
+const options: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
+
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest(options)) as [number, string[]];
+  return applied;
+}
+
+export async function migrateRollback(knex: Knex): Promise<string[]> {
+  const [, rolledBack] = (await knex.migrate.rollback(options)) as [number, string[]];
+  return rolledBack;
+}
+
+/** Names of migrations that exist in code but are not applied to the database. */
+export async function pendingMigrations(knex: Knex): Promise<string[]> {
+  const [, pending] = (await knex.migrate.list(options)) as [unknown[], Array<{ file: string } | string>];
+  return pending.map((p) => (typeof p === 'string' ? p : p.file));
+}

@@ -1,0 +1,14 @@
+import { BaseModel } from './base';
+
+export class AuditEvent extends BaseModel {
+  static override tableName = 'audit_events';
+  static override jsonAttributes = ['data'];
+
+  id!: string;
+  resellerId!: number | null;
+  type!: string;
+  subjectType!: string | null;
+  subjectId!: string | null;
+  data!: Record<string, unknown>;
+  createdAt!: Date;
+}

@@ -1,0 +1,102 @@
+/**
+ * `npm run dev`: Postgres (DATABASE_URL, the local server, or embedded), migrations, the
+ * Temporal dev server with its Web UI, a seeded demo reseller with printed credentials, the
+ * worker and the API, all in one terminal; Ctrl-C stops everything.
+ */
+import { loadConfig } from './config';
+import { createKnex } from './db/knex';
+import { migrateLatest } from './db/migrate';
+import { resolvePostgres } from './db/postgres';
+import { DEV_DATABASE_NAME } from './deps';
+import { createLogger } from './logger';
+import { startApi } from './main-api';
+import { startWorker } from './main-worker';
+import { seedDemoReseller } from './services/resellers';
+import { startDevServer } from './temporal/dev-server';
+
+async function main(): Promise<void> {
+  const config = loadConfig({ LOG_PRETTY: 'true', ...process.env });
+  const log = createLogger(config);
+  const stops: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping…');
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.error({ err }, 'error while stopping');
+      }
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const pg = await resolvePostgres({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      databaseName: DEV_DATABASE_NAME,
+      log: (line) => log.debug({ component: 'postgres' }, line),
+    });
+    stops.push(() => pg.stop());
+    log.info({ source: pg.source }, 'postgres ready');
+    const runtimeConfig = { ...config, DATABASE_URL: pg.url };
+
+    const db = createKnex(pg.url);
+    stops.push(() => db.destroy());
+    const applied = await migrateLatest(db);
+    log.info({ applied }, 'migrations up to date');
+
+    const [host = '127.0.0.1', port = '7233'] = config.TEMPORAL_ADDRESS.split(':');
+    const temporal = await startDevServer({
+      ip: host,
+      port: Number(port),
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataDir: config.DATA_DIR,
+      log: (line) => log.debug({ component: 'temporal' }, line),
+    });
+    stops.push(() => temporal.stop());
+    log.info({ address: temporal.address, ui: temporal.uiUrl ?? 'already running' }, 'temporal ready');
+
+    const worker = await startWorker(runtimeConfig, log, { db });
+    stops.push(() => worker.shutdown());
+    void worker.done.catch((err: unknown) => {
+      log.error({ err }, 'worker failed');
+      void stopAll(1);
+    });
+
+    const api = await startApi(runtimeConfig, log, { db });
+    stops.push(() => api.close());
+
+    const demo = await seedDemoReseller(db);
+    const banner = [
+      '',
+      '  domain-reseller is running',
+      `  API            ${api.url}   (health: ${api.url}/healthz)`,
+      `  Temporal UI    ${temporal.uiUrl ?? '(server was already running)'}`,
+      `  Temporal gRPC  ${temporal.address}`,
+      `  Postgres       ${pg.source}`,
+      '',
+      `  Demo reseller #${demo.reseller.id} (${demo.reseller.currency}); fresh credentials for this run:`,
+      `    X-API-KEY      ${demo.apiKey}   (allowlisted for 127.0.0.1 and ::1)`,
+      `    Bearer token   ${demo.token}`,
+      '',
+      `  curl -H "X-API-KEY: ${demo.apiKey}" ${api.url}/api/v1/domains`,
+      `  curl -H "Authorization: Bearer ${demo.token}" ${api.url}/api/reseller/v1/status`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ];
+    process.stdout.write(`${banner.join('\n')}\n`);
+  } catch (err) {
+    log.error({ err }, 'dev startup failed');
+    await stopAll(1);
+  }
+}
+
+void main();

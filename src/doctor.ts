@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from './config';
+import { createKnex } from './db/knex';
+import { pendingMigrations } from './db/migrate';
+import { databaseUrlFor } from './deps';
+import { missingSearchAttributes } from './temporal/search-attributes';
+import type { pingWorkflow } from '../workflows';
+import { pingWorkflowId, TASK_QUEUE } from '../workflows/contracts';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? (err.message.split('\n')[0] ?? err.name) : String(err);
+}
+
+/**
+ * Checks what the product needs to run: database, migrations, Temporal, namespace, search
+ * attributes, and (with `workflow`) a round trip through a running worker.
+ */
+export async function runDoctor(config: Config, opts: { workflow?: boolean } = {}): Promise<Check[]> {
+  const checks: Check[] = [];
+  const db = createKnex(databaseUrlFor(config), { max: 1 });
+  try {
+    await db.raw('SELECT 1');
+    checks.push({ name: 'database', ok: true, detail: 'connected' });
+    try {
+      const pending = await pendingMigrations(db);
+      checks.push({
+        name: 'migrations',
+        ok: pending.length === 0,
+        detail:
+          pending.length === 0
+            ? 'all applied'
+            : `pending: ${pending.join(', ')} (run: npm run cli -- migrate)`,
+      });
+    } catch (err) {
+      checks.push({ name: 'migrations', ok: false, detail: message(err) });
+    }
+  } catch (err) {
+    checks.push({ name: 'database', ok: false, detail: message(err) });
+  } finally {
+    await db.destroy();
+  }
+
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 3000 });
+    checks.push({ name: 'temporal', ok: true, detail: config.TEMPORAL_ADDRESS });
+  } catch (err) {
+    checks.push({ name: 'temporal', ok: false, detail: `${config.TEMPORAL_ADDRESS}: ${message(err)}` });
+  }
+  if (connection) {
+    try {
+      try {
+        await connection.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE });
+        checks.push({ name: 'namespace', ok: true, detail: config.TEMPORAL_NAMESPACE });
+        const missing = await missingSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+        checks.push({
+          name: 'search attributes',
+          ok: missing.length === 0,
+          detail: missing.length === 0 ? 'registered' : `missing: ${missing.join(', ')}`,
+        });
+      } catch (err) {
+        checks.push({
+          name: 'namespace',
+          ok: false,
+          detail: `${config.TEMPORAL_NAMESPACE}: ${message(err)}`,
+        });
+      }
+      if (opts.workflow) {
+        try {
+          const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+          const result = await client.workflow.execute<typeof pingWorkflow>('pingWorkflow', {
+            taskQueue: TASK_QUEUE,
+            workflowId: pingWorkflowId(`doctor-${randomUUID()}`),
+            args: [{ message: 'doctor' }],
+            workflowExecutionTimeout: '20 seconds',
+          });
+          checks.push({ name: 'worker round trip', ok: true, detail: `ok (${JSON.stringify(result)})` });
+        } catch (err) {
+          checks.push({
+            name: 'worker round trip',
+            ok: false,
+            detail: `no worker answered: ${message(err)}`,
+          });
+        }
+      }
+    } finally {
+      await connection.close();
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,42 @@
+import type { Server } from 'node:http';
+import type { Knex } from 'knex';
+import { createApp } from './api/app';
+import type { Config } from './config';
+import { createKnex } from './db/knex';
+import { databaseUrlFor } from './deps';
+import type { Logger } from './logger';
+import { createTemporalClient } from './temporal/client';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the API's dependencies and listens. `close()` stops accepting, drains, then disconnects. */
+export async function startApi(config: Config, log: Logger, opts: { db?: Knex } = {}): Promise<RunningApi> {
+  const db = opts.db ?? createKnex(databaseUrlFor(config));
+  const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const app = createApp({ config, db, temporal, log });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ url }, 'API listening');
+  return {
+    server,
+    url,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await temporal.connection.close();
+      if (!opts.db) await db.destroy();
+    },
+  };
+}

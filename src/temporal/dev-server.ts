@@ -1,0 +1,116 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeArgs, ensureSearchAttributes } from './search-attributes';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+/** Path of the temporal CLI: TEMPORAL_BIN, a `temporal` on PATH, or the pinned project build. */
+export async function resolveTemporalBin(): Promise<string> {
+  const { stdout } = await run('bash', [path.join(repoRoot, 'scripts', 'ensure-temporal.sh')], {
+    maxBuffer: 1024 * 1024,
+  });
+  const bin = stdout.trim().split('\n').pop();
+  if (!bin) throw new Error('scripts/ensure-temporal.sh printed no path');
+  return bin;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  /** True when we started the process (and so stop it); false when one already answered. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+async function canConnect(address: string, namespace: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: 1000 });
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+export interface StartDevServerOptions {
+  ip: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  /** Folder for the persistent SQLite file. */
+  dataDir: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts `temporal server start-dev` (SQLite under dataDir, Web UI, our search attributes), or
+ * reuses a server already answering on the port (after registering the search attributes there).
+ */
+export async function startDevServer(opts: StartDevServerOptions): Promise<DevServer> {
+  const address = `${opts.ip}:${opts.port}`;
+  if (await canConnect(address, opts.namespace)) {
+    const connection = await Connection.connect({ address });
+    await ensureSearchAttributes(connection, opts.namespace);
+    await connection.close();
+    return { address, uiUrl: null, owned: false, stop: () => Promise.resolve() };
+  }
+
+  const bin = await resolveTemporalBin();
+  mkdirSync(opts.dataDir, { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    opts.ip,
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--namespace',
+    opts.namespace,
+    '--db-filename',
+    path.join(opts.dataDir, 'temporal.sqlite'),
+    '--log-level',
+    'warn',
+    ...devServerSearchAttributeArgs(),
+  ];
+  const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const forward = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.log?.(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    if (await canConnect(address, opts.namespace)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('temporal dev server did not answer within 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    address,
+    uiUrl: `http://${opts.ip === '0.0.0.0' ? '127.0.0.1' : opts.ip}:${opts.uiPort}`,
+    owned: true,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

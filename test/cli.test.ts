@@ -1,0 +1,151 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { ApiCredential, Reseller } from '../src/db/models';
+import { call, startTestApi, testDb, type TestApi } from './helpers';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(tsx, ['src/cli.ts', ...args], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: inject('databaseUrl'),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        ...env,
+      },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let db: Knex;
+let api: TestApi;
+
+beforeAll(async () => {
+  db = testDb();
+  api = await startTestApi(db);
+});
+
+afterAll(async () => {
+  await api.close();
+  await db.destroy();
+});
+
+describe('operator CLI', () => {
+  it('doctor passes against a migrated database and a Temporal server with our search attributes', async () => {
+    const res = await cli(['doctor']);
+    expect(res.code).toBe(0);
+    for (const name of ['database', 'migrations', 'temporal', 'namespace', 'search attributes']) {
+      expect(res.stdout).toMatch(new RegExp(`^ok\\s+${name}`, 'm'));
+    }
+    expect(res.stdout).toContain('all checks passed');
+  });
+
+  it('doctor exits non-zero and names what failed', async () => {
+    const res = await cli(['doctor'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/^FAIL\s+database/m);
+    expect(res.stdout).toMatch(/^FAIL\s+temporal/m);
+    expect(res.stdout).toContain('2 check(s) failed');
+  });
+
+  it('migrate is idempotent', async () => {
+    const res = await cli(['migrate']);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe('nothing to do');
+  });
+
+  it('reseller:create prints working credentials once and stores only hashes', async () => {
+    const email = `cli-${Date.now()}@example.test`;
+    const res = await cli([
+      'reseller:create',
+      '--name',
+      'CLI Co',
+      '--email',
+      email,
+      '--currency',
+      'idr',
+      '--ip',
+      '127.0.0.1',
+    ]);
+    expect(res.code).toBe(0);
+    const apiKey = /X-API-KEY:\s+(dak_\S+)/.exec(res.stdout)?.[1];
+    const token = /Bearer token:\s+(drk_\S+)/.exec(res.stdout)?.[1];
+    expect(apiKey).toBeDefined();
+    expect(token).toBeDefined();
+
+    const reseller = await Reseller.query(db).findOne({ email });
+    expect(reseller?.currency).toBe('IDR');
+    const creds = await ApiCredential.query(db).where('resellerId', reseller!.id);
+    expect(JSON.stringify(creds)).not.toContain(apiKey!.slice(-40));
+
+    expect((await call(`${api.url}/api/v1/domains`, { headers: { 'X-API-KEY': apiKey! } })).status).toBe(200);
+    const status = await call(`${api.url}/api/reseller/v1/status`, {
+      headers: { Authorization: `Bearer ${token!}` },
+    });
+    expect(status.status).toBe(200);
+    expect(status.body['data']).toMatchObject({ wallet: { currency: 'IDR' } });
+  });
+
+  it('reseller:create rejects bad input with a clear message', async () => {
+    const res = await cli([
+      'reseller:create',
+      '--name',
+      'X',
+      '--email',
+      'x@example.test',
+      '--ip',
+      'not-an-ip',
+    ]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('"not-an-ip" is not an IP address or CIDR range');
+    const abilities = await cli([
+      'reseller:create',
+      '--name',
+      'X',
+      '--email',
+      'y@example.test',
+      '--abilities',
+      'root',
+    ]);
+    expect(abilities.code).not.toBe(0);
+    expect(abilities.stderr).toContain('unknown abilities: root');
+  });
+});
+
+describe('scripts/ensure-temporal.sh', () => {
+  const script = path.join(root, 'scripts', 'ensure-temporal.sh');
+
+  it('prefers TEMPORAL_BIN', async () => {
+    const { stdout } = await run('bash', [script], { env: { ...process.env, TEMPORAL_BIN: '/bin/true' } });
+    expect(stdout.trim()).toBe('/bin/true');
+  });
+
+  it('fails clearly when TEMPORAL_BIN is not executable', async () => {
+    await expect(
+      run('bash', [script], { env: { ...process.env, TEMPORAL_BIN: '/nonexistent/temporal' } }),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining('is not an executable file') as unknown,
+    });
+  });
+
+  it('reuses the pinned build the test run uses', () => {
+    expect(inject('temporalBin')).toMatch(/temporal/);
+  });
+});

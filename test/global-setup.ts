@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
+import { migrateLatest } from '../src/db/migrate';
+import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    temporalBin: string;
+  }
+}
+
+const POSTGRES = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Once per run: a uniquely named database on the local Postgres (migrated, dropped at the end)
+ * and a real Temporal dev server from the project's pinned CLI build, with our search attributes.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const temporalBin = execFileSync('bash', [path.resolve(__dirname, '..', 'scripts', 'ensure-temporal.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
+
+  const url = new URL(POSTGRES);
+  url.pathname = `/dr_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  const db = createKnex(databaseUrl, { max: 1 });
+  await migrateLatest(db);
+  await db.destroy();
+
+  const port = await freePort();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalBin },
+      ip: '127.0.0.1',
+      port,
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+    },
+  });
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('temporalAddress', `127.0.0.1:${port}`);
+  project.provide('temporalBin', temporalBin);
+
+  return async () => {
+    await env.teardown();
+    await dropDatabase(databaseUrl);
+  };
+}

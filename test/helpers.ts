@@ -1,0 +1,106 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import pino from 'pino';
+import { inject } from 'vitest';
+import type { Ability } from '../src/auth/credentials';
+import { createApp } from '../src/api/app';
+import { type Config, loadConfig } from '../src/config';
+import { createKnex } from '../src/db/knex';
+import { Reseller } from '../src/db/models';
+import { createReseller } from '../src/services/resellers';
+import { createTemporalClient } from '../src/temporal/client';
+
+export const silentLog = pino({ level: 'silent' });
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    ...overrides,
+  });
+}
+
+export function testDb(): Knex {
+  return createKnex(inject('databaseUrl'), { max: 5 });
+}
+
+export interface TestApi {
+  url: string;
+  temporal: Client;
+  close(): Promise<void>;
+}
+
+/** The real app over the test database and the test Temporal server, on a random port. */
+export async function startTestApi(
+  db: Knex,
+  overrides: Record<string, string> = {},
+  opts: { db?: Knex } = {},
+): Promise<TestApi> {
+  const config = testConfig(overrides);
+  const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const app = createApp({ config, db: opts.db ?? db, temporal, log: silentLog });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    temporal,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.connection.close();
+    },
+  };
+}
+
+export interface TestReseller {
+  id: number;
+  apiKey: string;
+  token: string;
+}
+
+export async function makeReseller(
+  db: Knex,
+  opts: { ipAllowlist?: string[]; abilities?: Ability[]; currency?: string } = {},
+): Promise<TestReseller> {
+  const issued = await createReseller(db, {
+    name: 'Test Reseller',
+    email: `reseller-${randomUUID()}@example.test`,
+    currency: opts.currency ?? 'USD',
+    ipAllowlist: opts.ipAllowlist ?? ['127.0.0.1'],
+    ...(opts.abilities ? { abilities: opts.abilities } : {}),
+  });
+  return { id: issued.reseller.id, apiKey: issued.apiKey, token: issued.token };
+}
+
+export async function setResellerStatus(
+  db: Knex,
+  id: number,
+  patch: Partial<Pick<Reseller, 'status' | 'role'>>,
+) {
+  await Reseller.query(db).patch(patch).where('id', id);
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+export async function call(url: string, init: RequestInit = {}): Promise<JsonResponse> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { raw: text };
+  }
+  return { status: res.status, headers: res.headers, body };
+}

@@ -1,0 +1,3 @@
+// Every workflow the worker runs. The exported function name is the workflow type stored in
+// history and used by schedules: renaming one is a breaking change.
+export { pingWorkflow } from './ping';
