@@ -3,7 +3,25 @@ import type { Config } from './config';
 import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
+import { Connection } from '@temporalio/client';
+import { ensureSearchAttributes } from './temporal/search-attributes';
 import { connectWorker, createWorker } from './temporal/worker';
+
+/**
+ * Registers our search attributes when the namespace lacks them (self-hosted servers allow it;
+ * where the operator API is refused, e.g. Temporal Cloud, they must be added by an operator).
+ */
+async function registerSearchAttributes(config: Config, log: Logger): Promise<void> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    if (added.length > 0) log.info({ added }, 'registered search attributes');
+  } catch (err) {
+    log.warn({ err }, 'could not register search attributes; run `doctor` to see which are missing');
+  } finally {
+    await connection.close();
+  }
+}
 
 export interface RunningWorker {
   /** Resolves when the worker has stopped (after `shutdown()` or a fatal error). */
@@ -19,6 +37,7 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const db = opts.db ?? createKnex(databaseUrlFor(config));
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
+  await registerSearchAttributes(config, log);
   const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, log } });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
   const done = worker.run().finally(async () => {
