@@ -4,6 +4,7 @@ import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
 import { Connection } from '@temporalio/client';
+import { installRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { connectWorker, createWorker } from './temporal/worker';
 
@@ -36,6 +37,7 @@ export async function startWorker(
   opts: { db?: Knex } = {},
 ): Promise<RunningWorker> {
   const db = opts.db ?? createKnex(databaseUrlFor(config));
+  installRuntime(log);
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
   await registerSearchAttributes(config, log);
   const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, log } });

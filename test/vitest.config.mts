@@ -12,6 +12,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'coverage/vitest-report.json' },
   },
 });

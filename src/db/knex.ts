@@ -12,6 +12,13 @@ export function createKnex(connectionString: string, pool: { min?: number; max?:
     client: 'pg',
     connection: { connectionString, application_name: 'domain-reseller' },
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    // Connection errors surface as rejected queries (and our logs); knex need not print them too.
+    log: {
+      warn: () => undefined,
+      error: () => undefined,
+      deprecate: () => undefined,
+      debug: () => undefined,
+    },
     // snake_case in Postgres, camelCase in TypeScript (objection's recipe).
     ...knexSnakeCaseMappers(),
   });

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createWorker, workflowsPath } from '../../src/temporal/worker';
+import { installRuntime, temporalLogger } from '../../src/temporal/runtime';
 import { missingSearchAttributes } from '../../src/temporal/search-attributes';
 import type { pingWorkflow } from '../../workflows';
 import { OrderStatusAttr, pingWorkflowId, ResellerIdAttr, TASK_QUEUE } from '../../workflows/contracts';
@@ -16,17 +17,11 @@ let connection: Connection;
 let client: Client;
 
 beforeAll(async () => {
+  installRuntime(silentLog);
   db = testDb();
   bundle = await bundleWorkflowCode({
     workflowsPath,
-    logger: {
-      log: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-      debug: () => undefined,
-      trace: () => undefined,
-    },
+    logger: temporalLogger(silentLog),
   });
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection, namespace: 'default' });
