@@ -41,6 +41,8 @@ export async function resolvePostgres(opts: {
     password: 'postgres',
     port: EMBEDDED_PORT,
     persistent: true,
+    // Postgres refuses to run as root: there, run it as (and if need be create) the postgres user.
+    createPostgresUser: process.getuid?.() === 0,
     onLog: (message: unknown) => opts.log?.(String(message).trim()),
     onError: (message: unknown) => opts.log?.(String(message).trim()),
   });
