@@ -18,6 +18,9 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Untyped knex rows are cast once where they are read (`(await q.first()) as Row`); the rule
+      // would have each cast rewritten as a generic argument for no gain in safety.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
   },
   {

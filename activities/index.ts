@@ -1,9 +1,15 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../src/logger';
+import type { Registrar } from '../src/registrar/types';
+import type { SecretBox } from '../src/secrets';
+import { createOrderActivities } from './orders';
 
 export interface ActivityDeps {
   db: Knex;
   log: Logger;
+  registrar: Registrar;
+  secrets: SecretBox;
+  invoiceTtlHours: number;
 }
 
 /** Activities are built over injected dependencies; only main-worker.ts (or a test) builds those. */
@@ -15,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
       if (!now) throw new Error('database returned no time');
       return new Date(now).toISOString();
     },
+    ...createOrderActivities(deps),
   };
 }
 

@@ -31,6 +31,15 @@ export const configSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_UNAUTHENTICATED_POINTS: z.coerce.number().int().positive().default(30),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().positive().default(30),
+  SECRETS_KEY: z.string().min(16).default('dev-only-secrets-key-change-me'),
+  DYNADOT_API_URL: z.string().url().default('http://127.0.0.1:4010/api3.json'),
+  DYNADOT_API_KEY: z.string().min(1).default('sim-key'),
+  REGISTRAR_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(25).default(5),
+  REGISTRAR_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  SIMULATOR_PORT: port.default(4010),
+  ORDER_ACCEPT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  INVOICE_TTL_HOURS: z.coerce.number().positive().default(24),
+  TRANSFER_POLL_SECONDS: z.coerce.number().positive().default(3600),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -45,7 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && config.SECRETS_KEY === 'dev-only-secrets-key-change-me') {
+    throw new ConfigError('invalid configuration:\n  SECRETS_KEY: must be set in production');
+  }
+  return config;
 }
 
 export function usePrettyLogs(config: Config): boolean {

@@ -5,6 +5,9 @@ import type { Config } from './config';
 import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
+import { createRegistrar } from './registrar';
+import type { Registrar } from './registrar/types';
+import { SecretBox } from './secrets';
 import { createTemporalClient } from './temporal/client';
 
 export interface RunningApi {
@@ -14,10 +17,21 @@ export interface RunningApi {
 }
 
 /** Builds the API's dependencies and listens. `close()` stops accepting, drains, then disconnects. */
-export async function startApi(config: Config, log: Logger, opts: { db?: Knex } = {}): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  log: Logger,
+  opts: { db?: Knex; registrar?: Registrar } = {},
+): Promise<RunningApi> {
   const db = opts.db ?? createKnex(databaseUrlFor(config));
   const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = createApp({ config, db, temporal, log });
+  const app = createApp({
+    config,
+    db,
+    temporal,
+    log,
+    registrar: opts.registrar ?? createRegistrar(config),
+    secrets: new SecretBox(config.SECRETS_KEY),
+  });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

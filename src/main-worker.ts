@@ -4,6 +4,9 @@ import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
 import { Connection } from '@temporalio/client';
+import { createRegistrar } from './registrar';
+import type { Registrar } from './registrar/types';
+import { SecretBox } from './secrets';
 import { installRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { connectWorker, createWorker } from './temporal/worker';
@@ -34,13 +37,23 @@ export interface RunningWorker {
 export async function startWorker(
   config: Config,
   log: Logger,
-  opts: { db?: Knex } = {},
+  opts: { db?: Knex; registrar?: Registrar } = {},
 ): Promise<RunningWorker> {
   const db = opts.db ?? createKnex(databaseUrlFor(config));
   installRuntime(log);
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
   await registerSearchAttributes(config, log);
-  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, log } });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deps: {
+      db,
+      log,
+      registrar: opts.registrar ?? createRegistrar(config),
+      secrets: new SecretBox(config.SECRETS_KEY),
+      invoiceTtlHours: config.INVOICE_TTL_HOURS,
+    },
+  });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
   const done = worker.run().finally(async () => {
     await connection.close();

@@ -45,3 +45,14 @@ export interface MoneyJson {
 export function moneyJson(amount: bigint, currency: string): MoneyJson {
   return { currency, amount_minor: amount.toString(), amount: formatMinor(amount, currency) };
 }
+
+/** `"77.00"` USD → 7700n; `"150000.00"` IDR → 150000n. Rejects non-zero digits beyond the scale. */
+export function parseDecimalToMinor(text: string, currency: string): bigint {
+  const scale = currencyScale(currency);
+  const m = /^\s*(-)?(\d+)(?:\.(\d+))?\s*$/.exec(text);
+  if (!m) throw new Error(`not a decimal amount: ${text}`);
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  if (frac.length > scale) throw new Error(`${text} has more precision than ${currency} allows`);
+  const minor = BigInt(m[2]! + frac.padEnd(scale, '0'));
+  return m[1] ? -minor : minor;
+}

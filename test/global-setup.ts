@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
+import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 
 declare module 'vitest' {
@@ -49,6 +50,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await ensureDatabase(databaseUrl);
   const db = createKnex(databaseUrl, { max: 1 });
   await migrateLatest(db);
+  await upsertPrices(db, DEMO_CATALOG);
   await db.destroy();
 
   const port = await freePort();

@@ -11,6 +11,9 @@ import { type Config, loadConfig } from '../src/config';
 import { createKnex } from '../src/db/knex';
 import { Reseller } from '../src/db/models';
 import { createReseller } from '../src/services/resellers';
+import { createRegistrar } from '../src/registrar';
+import type { Registrar } from '../src/registrar/types';
+import { SecretBox } from '../src/secrets';
 import { createTemporalClient } from '../src/temporal/client';
 
 export const silentLog = pino({ level: 'silent' });
@@ -39,11 +42,20 @@ export interface TestApi {
 export async function startTestApi(
   db: Knex,
   overrides: Record<string, string> = {},
-  opts: { db?: Knex } = {},
+  opts: { db?: Knex; registrar?: Registrar } = {},
 ): Promise<TestApi> {
   const config = testConfig(overrides);
   const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = createApp({ config, db: opts.db ?? db, temporal, log: silentLog });
+  const app = createApp({
+    config,
+    db: opts.db ?? db,
+    temporal,
+    log: silentLog,
+    // Without a simulator, registrar reads fail fast (nothing listens on port 1).
+    registrar:
+      opts.registrar ?? createRegistrar({ ...config, DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
+    secrets: new SecretBox(config.SECRETS_KEY),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

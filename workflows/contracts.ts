@@ -26,3 +26,100 @@ export interface PingResult {
 }
 
 export const pingWorkflowId = (nonce: string): string => `ping:${nonce}`;
+
+// ---------------------------------------------------------------- order workflow (register / renew / transfer)
+
+export type OrderAction = 'register' | 'renew' | 'transfer';
+export type PaymentMethod = 'wallet' | 'invoice';
+export type OrderStatus =
+  'pending' | 'awaiting_payment' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'billing_failed';
+
+export interface ContactInput {
+  name: string;
+  organization?: string | undefined;
+  address1: string;
+  address2?: string | undefined;
+  city: string;
+  state?: string | undefined;
+  postcode: string;
+  country: string;
+  phone: string;
+  email: string;
+}
+
+export interface OrderInput {
+  publicId: string;
+  resellerId: number;
+  action: OrderAction;
+  domain: string;
+  years: number;
+  paymentMethod: PaymentMethod;
+  /** Integer minor units, as a string (JSON has no bigint). */
+  amountMinor: string;
+  currency: string;
+  premium: boolean;
+  idempotencyKey: string | null;
+  /** Renew: the expiry the order was priced against (ISO). */
+  fromExpiresAt: string | null;
+  nameservers: string[];
+  contacts: { registrant: ContactInput; admin: ContactInput } | null;
+  privacy: 'full' | 'partial' | 'off' | null;
+  autoRenew: boolean | null;
+  /** Transfer: the auth code, sealed (never plain in history). */
+  sealedAuthCode: string | null;
+  /** Invoice orders: when the unpaid invoice expires (ISO). */
+  invoiceExpiresAt: string | null;
+  /** Transfer: seconds between status polls. */
+  transferPollSeconds: number;
+}
+
+export interface InvoiceView {
+  publicId: string;
+  status: 'unpaid' | 'paid' | 'expired' | 'cancelled';
+  amountMinor: string;
+  currency: string;
+  expiresAt: string;
+}
+
+/** What the API learns as soon as the order is accepted (funds held / invoice issued) or refused. */
+export type Acceptance =
+  | { accepted: true; orderId: number; publicId: string; status: OrderStatus; invoice: InvoiceView | null }
+  | { accepted: false; code: string; message: string };
+
+export interface OrderState {
+  publicId: string;
+  orderId: number | null;
+  status: OrderStatus;
+  failureCode: string | null;
+  failureMessage: string | null;
+  invoice: InvoiceView | null;
+}
+
+export interface OrderResult {
+  publicId: string;
+  status: OrderStatus;
+  failureCode: string | null;
+}
+
+export interface PaidSignal {
+  amountMinor: string;
+  currency: string;
+  gateway: string;
+  reference: string;
+}
+
+export type WalletPaymentResult =
+  { paid: true; invoice: InvoiceView } | { paid: false; code: string; message: string };
+
+/** Order workflow ID: reseller + Idempotency-Key, or reseller + a natural key when none was sent. */
+export const orderWorkflowId = (resellerId: number, key: string): string => `order:${resellerId}:${key}`;
+
+/** Business failures that no retry can fix (ApplicationFailure types). */
+export const OrderFailures = {
+  InsufficientBalance: 'InsufficientBalance',
+  DomainUnavailable: 'DomainUnavailable',
+  OrderInProgress: 'OrderInProgress',
+  RegistrarRejected: 'RegistrarRejected',
+  InvoiceNotPayable: 'InvoiceNotPayable',
+  BillingFailed: 'BillingFailed',
+} as const;

@@ -1,3 +1,4 @@
 // Every workflow the worker runs. The exported function name is the workflow type stored in
 // history and used by schedules: renaming one is a breaking change.
+export { orderWorkflow } from './order';
 export { pingWorkflow } from './ping';

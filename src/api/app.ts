@@ -11,6 +11,8 @@ import { requestLog } from './middleware/request-log';
 import { createResellerDomainsRouter } from './reseller-v1/domains.routes';
 import { createStatusRouter } from './reseller-v1/status.routes';
 import { createV1DomainsRouter } from './v1/domains.routes';
+import { createV1OrdersRouter } from './v1/orders.routes';
+import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
 
 /**
  * One API surface under a path prefix: every request below the prefix is authenticated and
@@ -62,13 +64,20 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler(deps.log));
   app.use(parseBody(deps.config.BODY_LIMIT));
   app.use(health.routes());
-  app.use(surface(deps, '/api/v1', ['api_key', 'bearer'], [createV1DomainsRouter(deps)]));
+  app.use(
+    surface(
+      deps,
+      '/api/v1',
+      ['api_key', 'bearer'],
+      [createV1DomainsRouter(deps), createV1OrdersRouter(deps)],
+    ),
+  );
   app.use(
     surface(
       deps,
       '/api/reseller/v1',
       ['bearer'],
-      [createStatusRouter(deps), createResellerDomainsRouter(deps)],
+      [createStatusRouter(deps), createResellerDomainsRouter(deps), createResellerOrdersRouter(deps)],
     ),
   );
   return app;

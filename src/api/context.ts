@@ -6,6 +6,8 @@ import type { Ability } from '../auth/credentials';
 import type { Config } from '../config';
 import type { ApiCredential, Reseller } from '../db/models';
 import type { Logger } from '../logger';
+import type { Registrar } from '../registrar/types';
+import type { SecretBox } from '../secrets';
 
 /** Everything the API needs, built once by main-api.ts (or a test) and passed in. */
 export interface AppDeps {
@@ -13,6 +15,9 @@ export interface AppDeps {
   db: Knex;
   temporal: Client;
   log: Logger;
+  /** For reads only (availability, prices); mutations go through workflows. */
+  registrar: Registrar;
+  secrets: SecretBox;
 }
 
 export interface AuthState {
@@ -28,6 +33,8 @@ export interface AppState {
   input?: unknown;
   /** Stable code of the error answered, for the request log. */
   errorCode?: string;
+  /** The request's Idempotency-Key, once checked. */
+  idempotencyKey?: string;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as createCoreTables from './migrations/20261122000000_create_core_tables';
+import * as ordersCore from './migrations/20261122010000_orders_core';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
  */
 const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122000000_create_core_tables', createCoreTables],
+  ['20261122010000_orders_core', ordersCore],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -9,7 +9,9 @@ import { installRuntime, temporalLogger } from '../../src/temporal/runtime';
 import { missingSearchAttributes } from '../../src/temporal/search-attributes';
 import type { pingWorkflow } from '../../workflows';
 import { OrderStatusAttr, pingWorkflowId, ResellerIdAttr, TASK_QUEUE } from '../../workflows/contracts';
-import { silentLog, testDb } from '../helpers';
+import { createRegistrar } from '../../src/registrar';
+import { SecretBox } from '../../src/secrets';
+import { silentLog, testConfig, testDb } from '../helpers';
 
 let db: Knex;
 let bundle: WorkflowBundleWithSourceMap;
@@ -42,7 +44,13 @@ describe('the real Temporal dev server', () => {
     const worker = await createWorker({
       connection: workerConnection,
       namespace: 'default',
-      deps: { db, log: silentLog },
+      deps: {
+        db,
+        log: silentLog,
+        registrar: createRegistrar({ ...testConfig(), DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
+        secrets: new SecretBox('unused-in-this-test'),
+        invoiceTtlHours: 24,
+      },
       workflowBundle: bundle,
     });
     const nonce = randomUUID();

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { contactSchema, flagSchema, nameserversSchema, privacySchema, yearsSchema } from '../contacts.schema';
+
+const domain = z
+  .string({ error: 'The domain field is required.' })
+  .trim()
+  .min(1, 'The domain field is required.')
+  .max(1000);
+
+/** `domains[]=a&domains[]=b` (form) or `{"domains": [...]}`; a single `domain` also works. */
+export const searchRequest = z.object({
+  body: z
+    .object({
+      domains: z
+        .union([
+          z.array(z.string().max(1000)),
+          z
+            .string()
+            .max(1000)
+            .transform((d) => [d]),
+        ])
+        .optional(),
+      domain: z.string().max(1000).optional(),
+    })
+    .transform((b, ctx) => {
+      const list = [...(b.domains ?? []), ...(b.domain ? [b.domain] : [])]
+        .map((d) => d.trim())
+        .filter(Boolean);
+      if (list.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['domains'],
+          message: 'Send at least one domain in domains[].',
+        });
+      if (list.length > 100)
+        ctx.addIssue({ code: 'custom', path: ['domains'], message: 'Send at most 100 domains per search.' });
+      return { domains: [...new Set(list)] };
+    }),
+});
+
+export const orderRegisterRequest = z.object({
+  body: z.object({
+    domain,
+    years: yearsSchema.default(1),
+    privacy: privacySchema.optional(),
+    auto_renew: flagSchema.optional(),
+    nameservers: nameserversSchema.optional(),
+    registrant: contactSchema.optional(),
+    admin: contactSchema.optional(),
+    premium_price: z.string().trim().max(32).optional(),
+  }),
+});
+
+export const orderRenewRequest = z.object({ body: z.object({ domain, years: yearsSchema.default(1) }) });
+
+export const orderTransferRequest = z.object({
+  body: z.object({
+    domain,
+    auth_code: z
+      .string({ error: 'The auth code field is required.' })
+      .trim()
+      .min(1, 'The auth code field is required.')
+      .max(255),
+    years: yearsSchema.default(1),
+  }),
+});
+
+export const payInvoiceRequest = z.object({ params: z.object({ invoice: z.string().min(1).max(64) }) });

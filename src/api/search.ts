@@ -1,0 +1,97 @@
+import { DomainNameError, normaliseDomainName, splitRegistrable } from '../domain-name';
+import { moneyJson } from '../money';
+import { RegistrarError } from '../registrar/errors';
+import { activeTlds, NotOfferedError, quote, withMarkup } from '../services/catalog';
+import type { AppDeps, AuthState } from './context';
+import { ApiError } from './errors';
+
+export interface SearchRow {
+  domain_name: string;
+  available: boolean | null;
+  premium: boolean;
+  prices: Record<string, ReturnType<typeof moneyJson>> | null;
+  reason?: string;
+}
+
+/**
+ * Availability (from the registrar, one bulk call) and catalog prices for up to 100 names.
+ * Invalid or unsold names come back with a reason instead of failing the whole search.
+ */
+export async function searchDomains(
+  deps: AppDeps,
+  auth: AuthState,
+  names: readonly string[],
+): Promise<SearchRow[]> {
+  const currency = auth.reseller.currency.trim();
+  const tlds = await activeTlds(deps.db);
+  const rows: SearchRow[] = [];
+  const lookups: Array<{ row: SearchRow; ascii: string }> = [];
+  for (const raw of names) {
+    try {
+      const { ascii } = normaliseDomainName(raw);
+      const { tld } = splitRegistrable(ascii, tlds);
+      const prices: Record<string, ReturnType<typeof moneyJson>> = {};
+      for (const action of ['register', 'renew', 'transfer'] as const) {
+        try {
+          const q = await quote(deps.db, {
+            tld,
+            action,
+            years: 1,
+            currency,
+            markupBps: auth.reseller.markupBps,
+          });
+          prices[action] = moneyJson(q.totalMinor, currency);
+        } catch (err) {
+          if (!(err instanceof NotOfferedError)) throw err;
+        }
+      }
+      const row: SearchRow = { domain_name: ascii, available: null, premium: false, prices };
+      rows.push(row);
+      lookups.push({ row, ascii });
+    } catch (err) {
+      if (!(err instanceof DomainNameError)) throw err;
+      rows.push({ domain_name: raw, available: null, premium: false, prices: null, reason: err.message });
+    }
+  }
+  if (lookups.length > 0) {
+    let results;
+    try {
+      results = await deps.registrar.search(
+        lookups.map((l) => l.ascii),
+        currency,
+      );
+    } catch (err) {
+      if (err instanceof RegistrarError) {
+        throw new ApiError(
+          503,
+          'registrar_unavailable',
+          'Availability could not be checked right now; try again shortly.',
+        );
+      }
+      throw err;
+    }
+    const taken = new Set(
+      (
+        await deps
+          .db('domains')
+          .whereIn(
+            'name',
+            lookups.map((l) => l.ascii),
+          )
+          .select('name')
+      ).map((r: { name: string }) => r.name),
+    );
+    results.forEach((res, i) => {
+      const { row } = lookups[i]!;
+      row.available = res.available && !taken.has(row.domain_name);
+      row.premium = res.premium;
+      if (res.premium && res.price && res.price.currency === currency && row.prices) {
+        row.prices['register'] = moneyJson(
+          withMarkup(res.price.amountMinor, auth.reseller.markupBps),
+          currency,
+        );
+      }
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,132 @@
+import { Router } from '@koa/router';
+import type { AppDeps, AppState } from '../context';
+import { requireAuth } from '../context';
+import { respond } from '../envelope';
+import { notFound, validationFailed } from '../errors';
+import { idempotency } from '../middleware/idempotency';
+import { requireAbility } from '../middleware/auth';
+import { ownedDomain, placeOrder, type OrderResponse } from '../order-flow';
+import { presentOrder } from '../orders.presenter';
+import { presentDomain } from '../presenters';
+import { searchDomains } from '../search';
+import { input, validate } from '../validate';
+import { findOrder, invoiceForOrder } from '../../services/orders';
+import {
+  checkRequest,
+  registerRequest,
+  renewRequest,
+  showDomainRequest,
+  showOrderRequest,
+  transferRequest,
+} from './orders.schema';
+
+const ORDERS_PATH = '/api/v1/orders';
+
+function send(ctx: Parameters<typeof respond>[0], res: OrderResponse): void {
+  if (res.location) ctx.set('Location', res.location);
+  respond(ctx, res.data, res.message, res.status);
+}
+
+/** Seed 003's billable endpoints: check, register, renew, transfer; plus domain and order lookups. */
+export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const keyed = idempotency(deps.db, { required: false });
+
+  router.post('/domains/check', requireAbility('domains.read'), validate(checkRequest), async (ctx) => {
+    const { body } = input(ctx, checkRequest);
+    const [row] = await searchDomains(deps, requireAuth(ctx), [body.domain_name]);
+    if (row?.reason) throw validationFailed({ domain_name: [row.reason] });
+    respond(
+      ctx,
+      { domain: row },
+      row?.available ? 'The domain is available.' : 'The domain is not available.',
+    );
+  });
+
+  router.post(
+    '/domains/register',
+    requireAbility('orders.write'),
+    validate(registerRequest),
+    keyed,
+    async (ctx) => {
+      const { body } = input(ctx, registerRequest);
+      const res = await placeOrder(deps, ctx, requireAuth(ctx), {
+        action: 'register',
+        domain: body.domain_name,
+        domainField: 'domain_name',
+        years: body.period,
+        paymentMethod: 'wallet',
+        contacts: { registrant: body.registrant, admin: body.admin ?? body.registrant },
+        nameservers: body.nameservers,
+        privacy: body.privacy,
+        autoRenew: body.auto_renew,
+        premiumPrice: body.premium_price,
+        ordersPath: ORDERS_PATH,
+      });
+      send(ctx, res);
+    },
+  );
+
+  router.post(
+    '/domains/:domain/renew',
+    requireAbility('orders.write'),
+    validate(renewRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, renewRequest);
+      const auth = requireAuth(ctx);
+      const domain = await ownedDomain(deps, auth.reseller.id, params.domain);
+      send(
+        ctx,
+        await placeOrder(deps, ctx, auth, {
+          action: 'renew',
+          domain: domain.name,
+          domainField: 'domain',
+          years: body.period,
+          paymentMethod: 'wallet',
+          ordersPath: ORDERS_PATH,
+        }),
+      );
+    },
+  );
+
+  router.post(
+    '/domains/:domain/transfer',
+    requireAbility('orders.write'),
+    validate(transferRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, transferRequest);
+      send(
+        ctx,
+        await placeOrder(deps, ctx, requireAuth(ctx), {
+          action: 'transfer',
+          domain: params.domain,
+          domainField: 'domain',
+          years: body.period,
+          paymentMethod: 'wallet',
+          authCode: body.auth_code,
+          ordersPath: ORDERS_PATH,
+        }),
+      );
+    },
+  );
+
+  router.get('/domains/:domain', requireAbility('domains.read'), validate(showDomainRequest), async (ctx) => {
+    const { params } = input(ctx, showDomainRequest);
+    const domain = await ownedDomain(deps, requireAuth(ctx).reseller.id, params.domain);
+    respond(ctx, { domain: presentDomain(domain) });
+  });
+
+  router.get('/orders/:order', requireAbility('orders.read'), validate(showOrderRequest), async (ctx) => {
+    const { params } = input(ctx, showOrderRequest);
+    const order = await findOrder(deps.db, {
+      resellerId: requireAuth(ctx).reseller.id,
+      publicId: params.order,
+    });
+    if (!order) throw notFound('Order not found.', 'order_not_found');
+    respond(ctx, { order: presentOrder(order, await invoiceForOrder(deps.db, order.id)) });
+  });
+
+  return router;
+}

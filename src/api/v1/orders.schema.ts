@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { contactSchema, flagSchema, nameserversSchema, privacySchema, yearsSchema } from '../contacts.schema';
+import { paginationQuery } from '../pagination.schema';
+
+const domainName = z
+  .string({ error: 'The domain name field is required.' })
+  .trim()
+  .min(1, 'The domain name field is required.')
+  .max(1000);
+
+export const checkRequest = z.object({ body: z.object({ domain_name: domainName }) });
+
+export const registerRequest = z.object({
+  body: z.object({
+    domain_name: domainName,
+    period: yearsSchema.default(1),
+    nameservers: nameserversSchema.optional(),
+    registrant: contactSchema,
+    admin: contactSchema.optional(),
+    privacy: privacySchema.optional(),
+    auto_renew: flagSchema.optional(),
+    premium_price: z.string().trim().max(32).optional(),
+  }),
+});
+
+export const domainParam = z.object({ domain: z.string().min(1).max(1000) });
+
+export const renewRequest = z.object({
+  params: domainParam,
+  body: z.object({ period: yearsSchema.default(1) }),
+});
+
+export const transferRequest = z.object({
+  params: domainParam,
+  body: z.object({
+    auth_code: z
+      .string({ error: 'The auth code field is required.' })
+      .trim()
+      .min(1, 'The auth code field is required.')
+      .max(255),
+    period: yearsSchema.default(1),
+  }),
+});
+
+export const showDomainRequest = z.object({ params: domainParam });
+export const showOrderRequest = z.object({ params: z.object({ order: z.string().min(1).max(64) }) });
+export const listOrdersRequest = z.object({ query: paginationQuery });

@@ -1,0 +1,94 @@
+/**
+ * Dynadot's api3 wire format, in one place: `GET /api3.json?key=…&command=…&…`, answered with
+ * `{"<Command>Response": {"ResponseCode": 0 | "0" | "-1", "Status": "…", "Error": "…", …}}`,
+ * errors included with HTTP 200. Response shapes have changed over time (`…Header` wrappers,
+ * numeric or string codes, missing Status), so parsing is defensive.
+ */
+import { RegistrarError } from '../errors';
+
+export type Params = Record<string, string | number | undefined>;
+
+export function buildUrl(baseUrl: string, key: string, command: string, params: Params): URL {
+  const url = new URL(baseUrl);
+  url.searchParams.set('key', key);
+  url.searchParams.set('command', command);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) url.searchParams.set(name, String(value));
+  }
+  return url;
+}
+
+/** The API key travels in the query string: never log a Dynadot URL without this. */
+export function redactUrl(url: URL): string {
+  const copy = new URL(url);
+  if (copy.searchParams.has('key')) copy.searchParams.set('key', 'REDACTED');
+  for (const name of ['auth', 'auth_code'])
+    if (copy.searchParams.has(name)) copy.searchParams.set(name, 'REDACTED');
+  return copy.toString();
+}
+
+export type Body = Record<string, unknown>;
+
+function isObject(value: unknown): value is Body {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const BUSY = /system[_ ]busy|too many|try again|main server|rate limit|temporarily/i;
+const NOT_FOUND = /could not find|not found in your account|not in your account|domain not found/i;
+const UNSUPPORTED = /not supported|unsupported|not available for this tld/i;
+
+/** Unwraps the command's envelope and raises a classified RegistrarError for failures. */
+export function parseEnvelope(command: string, json: unknown): Body {
+  if (!isObject(json))
+    throw new RegistrarError('retryable', 'registrar answered with no JSON object', command);
+  const keys = Object.keys(json);
+  const key = keys.find((k) => /Response$/.test(k)) ?? keys.find((k) => /Header$/.test(k)) ?? keys[0];
+  const outer = key ? json[key] : undefined;
+  if (!isObject(outer))
+    throw new RegistrarError('retryable', 'registrar answered with an unknown envelope', command);
+  // Older shapes nest the code in a `…Header` object beside (or inside) the content.
+  const header = Object.entries(outer).find(([k, v]) => /Header$/.test(k) && isObject(v))?.[1] as
+    Body | undefined;
+  const meta = header ?? outer;
+  const rawCode = meta['ResponseCode'] ?? meta['SuccessCode'];
+  const code = rawCode === undefined || rawCode === '' ? NaN : Number(rawCode);
+  const status = typeof meta['Status'] === 'string' ? meta['Status'].toLowerCase() : '';
+  const error = typeof meta['Error'] === 'string' ? meta['Error'] : '';
+  const ok = code === 0 && !['error', 'not_available', 'system_busy'].includes(status);
+  if (ok) return outer;
+
+  const message = error || status || `response code ${String(rawCode)}`;
+  if (code === 5 || status === 'system_busy' || BUSY.test(message)) {
+    throw new RegistrarError('retryable', `registrar busy: ${message}`, command);
+  }
+  if (status === 'not_available')
+    throw new RegistrarError('rejected', 'The domain is not available.', command);
+  if (NOT_FOUND.test(message)) throw new RegistrarError('not_found', message, command);
+  if (UNSUPPORTED.test(message)) throw new RegistrarError('unsupported', message, command);
+  if (Number.isNaN(code))
+    throw new RegistrarError('retryable', `registrar answered without a code: ${message}`, command);
+  throw new RegistrarError('rejected', message, command);
+}
+
+/** Dynadot times are epoch milliseconds (number or string); 0 or garbage means unknown. */
+export function parseEpochMs(value: unknown): Date | null {
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isFinite(n) || n <= 0) return null;
+  return new Date(n);
+}
+
+export function yes(value: unknown): boolean {
+  return typeof value === 'string' ? /^(yes|true|1|locked)$/i.test(value) : value === true || value === 1;
+}
+
+/** `+255.754123456` → `{ cc: '255', number: '754123456' }`. */
+export function splitPhone(phone: string): { cc: string; number: string } {
+  const m = /^\+(\d{1,3})\.(\d{4,14})$/.exec(phone.trim());
+  if (!m) throw new RegistrarError('rejected', `phone ${phone} is not in +CCC.NNNN form`);
+  return { cc: m[1]!, number: m[2]! };
+}

@@ -1,0 +1,505 @@
+/**
+ * Registrar simulator: a small HTTP server speaking Dynadot's api3 JSON protocol with its own
+ * in-memory state, deterministic availability rules, and fault injection at runtime. It is
+ * written from Dynadot's documented envelopes, independently of our client's wire module, so
+ * that testing the client against it tests the protocol rather than a shared mistake.
+ *
+ * Availability rules (second-level label):
+ * - `taken…`        registered elsewhere (not available; transferable with any auth code but `BADAUTH`)
+ * - `premium…`      available as a premium name at 500.00 per year (register needs premium=1)
+ * - `reject…`       available, but registering it is rejected by the "registry"
+ * - `transferfail…` registered elsewhere; a transfer is accepted and later fails
+ * - anything else   available at the TLD's price
+ *
+ * Admin endpoints (JSON): GET /__sim/state, PUT /__sim/faults, POST /__sim/fail-next,
+ * POST /__sim/domains (seed a domain into the account), POST /__sim/reset.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FaultKind = 'error' | 'timeout' | 'lost' | 'busy' | 'throttle';
+
+export interface Faults {
+  /** Added to every api3 call. */
+  latencyMs: number;
+  /** Probabilities (0..1), drawn per call in this order. */
+  errorRate: number;
+  timeoutRate: number;
+  /** The operation is applied, then the connection is dropped before any answer. */
+  lostResponseRate: number;
+  busyRate: number;
+  throttleRate: number;
+  /** Commands the rates apply to (empty: all). */
+  commands: string[];
+}
+
+export interface SimDomain {
+  name: string;
+  registeredAt: number;
+  expiresAt: number;
+  locked: boolean;
+  privacy: 'full' | 'partial' | 'off';
+  nameservers: string[];
+  authCode: string;
+  contacts: Record<string, string>;
+  dns: { main: Array<Record<string, string>>; sub: Array<Record<string, string>>; ttl: number };
+}
+
+export interface SimOperation {
+  command: 'register' | 'renew' | 'transfer';
+  domain: string;
+  at: number;
+}
+
+const PRICES: Record<string, string> = {
+  com: '10.99',
+  net: '12.99',
+  org: '11.99',
+  io: '35.00',
+  'co.tz': '20.00',
+  id: '15.00',
+};
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+const MUTATING = new Set(['register', 'renew', 'transfer']);
+
+const defaultFaults = (): Faults => ({
+  latencyMs: 0,
+  errorRate: 0,
+  timeoutRate: 0,
+  lostResponseRate: 0,
+  busyRate: 0,
+  throttleRate: 0,
+  commands: [],
+});
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  apiKey?: string;
+  /** How long a "timeout" fault holds the request before dropping it. */
+  timeoutHoldMs?: number;
+  /** Transfer status polls before a transfer finishes. */
+  transferPollsToComplete?: number;
+  random?: () => number;
+}
+
+export class RegistrarSimulator {
+  readonly domains = new Map<string, SimDomain>();
+  readonly contacts = new Map<string, Record<string, string>>();
+  readonly transfers = new Map<string, { orderId: string; status: string; polls: number }>();
+  readonly operations: SimOperation[] = [];
+  faults: Faults = defaultFaults();
+  private failNext: Array<{ command?: string | undefined; fault: FaultKind }> = [];
+  private nextId = 1000;
+  private server: Server | undefined;
+  private readonly random: () => number;
+  private readonly held = new Set<ServerResponse>();
+
+  constructor(private readonly opts: SimulatorOptions = {}) {
+    this.random = opts.random ?? Math.random;
+  }
+
+  get apiKey(): string {
+    return this.opts.apiKey ?? 'sim-key';
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) =>
+      this.server!.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', resolve),
+    );
+    return this.url;
+  }
+
+  get url(): string {
+    const addr = this.server?.address() as AddressInfo | undefined;
+    if (!addr) throw new Error('simulator not started');
+    return `http://127.0.0.1:${addr.port}`;
+  }
+
+  /** The api3 endpoint our client is configured with. */
+  get apiUrl(): string {
+    return `${this.url}/api3.json`;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.held) res.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  reset(): void {
+    this.domains.clear();
+    this.contacts.clear();
+    this.transfers.clear();
+    this.operations.length = 0;
+    this.faults = defaultFaults();
+    this.failNext = [];
+  }
+
+  setFaults(faults: Partial<Faults>): void {
+    this.faults = { ...this.faults, ...faults };
+  }
+
+  /** The next call (of `command`, or any) suffers `fault`, `times` times. */
+  failNextCall(fault: FaultKind, command?: string, times = 1): void {
+    for (let i = 0; i < times; i += 1) this.failNext.push({ command, fault });
+  }
+
+  /** Puts a domain into the account (for renew, sync and management tests). */
+  seedDomain(name: string, expiresAt: Date, extra: Partial<SimDomain> = {}): SimDomain {
+    const domain: SimDomain = {
+      name,
+      registeredAt: Date.now() - YEAR_MS,
+      expiresAt: expiresAt.getTime(),
+      locked: true,
+      privacy: 'off',
+      nameservers: ['ns1.dynadot.com', 'ns2.dynadot.com'],
+      authCode: `AUTH${this.nextId++}`,
+      contacts: {},
+      dns: { main: [], sub: [], ttl: 14400 },
+      ...extra,
+    };
+    this.domains.set(name, domain);
+    return domain;
+  }
+
+  count(command: SimOperation['command'], domain?: string): number {
+    return this.operations.filter(
+      (o) => o.command === command && (domain === undefined || o.domain === domain),
+    ).length;
+  }
+
+  private pickFault(command: string): FaultKind | null {
+    const idx = this.failNext.findIndex((f) => f.command === undefined || f.command === command);
+    if (idx >= 0) return this.failNext.splice(idx, 1)[0]!.fault;
+    const f = this.faults;
+    if (f.commands.length > 0 && !f.commands.includes(command)) return null;
+    const draws: Array<[number, FaultKind]> = [
+      [f.errorRate, 'error'],
+      [f.timeoutRate, 'timeout'],
+      [f.lostResponseRate, 'lost'],
+      [f.busyRate, 'busy'],
+      [f.throttleRate, 'throttle'],
+    ];
+    for (const [rate, kind] of draws) if (rate > 0 && this.random() < rate) return kind;
+    return null;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    try {
+      if (url.pathname.startsWith('/__sim/')) return await this.admin(req, res, url);
+      if (url.pathname !== '/api3.json') return send(res, 404, { error: 'not found' });
+      const command = url.searchParams.get('command') ?? '';
+      const params = Object.fromEntries(url.searchParams.entries());
+      if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
+      const fault = this.pickFault(command);
+      if (fault === 'error') return send(res, 500, { error: 'internal server error' });
+      if (fault === 'throttle') {
+        res.setHeader('Retry-After', '1');
+        return send(res, 429, { error: 'too many requests' });
+      }
+      if (fault === 'busy')
+        return send(
+          res,
+          200,
+          envelope(command, { ResponseCode: '5', Status: 'system_busy', Error: 'system busy' }),
+        );
+      if (fault === 'timeout') {
+        this.held.add(res);
+        await sleep(this.opts.timeoutHoldMs ?? 60_000);
+        this.held.delete(res);
+        res.destroy();
+        return;
+      }
+      const answer = this.execute(command, params);
+      if (fault === 'lost' && MUTATING.has(command)) {
+        res.destroy();
+        return;
+      }
+      send(res, 200, answer);
+    } catch (err) {
+      send(res, 500, { error: err instanceof Error ? err.message : 'error' });
+    }
+  }
+
+  private async admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const body = req.method === 'GET' ? {} : await readJson(req);
+    switch (`${req.method} ${url.pathname}`) {
+      case 'GET /__sim/state':
+        return send(res, 200, {
+          domains: [...this.domains.values()],
+          operations: this.operations,
+          faults: this.faults,
+        });
+      case 'PUT /__sim/faults':
+        this.setFaults(body as Partial<Faults>);
+        return send(res, 200, { faults: this.faults });
+      case 'POST /__sim/fail-next': {
+        const b = body as { fault: FaultKind; command?: string; times?: number };
+        this.failNextCall(b.fault, b.command, b.times ?? 1);
+        return send(res, 200, { queued: this.failNext.length });
+      }
+      case 'POST /__sim/domains': {
+        const b = body as { name: string; expiresAt: string };
+        return send(res, 200, this.seedDomain(b.name, new Date(b.expiresAt)));
+      }
+      case 'POST /__sim/reset':
+        this.reset();
+        return send(res, 200, { ok: true });
+      default:
+        return send(res, 404, { error: 'unknown admin endpoint' });
+    }
+  }
+
+  /** Runs one api3 command against the state and returns its JSON envelope. */
+  execute(command: string, p: Record<string, string>): unknown {
+    if (p['key'] !== this.apiKey)
+      return envelope(command, { ResponseCode: '-1', Status: 'error', Error: 'Invalid api key' });
+    const domain = (p['domain'] ?? '').toLowerCase();
+    const owned = this.domains.get(domain);
+    const sld = domain.split('.')[0] ?? '';
+    const fail = (error: string) => envelope(command, { ResponseCode: '-1', Status: 'error', Error: error });
+    const notFound = () => fail('could not find domain in your account');
+
+    switch (command) {
+      case 'search': {
+        const results = Object.keys(p)
+          .filter((k) => /^domain\d+$/.test(k))
+          .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)))
+          .map((k) => {
+            const name = p[k]!.toLowerCase();
+            const s = name.split('.')[0] ?? '';
+            const t = name.split('.').slice(1).join('.');
+            const elsewhere = s.startsWith('taken') || s.startsWith('transferfail');
+            const available = !elsewhere && !this.domains.has(name);
+            const premium = s.startsWith('premium');
+            const price = premium ? '500.00' : (PRICES[t] ?? '19.99');
+            return {
+              DomainName: name,
+              Available: available ? 'yes' : 'no',
+              ...(p['show_price'] === '1' && available
+                ? { Price: `${price} in ${p['currency'] ?? 'USD'}` }
+                : {}),
+              ...(premium ? { Premium: 'yes' } : {}),
+            };
+          });
+        return { SearchResponse: { ResponseCode: '0', Status: 'success', SearchResults: results } };
+      }
+      case 'create_contact': {
+        const id = String(this.nextId++);
+        this.contacts.set(id, { ...p });
+        return {
+          CreateContactResponse: {
+            ResponseCode: '0',
+            Status: 'success',
+            CreateContactContent: { ContactId: id },
+          },
+        };
+      }
+      case 'register': {
+        if (owned || sld.startsWith('taken') || sld.startsWith('transferfail')) {
+          return { RegisterResponse: { ResponseCode: '1', Status: 'not_available' } };
+        }
+        if (sld.startsWith('premium') && p['premium'] !== '1') {
+          return fail('this domain is a premium domain, please use premium option');
+        }
+        if (sld.startsWith('reject')) return fail('the registry rejected this registration');
+        const years = Number(p['duration'] ?? '1');
+        if (!Number.isInteger(years) || years < 1 || years > 10) return fail('invalid duration');
+        const now = Date.now();
+        const d = this.seedDomain(domain, new Date(now + years * YEAR_MS), {
+          registeredAt: now,
+          locked: false,
+          contacts: {
+            registrant: p['registrant_contact'] ?? '',
+            admin: p['admin_contact'] ?? '',
+          },
+        });
+        this.operations.push({ command: 'register', domain, at: now });
+        return {
+          RegisterResponse: {
+            ResponseCode: 0,
+            Status: 'success',
+            DomainName: domain,
+            Expiration: d.expiresAt,
+          },
+        };
+      }
+      case 'renew': {
+        if (!owned) return notFound();
+        const currentYear = new Date(owned.expiresAt).getUTCFullYear();
+        if (p['year'] !== undefined && Number(p['year']) !== currentYear) {
+          return fail(`renew year mismatch: the domain expires in ${currentYear}`);
+        }
+        const years = Number(p['duration'] ?? '1');
+        owned.expiresAt += years * YEAR_MS;
+        this.operations.push({ command: 'renew', domain, at: Date.now() });
+        return {
+          RenewResponse: {
+            ResponseCode: '0',
+            Status: 'success',
+            DomainName: domain,
+            Expiration: owned.expiresAt,
+          },
+        };
+      }
+      case 'transfer': {
+        if (owned) return fail('domain is already in your account');
+        if (!(sld.startsWith('taken') || sld.startsWith('transferfail')))
+          return fail('domain is not registered');
+        if (!p['auth'] || p['auth'] === 'BADAUTH') return fail('invalid auth code');
+        const existing = this.transfers.get(domain);
+        if (existing && existing.status === 'Pending')
+          return fail('a transfer order for this domain is already pending');
+        const orderId = String(this.nextId++);
+        this.transfers.set(domain, { orderId, status: 'Pending', polls: 0 });
+        this.operations.push({ command: 'transfer', domain, at: Date.now() });
+        return {
+          TransferResponse: {
+            ResponseCode: 0,
+            Status: 'order created',
+            DomainName: domain,
+            OrderId: orderId,
+          },
+        };
+      }
+      case 'get_transfer_status': {
+        const t = this.transfers.get(domain);
+        if (!t)
+          return { GetTransferStatusResponse: { ResponseCode: '0', Status: 'success', TransferList: [] } };
+        if (t.status === 'Pending') {
+          t.polls += 1;
+          if (t.polls >= (this.opts.transferPollsToComplete ?? 2)) {
+            if (sld.startsWith('transferfail')) t.status = 'Failed';
+            else {
+              t.status = 'Completed';
+              this.seedDomain(domain, new Date(Date.now() + YEAR_MS), { locked: false });
+            }
+          }
+        }
+        return {
+          GetTransferStatusResponse: {
+            ResponseCode: '0',
+            Status: 'success',
+            TransferList: [{ OrderId: t.orderId, TransferStatus: t.status }],
+          },
+        };
+      }
+      case 'domain_info': {
+        if (!owned) return notFound();
+        return {
+          DomainInfoResponse: {
+            ResponseCode: 0,
+            Status: 'success',
+            DomainInfo: {
+              Name: owned.name,
+              Expiration: String(owned.expiresAt),
+              Registration: String(owned.registeredAt),
+              NameServerSettings: {
+                Type: 'Name Servers',
+                NameServers: owned.nameservers.map((n, i) => ({ ServerId: String(i), ServerName: n })),
+              },
+              Locked: owned.locked ? 'yes' : 'no',
+              Privacy: owned.privacy,
+              Status: 'active',
+            },
+          },
+        };
+      }
+      case 'set_ns': {
+        if (!owned) return notFound();
+        const ns = Object.keys(p)
+          .filter((k) => /^ns\d+$/.test(k))
+          .sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)))
+          .map((k) => p[k]!.toLowerCase());
+        owned.nameservers = ns;
+        return { SetNsResponse: { ResponseCode: 0, Status: 'success' } };
+      }
+      case 'get_ns': {
+        if (!owned) return notFound();
+        const content = Object.fromEntries(owned.nameservers.map((n, i) => [`Host${i}`, n]));
+        return { GetNsResponse: { ResponseCode: 0, Status: 'success', NsContent: content } };
+      }
+      case 'get_transfer_auth_code': {
+        if (!owned) return notFound();
+        if (p['new_code'] === '1') owned.authCode = `AUTH${this.nextId++}`;
+        if (p['unlock_domain_for_transfer'] === '1') owned.locked = false;
+        return {
+          GetTransferAuthCodeResponse: { ResponseCode: 0, Status: 'success', AuthCode: owned.authCode },
+        };
+      }
+      case 'lock_domain':
+        if (!owned) return notFound();
+        owned.locked = true;
+        return { LockDomainResponse: { ResponseCode: '0', Status: 'success' } };
+      case 'set_privacy': {
+        if (!owned) return notFound();
+        const option = p['option'];
+        if (option !== 'full' && option !== 'partial' && option !== 'off')
+          return fail('invalid privacy option');
+        owned.privacy = option;
+        return { SetPrivacyResponse: { ResponseCode: '0', Status: 'success' } };
+      }
+      case 'set_dns2': {
+        if (!owned) return notFound();
+        const pick = (prefix: string) =>
+          Object.keys(p)
+            .filter((k) => new RegExp(`^${prefix}_record_type\\d+$`).test(k))
+            .map((k) => k.slice(`${prefix}_record_type`.length))
+            .map((i) => ({
+              RecordType: p[`${prefix}_record_type${i}`]!,
+              Value: p[`${prefix}_record${i}`] ?? '',
+              ...(p[`${prefix}_recordx${i}`] ? { RecordValue2: p[`${prefix}_recordx${i}`]! } : {}),
+              ...(prefix === 'sub' ? { Subhost: p[`subdomain${i}`] ?? '' } : {}),
+            }));
+        owned.dns = { main: pick('main'), sub: pick('sub'), ttl: Number(p['ttl'] ?? '14400') };
+        return { SetDnsResponse: { ResponseCode: 0, Status: 'success' } };
+      }
+      case 'get_dns':
+        if (!owned) return notFound();
+        return {
+          GetDnsResponse: {
+            ResponseCode: 0,
+            Status: 'success',
+            GetDns: {
+              NameServerSettings: {
+                Type: 'Dynadot DNS',
+                Ttl: String(owned.dns.ttl),
+                MainDomains: owned.dns.main,
+                SubDomains: owned.dns.sub,
+              },
+            },
+          },
+        };
+      default:
+        return fail(`unknown command ${command}`);
+    }
+  }
+}
+
+function envelope(command: string, inner: Record<string, unknown>): Record<string, unknown> {
+  const name = command
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  return { [`${name}Response`]: inner };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as unknown) : {};
+}

@@ -1,0 +1,79 @@
+/** What the product needs from an upstream registrar. Dynadot is the first implementation. */
+
+export interface Contact {
+  name: string;
+  organization?: string | undefined;
+  address1: string;
+  address2?: string | undefined;
+  city: string;
+  state?: string | undefined;
+  postcode: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** `+CCC.NNNN` (EPP style). */
+  phone: string;
+  email: string;
+}
+
+export interface Contacts {
+  registrant: Contact;
+  admin: Contact;
+}
+
+export interface SearchResult {
+  domain: string;
+  available: boolean;
+  premium: boolean;
+  /** The registrar's own price when it gives one (premium names always). */
+  price?: { amountMinor: bigint; currency: string } | undefined;
+}
+
+export interface DomainInfo {
+  domain: string;
+  expiresAt: Date | null;
+  registeredAt: Date | null;
+  status: string;
+  locked: boolean;
+  privacy: 'full' | 'partial' | 'off';
+  nameservers: string[];
+}
+
+export type TransferState = 'pending' | 'completed' | 'cancelled' | 'failed';
+
+export interface DnsRecord {
+  type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+  name: string;
+  value: string;
+  ttl: number;
+  priority?: number | undefined;
+}
+
+export interface Registrar {
+  search(domains: readonly string[], currency: string): Promise<SearchResult[]>;
+  register(args: {
+    domain: string;
+    years: number;
+    currency: string;
+    contacts?: Contacts | undefined;
+    nameservers?: readonly string[] | undefined;
+    premium?: boolean | undefined;
+  }): Promise<{ domain: string; expiresAt: Date | null }>;
+  /** `currentExpiryYear` guards against renewing twice when a call is retried. */
+  renew(args: {
+    domain: string;
+    years: number;
+    currentExpiryYear: number;
+    currency: string;
+  }): Promise<{ expiresAt: Date | null }>;
+  transfer(args: { domain: string; authCode: string; currency: string }): Promise<{ orderId: string }>;
+  transferStatus(domain: string): Promise<{ orderId: string; state: TransferState } | null>;
+  /** The domain as the registrar holds it in our account, or null when it is not there. */
+  info(domain: string): Promise<DomainInfo | null>;
+  setNameservers(domain: string, nameservers: readonly string[]): Promise<void>;
+  getNameservers(domain: string): Promise<string[]>;
+  getAuthCode(domain: string): Promise<string>;
+  setLock(domain: string, locked: boolean): Promise<void>;
+  setPrivacy(domain: string, option: 'full' | 'partial' | 'off'): Promise<void>;
+  setDns(domain: string, records: readonly DnsRecord[]): Promise<void>;
+  getDns(domain: string): Promise<DnsRecord[]>;
+}

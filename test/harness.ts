@@ -1,0 +1,162 @@
+import {
+  NativeConnection,
+  type Worker,
+  bundleWorkflowCode,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import type { Knex } from 'knex';
+import { DynadotRegistrar } from '../src/registrar/dynadot/client';
+import { RegistrarSimulator } from '../src/registrar/simulator/server';
+import { SecretBox } from '../src/secrets';
+import { creditWallet } from '../src/services/ledger';
+import { getBalance } from '../src/services/wallet';
+import { installRuntime, temporalLogger } from '../src/temporal/runtime';
+import { createWorker, workflowsPath } from '../src/temporal/worker';
+import { silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
+
+export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789';
+
+/**
+ * Everything an order test needs, all real: the test database, the registrar simulator, the
+ * Dynadot client pointed at it, a worker on the test Temporal server, and the API.
+ */
+export interface OrderHarness {
+  db: Knex;
+  sim: RegistrarSimulator;
+  registrar: DynadotRegistrar;
+  api: TestApi;
+  worker: Worker;
+  /** Stops the worker (graceful) and resolves when it has stopped. */
+  stopWorker(): Promise<void>;
+  /** Starts a fresh worker (after stopWorker). */
+  startWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: temporalLogger(silentLog) });
+  return bundle;
+}
+
+export async function startOrderHarness(
+  opts: { apiEnv?: Record<string, string>; registrarTimeoutMs?: number; maxConcurrent?: number } = {},
+): Promise<OrderHarness> {
+  installRuntime(silentLog);
+  const db = testDb();
+  const sim = new RegistrarSimulator({
+    apiKey: 'test-key',
+    timeoutHoldMs: 5_000,
+    transferPollsToComplete: 2,
+  });
+  await sim.start();
+  const registrar = new DynadotRegistrar({
+    baseUrl: sim.apiUrl,
+    apiKey: 'test-key',
+    maxConcurrent: opts.maxConcurrent ?? 5,
+    timeoutMs: opts.registrarTimeoutMs ?? 2_000,
+    throttlePauseMs: 100,
+  });
+  const config = testConfig();
+  const makeWorker = async (): Promise<{
+    worker: Worker;
+    running: Promise<void>;
+    connection: NativeConnection;
+  }> => {
+    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      workflowBundle: await workflowBundle(),
+      deps: { db, log: silentLog, registrar, secrets: new SecretBox(TEST_SECRETS_KEY), invoiceTtlHours: 24 },
+    });
+    return { worker, running: worker.run(), connection };
+  };
+  let current = await makeWorker();
+  const api = await startTestApi(
+    db,
+    {
+      SECRETS_KEY: TEST_SECRETS_KEY,
+      ORDER_ACCEPT_WAIT_MS: '15000',
+      TRANSFER_POLL_SECONDS: '1',
+      ...opts.apiEnv,
+    },
+    { registrar },
+  );
+  const harness: OrderHarness = {
+    db,
+    sim,
+    registrar,
+    api,
+    worker: current.worker,
+    async stopWorker() {
+      if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
+      await current.running;
+      await current.connection.close();
+    },
+    async startWorker() {
+      current = await makeWorker();
+      harness.worker = current.worker;
+    },
+    async close() {
+      await harness.stopWorker().catch(() => undefined);
+      await api.close();
+      await sim.close();
+      await db.destroy();
+    },
+  };
+  return harness;
+}
+
+export async function topUp(
+  db: Knex,
+  resellerId: number,
+  amountMinor: bigint,
+  currency = 'USD',
+): Promise<void> {
+  await creditWallet(db, {
+    resellerId,
+    currency,
+    amount: amountMinor,
+    kind: 'topup',
+    reference: `test-topup:${resellerId}:${Date.now()}:${Math.random()}`,
+  });
+}
+
+export async function balanceOf(db: Knex, resellerId: number, currency = 'USD') {
+  return getBalance(db, resellerId, currency);
+}
+
+export const SEED_CONTACT = {
+  name: 'Domain Owner',
+  organization: 'Owner Company',
+  address1: '123 Registry Road',
+  city: 'Dar es Salaam',
+  state: 'Dar es Salaam',
+  postcode: '11101',
+  country: 'TZ',
+  phone: '+255.754123456',
+  email: 'owner@example.co.tz',
+};
+
+let counter = 0;
+/** A domain name no other test uses. */
+export function uniqueName(prefix = 'test', tld = 'com'): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}.${tld}`;
+}
+
+/** Polls until `check` is truthy (or fails after `timeoutMs`). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

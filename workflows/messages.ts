@@ -1,0 +1,8 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Acceptance, OrderState, PaidSignal, WalletPaymentResult } from './contracts';
+
+// Wire names are short and never change: running workflows depend on them.
+export const acceptanceUpdate = defineUpdate<Acceptance, []>('acceptance');
+export const payFromWalletUpdate = defineUpdate<WalletPaymentResult, []>('payFromWallet');
+export const paidSignal = defineSignal<[PaidSignal]>('paid');
+export const orderStateQuery = defineQuery<OrderState>('orderState');
