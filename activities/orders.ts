@@ -223,8 +223,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       const order = await loadOrder(orderId);
       return db.transaction(async (trx) => {
         const existing = (await trx('invoices').where({ orderId }).first()) as
-          | Parameters<typeof invoiceView>[0]
-          | undefined;
+          Parameters<typeof invoiceView>[0] | undefined;
         if (existing) return invoiceView(existing);
         const [row] = (await trx('invoices')
           .insert({
@@ -301,14 +300,12 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           id: number;
         };
         if (invoice.status !== 'paid') {
-          await trx('invoices')
-            .where({ id: invoice.id })
-            .update({
-              status: 'paid',
-              gateway: payment.gateway,
-              gatewayReference: payment.reference,
-              paidAt: trx.fn.now(),
-            });
+          await trx('invoices').where({ id: invoice.id }).update({
+            status: 'paid',
+            gateway: payment.gateway,
+            gatewayReference: payment.reference,
+            paidAt: trx.fn.now(),
+          });
         }
         return invoiceView({ ...invoice, status: 'paid' });
       });
@@ -323,15 +320,12 @@ export function createOrderActivities(deps: OrderActivityDeps) {
         const invoice = (await trx('invoices').where({ orderId }).first('status')) as { status: string };
         if (updated === 0 && invoice.status === 'paid') return false;
         const order = await loadOrder(orderId, trx);
-        await trx('orders')
-          .where({ id: orderId })
-          .whereIn('status', LIVE)
-          .update({
-            status: 'cancelled',
-            failureCode: 'invoice_expired',
-            failureMessage: 'The invoice expired unpaid.',
-            updatedAt: trx.fn.now(),
-          });
+        await trx('orders').where({ id: orderId }).whereIn('status', LIVE).update({
+          status: 'cancelled',
+          failureCode: 'invoice_expired',
+          failureMessage: 'The invoice expired unpaid.',
+          updatedAt: trx.fn.now(),
+        });
         await emit(
           trx,
           order.resellerId,
@@ -459,15 +453,13 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             .returning('id')) as Array<{ id: number }>;
           domainId = domain!.id;
         }
-        await trx('orders')
-          .where({ id: orderId })
-          .update({
-            status: 'completed',
-            domainId,
-            authCode: null,
-            completedAt: trx.fn.now(),
-            updatedAt: trx.fn.now(),
-          });
+        await trx('orders').where({ id: orderId }).update({
+          status: 'completed',
+          domainId,
+          authCode: null,
+          completedAt: trx.fn.now(),
+          updatedAt: trx.fn.now(),
+        });
         const ledger = (await trx('ledger_entries')
           .where({ orderId })
           .orWhere('invoiceId', trx('invoices').select('id').where({ orderId }))
@@ -556,7 +548,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     const info = await registrar.info(order.domainName);
     if (!info) return null;
     if (order.action === 'register') {
-      const local = (await db('domains').where({ name: order.domainName }).first('id')) as { id: number } | undefined;
+      const local = (await db('domains').where({ name: order.domainName }).first('id')) as
+        { id: number } | undefined;
       return local ? null : { expiresAt: info.expiresAt?.toISOString() ?? null };
     }
     if (order.action === 'renew' && order.fromExpiresAt && info.expiresAt) {

@@ -11,6 +11,8 @@ import { DEV_DATABASE_NAME } from './deps';
 import { createLogger } from './logger';
 import { startApi } from './main-api';
 import { startWorker } from './main-worker';
+import { seedDemoData } from './dev-seed';
+import { RegistrarSimulator } from './registrar/simulator/server';
 import { seedDemoReseller } from './services/resellers';
 import { startDevServer } from './temporal/dev-server';
 
@@ -63,17 +65,24 @@ async function main(): Promise<void> {
     stops.push(() => temporal.stop());
     log.info({ address: temporal.address, ui: temporal.uiUrl ?? 'already running' }, 'temporal ready');
 
-    const worker = await startWorker(runtimeConfig, log, { db });
+    const simulator = new RegistrarSimulator({ port: config.SIMULATOR_PORT, apiKey: config.DYNADOT_API_KEY });
+    await simulator.start();
+    stops.push(() => simulator.close());
+    log.info({ url: simulator.apiUrl }, 'registrar simulator ready');
+    const devConfig = { ...runtimeConfig, DYNADOT_API_URL: simulator.apiUrl };
+
+    const worker = await startWorker(devConfig, log, { db });
     stops.push(() => worker.shutdown());
     void worker.done.catch((err: unknown) => {
       log.error({ err }, 'worker failed');
       void stopAll(1);
     });
 
-    const api = await startApi(runtimeConfig, log, { db });
+    const api = await startApi(devConfig, log, { db });
     stops.push(() => api.close());
 
     const demo = await seedDemoReseller(db);
+    await seedDemoData(db, demo.reseller.id, demo.reseller.currency);
     const banner = [
       '',
       '  domain-reseller is running',
@@ -81,6 +90,7 @@ async function main(): Promise<void> {
       `  Temporal UI    ${temporal.uiUrl ?? '(server was already running)'}`,
       `  Temporal gRPC  ${temporal.address}`,
       `  Postgres       ${pg.source}`,
+      `  Registrar      simulator at ${simulator.apiUrl} (admin: ${simulator.url}/__sim/state)`,
       '',
       `  Demo reseller #${demo.reseller.id} (${demo.reseller.currency}); fresh credentials for this run:`,
       `    X-API-KEY      ${demo.apiKey}   (allowlisted for 127.0.0.1 and ::1)`,
@@ -88,6 +98,8 @@ async function main(): Promise<void> {
       '',
       `  curl -H "X-API-KEY: ${demo.apiKey}" ${api.url}/api/v1/domains`,
       `  curl -H "Authorization: Bearer ${demo.token}" ${api.url}/api/reseller/v1/status`,
+      `  curl -H "X-API-KEY: ${demo.apiKey}" -H 'Content-Type: application/json' \\`,
+      `       -d '{"domain_name":"my-first-domain.com"}' ${api.url}/api/v1/domains/check`,
       '',
       '  Ctrl-C stops everything.',
       '',

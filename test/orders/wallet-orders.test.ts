@@ -271,7 +271,7 @@ describe('idempotency and concurrency', () => {
       names.map((d) => call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, registerBody(d)))),
     );
     await eventually(async () => {
-      const live = await h
+      const live: unknown = await h
         .db('orders')
         .where({ resellerId: r.id })
         .whereIn('status', ['pending', 'processing'])
