@@ -8,6 +8,7 @@ import { createLogger } from './logger';
 import { startApi } from './main-api';
 import { startWorker } from './main-worker';
 import { ABILITIES, type Ability } from './auth/credentials';
+import { RegistrarSimulator } from './registrar/simulator/server';
 import { createReseller } from './services/resellers';
 
 function collect(value: string, previous: string[]): string[] {
@@ -129,6 +130,17 @@ export function buildProgram(): Command {
         }
       },
     );
+
+  program
+    .command('simulator')
+    .description('Run the registrar simulator (Dynadot api3 protocol) on SIMULATOR_PORT, key DYNADOT_API_KEY.')
+    .action(async () => {
+      const config = loadConfig();
+      const sim = new RegistrarSimulator({ port: config.SIMULATOR_PORT, apiKey: config.DYNADOT_API_KEY });
+      await sim.start();
+      console.log(`registrar simulator on ${sim.apiUrl} (admin: ${sim.url}/__sim/state)`);
+      onSignals(() => sim.close());
+    });
 
   program
     .command('doctor')

@@ -1,7 +1,7 @@
 import { DomainNameError, normaliseDomainName, splitRegistrable } from '../domain-name';
 import { moneyJson } from '../money';
 import { RegistrarError } from '../registrar/errors';
-import { activeTlds, NotOfferedError, quote, withMarkup } from '../services/catalog';
+import { activeTlds, priceTable, withMarkup } from '../services/catalog';
 import type { AppDeps, AuthState } from './context';
 import { ApiError } from './errors';
 
@@ -23,7 +23,10 @@ export async function searchDomains(
   names: readonly string[],
 ): Promise<SearchRow[]> {
   const currency = auth.reseller.currency.trim();
-  const tlds = await activeTlds(deps.db);
+  const [tlds, table] = await Promise.all([
+    activeTlds(deps.db),
+    priceTable(deps.db, currency, auth.reseller.markupBps),
+  ]);
   const rows: SearchRow[] = [];
   const lookups: Array<{ row: SearchRow; ascii: string }> = [];
   for (const raw of names) {
@@ -31,20 +34,8 @@ export async function searchDomains(
       const { ascii } = normaliseDomainName(raw);
       const { tld } = splitRegistrable(ascii, tlds);
       const prices: Record<string, ReturnType<typeof moneyJson>> = {};
-      for (const action of ['register', 'renew', 'transfer'] as const) {
-        try {
-          const q = await quote(deps.db, {
-            tld,
-            action,
-            years: 1,
-            currency,
-            markupBps: auth.reseller.markupBps,
-          });
-          prices[action] = moneyJson(q.totalMinor, currency);
-        } catch (err) {
-          if (!(err instanceof NotOfferedError)) throw err;
-        }
-      }
+      for (const [action, amount] of Object.entries(table.get(tld) ?? {}))
+        prices[action] = moneyJson(amount, currency);
       const row: SearchRow = { domain_name: ascii, available: null, premium: false, prices };
       rows.push(row);
       lookups.push({ row, ascii });

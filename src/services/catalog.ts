@@ -55,6 +55,28 @@ export async function quote(
   };
 }
 
+/** One-year prices (markup included) for every active TLD and action in a currency: one query. */
+export async function priceTable(
+  db: Knex,
+  currency: string,
+  markupBps: number,
+): Promise<Map<string, Partial<Record<OrderAction, bigint>>>> {
+  const rows = (await db('catalog_prices')
+    .where({ currency, active: true })
+    .select('tld', 'action', 'priceMinor')) as Array<{
+    tld: string;
+    action: OrderAction;
+    priceMinor: string;
+  }>;
+  const table = new Map<string, Partial<Record<OrderAction, bigint>>>();
+  for (const r of rows) {
+    const entry = table.get(r.tld) ?? {};
+    entry[r.action] = withMarkup(BigInt(r.priceMinor), markupBps);
+    table.set(r.tld, entry);
+  }
+  return table;
+}
+
 export interface CatalogRow {
   tld: string;
   action: OrderAction;
