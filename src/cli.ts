@@ -133,7 +133,9 @@ export function buildProgram(): Command {
 
   program
     .command('simulator')
-    .description('Run the registrar simulator (Dynadot api3 protocol) on SIMULATOR_PORT, key DYNADOT_API_KEY.')
+    .description(
+      'Run the registrar simulator (Dynadot api3 protocol) on SIMULATOR_PORT, key DYNADOT_API_KEY.',
+    )
     .action(async () => {
       const config = loadConfig();
       const sim = new RegistrarSimulator({ port: config.SIMULATOR_PORT, apiKey: config.DYNADOT_API_KEY });

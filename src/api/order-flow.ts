@@ -16,6 +16,7 @@ import type { ContactInput, OrderAction, OrderInput, PaymentMethod } from '../..
 import type { AppDeps, AuthState } from './context';
 import { ApiError, conflict, notFound, unprocessable, validationFailed } from './errors';
 import { presentOrder } from './orders.presenter';
+import { respond } from './envelope';
 
 export interface OrderRequest {
   action: OrderAction;
@@ -44,6 +45,12 @@ export interface OrderResponse {
 }
 
 const REGISTRAR_READ_TIMEOUT_MS = 5000;
+
+/** Writes an order answer in the seed 003 envelope, with its Location when it has one. */
+export function sendOrderResponse(ctx: Context, res: OrderResponse): void {
+  if (res.location) ctx.set('Location', res.location);
+  respond(ctx, res.data, res.message, res.status);
+}
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;

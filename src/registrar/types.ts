@@ -1,19 +1,8 @@
 /** What the product needs from an upstream registrar. Dynadot is the first implementation. */
+import type { ContactInput } from '../../workflows/contracts';
 
-export interface Contact {
-  name: string;
-  organization?: string | undefined;
-  address1: string;
-  address2?: string | undefined;
-  city: string;
-  state?: string | undefined;
-  postcode: string;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-  /** `+CCC.NNNN` (EPP style). */
-  phone: string;
-  email: string;
-}
+/** A Whois contact (phone `+CCC.NNNN`, ISO 3166-1 alpha-2 country); the order workflow carries the same shape. */
+export type Contact = ContactInput;
 
 export interface Contacts {
   registrant: Contact;

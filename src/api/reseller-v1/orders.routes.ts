@@ -13,10 +13,11 @@ import { respond } from '../envelope';
 import { notFound, unprocessable } from '../errors';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
-import { ownedDomain, placeOrder, type OrderResponse } from '../order-flow';
+import { ownedDomain, placeOrder, sendOrderResponse } from '../order-flow';
 import { presentOrder } from '../orders.presenter';
 import { searchDomains } from '../search';
 import { input, validate } from '../validate';
+import { showOrderHandler } from '../v1/orders.routes';
 import { listOrdersRequest, showOrderRequest } from '../v1/orders.schema';
 import {
   orderRegisterRequest,
@@ -27,11 +28,6 @@ import {
 } from './orders.schema';
 
 const ORDERS_PATH = '/api/reseller/v1/orders';
-
-function send(ctx: Parameters<typeof respond>[0], res: OrderResponse): void {
-  if (res.location) ctx.set('Location', res.location);
-  respond(ctx, res.data, res.message, res.status);
-}
 
 /** Seed 000: search, orders (unpaid invoices), order list, and paying an invoice from the wallet. */
 export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
@@ -67,15 +63,12 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
     });
   });
 
-  router.get('/orders/:order', requireAbility('orders.read'), validate(showOrderRequest), async (ctx) => {
-    const { params } = input(ctx, showOrderRequest);
-    const order = await findOrder(deps.db, {
-      resellerId: requireAuth(ctx).reseller.id,
-      publicId: params.order,
-    });
-    if (!order) throw notFound('Order not found.', 'order_not_found');
-    respond(ctx, { order: presentOrder(order, await invoiceForOrder(deps.db, order.id)) });
-  });
+  router.get(
+    '/orders/:order',
+    requireAbility('orders.read'),
+    validate(showOrderRequest),
+    showOrderHandler(deps),
+  );
 
   router.post(
     '/orders/register',
@@ -85,7 +78,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const { body } = input(ctx, orderRegisterRequest);
       const registrant = body.registrant;
-      send(
+      sendOrderResponse(
         ctx,
         await placeOrder(deps, ctx, requireAuth(ctx), {
           action: 'register',
@@ -113,7 +106,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
       const { body } = input(ctx, orderRenewRequest);
       const auth = requireAuth(ctx);
       const domain = await ownedDomain(deps, auth.reseller.id, body.domain);
-      send(
+      sendOrderResponse(
         ctx,
         await placeOrder(deps, ctx, auth, {
           action: 'renew',
@@ -134,7 +127,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, orderTransferRequest);
-      send(
+      sendOrderResponse(
         ctx,
         await placeOrder(deps, ctx, requireAuth(ctx), {
           action: 'transfer',

@@ -1,11 +1,11 @@
-import { Router } from '@koa/router';
+import { Router, type RouterMiddleware } from '@koa/router';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';
 import { notFound, validationFailed } from '../errors';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
-import { ownedDomain, placeOrder, type OrderResponse } from '../order-flow';
+import { ownedDomain, placeOrder, sendOrderResponse } from '../order-flow';
 import { presentOrder } from '../orders.presenter';
 import { presentDomain } from '../presenters';
 import { searchDomains } from '../search';
@@ -22,9 +22,17 @@ import {
 
 const ORDERS_PATH = '/api/v1/orders';
 
-function send(ctx: Parameters<typeof respond>[0], res: OrderResponse): void {
-  if (res.location) ctx.set('Location', res.location);
-  respond(ctx, res.data, res.message, res.status);
+/** `GET /orders/{order}`: one of the caller's orders with its invoice; both surfaces serve it. */
+export function showOrderHandler(deps: AppDeps): RouterMiddleware<AppState> {
+  return async (ctx) => {
+    const { params } = input(ctx, showOrderRequest);
+    const order = await findOrder(deps.db, {
+      resellerId: requireAuth(ctx).reseller.id,
+      publicId: params.order,
+    });
+    if (!order) throw notFound('Order not found.', 'order_not_found');
+    respond(ctx, { order: presentOrder(order, await invoiceForOrder(deps.db, order.id)) });
+  };
 }
 
 /** Seed 003's billable endpoints: check, register, renew, transfer; plus domain and order lookups. */
@@ -63,7 +71,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
         premiumPrice: body.premium_price,
         ordersPath: ORDERS_PATH,
       });
-      send(ctx, res);
+      sendOrderResponse(ctx, res);
     },
   );
 
@@ -76,7 +84,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
       const { params, body } = input(ctx, renewRequest);
       const auth = requireAuth(ctx);
       const domain = await ownedDomain(deps, auth.reseller.id, params.domain);
-      send(
+      sendOrderResponse(
         ctx,
         await placeOrder(deps, ctx, auth, {
           action: 'renew',
@@ -97,7 +105,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { params, body } = input(ctx, transferRequest);
-      send(
+      sendOrderResponse(
         ctx,
         await placeOrder(deps, ctx, requireAuth(ctx), {
           action: 'transfer',
@@ -118,15 +126,12 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
     respond(ctx, { domain: presentDomain(domain) });
   });
 
-  router.get('/orders/:order', requireAbility('orders.read'), validate(showOrderRequest), async (ctx) => {
-    const { params } = input(ctx, showOrderRequest);
-    const order = await findOrder(deps.db, {
-      resellerId: requireAuth(ctx).reseller.id,
-      publicId: params.order,
-    });
-    if (!order) throw notFound('Order not found.', 'order_not_found');
-    respond(ctx, { order: presentOrder(order, await invoiceForOrder(deps.db, order.id)) });
-  });
+  router.get(
+    '/orders/:order',
+    requireAbility('orders.read'),
+    validate(showOrderRequest),
+    showOrderHandler(deps),
+  );
 
   return router;
 }
