@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import type { Logger } from '../src/logger';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
+import type { Gateways } from '../src/payments';
 import { createOrderActivities } from './orders';
+import { createPaymentActivities } from './payments';
 
 export interface ActivityDeps {
   db: Knex;
@@ -10,6 +12,7 @@ export interface ActivityDeps {
   registrar: Registrar;
   secrets: SecretBox;
   invoiceTtlHours: number;
+  gateways: Gateways;
 }
 
 /** Activities are built over injected dependencies; only main-worker.ts (or a test) builds those. */
@@ -22,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
       return new Date(now).toISOString();
     },
     ...createOrderActivities(deps),
+    ...createPaymentActivities(deps),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   voidHold,
 } from '../src/services/ledger';
 import type { Logger } from '../src/logger';
-import { type InvoiceView, OrderFailures, type OrderInput, type PaidSignal } from '../workflows/contracts';
+import { type InvoiceView, OrderFailures, type OrderInput } from '../workflows/contracts';
 
 export interface OrderActivityDeps {
   db: Knex;
@@ -62,7 +62,8 @@ function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return code === '23505' && (constraint === undefined || name === constraint);
 }
 
-function invoiceView(row: {
+export function invoiceView(row: {
+  id: number;
   publicId: string;
   status: InvoiceView['status'];
   amountMinor: string;
@@ -70,6 +71,7 @@ function invoiceView(row: {
   expiresAt: Date;
 }): InvoiceView {
   return {
+    id: row.id,
     publicId: row.publicId,
     status: row.status,
     amountMinor: String(row.amountMinor),
@@ -234,6 +236,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             currency: order.currency,
             status: 'unpaid',
             purpose: 'order',
+            workflowId: (order as OrderRow & { workflowId: string }).workflowId,
             expiresAt: new Date(Date.now() + deps.invoiceTtlHours * 3600_000),
           })
           .returning('*')) as Array<Parameters<typeof invoiceView>[0]>;
@@ -289,26 +292,6 @@ export function createOrderActivities(deps: OrderActivityDeps) {
         }
         throw err;
       }
-    },
-
-    /** A gateway payment for the invoice (issue 4 signals it); recorded once. */
-    async recordInvoicePayment(orderId: number, payment: PaidSignal): Promise<InvoiceView> {
-      return db.transaction(async (trx) => {
-        const invoice = (await trx('invoices').where({ orderId }).forUpdate().first()) as Parameters<
-          typeof invoiceView
-        >[0] & {
-          id: number;
-        };
-        if (invoice.status !== 'paid') {
-          await trx('invoices').where({ id: invoice.id }).update({
-            status: 'paid',
-            gateway: payment.gateway,
-            gatewayReference: payment.reference,
-            paidAt: trx.fn.now(),
-          });
-        }
-        return invoiceView({ ...invoice, status: 'paid' });
-      });
     },
 
     /** Expires the unpaid invoice and cancels the order; false when it was paid meanwhile. */

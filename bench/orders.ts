@@ -21,6 +21,7 @@ import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { RegistrarSimulator } from '../src/registrar/simulator/server';
+import { createGateways } from '../src/payments';
 import { SecretBox } from '../src/secrets';
 import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { creditWallet } from '../src/services/ledger';
@@ -73,11 +74,26 @@ async function main(): Promise<void> {
     connection,
     namespace: 'default',
     workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: temporalLogger(log) }),
-    deps: { db, log, registrar, secrets: new SecretBox(config.SECRETS_KEY), invoiceTtlHours: 24 },
+    deps: {
+      db,
+      log,
+      registrar,
+      secrets: new SecretBox(config.SECRETS_KEY),
+      invoiceTtlHours: 24,
+      gateways: createGateways(config),
+    },
   });
   const running = worker.run();
   const temporal = createTemporalClient(address, 'default');
-  const app = createApp({ config, db, temporal, log, registrar, secrets: new SecretBox(config.SECRETS_KEY) });
+  const app = createApp({
+    config,
+    db,
+    temporal,
+    log,
+    registrar,
+    secrets: new SecretBox(config.SECRETS_KEY),
+    gateways: createGateways(config),
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as { port: number }).port;

@@ -40,6 +40,16 @@ export const configSchema = z.object({
   ORDER_ACCEPT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   INVOICE_TTL_HOURS: z.coerce.number().positive().default(24),
   TRANSFER_POLL_SECONDS: z.coerce.number().positive().default(3600),
+  PAYMENT_GATEWAY: z.enum(['auto', 'midtrans', 'xendit', 'none']).default('auto'),
+  MIDTRANS_SERVER_KEY: z.string().min(1).default('SB-Mid-server-dev-only'),
+  MIDTRANS_SNAP_URL: z.string().url().default('http://127.0.0.1:4020/snap/v1'),
+  MIDTRANS_API_URL: z.string().url().default('http://127.0.0.1:4020'),
+  MIDTRANS_VERIFY_STATUS: bool.default(false),
+  XENDIT_SECRET_KEY: z.string().min(1).default('xnd_development_dev_only'),
+  XENDIT_API_URL: z.string().url().default('http://127.0.0.1:4020'),
+  XENDIT_CALLBACK_TOKEN: z.string().min(1).default('dev-only-xendit-callback-token'),
+  GATEWAY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  GATEWAY_SIM_PORT: port.default(4020),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
+import { createGateways } from './payments';
 import { createRegistrar } from './registrar';
 import type { Registrar } from './registrar/types';
 import { SecretBox } from './secrets';
@@ -31,6 +32,7 @@ export async function startApi(
     log,
     registrar: opts.registrar ?? createRegistrar(config),
     secrets: new SecretBox(config.SECRETS_KEY),
+    gateways: createGateways(config),
   });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
 import { Connection } from '@temporalio/client';
+import { createGateways } from './payments';
 import { createRegistrar } from './registrar';
 import type { Registrar } from './registrar/types';
 import { SecretBox } from './secrets';
@@ -52,6 +53,7 @@ export async function startWorker(
       registrar: opts.registrar ?? createRegistrar(config),
       secrets: new SecretBox(config.SECRETS_KEY),
       invoiceTtlHours: config.INVOICE_TTL_HOURS,
+      gateways: createGateways(config),
     },
   });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');

@@ -7,6 +7,8 @@ import {
 import type { Knex } from 'knex';
 import { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { RegistrarSimulator } from '../src/registrar/simulator/server';
+import { createGateways } from '../src/payments';
+import { PaymentGatewaySimulator } from '../src/payments/simulator/server';
 import { SecretBox } from '../src/secrets';
 import { creditWallet } from '../src/services/ledger';
 import { getBalance } from '../src/services/wallet';
@@ -15,6 +17,11 @@ import { createWorker, workflowsPath } from '../src/temporal/worker';
 import { silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
 
 export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789';
+export const GATEWAY_KEYS = {
+  MIDTRANS_SERVER_KEY: 'SB-Mid-server-test',
+  XENDIT_SECRET_KEY: 'xnd_development_test',
+  XENDIT_CALLBACK_TOKEN: 'test-callback-token',
+};
 
 /**
  * Everything an order test needs, all real: the test database, the registrar simulator, the
@@ -23,6 +30,8 @@ export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789';
 export interface OrderHarness {
   db: Knex;
   sim: RegistrarSimulator;
+  /** Midtrans + Xendit simulator; its callbacks go to `api`. */
+  gw: PaymentGatewaySimulator;
   registrar: DynadotRegistrar;
   api: TestApi;
   worker: Worker;
@@ -58,7 +67,20 @@ export async function startOrderHarness(
     timeoutMs: opts.registrarTimeoutMs ?? 2_000,
     throttlePauseMs: 100,
   });
-  const config = testConfig();
+  const gw = new PaymentGatewaySimulator({
+    midtransServerKey: GATEWAY_KEYS.MIDTRANS_SERVER_KEY,
+    xenditSecretKey: GATEWAY_KEYS.XENDIT_SECRET_KEY,
+    xenditCallbackToken: GATEWAY_KEYS.XENDIT_CALLBACK_TOKEN,
+  });
+  await gw.start();
+  const gatewayEnv = {
+    ...GATEWAY_KEYS,
+    MIDTRANS_SNAP_URL: `${gw.url}/snap/v1`,
+    MIDTRANS_API_URL: gw.url,
+    XENDIT_API_URL: gw.url,
+    GATEWAY_TIMEOUT_MS: '2000',
+  };
+  const config = testConfig(gatewayEnv);
   const makeWorker = async (): Promise<{
     worker: Worker;
     running: Promise<void>;
@@ -69,7 +91,14 @@ export async function startOrderHarness(
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await workflowBundle(),
-      deps: { db, log: silentLog, registrar, secrets: new SecretBox(TEST_SECRETS_KEY), invoiceTtlHours: 24 },
+      deps: {
+        db,
+        log: silentLog,
+        registrar,
+        secrets: new SecretBox(TEST_SECRETS_KEY),
+        invoiceTtlHours: 24,
+        gateways: createGateways(config),
+      },
     });
     return { worker, running: worker.run(), connection };
   };
@@ -80,13 +109,16 @@ export async function startOrderHarness(
       SECRETS_KEY: TEST_SECRETS_KEY,
       ORDER_ACCEPT_WAIT_MS: '15000',
       TRANSFER_POLL_SECONDS: '1',
+      ...gatewayEnv,
       ...opts.apiEnv,
     },
     { registrar },
   );
+  gw.callbackBaseUrl = api.url;
   const harness: OrderHarness = {
     db,
     sim,
+    gw,
     registrar,
     api,
     worker: current.worker,
@@ -103,6 +135,7 @@ export async function startOrderHarness(
       await harness.stopWorker().catch(() => undefined);
       await api.close();
       await sim.close();
+      await gw.close();
       await db.destroy();
     },
   };

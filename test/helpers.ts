@@ -11,6 +11,7 @@ import { type Config, loadConfig } from '../src/config';
 import { createKnex } from '../src/db/knex';
 import { Reseller } from '../src/db/models';
 import { createReseller } from '../src/services/resellers';
+import { createGateways } from '../src/payments';
 import { createRegistrar } from '../src/registrar';
 import type { Registrar } from '../src/registrar/types';
 import { SecretBox } from '../src/secrets';
@@ -55,6 +56,7 @@ export async function startTestApi(
     registrar:
       opts.registrar ?? createRegistrar({ ...config, DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
     secrets: new SecretBox(config.SECRETS_KEY),
+    gateways: createGateways(config),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

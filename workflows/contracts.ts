@@ -71,9 +71,12 @@ export interface OrderInput {
   invoiceExpiresAt: string | null;
   /** Transfer: seconds between status polls. */
   transferPollSeconds: number;
+  /** Invoice orders: the gateway to create the payment at (null: configured default). */
+  gateway: GatewayChoice;
 }
 
 export interface InvoiceView {
+  id: number;
   publicId: string;
   status: 'unpaid' | 'paid' | 'expired' | 'cancelled';
   amountMinor: string;
@@ -105,8 +108,30 @@ export interface PaidSignal {
   amountMinor: string;
   currency: string;
   gateway: string;
+  /** The gateway's transaction / invoice id. */
   reference: string;
+  /** Our payment attempt (Midtrans order_id / Xendit external_id); absent for wallet payments. */
+  attemptRef?: string;
 }
+
+export type GatewayChoice = 'midtrans' | 'xendit' | null;
+
+export interface TopupInput {
+  invoicePublicId: string;
+  resellerId: number;
+  amountMinor: string;
+  currency: string;
+  gateway: GatewayChoice;
+}
+
+export interface LatePaymentInput {
+  invoiceId: number;
+  payment: PaidSignal;
+}
+
+export const topupWorkflowId = (resellerId: number, key: string): string => `topup:${resellerId}:${key}`;
+export const latePaymentWorkflowId = (gateway: string, attemptRef: string): string =>
+  `late-payment:${gateway}:${attemptRef}`;
 
 export type WalletPaymentResult =
   { paid: true; invoice: InvoiceView } | { paid: false; code: string; message: string };

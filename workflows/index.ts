@@ -1,4 +1,5 @@
 // Every workflow the worker runs. The exported function name is the workflow type stored in
 // history and used by schedules: renaming one is a breaking change.
 export { orderWorkflow } from './order';
+export { latePaymentWorkflow, topupWorkflow } from './payments';
 export { pingWorkflow } from './ping';

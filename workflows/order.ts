@@ -86,6 +86,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
   };
   let acceptance: Acceptance | undefined;
   let payment: PaidSignal | undefined;
+  /** Verified gateway payments signalled by the API, not yet looked at. */
+  const incoming: PaidSignal[] = [];
   let walletPaymentInFlight = false;
 
   setHandler(orderStateQuery, () => state);
@@ -94,7 +96,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
     return acceptance!;
   });
   setHandler(paidSignal, (p) => {
-    payment ??= p;
+    incoming.push(p);
   });
   setHandler(payFromWalletUpdate, async (): Promise<WalletPaymentResult> => {
     await condition(() => state.orderId !== null && !walletPaymentInFlight);
@@ -148,6 +150,15 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
     failureCode: state.failureCode,
   });
 
+  /** Payments that arrived but were not used (a second payment, or one after expiry) go to the wallet. */
+  const creditStragglers = async (invoiceId: number, reason: string): Promise<void> => {
+    while (incoming.length > 0) {
+      const p = incoming.shift()!;
+      if (payment && p.reference === payment.reference) continue;
+      await db.creditUnappliedPayment(invoiceId, p, reason);
+    }
+  };
+
   // 1. Open the order row (unique per live domain acquisition).
   try {
     state.orderId = await db.openOrder(input, workflowInfo().workflowId);
@@ -189,21 +200,43 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
   } else {
     const invoice: InvoiceView = await db.createInvoice(orderId);
     state.invoice = invoice;
+    await db.createGatewayPayment(invoice.id, input.gateway);
     setStatus('awaiting_payment');
     acceptance = { accepted: true, orderId, publicId: input.publicId, status: 'awaiting_payment', invoice };
-    const msLeft = Date.parse(invoice.expiresAt) - Date.now();
-    const paid = await condition(() => payment !== undefined && !walletPaymentInFlight, Math.max(msLeft, 1));
-    if (!paid) {
+    const deadline = Date.parse(invoice.expiresAt);
+    while (payment === undefined) {
+      const left = deadline - Date.now();
+      const woke =
+        left > 0 &&
+        (await condition(
+          () => (payment !== undefined || incoming.length > 0) && !walletPaymentInFlight,
+          left,
+        ));
+      if (!woke || payment !== undefined) break;
+      const p = incoming.shift()!;
+      if (p.amountMinor !== invoice.amountMinor || p.currency !== invoice.currency) {
+        await db.recordPaymentMismatch(invoice.id, p);
+        continue;
+      }
+      const applied = await db.applyInvoicePayment(invoice.id, p);
+      if (applied === 'applied') {
+        payment = p;
+        state.invoice = { ...invoice, status: 'paid' };
+      } else {
+        await db.creditUnappliedPayment(invoice.id, p, 'invoice_not_payable');
+      }
+    }
+    if (payment === undefined) {
       const expired = await db.expireInvoice(orderId);
       if (expired) {
         state.invoice = { ...invoice, status: 'expired' };
         setStatus('cancelled', { code: 'invoice_expired', message: 'The invoice expired unpaid.' });
+        await creditStragglers(invoice.id, 'invoice_expired');
         return finish();
       }
-      // The invoice was paid at the last moment: carry on.
+      // Paid from the wallet at the last moment: carry on with that payment.
+      await condition(() => payment !== undefined);
     }
-    if (payment && payment.gateway !== 'wallet')
-      state.invoice = await db.recordInvoicePayment(orderId, payment);
   }
 
   // 3. Registrar.
@@ -244,6 +277,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
       failureType(err) === OrderFailures.RegistrarRejected ? 'registrar_rejected' : 'registrar_failed';
     await db.failOrder(orderId, code, failureMessage(err));
     setStatus('failed', { code, message: failureMessage(err) });
+    if (state.invoice) await creditStragglers(state.invoice.id, 'order_failed');
     return finish();
   }
 
@@ -256,5 +290,6 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
     await db.recordBillingFailure(orderId, failureMessage(err));
     setStatus('billing_failed', { code: 'billing_failed', message: failureMessage(err) });
   }
+  if (state.invoice) await creditStragglers(state.invoice.id, 'invoice_already_paid');
   return finish();
 }

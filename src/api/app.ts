@@ -3,6 +3,8 @@ import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
 import type { AppContext, AppDeps, AppState } from './context';
 import { createHealthRouter } from './health.routes';
+import { createPaymentCallbacksRouter } from './payments/callbacks.routes';
+import { createWalletRouter } from './reseller-v1/wallet.routes';
 import { authenticate, type AuthOptions, rateLimit } from './middleware/auth';
 import { parseBody } from './middleware/body';
 import { errorHandler } from './middleware/error-handler';
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler(deps.log));
   app.use(parseBody(deps.config.BODY_LIMIT));
   app.use(health.routes());
+  app.use(createPaymentCallbacksRouter(deps).routes());
   app.use(
     surface(
       deps,
@@ -77,7 +80,12 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       deps,
       '/api/reseller/v1',
       ['bearer'],
-      [createStatusRouter(deps), createResellerDomainsRouter(deps), createResellerOrdersRouter(deps)],
+      [
+        createStatusRouter(deps),
+        createResellerDomainsRouter(deps),
+        createResellerOrdersRouter(deps),
+        createWalletRouter(deps),
+      ],
     ),
   );
   return app;

@@ -6,6 +6,7 @@ import type { Ability } from '../auth/credentials';
 import type { Config } from '../config';
 import type { ApiCredential, Reseller } from '../db/models';
 import type { Logger } from '../logger';
+import type { Gateways } from '../payments';
 import type { Registrar } from '../registrar/types';
 import type { SecretBox } from '../secrets';
 
@@ -18,6 +19,7 @@ export interface AppDeps {
   /** For reads only (availability, prices); mutations go through workflows. */
   registrar: Registrar;
   secrets: SecretBox;
+  gateways: Gateways;
 }
 
 export interface AuthState {

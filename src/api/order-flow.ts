@@ -33,6 +33,8 @@ export interface OrderRequest {
   authCode?: string | undefined;
   /** The premium price the caller accepts (decimal, reseller currency). */
   premiumPrice?: string | undefined;
+  /** Invoice orders: where to create the payment (default: PAYMENT_GATEWAY). */
+  gateway?: 'midtrans' | 'xendit' | undefined;
   /** Where order links point (`/api/v1/orders`, `/api/reseller/v1/orders`). */
   ordersPath: string;
 }
@@ -223,6 +225,7 @@ export async function placeOrder(
     sealedAuthCode: req.authCode ? deps.secrets.seal(req.authCode) : null,
     invoiceExpiresAt: null,
     transferPollSeconds: deps.config.TRANSFER_POLL_SECONDS,
+    gateway: req.gateway ?? null,
   };
 
   const outcome = await startOrder(deps.temporal, input, orderKey, deps.config.ORDER_ACCEPT_WAIT_MS);

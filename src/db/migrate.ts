@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as createCoreTables from './migrations/20261122000000_create_core_tables';
 import * as ordersCore from './migrations/20261122010000_orders_core';
+import * as payments from './migrations/20261122020000_payments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ interface Migration {
 const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122000000_create_core_tables', createCoreTables],
   ['20261122010000_orders_core', ordersCore],
+  ['20261122020000_payments', payments],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

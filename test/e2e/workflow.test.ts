@@ -10,6 +10,8 @@ import { missingSearchAttributes } from '../../src/temporal/search-attributes';
 import type { pingWorkflow } from '../../workflows';
 import { OrderStatusAttr, pingWorkflowId, ResellerIdAttr, TASK_QUEUE } from '../../workflows/contracts';
 import { createRegistrar } from '../../src/registrar';
+import { loadConfig } from '../../src/config';
+import { createGateways } from '../../src/payments';
 import { SecretBox } from '../../src/secrets';
 import { silentLog, testConfig, testDb } from '../helpers';
 
@@ -50,6 +52,7 @@ describe('the real Temporal dev server', () => {
         registrar: createRegistrar({ ...testConfig(), DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
         secrets: new SecretBox('unused-in-this-test'),
         invoiceTtlHours: 24,
+        gateways: createGateways(loadConfig({})),
       },
       workflowBundle: bundle,
     });

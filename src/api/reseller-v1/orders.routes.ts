@@ -86,6 +86,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
           domainField: 'domain',
           years: body.years,
           paymentMethod: 'invoice',
+          gateway: body.gateway,
           contacts: registrant ? { registrant, admin: body.admin ?? registrant } : undefined,
           nameservers: body.nameservers,
           privacy: body.privacy,
@@ -114,6 +115,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
           domainField: 'domain',
           years: body.years,
           paymentMethod: 'invoice',
+          gateway: body.gateway,
           ordersPath: ORDERS_PATH,
         }),
       );
@@ -135,6 +137,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
           domainField: 'domain',
           years: body.years,
           paymentMethod: 'invoice',
+          gateway: body.gateway,
           authCode: body.auth_code,
           ordersPath: ORDERS_PATH,
         }),

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { contactSchema, flagSchema, nameserversSchema, privacySchema, yearsSchema } from '../contacts.schema';
 
+const gateway = z
+  .enum(['midtrans', 'xendit'], { error: 'The gateway must be midtrans or xendit.' })
+  .optional();
+
 const domain = z
   .string({ error: 'The domain field is required.' })
   .trim()
@@ -48,10 +52,13 @@ export const orderRegisterRequest = z.object({
     registrant: contactSchema.optional(),
     admin: contactSchema.optional(),
     premium_price: z.string().trim().max(32).optional(),
+    gateway,
   }),
 });
 
-export const orderRenewRequest = z.object({ body: z.object({ domain, years: yearsSchema.default(1) }) });
+export const orderRenewRequest = z.object({
+  body: z.object({ domain, years: yearsSchema.default(1), gateway }),
+});
 
 export const orderTransferRequest = z.object({
   body: z.object({
@@ -62,6 +69,7 @@ export const orderTransferRequest = z.object({
       .min(1, 'The auth code field is required.')
       .max(255),
     years: yearsSchema.default(1),
+    gateway,
   }),
 });
 

@@ -1,0 +1,64 @@
+import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Acceptance, InvoiceView, LatePaymentInput, PaidSignal, TopupInput } from './contracts';
+import { acceptanceUpdate, paidSignal } from './messages';
+
+const db = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '30 seconds' },
+});
+
+/**
+ * A wallet top-up: an invoice with a gateway payment; the verified `paid` callback credits the
+ * wallet exactly once. Payments after expiry are credited too (by `latePaymentWorkflow`).
+ */
+export async function topupWorkflow(input: TopupInput): Promise<{ status: InvoiceView['status'] }> {
+  const incoming: PaidSignal[] = [];
+  const accepted: { value?: Acceptance } = {};
+  setHandler(paidSignal, (p) => {
+    incoming.push(p);
+  });
+  setHandler(acceptanceUpdate, async () => {
+    await condition(() => accepted.value !== undefined);
+    return accepted.value!;
+  });
+
+  const invoice = await db.createTopupInvoice(input, workflowInfo().workflowId);
+  await db.createGatewayPayment(invoice.id, input.gateway);
+  accepted.value = {
+    accepted: true,
+    orderId: 0,
+    publicId: invoice.publicId,
+    status: 'awaiting_payment',
+    invoice,
+  };
+
+  const deadline = Date.parse(invoice.expiresAt);
+  let paid: PaidSignal | undefined;
+  while (!paid) {
+    const left = deadline - Date.now();
+    if (left <= 0 || !(await condition(() => incoming.length > 0, left))) break;
+    const p = incoming.shift()!;
+    if (p.amountMinor !== invoice.amountMinor || p.currency !== invoice.currency) {
+      await db.recordPaymentMismatch(invoice.id, p);
+      continue;
+    }
+    const applied = await db.applyInvoicePayment(invoice.id, p);
+    if (applied === 'applied') paid = p;
+    else await db.creditUnappliedPayment(invoice.id, p, 'invoice_not_payable');
+  }
+  if (!paid && (await db.expireUnpaidInvoice(invoice.id))) {
+    for (const p of incoming.splice(0)) await db.creditUnappliedPayment(invoice.id, p, 'invoice_expired');
+    return { status: 'expired' };
+  }
+  for (const p of incoming.splice(0)) {
+    if (p.reference !== paid?.reference)
+      await db.creditUnappliedPayment(invoice.id, p, 'invoice_already_paid');
+  }
+  return { status: 'paid' };
+}
+
+/** A verified payment whose invoice's workflow has finished: credited to the wallet, once. */
+export async function latePaymentWorkflow(input: LatePaymentInput): Promise<{ credited: boolean }> {
+  return { credited: await db.creditUnappliedPayment(input.invoiceId, input.payment, 'late_payment') };
+}
