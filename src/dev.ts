@@ -12,6 +12,7 @@ import { createLogger } from './logger';
 import { startApi } from './main-api';
 import { startWorker } from './main-worker';
 import { seedDemoData } from './dev-seed';
+import { PaymentGatewaySimulator } from './payments/simulator/server';
 import { RegistrarSimulator } from './registrar/simulator/server';
 import { seedDemoReseller } from './services/resellers';
 import { startDevServer } from './temporal/dev-server';
@@ -69,7 +70,22 @@ async function main(): Promise<void> {
     await simulator.start();
     stops.push(() => simulator.close());
     log.info({ url: simulator.apiUrl }, 'registrar simulator ready');
-    const devConfig = { ...runtimeConfig, DYNADOT_API_URL: simulator.apiUrl };
+    const gateways = new PaymentGatewaySimulator({
+      port: config.GATEWAY_SIM_PORT,
+      midtransServerKey: config.MIDTRANS_SERVER_KEY,
+      xenditSecretKey: config.XENDIT_SECRET_KEY,
+      xenditCallbackToken: config.XENDIT_CALLBACK_TOKEN,
+      callbackBaseUrl: `http://127.0.0.1:${config.PORT}`,
+    });
+    await gateways.start();
+    stops.push(() => gateways.close());
+    const devConfig = {
+      ...runtimeConfig,
+      DYNADOT_API_URL: simulator.apiUrl,
+      MIDTRANS_SNAP_URL: `${gateways.url}/snap/v1`,
+      MIDTRANS_API_URL: gateways.url,
+      XENDIT_API_URL: gateways.url,
+    };
 
     const worker = await startWorker(devConfig, log, { db });
     stops.push(() => worker.shutdown());
@@ -91,6 +107,7 @@ async function main(): Promise<void> {
       `  Temporal gRPC  ${temporal.address}`,
       `  Postgres       ${pg.source}`,
       `  Registrar      simulator at ${simulator.apiUrl} (admin: ${simulator.url}/__sim/state)`,
+      `  Gateways       Midtrans + Xendit simulator at ${gateways.url} (pay: POST ${gateways.url}/__gw/pay {"ref": "<attempt>"})`,
       '',
       `  Demo reseller #${demo.reseller.id} (${demo.reseller.currency}); fresh credentials for this run:`,
       `    X-API-KEY      ${demo.apiKey}   (allowlisted for 127.0.0.1 and ::1)`,

@@ -50,7 +50,12 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 export async function startOrderHarness(
-  opts: { apiEnv?: Record<string, string>; registrarTimeoutMs?: number; maxConcurrent?: number } = {},
+  opts: {
+    apiEnv?: Record<string, string>;
+    registrarTimeoutMs?: number;
+    maxConcurrent?: number;
+    invoiceTtlHours?: number;
+  } = {},
 ): Promise<OrderHarness> {
   installRuntime(silentLog);
   const db = testDb();
@@ -96,7 +101,7 @@ export async function startOrderHarness(
         log: silentLog,
         registrar,
         secrets: new SecretBox(TEST_SECRETS_KEY),
-        invoiceTtlHours: 24,
+        invoiceTtlHours: opts.invoiceTtlHours ?? 24,
         gateways: createGateways(config),
       },
     });
