@@ -59,6 +59,10 @@ export interface Registrar {
   /** The domain as the registrar holds it in our account, or null when it is not there. */
   info(domain: string): Promise<DomainInfo | null>;
   setNameservers(domain: string, nameservers: readonly string[]): Promise<void>;
+  getContacts(domain: string): Promise<Contacts>;
+  setContacts(domain: string, contacts: Contacts): Promise<void>;
+  /** Whether the registrar can set a chosen EPP code on a domain we hold (Dynadot cannot). */
+  readonly canSetAuthCode: boolean;
   getNameservers(domain: string): Promise<string[]>;
   getAuthCode(domain: string): Promise<string>;
   setLock(domain: string, locked: boolean): Promise<void>;

@@ -233,6 +233,49 @@ export class DynadotRegistrar implements Registrar {
     };
   }
 
+  readonly canSetAuthCode = false;
+
+  async getContacts(domain: string): Promise<Contacts> {
+    const body = await this.call('domain_info', { domain });
+    const info = (body['DomainInfo'] ?? body) as Body;
+    const whois = (info['Whois'] ?? {}) as Body;
+    const idOf = (role: string) => str(((whois[role] ?? {}) as Body)['ContactId']);
+    const registrantId = idOf('Registrant');
+    const adminId = idOf('Admin') || registrantId;
+    if (!registrantId)
+      throw new RegistrarError('retryable', 'domain_info answered no Whois contacts', 'domain_info');
+    return { registrant: await this.getContact(registrantId), admin: await this.getContact(adminId) };
+  }
+
+  private async getContact(contactId: string): Promise<Contact> {
+    const body = await this.call('get_contact', { contact_id: contactId });
+    const c = (body['GetContact'] ?? body) as Body;
+    const opt = (k: string) => str(c[k]) || undefined;
+    return {
+      name: str(c['Name']),
+      organization: opt('Organization'),
+      address1: str(c['Address1']),
+      address2: opt('Address2'),
+      city: str(c['City']),
+      state: opt('State'),
+      postcode: str(c['ZipCode']),
+      country: str(c['Country']).toUpperCase(),
+      phone: `+${str(c['PhoneCc'])}.${str(c['PhoneNum'])}`,
+      email: str(c['Email']),
+    };
+  }
+
+  async setContacts(domain: string, contacts: Contacts): Promise<void> {
+    const ids = await this.contactIds(contacts);
+    await this.call('set_whois', {
+      domain,
+      registrant_contact: ids.registrant,
+      admin_contact: ids.admin,
+      technical_contact: ids.admin,
+      billing_contact: ids.admin,
+    });
+  }
+
   async setNameservers(domain: string, nameservers: readonly string[]): Promise<void> {
     const params: Params = { domain };
     nameservers.forEach((ns, i) => (params[`ns${i}`] = ns));

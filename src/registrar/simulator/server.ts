@@ -404,9 +404,48 @@ export class RegistrarSimulator {
               Locked: owned.locked ? 'yes' : 'no',
               Privacy: owned.privacy,
               Status: 'active',
+              Whois: {
+                Registrant: { ContactId: owned.contacts['registrant'] ?? '' },
+                Admin: { ContactId: owned.contacts['admin'] ?? '' },
+                Technical: { ContactId: owned.contacts['admin'] ?? '' },
+                Billing: { ContactId: owned.contacts['admin'] ?? '' },
+              },
             },
           },
         };
+      }
+      case 'get_contact': {
+        const c = this.contacts.get(p['contact_id'] ?? '');
+        if (!c) return fail('contact not found');
+        return {
+          GetContactResponse: {
+            ResponseCode: '0',
+            Status: 'success',
+            GetContact: {
+              ContactId: p['contact_id'],
+              Name: c['name'] ?? '',
+              Organization: c['organization'] ?? '',
+              Email: c['email'] ?? '',
+              PhoneCc: c['phonecc'] ?? '',
+              PhoneNum: c['phonenum'] ?? '',
+              Address1: c['address1'] ?? '',
+              Address2: c['address2'] ?? '',
+              City: c['city'] ?? '',
+              State: c['state'] ?? '',
+              ZipCode: c['zip'] ?? '',
+              Country: c['country'] ?? '',
+            },
+          },
+        };
+      }
+      case 'set_whois': {
+        if (!owned) return notFound();
+        for (const role of ['registrant', 'admin']) {
+          const id = p[`${role}_contact`];
+          if (!id || !this.contacts.has(id)) return fail(`unknown ${role} contact`);
+          owned.contacts[role] = id;
+        }
+        return { SetWhoisResponse: { ResponseCode: '0', Status: 'success' } };
       }
       case 'set_ns': {
         if (!owned) return notFound();
