@@ -3,6 +3,7 @@ import type { Logger } from '../src/logger';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
+import { createDomainActivities } from './domains';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...createOrderActivities(deps),
     ...createPaymentActivities(deps),
+    ...createDomainActivities(deps),
   };
 }
 

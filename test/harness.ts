@@ -187,7 +187,7 @@ export function uniqueName(prefix = 'test', tld = 'com'): string {
 
 /** Polls until `check` is truthy (or fails after `timeoutMs`). */
 export async function eventually<T>(
-  check: () => Promise<T | undefined | null | false>,
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -148,3 +148,58 @@ export const OrderFailures = {
   InvoiceNotPayable: 'InvoiceNotPayable',
   BillingFailed: 'BillingFailed',
 } as const;
+
+// ---------------------------------------------------------------- domain management and DNS
+
+export type DomainOperation =
+  | { op: 'sync' }
+  | { op: 'set_nameservers'; nameservers: string[] }
+  | { op: 'set_contacts'; contacts: { registrant: ContactInput; admin: ContactInput } }
+  | { op: 'set_lock'; locked: boolean }
+  | { op: 'set_privacy'; privacy: 'full' | 'partial' | 'off' }
+  | { op: 'request_epp' };
+
+export interface DomainOperationInput {
+  resellerId: number;
+  domainId: number;
+  domain: string;
+  operation: DomainOperation;
+}
+
+export type DomainOperationResult =
+  { ok: true; data: Record<string, unknown> } | { ok: false; code: string; message: string };
+
+export const domainOperationWorkflowId = (resellerId: number, key: string): string =>
+  `domain-op:${resellerId}:${key}`;
+
+export interface DnsRecordData {
+  type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+  name: string;
+  value: string;
+  ttl: number;
+  priority: number | null;
+  weight: number | null;
+  port: number | null;
+  flags: number | null;
+  tag: string | null;
+}
+
+export type DnsChange =
+  | { kind: 'provision' }
+  | { kind: 'cancel' }
+  | { kind: 'create'; record: DnsRecordData }
+  | { kind: 'update'; ref: string; record: DnsRecordData }
+  | { kind: 'delete'; ref: string }
+  | { kind: 'replace'; records: DnsRecordData[]; push: boolean }
+  | { kind: 'push' };
+
+export type DnsChangeResult =
+  { ok: true; version: number; line?: number } | { ok: false; code: string; message: string };
+
+export interface DnsZoneInput {
+  domainId: number;
+  resellerId: number;
+  domain: string;
+}
+
+export const dnsZoneWorkflowId = (domainId: number): string => `dns:${domainId}`;

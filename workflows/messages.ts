@@ -1,8 +1,17 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Acceptance, OrderState, PaidSignal, WalletPaymentResult } from './contracts';
+import type {
+  Acceptance,
+  DnsChange,
+  DnsChangeResult,
+  OrderState,
+  PaidSignal,
+  WalletPaymentResult,
+} from './contracts';
 
 // Wire names are short and never change: running workflows depend on them.
 export const acceptanceUpdate = defineUpdate<Acceptance, []>('acceptance');
 export const payFromWalletUpdate = defineUpdate<WalletPaymentResult, []>('payFromWallet');
 export const paidSignal = defineSignal<[PaidSignal]>('paid');
 export const orderStateQuery = defineQuery<OrderState>('orderState');
+
+export const dnsChangeUpdate = defineUpdate<DnsChangeResult, [DnsChange]>('dnsChange');

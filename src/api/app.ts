@@ -14,6 +14,8 @@ import { createResellerDomainsRouter } from './reseller-v1/domains.routes';
 import { createStatusRouter } from './reseller-v1/status.routes';
 import { createV1DomainsRouter } from './v1/domains.routes';
 import { createV1OrdersRouter } from './v1/orders.routes';
+import { createV1ManageRouter } from './v1/manage.routes';
+import { createResellerDnsRouter } from './reseller-v1/dns.routes';
 import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
 
 /**
@@ -72,7 +74,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       deps,
       '/api/v1',
       ['api_key', 'bearer'],
-      [createV1DomainsRouter(deps), createV1OrdersRouter(deps)],
+      [createV1DomainsRouter(deps), createV1OrdersRouter(deps), createV1ManageRouter(deps)],
     ),
   );
   app.use(
@@ -85,6 +87,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
         createResellerDomainsRouter(deps),
         createResellerOrdersRouter(deps),
         createWalletRouter(deps),
+        createResellerDnsRouter(deps),
       ],
     ),
   );

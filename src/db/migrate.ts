@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as createCoreTables from './migrations/20261122000000_create_core_tables';
 import * as ordersCore from './migrations/20261122010000_orders_core';
 import * as payments from './migrations/20261122020000_payments';
+import * as dns from './migrations/20261122030000_dns';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122000000_create_core_tables', createCoreTables],
   ['20261122010000_orders_core', ordersCore],
   ['20261122020000_payments', payments],
+  ['20261122030000_dns', dns],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,252 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import { RegistrarError } from '../src/registrar/errors';
+import type { DnsRecord, Registrar } from '../src/registrar/types';
+import type { SecretBox } from '../src/secrets';
+import type { DnsChange, DnsChangeResult, DnsRecordData, DomainOperationInput } from '../workflows/contracts';
+
+export interface DomainActivityDeps {
+  db: Knex;
+  registrar: Registrar;
+  secrets: SecretBox;
+}
+
+/** Registrar refusals are final (the workflow answers them); everything else is retried. */
+function registrarFailure(err: unknown): never {
+  if (err instanceof RegistrarError && !err.retryable) {
+    throw ApplicationFailure.nonRetryable(
+      err.message,
+      err.kind === 'unsupported' ? 'Unsupported' : 'RegistrarRejected',
+    );
+  }
+  throw err;
+}
+
+interface RecordRow extends DnsRecordData {
+  id: number;
+  line: number;
+}
+
+/** CNAME may not share its name with any other record. */
+function cnameClash(records: ReadonlyArray<Pick<DnsRecordData, 'type' | 'name'>>): string | null {
+  const byName = new Map<string, string[]>();
+  for (const r of records) byName.set(r.name, [...(byName.get(r.name) ?? []), r.type]);
+  for (const [name, types] of byName) if (types.includes('CNAME') && types.length > 1) return name;
+  return null;
+}
+
+export function createDomainActivities(deps: DomainActivityDeps) {
+  const { db, registrar } = deps;
+
+  return {
+    /** Performs one domain operation at the registrar and records its effect locally. */
+    async applyDomainOperation(input: DomainOperationInput): Promise<Record<string, unknown>> {
+      const { domain, domainId, operation } = input;
+      try {
+        switch (operation.op) {
+          case 'sync': {
+            const info = await registrar.info(domain);
+            if (!info) throw new RegistrarError('rejected', 'The registrar does not hold this domain.');
+            return db.transaction(async (trx) => {
+              const before = (await trx('domains').where({ id: domainId }).forUpdate().first()) as {
+                expiresAt: Date | null;
+                status: string;
+                locked: boolean;
+                privacy: string;
+                nameservers: string[];
+              };
+              const after = {
+                expiresAt: info.expiresAt,
+                status: info.status,
+                locked: info.locked,
+                privacy: info.privacy,
+                nameservers: info.nameservers,
+              };
+              const drift: Record<string, { local: unknown; registrar: unknown }> = {};
+              const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+              for (const key of Object.keys(after) as Array<keyof typeof after>) {
+                const local = key === 'expiresAt' ? (before.expiresAt?.toISOString() ?? null) : before[key];
+                const remote = key === 'expiresAt' ? (after.expiresAt?.toISOString() ?? null) : after[key];
+                if (!same(local, remote)) drift[key] = { local, registrar: remote };
+              }
+              await trx('domains')
+                .where({ id: domainId })
+                .update({ ...after, lastSyncedAt: trx.fn.now(), updatedAt: trx.fn.now() });
+              if (Object.keys(drift).length > 0) {
+                await trx('auditEvents').insert({
+                  resellerId: input.resellerId,
+                  type: 'registrar_drift',
+                  subjectType: 'domain',
+                  subjectId: domain,
+                  data: { drift },
+                });
+              }
+              return { drift: Object.keys(drift) };
+            });
+          }
+          case 'set_nameservers':
+            await registrar.setNameservers(domain, operation.nameservers);
+            await db('domains')
+              .where({ id: domainId })
+              .update({ nameservers: operation.nameservers, updatedAt: db.fn.now() });
+            return { nameservers: operation.nameservers };
+          case 'set_contacts':
+            await registrar.setContacts(domain, operation.contacts);
+            return {};
+          case 'set_lock':
+            await registrar.setLock(domain, operation.locked);
+            await db('domains')
+              .where({ id: domainId })
+              .update({ locked: operation.locked, updatedAt: db.fn.now() });
+            return { locked: operation.locked };
+          case 'set_privacy':
+            await registrar.setPrivacy(domain, operation.privacy);
+            await db('domains')
+              .where({ id: domainId })
+              .update({ privacy: operation.privacy, updatedAt: db.fn.now() });
+            return { privacy: operation.privacy };
+          case 'request_epp':
+            // Sealed: the code never sits in workflow history in clear.
+            return { sealedAuthCode: deps.secrets.seal(await registrar.getAuthCode(domain)) };
+        }
+      } catch (err) {
+        return registrarFailure(err);
+      }
+    },
+
+    /** Applies one DNS edit under the zone's row lock; refusals come back as results, not failures. */
+    async applyDnsChange(domainId: number, change: DnsChange): Promise<DnsChangeResult> {
+      return db.transaction(async (trx) => {
+        let zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as
+          { status: string; version: number; nextLine: number } | undefined;
+        if (
+          change.kind === 'provision' ||
+          (change.kind === 'replace' && (!zone || zone.status !== 'active'))
+        ) {
+          if (!zone) {
+            await trx('dnsZones').insert({ domainId, status: 'active' });
+          } else if (zone.status !== 'active') {
+            await trx('dnsZones').where({ domainId }).update({ status: 'active', updatedAt: trx.fn.now() });
+          }
+          zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as {
+            status: string;
+            version: number;
+            nextLine: number;
+          };
+          if (change.kind === 'provision') {
+            const version = zone.version + 1;
+            await trx('dnsZones').where({ domainId }).update({ version, pushStatus: 'pending' });
+            return { ok: true, version };
+          }
+        }
+        if (!zone || zone.status !== 'active') {
+          return {
+            ok: false,
+            code: 'dns_not_active',
+            message: 'DNS management is not active for this domain.',
+          };
+        }
+        const records = (await trx('dnsRecords').where({ domainId }).orderBy('line')) as RecordRow[];
+        const find = (ref: string) =>
+          records.find((r) => String(r.line) === ref) ?? records.find((r) => String(r.id) === ref);
+        let nextLine = zone.nextLine;
+        let line: number | undefined;
+        let proposed: DnsRecordData[];
+        switch (change.kind) {
+          case 'cancel':
+            await trx('dnsZones')
+              .where({ domainId })
+              .update({ status: 'cancelled', updatedAt: trx.fn.now() });
+            return { ok: true, version: zone.version };
+          case 'push': {
+            const version = zone.version + 1;
+            await trx('dnsZones').where({ domainId }).update({ version, pushStatus: 'pending' });
+            return { ok: true, version };
+          }
+          case 'create':
+            proposed = [...records, change.record];
+            break;
+          case 'update': {
+            const target = find(change.ref);
+            if (!target) return { ok: false, code: 'record_not_found', message: 'DNS record not found.' };
+            proposed = records.map((r) => (r.id === target.id ? change.record : r));
+            break;
+          }
+          case 'delete': {
+            const target = find(change.ref);
+            if (!target) return { ok: false, code: 'record_not_found', message: 'DNS record not found.' };
+            proposed = records.filter((r) => r.id !== target.id);
+            break;
+          }
+          case 'replace':
+            proposed = change.records;
+            break;
+        }
+        const clash = cnameClash(proposed);
+        if (clash) {
+          return {
+            ok: false,
+            code: 'cname_conflict',
+            message: `A CNAME record at ${clash} cannot coexist with other records.`,
+          };
+        }
+        if (change.kind === 'create') {
+          line = nextLine++;
+          await trx('dnsRecords').insert({ domainId, line, ...change.record });
+        } else if (change.kind === 'update') {
+          const target = find(change.ref)!;
+          line = target.line;
+          await trx('dnsRecords').where({ id: target.id }).update(change.record);
+        } else if (change.kind === 'delete') {
+          await trx('dnsRecords')
+            .where({ id: find(change.ref)!.id })
+            .del();
+        } else {
+          await trx('dnsRecords').where({ domainId }).del();
+          for (const r of change.records)
+            await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
+        }
+        const version = zone.version + 1;
+        await trx('dnsZones').where({ domainId }).update({ version, nextLine, updatedAt: trx.fn.now() });
+        return line === undefined ? { ok: true, version } : { ok: true, version, line };
+      });
+    },
+
+    /** Pushes the zone's current record set (read now, so the newest version wins) to the registrar. */
+    async pushDnsZone(domainId: number): Promise<void> {
+      const zone = (await db('dnsZones').where({ domainId }).first()) as
+        { status: string; version: number } | undefined;
+      if (!zone || zone.status !== 'active') return;
+      const domain = (await db('domains').where({ id: domainId }).first('name')) as { name: string };
+      const rows = (await db('dnsRecords').where({ domainId }).orderBy('line')) as RecordRow[];
+      const records: DnsRecord[] = rows.map((r) => ({
+        type: r.type,
+        name: r.name,
+        value: r.value,
+        ttl: r.ttl,
+        ...(r.priority !== null ? { priority: r.priority } : {}),
+      }));
+      await db('dnsZones').where({ domainId }).update({ pushStatus: 'pushing' });
+      try {
+        await registrar.setDns(domain.name, records);
+      } catch (err) {
+        await db('dnsZones')
+          .where({ domainId })
+          .update({ pushStatus: 'retrying', pushError: err instanceof Error ? err.message : 'error' });
+        return registrarFailure(err);
+      }
+      await db('dnsZones').where({ domainId }).update({
+        pushedVersion: zone.version,
+        pushStatus: 'pushed',
+        pushError: null,
+        pushedAt: db.fn.now(),
+      });
+    },
+
+    async recordDnsPushFailure(domainId: number, message: string): Promise<void> {
+      await db('dnsZones')
+        .where({ domainId })
+        .update({ pushStatus: 'failed', pushError: message.slice(0, 500) });
+    },
+  };
+}

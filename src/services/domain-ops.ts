@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import type { dnsZoneWorkflow, domainOperationWorkflow } from '../../workflows';
+import {
+  type DnsChange,
+  type DnsChangeResult,
+  dnsZoneWorkflowId,
+  DomainNameAttr,
+  type DomainOperation,
+  type DomainOperationResult,
+  domainOperationWorkflowId,
+  ResellerIdAttr,
+  TASK_QUEUE,
+} from '../../workflows/contracts';
+import { dnsChangeUpdate } from '../../workflows/messages';
+
+export type OperationOutcome =
+  { done: true; workflowId: string; result: DomainOperationResult } | { done: false; workflowId: string };
+
+/**
+ * Runs a registrar-touching domain operation as a workflow keyed by the Idempotency-Key, or by
+ * the operation itself (so a retried identical request attaches to the same run), and waits up
+ * to `waitMs` for its result.
+ */
+export async function runDomainOperation(
+  temporal: Client,
+  args: {
+    resellerId: number;
+    domainId: number;
+    domain: string;
+    operation: DomainOperation;
+    idempotencyKey?: string | undefined;
+  },
+  waitMs: number,
+): Promise<OperationOutcome> {
+  const natural = `${args.domainId}:${args.operation.op}:${createHash('sha256').update(JSON.stringify(args.operation)).digest('hex').slice(0, 16)}`;
+  const workflowId = domainOperationWorkflowId(args.resellerId, args.idempotencyKey ?? natural);
+  const handle = await temporal.workflow
+    .start<typeof domainOperationWorkflow>('domainOperationWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [
+        {
+          resellerId: args.resellerId,
+          domainId: args.domainId,
+          domain: args.domain,
+          operation: args.operation,
+        },
+      ],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: args.idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE',
+      typedSearchAttributes: [
+        { key: ResellerIdAttr, value: String(args.resellerId) },
+        { key: DomainNameAttr, value: args.domain },
+      ],
+    })
+    .catch((err: unknown) => {
+      // A closed run under the same Idempotency-Key: its result is the answer.
+      if (err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError')
+        return temporal.workflow.getHandle(workflowId);
+      throw err;
+    });
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([
+    handle.result() as Promise<DomainOperationResult>,
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs))),
+  ]);
+  clearTimeout(timer);
+  return result ? { done: true, workflowId, result } : { done: false, workflowId };
+}
+
+/** Applies a DNS change through the domain's zone workflow (started when it is not running). */
+export async function changeDns(
+  temporal: Client,
+  zone: { domainId: number; resellerId: number; domain: string },
+  change: DnsChange,
+): Promise<DnsChangeResult> {
+  const operation = new WithStartWorkflowOperation<typeof dnsZoneWorkflow>('dnsZoneWorkflow', {
+    workflowId: dnsZoneWorkflowId(zone.domainId),
+    taskQueue: TASK_QUEUE,
+    args: [zone],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: ResellerIdAttr, value: String(zone.resellerId) },
+      { key: DomainNameAttr, value: zone.domain },
+    ],
+  });
+  return temporal.workflow.executeUpdateWithStart(dnsChangeUpdate, {
+    startWorkflowOperation: operation,
+    args: [change],
+  });
+}
