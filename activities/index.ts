@@ -6,6 +6,8 @@ import type { Gateways } from '../src/payments';
 import { createDomainActivities } from './domains';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
+import { createReminderActivities } from './reminders';
+import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
   db: Knex;
@@ -14,6 +16,7 @@ export interface ActivityDeps {
   secrets: SecretBox;
   invoiceTtlHours: number;
   gateways: Gateways;
+  webhooks: { timeoutMs: number; allowPrivateTargets: boolean };
 }
 
 /** Activities are built over injected dependencies; only main-worker.ts (or a test) builds those. */
@@ -28,6 +31,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createPaymentActivities(deps),
     ...createDomainActivities(deps),
+    ...createWebhookActivities(deps),
+    ...createReminderActivities(deps),
   };
 }
 

@@ -45,9 +45,12 @@ interface OrderRow {
   authCode: string | null;
   fromExpiresAt: Date | null;
   domainId: number | null;
+  attempt: number;
 }
 
-const holdRef = (orderId: number) => `order:${orderId}:hold`;
+/** One hold per order attempt (attempt 1 keeps the original reference). */
+const holdRef = (orderId: number, attempt = 1) =>
+  attempt === 1 ? `order:${orderId}:hold` : `order:${orderId}:hold:${attempt}`;
 const refundRef = (orderId: number) => `order:${orderId}:refund`;
 const LIVE = ['pending', 'awaiting_payment', 'processing'];
 
@@ -134,6 +137,30 @@ export function createOrderActivities(deps: OrderActivityDeps) {
   return {
     /** Inserts the order row (idempotent on the workflow ID); refuses a second live acquisition of a domain. */
     async openOrder(input: OrderInput, workflowId: string): Promise<number> {
+      if (input.resumeOrderId) {
+        // Resume: the same order row, a new attempt, paid from the wallet (where a refund went).
+        const resumed = await db('orders')
+          .where({ id: input.resumeOrderId })
+          .where((q) => {
+            void q.where('status', 'failed').orWhere('workflowId', workflowId);
+          })
+          .update({
+            workflowId,
+            status: 'pending',
+            paymentMethod: 'wallet',
+            failureCode: null,
+            failureMessage: null,
+            registrarResult: null,
+            attempt: db.raw('CASE WHEN workflow_id = ? THEN attempt ELSE attempt + 1 END', [workflowId]),
+            updatedAt: db.fn.now(),
+          });
+        if (resumed === 0)
+          throw ApplicationFailure.nonRetryable(
+            'The order cannot be resumed.',
+            OrderFailures.OrderInProgress,
+          );
+        return input.resumeOrderId;
+      }
       const existing = (await db('orders').where({ workflowId }).first('id')) as { id: number } | undefined;
       if (existing) return existing.id;
       let domainId: number | null = null;
@@ -209,7 +236,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           resellerId: order.resellerId,
           currency: order.currency.trim(),
           amount: BigInt(order.amountMinor),
-          reference: holdRef(orderId),
+          reference: holdRef(orderId, order.attempt),
           orderId,
           description: `${order.action} ${order.domainName}`,
         });
@@ -417,7 +444,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
         if (order.status === 'completed') return;
         if (!order.registrarResult) throw new Error(`order ${orderId} has no registrar result`);
         const expiresAt = order.registrarResult.expiresAt ? new Date(order.registrarResult.expiresAt) : null;
-        if (order.paymentMethod === 'wallet') await captureHold(trx, holdRef(orderId));
+        if (order.paymentMethod === 'wallet') await captureHold(trx, holdRef(orderId, order.attempt));
         let domainId = order.domainId;
         if (order.action === 'renew') {
           await trx('domains').where({ id: domainId }).update({ expiresAt, updatedAt: trx.fn.now() });
@@ -490,7 +517,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       await db.transaction(async (trx) => {
         const order = (await trx('orders').where({ id: orderId }).forUpdate().first()) as OrderRow;
         if (order.status === 'failed' || order.status === 'completed') return;
-        if (order.paymentMethod === 'wallet') await voidHold(trx, holdRef(orderId));
+        if (order.paymentMethod === 'wallet') await voidHold(trx, holdRef(orderId, order.attempt));
         else {
           const invoice = (await trx('invoices').where({ orderId }).first('id', 'status', 'amountMinor')) as
             { id: number; status: string; amountMinor: string } | undefined;

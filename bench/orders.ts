@@ -8,6 +8,7 @@
  * Run: npm run bench -- [--orders 60] [--concurrency 1,5,20]
  * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal dev server, worker and API.
  */
+import { buildActivityDeps } from '../src/activity-deps';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -74,14 +75,7 @@ async function main(): Promise<void> {
     connection,
     namespace: 'default',
     workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: temporalLogger(log) }),
-    deps: {
-      db,
-      log,
-      registrar,
-      secrets: new SecretBox(config.SECRETS_KEY),
-      invoiceTtlHours: 24,
-      gateways: createGateways(config),
-    },
+    deps: buildActivityDeps(config, db, log, { registrar }),
   });
   const running = worker.run();
   const temporal = createTemporalClient(address, 'default');

@@ -8,7 +8,17 @@ import { createLogger } from './logger';
 import { startApi } from './main-api';
 import { startWorker } from './main-worker';
 import { ABILITIES, type Ability } from './auth/credentials';
+import { Client, Connection } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { EXPIRY_SCHEDULE_ID } from '../workflows/contracts';
+import { createRegistrar } from './registrar';
 import { RegistrarSimulator } from './registrar/simulator/server';
+import {
+  ensureExpirySchedule,
+  replayEvent,
+  retryFailedWebhooks,
+  retryProvisioning,
+} from './services/operations';
 import { createReseller } from './services/resellers';
 
 function collect(value: string, previous: string[]): string[] {
@@ -131,6 +141,93 @@ export function buildProgram(): Command {
       },
     );
 
+  const withTemporal = async <T>(
+    fn: (ctx: { config: ReturnType<typeof loadConfig>; db: Knex; temporal: Client }) => Promise<T>,
+  ): Promise<T> => {
+    const config = loadConfig();
+    const db = createKnex(databaseUrlFor(config), { max: 2 });
+    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5000 });
+    try {
+      return await fn({
+        config,
+        db,
+        temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+      });
+    } finally {
+      await connection.close();
+      await db.destroy();
+    }
+  };
+  const webhookOpts = (config: ReturnType<typeof loadConfig>) => ({
+    backoffBaseSeconds: config.WEBHOOK_BACKOFF_BASE_SECONDS,
+    horizonSeconds: config.WEBHOOK_RETRY_HORIZON_HOURS * 3600,
+  });
+
+  program
+    .command('domains:retry-provisioning')
+    .description(
+      'Resume failed (or abandoned processing) register/renew orders as a new attempt paid from the wallet.',
+    )
+    .option('--status <list>', 'order statuses to consider', 'failed,processing')
+    .option('--limit <n>', 'at most this many orders', '50')
+    .action(async (opts: { status: string; limit: string }) => {
+      const statuses = opts.status.split(',').map((s) => s.trim());
+      const unknown = statuses.filter((s) => !['failed', 'processing'].includes(s));
+      if (unknown.length > 0)
+        throw new InvalidArgumentError(`--status takes failed and/or processing, not ${unknown.join(', ')}`);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new InvalidArgumentError('--limit must be a positive whole number');
+      const summary = await withTemporal(({ config, db, temporal }) =>
+        retryProvisioning(db, temporal, config, { statuses, limit, onProgress: (line) => console.log(line) }),
+      );
+      console.log(
+        `considered ${summary.considered}, resumed ${summary.resumed.length}, skipped ${summary.skipped.length}`,
+      );
+    });
+
+  program
+    .command('domains:send-expiry-reminders')
+    .description('Run the expiry reminder schedule now (creates or updates it first).')
+    .action(async () => {
+      await withTemporal(async ({ config, temporal }) => {
+        const what = await ensureExpirySchedule(temporal, config);
+        await temporal.schedule.getHandle(EXPIRY_SCHEDULE_ID).trigger();
+        console.log(
+          `schedule ${EXPIRY_SCHEDULE_ID} ${what}; triggered a run now (see it in the Temporal UI)`,
+        );
+      });
+    });
+
+  program
+    .command('webhooks:retry-failed')
+    .description('Restart failed webhook deliveries (enabled endpoints only).')
+    .option('--limit <n>', 'at most this many deliveries', '100')
+    .action(async (opts: { limit: string }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new InvalidArgumentError('--limit must be a positive whole number');
+      const n = await withTemporal(({ config, db, temporal }) =>
+        retryFailedWebhooks(db, temporal, {
+          limit,
+          ...webhookOpts(config),
+          onProgress: (line) => console.log(line),
+        }),
+      );
+      console.log(`restarted ${n} deliveries`);
+    });
+
+  program
+    .command('webhooks:replay')
+    .description('Deliver one event again to its endpoints.')
+    .requiredOption('--event <id>', 'event id (the X-Webhook-Id receivers saw)')
+    .action(async (opts: { event: string }) => {
+      const n = await withTemporal(({ config, db, temporal }) =>
+        replayEvent(db, temporal, opts.event, webhookOpts(config)),
+      );
+      console.log(`replaying event ${opts.event} to ${n} endpoint(s)`);
+    });
+
   program
     .command('simulator')
     .description(
@@ -150,9 +247,27 @@ export function buildProgram(): Command {
       'Check database, migrations, Temporal, namespace and search attributes; non-zero exit on failure.',
     )
     .option('--workflow', 'also run a ping workflow through a running worker')
-    .action(async (opts: { workflow?: boolean }) => {
+    .option('--check-registrar', 'also call the registrar (a search) with the configured credentials')
+    .action(async (opts: { workflow?: boolean; checkRegistrar?: boolean }) => {
       const config = loadConfig();
       const checks = await runDoctor(config, { workflow: opts.workflow ?? false });
+      if (opts.checkRegistrar) {
+        const registrar = createRegistrar(config);
+        try {
+          const [res] = await registrar.search(['domain-reseller-doctor-check.com'], 'USD');
+          checks.push({
+            name: 'registrar',
+            ok: true,
+            detail: `answered (available: ${String(res?.available)})`,
+          });
+        } catch (err) {
+          checks.push({
+            name: 'registrar',
+            ok: false,
+            detail: err instanceof Error ? err.message : String(err),
+          });
+        }
+      }
       for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(18)} ${c.detail}`);
       const failed = checks.filter((c) => !c.ok).length;
       console.log(failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);

@@ -50,6 +50,19 @@ export const configSchema = z.object({
   XENDIT_CALLBACK_TOKEN: z.string().min(1).default('dev-only-xendit-callback-token'),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   GATEWAY_SIM_PORT: port.default(4020),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce.number().positive().default(60),
+  WEBHOOK_RETRY_HORIZON_HOURS: z.coerce.number().positive().default(72),
+  WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  /** Private/loopback webhook targets: allowed outside production unless set. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  EXPIRY_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'use comma-separated whole days, such as 30,14,7,1')
+    .default('30,14,7,1')
+    .transform((v) => [...new Set(v.split(',').map(Number))].sort((a, b) => b - a)),
+  AUTO_RENEW_DAYS: z.coerce.number().int().min(0).default(7),
+  EXPIRY_SCHEDULE_CRON: z.string().default('0 2 * * *'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -69,6 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration:\n  SECRETS_KEY: must be set in production');
   }
   return config;
+}
+
+export function allowPrivateWebhookTargets(
+  config: Pick<Config, 'NODE_ENV' | 'WEBHOOK_ALLOW_PRIVATE_TARGETS'>,
+): boolean {
+  return config.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? config.NODE_ENV !== 'production';
 }
 
 export function usePrettyLogs(config: Config): boolean {

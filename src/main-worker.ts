@@ -3,11 +3,11 @@ import type { Config } from './config';
 import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
-import { Connection } from '@temporalio/client';
-import { createGateways } from './payments';
-import { createRegistrar } from './registrar';
+import { Client, Connection } from '@temporalio/client';
+import { ensureExpirySchedule } from './services/operations';
+import { startEventRelay } from './webhooks/dispatcher';
+import { buildActivityDeps } from './activity-deps';
 import type { Registrar } from './registrar/types';
-import { SecretBox } from './secrets';
 import { installRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { connectWorker, createWorker } from './temporal/worker';
@@ -47,17 +47,28 @@ export async function startWorker(
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: {
-      db,
-      log,
-      registrar: opts.registrar ?? createRegistrar(config),
-      secrets: new SecretBox(config.SECRETS_KEY),
-      invoiceTtlHours: config.INVOICE_TTL_HOURS,
-      gateways: createGateways(config),
-    },
+    deps: buildActivityDeps(config, db, log, { registrar: opts.registrar }),
   });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+  const relayConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const relayClient = new Client({ connection: relayConnection, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureExpirySchedule(relayClient, config).then(
+    (what) => log.info({ schedule: 'expiry-reminders', what }, 'expiry reminder schedule ready'),
+    (err: unknown) => log.warn({ err }, 'could not create the expiry reminder schedule; run doctor'),
+  );
+  const stopRelay = startEventRelay(
+    db,
+    relayClient,
+    {
+      backoffBaseSeconds: config.WEBHOOK_BACKOFF_BASE_SECONDS,
+      horizonSeconds: config.WEBHOOK_RETRY_HORIZON_HOURS * 3600,
+    },
+    config.WEBHOOK_DISPATCH_INTERVAL_MS,
+    log,
+  );
   const done = worker.run().finally(async () => {
+    await stopRelay();
+    await relayConnection.close();
     await connection.close();
     if (!opts.db) await db.destroy();
     log.info('worker stopped');

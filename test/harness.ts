@@ -1,3 +1,7 @@
+import pino from 'pino';
+import { Client, Connection } from '@temporalio/client';
+import { startEventRelay } from '../src/webhooks/dispatcher';
+import { buildActivityDeps } from '../src/activity-deps';
 import {
   NativeConnection,
   type Worker,
@@ -7,9 +11,7 @@ import {
 import type { Knex } from 'knex';
 import { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { RegistrarSimulator } from '../src/registrar/simulator/server';
-import { createGateways } from '../src/payments';
 import { PaymentGatewaySimulator } from '../src/payments/simulator/server';
-import { SecretBox } from '../src/secrets';
 import { creditWallet } from '../src/services/ledger';
 import { getBalance } from '../src/services/wallet';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';
@@ -35,6 +37,8 @@ export interface OrderHarness {
   registrar: DynadotRegistrar;
   api: TestApi;
   worker: Worker;
+  /** A Temporal client for the test's own calls. */
+  temporal: Client;
   /** Stops the worker (graceful) and resolves when it has stopped. */
   stopWorker(): Promise<void>;
   /** Starts a fresh worker (after stopWorker). */
@@ -85,7 +89,7 @@ export async function startOrderHarness(
     XENDIT_API_URL: gw.url,
     GATEWAY_TIMEOUT_MS: '2000',
   };
-  const config = testConfig(gatewayEnv);
+  const config = testConfig({ ...gatewayEnv, SECRETS_KEY: TEST_SECRETS_KEY });
   const makeWorker = async (): Promise<{
     worker: Worker;
     running: Promise<void>;
@@ -96,14 +100,7 @@ export async function startOrderHarness(
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await workflowBundle(),
-      deps: {
-        db,
-        log: silentLog,
-        registrar,
-        secrets: new SecretBox(TEST_SECRETS_KEY),
-        invoiceTtlHours: opts.invoiceTtlHours ?? 24,
-        gateways: createGateways(config),
-      },
+      deps: buildActivityDeps(config, db, silentLog, { registrar, invoiceTtlHours: opts.invoiceTtlHours }),
     });
     return { worker, running: worker.run(), connection };
   };
@@ -120,6 +117,15 @@ export async function startOrderHarness(
     { registrar },
   );
   gw.callbackBaseUrl = api.url;
+  const relayConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const relayClient = new Client({ connection: relayConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const stopRelay = startEventRelay(
+    db,
+    relayClient,
+    { backoffBaseSeconds: 1, horizonSeconds: 120 },
+    200,
+    pino({ level: 'error' }),
+  );
   const harness: OrderHarness = {
     db,
     sim,
@@ -136,7 +142,10 @@ export async function startOrderHarness(
       current = await makeWorker();
       harness.worker = current.worker;
     },
+    temporal: relayClient,
     async close() {
+      await stopRelay();
+      await relayConnection.close();
       await harness.stopWorker().catch(() => undefined);
       await api.close();
       await sim.close();

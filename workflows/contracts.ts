@@ -73,6 +73,8 @@ export interface OrderInput {
   transferPollSeconds: number;
   /** Invoice orders: the gateway to create the payment at (null: configured default). */
   gateway: GatewayChoice;
+  /** `domains:retry-provisioning`: the existing order this run resumes (paid from the wallet). */
+  resumeOrderId?: number | null;
 }
 
 export interface InvoiceView {
@@ -203,3 +205,20 @@ export interface DnsZoneInput {
 }
 
 export const dnsZoneWorkflowId = (domainId: number): string => `dns:${domainId}`;
+
+// ---------------------------------------------------------------- webhooks and reminders
+
+export interface WebhookDeliveryInput {
+  jobId: string;
+  backoffBaseSeconds: number;
+  horizonSeconds: number;
+}
+
+export const webhookDeliveryWorkflowId = (jobId: string, run: number): string => `webhook:${jobId}:${run}`;
+
+export interface ExpiryScanInput {
+  thresholdsDays: number[];
+  autoRenewDays: number;
+}
+
+export const EXPIRY_SCHEDULE_ID = 'expiry-reminders';

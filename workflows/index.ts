@@ -4,3 +4,5 @@ export { dnsZoneWorkflow, domainOperationWorkflow } from './domains';
 export { orderWorkflow } from './order';
 export { latePaymentWorkflow, topupWorkflow } from './payments';
 export { pingWorkflow } from './ping';
+export { expiryRemindersWorkflow } from './reminders';
+export { webhookDeliveryWorkflow } from './webhooks';

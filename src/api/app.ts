@@ -15,6 +15,7 @@ import { createStatusRouter } from './reseller-v1/status.routes';
 import { createV1DomainsRouter } from './v1/domains.routes';
 import { createV1OrdersRouter } from './v1/orders.routes';
 import { createV1ManageRouter } from './v1/manage.routes';
+import { createWebhooksRouter } from './webhooks.routes';
 import { createResellerDnsRouter } from './reseller-v1/dns.routes';
 import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
 
@@ -74,7 +75,12 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       deps,
       '/api/v1',
       ['api_key', 'bearer'],
-      [createV1DomainsRouter(deps), createV1OrdersRouter(deps), createV1ManageRouter(deps)],
+      [
+        createV1DomainsRouter(deps),
+        createV1OrdersRouter(deps),
+        createV1ManageRouter(deps),
+        createWebhooksRouter(deps),
+      ],
     ),
   );
   app.use(
@@ -88,6 +94,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
         createResellerOrdersRouter(deps),
         createWalletRouter(deps),
         createResellerDnsRouter(deps),
+        createWebhooksRouter(deps),
       ],
     ),
   );

@@ -3,6 +3,7 @@ import * as createCoreTables from './migrations/20261122000000_create_core_table
 import * as ordersCore from './migrations/20261122010000_orders_core';
 import * as payments from './migrations/20261122020000_payments';
 import * as dns from './migrations/20261122030000_dns';
+import * as webhooksReminders from './migrations/20261122040000_webhooks_reminders';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122010000_orders_core', ordersCore],
   ['20261122020000_payments', payments],
   ['20261122030000_dns', dns],
+  ['20261122040000_webhooks_reminders', webhooksReminders],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -1,3 +1,4 @@
+import { buildActivityDeps } from '../../src/activity-deps';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -9,10 +10,6 @@ import { installRuntime, temporalLogger } from '../../src/temporal/runtime';
 import { missingSearchAttributes } from '../../src/temporal/search-attributes';
 import type { pingWorkflow } from '../../workflows';
 import { OrderStatusAttr, pingWorkflowId, ResellerIdAttr, TASK_QUEUE } from '../../workflows/contracts';
-import { createRegistrar } from '../../src/registrar';
-import { loadConfig } from '../../src/config';
-import { createGateways } from '../../src/payments';
-import { SecretBox } from '../../src/secrets';
 import { silentLog, testConfig, testDb } from '../helpers';
 
 let db: Knex;
@@ -46,14 +43,7 @@ describe('the real Temporal dev server', () => {
     const worker = await createWorker({
       connection: workerConnection,
       namespace: 'default',
-      deps: {
-        db,
-        log: silentLog,
-        registrar: createRegistrar({ ...testConfig(), DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
-        secrets: new SecretBox('unused-in-this-test'),
-        invoiceTtlHours: 24,
-        gateways: createGateways(loadConfig({})),
-      },
+      deps: buildActivityDeps(testConfig({ DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }), db, silentLog),
       workflowBundle: bundle,
     });
     const nonce = randomUUID();

@@ -17,7 +17,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultKind = 'error' | 'timeout' | 'lost' | 'busy' | 'throttle';
+export type FaultKind = 'error' | 'timeout' | 'lost' | 'busy' | 'throttle' | 'reject';
 
 export interface Faults {
   /** Added to every api3 call. */
@@ -199,6 +199,17 @@ export class RegistrarSimulator {
       if (fault === 'throttle') {
         res.setHeader('Retry-After', '1');
         return send(res, 429, { error: 'too many requests' });
+      }
+      if (fault === 'reject') {
+        return send(
+          res,
+          200,
+          envelope(command, {
+            ResponseCode: '-1',
+            Status: 'error',
+            Error: 'the registry refused the request (injected)',
+          }),
+        );
       }
       if (fault === 'busy')
         return send(

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { quote } from '../src/services/catalog';
+import { newOrderPublicId } from '../src/services/orders';
+import type { OrderInput } from '../workflows/contracts';
+
+export interface ReminderActivityDeps {
+  db: Knex;
+}
+
+const DAY_MS = 24 * 3600_000;
+const PAGE = 500;
+
+interface DomainRow {
+  id: number;
+  resellerId: number;
+  name: string;
+  expiresAt: Date;
+  autoRenew: boolean;
+}
+
+export function createReminderActivities(deps: ReminderActivityDeps) {
+  const { db } = deps;
+  return {
+    /**
+     * One page of the expiry scan (keyset on expires_at, id; index on expires_at): one
+     * `domain.expiring` event per domain, threshold and expiry (never twice), recorded in the same
+     * transaction as its reminder row. Returns the cursor and the auto-renew candidates.
+     */
+    async scanExpiringPage(
+      thresholdsDays: number[],
+      autoRenewDays: number,
+      cursor: { expiresAt: string; id: number } | null,
+    ): Promise<{ next: { expiresAt: string; id: number } | null; reminded: number; autoRenew: number[] }> {
+      const now = Date.now();
+      const horizon = new Date(now + Math.max(...thresholdsDays, autoRenewDays) * DAY_MS);
+      const rows = (await db('domains')
+        .where('expiresAt', '>', new Date(now))
+        .where('expiresAt', '<=', horizon)
+        .where('status', 'active')
+        .modify((q) => {
+          if (cursor) void q.whereRaw('(expires_at, id) > (?, ?)', [cursor.expiresAt, cursor.id]);
+        })
+        .orderBy([{ column: 'expiresAt' }, { column: 'id' }])
+        .limit(PAGE)
+        .select('id', 'resellerId', 'name', 'expiresAt', 'autoRenew')) as DomainRow[];
+      let reminded = 0;
+      const autoRenew: number[] = [];
+      for (const d of rows) {
+        const msLeft = new Date(d.expiresAt).getTime() - now;
+        const due = thresholdsDays.filter((t) => msLeft <= t * DAY_MS);
+        // Only the tightest threshold reached is sent: a domain found at 6 days gets the 7-day notice, not 30 and 14 too.
+        const threshold = due.length > 0 ? Math.min(...due) : null;
+        if (threshold !== null) {
+          await db.transaction(async (trx) => {
+            const inserted = (await trx('domainReminders')
+              .insert({ domainId: d.id, thresholdDays: threshold, expiresAt: d.expiresAt })
+              .onConflict(['domainId', 'thresholdDays', 'expiresAt'])
+              .ignore()
+              .returning('id')) as unknown[];
+            if (inserted.length === 0) return;
+            reminded += 1;
+            await trx('events').insert({
+              id: randomUUID(),
+              resellerId: d.resellerId,
+              type: 'domain.expiring',
+              payload: {
+                domain_name: d.name,
+                expires_at: new Date(d.expiresAt).toISOString(),
+                threshold_days: threshold,
+                days_left: Math.ceil(msLeft / DAY_MS),
+                auto_renew: d.autoRenew,
+              },
+            });
+          });
+        }
+        if (d.autoRenew && msLeft <= autoRenewDays * DAY_MS) autoRenew.push(d.id);
+      }
+      const last = rows[rows.length - 1];
+      return {
+        next:
+          rows.length === PAGE && last
+            ? { expiresAt: new Date(last.expiresAt).toISOString(), id: last.id }
+            : null,
+        reminded,
+        autoRenew,
+      };
+    },
+
+    /** The renew order an auto-renewal starts (wallet, 1 year), or null when the TLD is not renewable. */
+    async prepareAutoRenewal(domainId: number): Promise<{ input: OrderInput; key: string } | null> {
+      const d = (await db('domains as d')
+        .join('resellers as r', 'r.id', 'd.resellerId')
+        .where('d.id', domainId)
+        .first('d.id', 'd.name', 'd.expiresAt', 'd.resellerId', 'r.currency', 'r.markupBps', 'r.status')) as
+        | {
+            id: number;
+            name: string;
+            expiresAt: Date;
+            resellerId: number;
+            currency: string;
+            markupBps: number;
+            status: string;
+          }
+        | undefined;
+      if (!d || d.status !== 'active') return null;
+      const tlds = (await db('catalog_prices').distinct('tld')) as Array<{ tld: string }>;
+      const tld = tlds
+        .map((t) => t.tld)
+        .filter((t) => d.name.endsWith(`.${t}`))
+        .sort((a, b) => b.length - a.length)[0];
+      if (!tld) return null;
+      const price = await quote(db, {
+        tld,
+        action: 'renew',
+        years: 1,
+        currency: d.currency.trim(),
+        markupBps: d.markupBps,
+      }).catch(() => null);
+      if (!price) return null;
+      const expiry = new Date(d.expiresAt).toISOString();
+      return {
+        key: `autorenew:${d.name}:${expiry}`,
+        input: {
+          publicId: newOrderPublicId(),
+          resellerId: d.resellerId,
+          action: 'renew',
+          domain: d.name,
+          years: 1,
+          paymentMethod: 'wallet',
+          amountMinor: price.totalMinor.toString(),
+          currency: d.currency.trim(),
+          premium: false,
+          idempotencyKey: null,
+          fromExpiresAt: expiry,
+          nameservers: [],
+          contacts: null,
+          privacy: null,
+          autoRenew: null,
+          sealedAuthCode: null,
+          invoiceExpiresAt: null,
+          transferPollSeconds: 3600,
+          gateway: null,
+        },
+      };
+    },
+  };
+}

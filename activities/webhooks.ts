@@ -1,0 +1,144 @@
+import type { Knex } from 'knex';
+import type { SecretBox } from '../src/secrets';
+import { webhookHeaders } from '../src/webhooks/signing';
+import { checkWebhookTarget, TargetRefusedError } from '../src/webhooks/targets';
+
+export interface WebhookActivityDeps {
+  db: Knex;
+  secrets: SecretBox;
+  webhooks: { timeoutMs: number; allowPrivateTargets: boolean };
+}
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'disabled' | 'refused';
+
+interface JobRow {
+  id: string;
+  status: string;
+  eventId: string;
+  endpointId: number;
+}
+
+/** The JSON every receiver gets: a stable event id, the type, when it happened, and its data. */
+export function eventBody(event: { id: string; type: string; payload: unknown; createdAt: Date }): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    created_at: new Date(event.createdAt).toISOString(),
+    data: event.payload,
+  });
+}
+
+export function createWebhookActivities(deps: WebhookActivityDeps) {
+  const { db } = deps;
+  return {
+    /**
+     * One delivery attempt: signed POST with a timeout; every attempt is recorded (status, latency,
+     * truncated response). 2xx delivered; 410 disables the endpoint; anything else is retried.
+     */
+    async deliverWebhook(jobId: string): Promise<DeliveryOutcome> {
+      const job = (await db('webhookJobs').where({ id: jobId }).first()) as JobRow | undefined;
+      if (!job || job.status === 'delivered') return 'delivered';
+      const endpoint = (await db('webhookEndpoints').where({ id: job.endpointId }).first()) as {
+        id: number;
+        url: string;
+        secret: string;
+        previousSecret: string | null;
+        previousSecretExpiresAt: Date | null;
+        enabled: boolean;
+      };
+      if (!endpoint.enabled) {
+        await db('webhookJobs').where({ id: jobId }).update({ status: 'disabled', updatedAt: db.fn.now() });
+        return 'disabled';
+      }
+      const event = (await db('events').where({ id: job.eventId }).first()) as {
+        id: string;
+        type: string;
+        payload: unknown;
+        createdAt: Date;
+      };
+      const attempt = (
+        (await db('webhookJobs')
+          .where({ id: jobId })
+          .increment('attempts', 1)
+          .returning('attempts')) as Array<{ attempts: number }>
+      )[0]!.attempts;
+      const record = (row: {
+        statusCode?: number;
+        latencyMs?: number;
+        responseExcerpt?: string;
+        error?: string;
+        delivered: boolean;
+      }) =>
+        db.transaction(async (trx) => {
+          await trx('webhookDeliveries').insert({ jobId, attempt, ...row });
+          await trx('webhookJobs')
+            .where({ id: jobId })
+            .update({
+              lastAttemptAt: trx.fn.now(),
+              updatedAt: trx.fn.now(),
+              ...(row.delivered ? { status: 'delivered', deliveredAt: trx.fn.now() } : {}),
+            });
+        });
+
+      try {
+        await checkWebhookTarget(endpoint.url, deps.webhooks.allowPrivateTargets);
+      } catch (err) {
+        if (!(err instanceof TargetRefusedError)) throw err;
+        await record({ error: `target refused: ${err.message}`, delivered: false });
+        await db('webhookJobs').where({ id: jobId }).update({ status: 'failed' });
+        return 'refused';
+      }
+      const secrets = [deps.secrets.open(endpoint.secret)];
+      if (
+        endpoint.previousSecret &&
+        endpoint.previousSecretExpiresAt &&
+        new Date(endpoint.previousSecretExpiresAt) > new Date()
+      ) {
+        secrets.push(deps.secrets.open(endpoint.previousSecret));
+      }
+      const body = eventBody(event);
+      const started = Date.now();
+      try {
+        const res = await fetch(endpoint.url, {
+          method: 'POST',
+          headers: webhookHeaders({ id: event.id, timestamp: Math.floor(Date.now() / 1000), body, secrets }),
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(deps.webhooks.timeoutMs),
+        });
+        const text = (await res.text().catch(() => '')).slice(0, 1024);
+        const delivered = res.status >= 200 && res.status < 300;
+        await record({
+          statusCode: res.status,
+          latencyMs: Date.now() - started,
+          responseExcerpt: text,
+          delivered,
+        });
+        if (delivered) return 'delivered';
+        if (res.status === 410) {
+          await db.transaction(async (trx) => {
+            await trx('webhookEndpoints').where({ id: endpoint.id }).update({
+              enabled: false,
+              disabledReason: 'The receiver answered 410 Gone.',
+              updatedAt: trx.fn.now(),
+            });
+            await trx('webhookJobs').where({ id: jobId }).update({ status: 'disabled' });
+          });
+          return 'disabled';
+        }
+        return 'retry';
+      } catch (err) {
+        const reason =
+          err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'connection failed';
+        await record({ latencyMs: Date.now() - started, error: reason, delivered: false });
+        return 'retry';
+      }
+    },
+
+    async markWebhookFailed(jobId: string): Promise<void> {
+      await db('webhookJobs')
+        .where({ id: jobId, status: 'pending' })
+        .update({ status: 'failed', updatedAt: db.fn.now() });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import type { ActivityDeps } from '../activities';
+import { allowPrivateWebhookTargets, type Config } from './config';
+import type { Logger } from './logger';
+import { createGateways } from './payments';
+import { createRegistrar } from './registrar';
+import type { Registrar } from './registrar/types';
+import { SecretBox } from './secrets';
+
+/** Everything activities need, from configuration (the worker, tests and benches build it the same way). */
+export function buildActivityDeps(
+  config: Config,
+  db: Knex,
+  log: Logger,
+  overrides: { registrar?: Registrar | undefined; invoiceTtlHours?: number | undefined } = {},
+): ActivityDeps {
+  return {
+    db,
+    log,
+    registrar: overrides.registrar ?? createRegistrar(config),
+    secrets: new SecretBox(config.SECRETS_KEY),
+    invoiceTtlHours: overrides.invoiceTtlHours ?? config.INVOICE_TTL_HOURS,
+    gateways: createGateways(config),
+    webhooks: {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowPrivateTargets: allowPrivateWebhookTargets(config),
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { expiryRemindersWorkflow, orderWorkflow } from '../../workflows';
+import { EXPIRY_SCHEDULE_ID, type OrderInput, TASK_QUEUE } from '../../workflows/contracts';
+import type { Config } from '../config';
+import { voidHold } from './ledger';
+import { newOrderPublicId } from './orders';
+import { startDelivery } from '../webhooks/dispatcher';
+
+/** Creates the daily expiry-reminder Schedule, or updates it to the current configuration (idempotent). */
+export async function ensureExpirySchedule(
+  temporal: Client,
+  config: Pick<Config, 'EXPIRY_SCHEDULE_CRON' | 'EXPIRY_REMINDER_DAYS' | 'AUTO_RENEW_DAYS'>,
+): Promise<'created' | 'updated'> {
+  const args: Parameters<typeof expiryRemindersWorkflow> = [
+    { thresholdsDays: config.EXPIRY_REMINDER_DAYS, autoRenewDays: config.AUTO_RENEW_DAYS },
+  ];
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'expiryRemindersWorkflow',
+    taskQueue: TASK_QUEUE,
+    args,
+    workflowId: 'expiry-reminders-run',
+  };
+  const spec = { cronExpressions: [config.EXPIRY_SCHEDULE_CRON] };
+  try {
+    await temporal.schedule.create({
+      scheduleId: EXPIRY_SCHEDULE_ID,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    });
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await temporal.schedule.getHandle(EXPIRY_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action }));
+    return 'updated';
+  }
+}
+
+export interface RetrySummary {
+  considered: number;
+  resumed: string[];
+  skipped: Array<{ order: string; reason: string }>;
+}
+
+/**
+ * `domains:retry-provisioning`: resumes orders that ended failed (or were left processing with no
+ * running workflow) as a new attempt paid from the wallet. Running orders are left alone.
+ */
+export async function retryProvisioning(
+  db: Knex,
+  temporal: Client,
+  config: Pick<Config, 'TRANSFER_POLL_SECONDS'>,
+  opts: { statuses: string[]; limit: number; onProgress?: (line: string) => void },
+): Promise<RetrySummary> {
+  const orders = (await db('orders')
+    .whereIn('status', opts.statuses)
+    .whereIn('action', ['register', 'renew'])
+    .orderBy('id')
+    .limit(opts.limit)) as Array<{
+    id: number;
+    publicId: string;
+    resellerId: number;
+    action: 'register' | 'renew';
+    domainName: string;
+    years: number;
+    status: string;
+    amountMinor: string;
+    currency: string;
+    workflowId: string;
+    attempt: number;
+    fromExpiresAt: Date | null;
+    premium: boolean;
+    request: {
+      nameservers?: string[];
+      contacts?: OrderInput['contacts'];
+      privacy?: OrderInput['privacy'];
+      autoRenew?: boolean | null;
+    };
+  }>;
+  const summary: RetrySummary = { considered: orders.length, resumed: [], skipped: [] };
+  for (const [i, order] of orders.entries()) {
+    const running = await temporal.workflow
+      .getHandle(order.workflowId)
+      .describe()
+      .then(
+        (d) => d.status.name === 'RUNNING',
+        (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return false;
+          throw err;
+        },
+      );
+    if (running) {
+      summary.skipped.push({ order: order.publicId, reason: 'its workflow is still running' });
+      opts.onProgress?.(`[${i + 1}/${orders.length}] ${order.publicId} skipped: still running`);
+      continue;
+    }
+    if (order.status === 'processing') {
+      // Left behind by a workflow that no longer runs: release its hold before the new attempt.
+      const ref = order.attempt === 1 ? `order:${order.id}:hold` : `order:${order.id}:hold:${order.attempt}`;
+      await voidHold(db, ref).catch(() => undefined);
+      await db('orders').where({ id: order.id }).update({ status: 'failed', failureCode: 'abandoned' });
+    }
+    const input: OrderInput = {
+      publicId: newOrderPublicId(),
+      resellerId: order.resellerId,
+      action: order.action,
+      domain: order.domainName,
+      years: order.years,
+      paymentMethod: 'wallet',
+      amountMinor: String(order.amountMinor),
+      currency: order.currency.trim(),
+      premium: order.premium,
+      idempotencyKey: null,
+      fromExpiresAt: order.fromExpiresAt ? new Date(order.fromExpiresAt).toISOString() : null,
+      nameservers: order.request.nameservers ?? [],
+      contacts: order.request.contacts ?? null,
+      privacy: order.request.privacy ?? null,
+      autoRenew: order.request.autoRenew ?? null,
+      sealedAuthCode: null,
+      invoiceExpiresAt: null,
+      transferPollSeconds: config.TRANSFER_POLL_SECONDS,
+      gateway: null,
+      resumeOrderId: order.id,
+    };
+    await temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `${order.workflowId.replace(/:retry:\d+$/, '')}:retry:${order.attempt + 1}`,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    summary.resumed.push(order.publicId);
+    opts.onProgress?.(
+      `[${i + 1}/${orders.length}] ${order.publicId} resumed (${order.action} ${order.domainName})`,
+    );
+  }
+  return summary;
+}
+
+/** `webhooks:retry-failed`: gives failed deliveries a new run (attempt budget starts again). */
+export async function retryFailedWebhooks(
+  db: Knex,
+  temporal: Client,
+  opts: {
+    limit: number;
+    backoffBaseSeconds: number;
+    horizonSeconds: number;
+    onProgress?: (line: string) => void;
+  },
+): Promise<number> {
+  const jobs = (await db('webhookJobs as j')
+    .join('webhookEndpoints as w', 'w.id', 'j.endpointId')
+    .where('j.status', 'failed')
+    .where('w.enabled', true)
+    .orderBy('j.id')
+    .limit(opts.limit)
+    .select('j.id', 'j.run', 'w.resellerId')) as Array<{ id: string; run: number; resellerId: number }>;
+  for (const [i, job] of jobs.entries()) {
+    await db('webhookJobs')
+      .where({ id: job.id })
+      .update({ status: 'pending', run: job.run + 1 });
+    await startDelivery(temporal, { id: String(job.id), run: job.run + 1, resellerId: job.resellerId }, opts);
+    opts.onProgress?.(`[${i + 1}/${jobs.length}] delivery ${job.id} restarted`);
+  }
+  return jobs.length;
+}
+
+/** `webhooks:replay --event=ID`: delivers an event again to every endpoint that got it (or subscribes now). */
+export async function replayEvent(
+  db: Knex,
+  temporal: Client,
+  eventId: string,
+  opts: { backoffBaseSeconds: number; horizonSeconds: number },
+): Promise<number> {
+  const event = (await db('events').where({ id: eventId }).first('id', 'resellerId', 'type')) as
+    { id: string; resellerId: number; type: string } | undefined;
+  if (!event) throw new Error(`no event ${eventId}`);
+  const endpoints = (await db('webhookEndpoints')
+    .where({ resellerId: event.resellerId, enabled: true })
+    .where((q) => {
+      void q.whereRaw("events = '{}'").orWhereRaw('? = ANY(events)', [event.type]);
+    })
+    .select('id')) as Array<{ id: number }>;
+  for (const endpoint of endpoints) {
+    await db('webhookJobs')
+      .insert({ eventId, endpointId: endpoint.id })
+      .onConflict(['eventId', 'endpointId'])
+      .ignore();
+    const job = (await db('webhookJobs').where({ eventId, endpointId: endpoint.id }).first('id', 'run')) as {
+      id: string;
+      run: number;
+    };
+    await db('webhookJobs')
+      .where({ id: job.id })
+      .update({ status: 'pending', run: job.run + 1 });
+    await startDelivery(
+      temporal,
+      { id: String(job.id), run: job.run + 1, resellerId: event.resellerId },
+      opts,
+    );
+  }
+  return endpoints.length;
+}

@@ -1,0 +1,378 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureExpirySchedule, retryProvisioning } from '../../src/services/operations';
+import { verifySeedSignature } from '../../src/webhooks/signing';
+import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets';
+import type { expiryRemindersWorkflow } from '../../workflows';
+import { EXPIRY_SCHEDULE_ID, TASK_QUEUE } from '../../workflows/contracts';
+import { call, makeReseller, testConfig } from '../helpers';
+import {
+  balanceOf,
+  eventually,
+  type OrderHarness,
+  SEED_CONTACT,
+  startOrderHarness,
+  topUp,
+  uniqueName,
+} from '../harness';
+
+let h: OrderHarness;
+
+beforeAll(async () => {
+  h = await startOrderHarness();
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A webhook receiver whose answer can be changed while it runs. */
+async function receiver(
+  answer: () => number,
+): Promise<{ url: string; got: Received[]; close: () => Promise<void> }> {
+  const got: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = answer();
+      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      res.writeHead(status).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    got,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const bearer = (token: string, body?: unknown, method = 'POST') => ({
+  method,
+  headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+});
+
+async function register(apiKey: string, domain: string) {
+  return call(`${h.api.url}/api/v1/domains/register`, {
+    method: 'POST',
+    headers: { 'X-API-KEY': apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
+  });
+}
+
+describe('webhook endpoints API', () => {
+  it('creates (secret shown once), lists, updates, rotates and deletes endpoints, with validation', async () => {
+    const r = await makeReseller(h.db);
+    const created = await call(
+      `${h.api.url}/api/reseller/v1/webhooks`,
+      bearer(r.token, { url: 'https://hooks.example.com/x', events: ['domain.order.completed'] }),
+    );
+    expect(created.status).toBe(201);
+    const data = created.body['data'] as {
+      webhook: { id: string; events: string[]; enabled: boolean };
+      secret: string;
+    };
+    expect(data.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
+    expect(data.webhook).toMatchObject({ events: ['domain.order.completed'], enabled: true });
+    const list = await call(`${h.api.url}/api/v1/webhooks`, { headers: { 'X-API-KEY': r.apiKey } });
+    expect(JSON.stringify(list.body)).not.toContain(data.secret);
+    expect((list.body['data'] as { webhooks: unknown[] }).webhooks).toHaveLength(1);
+    const stored = JSON.stringify(await h.db('webhook_endpoints').where({ resellerId: r.id }));
+    expect(stored).not.toContain(data.secret.slice(6));
+
+    const off = await call(
+      `${h.api.url}/api/reseller/v1/webhooks/${data.webhook.id}`,
+      bearer(r.token, { enabled: false }, 'PATCH'),
+    );
+    expect(off.body['data']).toMatchObject({ webhook: { enabled: false } });
+    const rotated = await call(
+      `${h.api.url}/api/reseller/v1/webhooks/${data.webhook.id}/rotate-secret`,
+      bearer(r.token),
+    );
+    expect((rotated.body['data'] as { secret: string }).secret).not.toBe(data.secret);
+
+    const bad = await call(
+      `${h.api.url}/api/reseller/v1/webhooks`,
+      bearer(r.token, { url: 'ftp://x', events: ['nope'] }),
+    );
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.body['errors'] as object).sort()).toEqual(['events.0']);
+    const badUrl = await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url: 'ftp://x' }));
+    expect(badUrl.body['errors']).toEqual({ url: ['The url must be http(s).'] });
+
+    expect(
+      (
+        await call(
+          `${h.api.url}/api/reseller/v1/webhooks/${data.webhook.id}`,
+          bearer(r.token, undefined, 'DELETE'),
+        )
+      ).status,
+    ).toBe(200);
+    const other = await makeReseller(h.db);
+    expect(
+      (
+        await call(
+          `${h.api.url}/api/reseller/v1/webhooks/${data.webhook.id}`,
+          bearer(other.token, { enabled: true }, 'PATCH'),
+        )
+      ).status,
+    ).toBe(404);
+  });
+
+  it('refuses private and loopback targets in production mode (SSRF)', async () => {
+    for (const url of [
+      'https://127.0.0.1/x',
+      'https://10.1.2.3/x',
+      'https://[::1]/x',
+      'https://169.254.169.254/latest',
+      'http://example.com/x',
+    ]) {
+      await expect(checkWebhookTarget(url, false), url).rejects.toThrow();
+    }
+    await expect(checkWebhookTarget('http://127.0.0.1:9/x', true)).resolves.toBeUndefined();
+    expect(isPrivateAddress('::ffff:192.168.1.1')).toBe(true);
+    expect(isPrivateAddress('93.184.216.34')).toBe(false);
+  });
+});
+
+describe('delivery', () => {
+  it('signs every delivery so both an independent HMAC and the standardwebhooks library verify it', async () => {
+    const rx = await receiver(() => 200);
+    try {
+      const r = await makeReseller(h.db);
+      await topUp(h.db, r.id, 5_000n);
+      const created = await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url: rx.url }));
+      const secret = (created.body['data'] as { secret: string }).secret;
+      expect((await register(r.apiKey, uniqueName('hooked'))).status).toBe(201);
+      await eventually(() => rx.got.length >= 2);
+      const types = rx.got.map((g) => (JSON.parse(g.body) as { type: string }).type).sort();
+      expect(types).toEqual(['domain.order.completed', 'domain.order.processing']);
+      const ids = new Set(rx.got.map((g) => g.headers['x-webhook-id']));
+      expect(ids.size).toBe(2);
+      for (const g of rx.got) {
+        const ts = String(g.headers['x-webhook-timestamp']);
+        const independent = `sha256=${createHmac('sha256', secret).update(`${ts}.${g.body}`).digest('hex')}`;
+        expect(g.headers['x-webhook-signature']).toBe(independent);
+        expect(
+          verifySeedSignature(
+            secret,
+            { timestamp: ts, signature: String(g.headers['x-webhook-signature']) },
+            g.body,
+          ),
+        ).toBe(true);
+        expect(
+          verifySeedSignature(
+            secret,
+            { timestamp: ts, signature: String(g.headers['x-webhook-signature']) },
+            `${g.body} `,
+          ),
+        ).toBe(false);
+        const verified = new Webhook(secret).verify(g.body, {
+          'webhook-id': String(g.headers['webhook-id']),
+          'webhook-timestamp': String(g.headers['webhook-timestamp']),
+          'webhook-signature': String(g.headers['webhook-signature']),
+        });
+        expect(verified).toMatchObject({ id: g.headers['x-webhook-id'] });
+      }
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('keeps retrying while the receiver is down and delivers each event exactly once when it is back', async () => {
+    let down = true;
+    const rx = await receiver(() => (down ? 503 : 200));
+    try {
+      const r = await makeReseller(h.db);
+      await topUp(h.db, r.id, 5_000n);
+      await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url: rx.url }));
+      await register(r.apiKey, uniqueName('down'));
+      await eventually(() => rx.got.filter((g) => g.status === 503).length >= 4, 30_000);
+      down = false;
+      await eventually(() => rx.got.filter((g) => g.status === 200).length >= 2, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const okByEvent = new Map<string, number>();
+      for (const g of rx.got.filter((x) => x.status === 200)) {
+        const id = String(g.headers['x-webhook-id']);
+        okByEvent.set(id, (okByEvent.get(id) ?? 0) + 1);
+      }
+      expect([...okByEvent.values()]).toEqual([1, 1]);
+      const jobs = (await h
+        .db('webhook_jobs as j')
+        .join('webhook_endpoints as w', 'w.id', 'j.endpointId')
+        .where('w.resellerId', r.id)
+        .select('j.status', 'j.attempts')) as Array<{
+        status: string;
+        attempts: number;
+      }>;
+      expect(jobs.map((j) => j.status)).toEqual(['delivered', 'delivered']);
+      expect(jobs.reduce((n, j) => n + j.attempts, 0)).toBe(rx.got.length);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('disables an endpoint that answers 410 Gone and stops delivering to it', async () => {
+    const rx = await receiver(() => 410);
+    try {
+      const r = await makeReseller(h.db);
+      await topUp(h.db, r.id, 5_000n);
+      const created = await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url: rx.url }));
+      const id = (created.body['data'] as { webhook: { id: string } }).webhook.id;
+      await register(r.apiKey, uniqueName('gone'));
+      await eventually(
+        async () =>
+          !(
+            (await h.db('webhook_endpoints').where({ publicId: id }).first('enabled')) as { enabled: boolean }
+          ).enabled,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(rx.got.length).toBeLessThanOrEqual(2);
+      const list = await call(`${h.api.url}/api/reseller/v1/webhooks`, {
+        headers: { Authorization: `Bearer ${r.token}` },
+      });
+      expect((list.body['data'] as { webhooks: unknown[] }).webhooks[0]).toMatchObject({
+        enabled: false,
+        disabled_reason: 'The receiver answered 410 Gone.',
+      });
+    } finally {
+      await rx.close();
+    }
+  });
+});
+
+describe('expiry reminders', () => {
+  it('emits one domain.expiring per threshold and auto-renews from the wallet, deduplicated across runs', async () => {
+    const r = await makeReseller(h.db);
+    const poor = await makeReseller(h.db);
+    await topUp(h.db, r.id, 10_000n);
+    const day = 24 * 3600_000;
+    const at = (days: number) => new Date(Date.now() + days * day);
+    const names = {
+      soon: uniqueName('soon'),
+      month: uniqueName('month'),
+      far: uniqueName('far'),
+      auto: uniqueName('auto'),
+      broke: uniqueName('broke'),
+    };
+    await h.db('domains').insert([
+      { resellerId: r.id, name: names.soon, expiresAt: at(5) },
+      { resellerId: r.id, name: names.month, expiresAt: at(20) },
+      { resellerId: r.id, name: names.far, expiresAt: at(60) },
+      { resellerId: r.id, name: names.auto, expiresAt: at(3), autoRenew: true },
+      { resellerId: poor.id, name: names.broke, expiresAt: at(2), autoRenew: true },
+    ]);
+    h.sim.seedDomain(names.auto, at(3));
+    h.sim.seedDomain(names.broke, at(2));
+    const run = () =>
+      h.temporal.workflow.execute<typeof expiryRemindersWorkflow>('expiryRemindersWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: `reminders-test-${Date.now()}-${Math.random()}`,
+        args: [{ thresholdsDays: [30, 14, 7, 1], autoRenewDays: 7 }],
+      });
+    await run();
+    await run();
+    const expiring = (await h
+      .db('events')
+      .whereIn('resellerId', [r.id, poor.id])
+      .where({ type: 'domain.expiring' })) as Array<{
+      payload: { domain_name: string; threshold_days: number };
+    }>;
+    const byDomain = Object.fromEntries(
+      expiring.map((e) => [e.payload.domain_name, e.payload.threshold_days]),
+    );
+    expect(expiring).toHaveLength(4);
+    expect(byDomain).toEqual({ [names.soon]: 7, [names.month]: 30, [names.auto]: 7, [names.broke]: 7 });
+
+    await eventually(
+      async () =>
+        (await h.db('orders').where({ domainName: names.auto, status: 'completed' }).first()) as unknown,
+    );
+    await eventually(
+      async () =>
+        (await h.db('orders').where({ domainName: names.broke, status: 'failed' }).first()) as unknown,
+    );
+    expect(h.sim.count('renew', names.auto)).toBe(1);
+    expect(h.sim.count('renew', names.broke)).toBe(0);
+    expect((await balanceOf(h.db, r.id)).posted).toBe(10_000n - 1_299n);
+    const failed = (await h
+      .db('events')
+      .where({ resellerId: poor.id, type: 'domain.order.failed' })
+      .first()) as { payload: { reason: string } };
+    expect(failed.payload.reason).toBe('insufficient_balance');
+    expect(
+      await h.db('orders').where({ domainName: names.auto }).count<{ count: string }[]>('* as count'),
+    ).toEqual([{ count: '1' }]);
+  });
+
+  it('creates the daily schedule idempotently and can trigger it now', async () => {
+    const config = testConfig();
+    expect(['created', 'updated']).toContain(await ensureExpirySchedule(h.temporal, config));
+    expect(await ensureExpirySchedule(h.temporal, config)).toBe('updated');
+    const handle = h.temporal.schedule.getHandle(EXPIRY_SCHEDULE_ID);
+    const before = (await handle.describe()).info.numActionsTaken;
+    await handle.trigger();
+    await eventually(async () => (await handle.describe()).info.numActionsTaken > before);
+    const described = await handle.describe();
+    expect(described.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'expiryRemindersWorkflow',
+      taskQueue: TASK_QUEUE,
+    });
+    expect(described.spec.calendars?.length).toBe(1);
+  });
+});
+
+describe('retry-provisioning', () => {
+  it('resumes a failed order as a new attempt: registered once, charged once', async () => {
+    const r = await makeReseller(h.db);
+    await topUp(h.db, r.id, 5_000n);
+    const domain = uniqueName('resume');
+    h.sim.failNextCall('reject', 'register');
+    const res = await register(r.apiKey, domain);
+    expect(res.status).toBe(422);
+    expect(await balanceOf(h.db, r.id)).toMatchObject({ posted: 5_000n, held: 0n });
+
+    const summary = await retryProvisioning(h.db, h.temporal, testConfig(), {
+      statuses: ['failed'],
+      limit: 500,
+    });
+    const order = (await h.db('orders').where({ domainName: domain }).first('publicId')) as {
+      publicId: string;
+    };
+    expect(summary.resumed).toContain(order.publicId);
+    await eventually(
+      async () =>
+        (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
+    );
+    expect(h.sim.count('register', domain)).toBe(1);
+    expect(await balanceOf(h.db, r.id)).toEqual({
+      currency: 'USD',
+      posted: 5_000n - 1_299n,
+      held: 0n,
+      available: 5_000n - 1_299n,
+    });
+    const holds = (await h
+      .db('ledger_entries')
+      .where({ resellerId: r.id, kind: 'hold' })
+      .orderBy('id')) as Array<{ status: string }>;
+    expect(holds.map((x) => x.status)).toEqual(['voided', 'posted']);
+    expect(await h.db('orders').where({ domainName: domain }).first('attempt')).toEqual({ attempt: 2 });
+  });
+});

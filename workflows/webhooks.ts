@@ -1,0 +1,30 @@
+import { proxyActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { WebhookDeliveryInput } from './contracts';
+
+const { deliverWebhook, markWebhookFailed } = proxyActivities<Activities>({
+  // One attempt = one HTTP call (bounded by its own timeout); activity retries only cover our own faults.
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+const MAX_DELAY_SECONDS = 6 * 3600;
+
+/**
+ * Delivers one event to one endpoint: attempts with exponential backoff and jitter (base,
+ * 2×, 4× … capped at 6 h) until delivered, disabled (410), refused, or the horizon (~3 days) passes.
+ */
+export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<string> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await deliverWebhook(input.jobId);
+    if (outcome !== 'retry') return outcome;
+    const base = Math.min(input.backoffBaseSeconds * 2 ** (attempt - 1), MAX_DELAY_SECONDS);
+    const delay = base * (0.8 + Math.random() * 0.4);
+    if (Date.now() - started + delay * 1000 > input.horizonSeconds * 1000) {
+      await markWebhookFailed(input.jobId);
+      return 'failed';
+    }
+    await sleep(delay * 1000);
+  }
+}
