@@ -129,6 +129,29 @@ describe('operator CLI', () => {
   });
 });
 
+describe('operator batch commands', () => {
+  it('retry-provisioning and webhooks commands run and summarise, and refuse bad arguments', async () => {
+    const retry = await cli(['domains:retry-provisioning', '--status=failed', '--limit=5']);
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toMatch(/considered \d+, resumed \d+, skipped \d+/);
+    const badStatus = await cli(['domains:retry-provisioning', '--status=completed']);
+    expect(badStatus.code).toBe(1);
+    expect(badStatus.stderr).toContain('--status takes failed and/or processing');
+    const retryHooks = await cli(['webhooks:retry-failed', '--limit=10']);
+    expect(retryHooks.code).toBe(0);
+    expect(retryHooks.stdout).toMatch(/restarted \d+ deliveries/);
+    const replay = await cli(['webhooks:replay', '--event', '00000000-0000-0000-0000-000000000000']);
+    expect(replay.code).toBe(1);
+    expect(replay.stderr).toContain('no event 00000000-0000-0000-0000-000000000000');
+  });
+
+  it('send-expiry-reminders creates the schedule and triggers it', async () => {
+    const res = await cli(['domains:send-expiry-reminders']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/schedule expiry-reminders (created|updated); triggered a run now/);
+  });
+});
+
 describe('scripts/ensure-temporal.sh', () => {
   const script = path.join(root, 'scripts', 'ensure-temporal.sh');
 
