@@ -3,6 +3,7 @@ import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
 import type { AppContext, AppDeps, AppState } from './context';
 import { createHealthRouter } from './health.routes';
+import { createLegacyRouter, LEGACY_PATH } from './legacy/legacy.routes';
 import { createPaymentCallbacksRouter } from './payments/callbacks.routes';
 import { createWalletRouter } from './reseller-v1/wallet.routes';
 import { authenticate, type AuthOptions, rateLimit } from './middleware/auth';
@@ -49,6 +50,39 @@ function surface(
 }
 
 /**
+ * The legacy action API (`POST /api/index.php`): API key from `X-API-KEY`, the body's `api_key`
+ * or the query's `api_key`; IP allowlist and rate limits as on `/api/v1`.
+ */
+function legacySurface(deps: AppDeps): Middleware<AppState> {
+  const router = createLegacyRouter(deps);
+  const { config } = deps;
+  const chain = compose<AppContext>([
+    async (ctx, next) => {
+      if (!ctx.get('X-API-KEY')) {
+        const body = (ctx.request as { body?: Record<string, unknown> }).body;
+        const fromBody = typeof body?.['api_key'] === 'string' ? body['api_key'] : undefined;
+        const fromQuery = typeof ctx.query['api_key'] === 'string' ? ctx.query['api_key'] : undefined;
+        const key = fromBody ?? fromQuery;
+        if (key) ctx.request.headers['x-api-key'] = key;
+      }
+      await next();
+    },
+    authenticate(deps.db, {
+      accept: ['api_key'],
+      failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    }),
+    rateLimit(config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
+    router.routes(),
+    router.allowedMethods({ throw: true }),
+  ] as Array<Middleware<AppState>>);
+  return async (ctx, next) => {
+    if (ctx.path === LEGACY_PATH) await chain(ctx, next);
+    else await next();
+  };
+}
+
+/**
  * Builds the Koa app over its dependencies. Middleware order: request id, request log (outside,
  * so it sees the final status), the one error handler, body parsing, then the surfaces, each
  * with its authentication and per-credential rate limit.
@@ -69,6 +103,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler(deps.log));
   app.use(parseBody(deps.config.BODY_LIMIT));
   app.use(health.routes());
+  app.use(legacySurface(deps));
   app.use(createPaymentCallbacksRouter(deps).routes());
   app.use(
     surface(

@@ -86,6 +86,12 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     const body: FailureEnvelope = { success: false, message: failure.message, code: failure.code };
     if (failure.errors) body.errors = failure.errors;
     if (failure.status >= 500) body.request_id = ctx.state.requestId;
+    // The legacy action API answers in its own envelope: status / message / data.
+    if (ctx.path === '/api/index.php') {
+      const { success: _success, ...rest } = body;
+      ctx.body = { status: 'error', ...rest, data: null };
+      return;
+    }
     ctx.body = body;
   };
 }

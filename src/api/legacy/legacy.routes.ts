@@ -1,0 +1,208 @@
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { formatMinor } from '../../money';
+import { runDomainOperation } from '../../services/domain-ops';
+import { getBalance } from '../../services/wallet';
+import type { AppDeps, AppState } from '../context';
+import { requireAuth } from '../context';
+import { unprocessable } from '../errors';
+import { idempotency } from '../middleware/idempotency';
+import { ownedDomain, placeOrder } from '../order-flow';
+import { presentDomain } from '../presenters';
+import { searchDomains } from '../search';
+import { registrarRead } from '../v1/manage.routes';
+import { input, validate } from '../validate';
+import { legacyRequest } from './legacy.schema';
+
+export const LEGACY_PATH = '/api/index.php';
+
+const legacyEnvelope = z.object({ body: legacyRequest });
+
+/** The legacy envelope: `status`, `message`, `data` and, for billable actions, `meta.balance_before/after`. */
+function reply(
+  ctx: Context,
+  status: number,
+  message: string,
+  data: unknown,
+  meta?: Record<string, unknown>,
+): void {
+  ctx.status = status;
+  ctx.body = { status: 'success', message, data, ...(meta ? { meta } : {}) };
+}
+
+/**
+ * `POST /api/index.php`: the old action API on the same core. The API key may come in
+ * `X-API-KEY` (safest), the body's `api_key` or the query's `api_key`.
+ */
+export function createLegacyRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+
+  router.post(
+    LEGACY_PATH,
+    validate(legacyEnvelope),
+    idempotency(deps.db, { required: false }),
+    async (ctx) => {
+      const req = input(ctx, legacyEnvelope).body;
+      const auth = requireAuth(ctx);
+      const { reseller } = auth;
+      const currency = reseller.currency.trim();
+      const balance = async () => (await getBalance(deps.db, reseller.id, currency)).available;
+      const money = (v: bigint) => formatMinor(v, currency);
+      const operate = async (
+        domainRef: string,
+        operation: Parameters<typeof runDomainOperation>[1]['operation'],
+      ) => {
+        const domain = await ownedDomain(deps, reseller.id, domainRef);
+        const outcome = await runDomainOperation(
+          deps.temporal,
+          {
+            resellerId: reseller.id,
+            domainId: domain.id,
+            domain: domain.name,
+            operation,
+            idempotencyKey: ctx.state.idempotencyKey,
+          },
+          deps.config.ORDER_ACCEPT_WAIT_MS,
+        );
+        if (!outcome.done) return { domain, pending: true as const, data: {} };
+        if (!outcome.result.ok) throw unprocessable(outcome.result.code, outcome.result.message);
+        return { domain, pending: false as const, data: outcome.result.data };
+      };
+      const billable = async (
+        run: () => Promise<{ status: number; message: string; data: Record<string, unknown> }>,
+      ) => {
+        const before = await balance();
+        const res = await run();
+        const after = await balance();
+        reply(ctx, res.status, res.message, res.data, {
+          balance_before: money(before),
+          balance_after: money(after),
+          currency,
+        });
+      };
+      const orderRequest = {
+        paymentMethod: 'wallet' as const,
+        domainField: 'domainName',
+        ordersPath: '/api/v1/orders',
+      };
+
+      switch (req.action) {
+        case 'checkDomain': {
+          const [row] = await searchDomains(deps, auth, [req.domainName]);
+          if (row?.reason) throw unprocessable('validation_error', row.reason, { domainName: [row.reason] });
+          return reply(ctx, 200, row?.available ? 'Domain is available.' : 'Domain is not available.', {
+            domainName: row?.domain_name,
+            available: row?.available,
+            premium: row?.premium,
+            prices: row?.prices,
+          });
+        }
+        case 'getDomainInfo': {
+          const res = await operate(req.domainName, { op: 'sync' });
+          const fresh = await ownedDomain(deps, reseller.id, String(res.domain.id));
+          return reply(
+            ctx,
+            res.pending ? 202 : 200,
+            res.pending ? 'Sync in progress.' : 'Domain information retrieved.',
+            {
+              domain: presentDomain(fresh),
+            },
+          );
+        }
+        case 'registerDomain':
+          return billable(() =>
+            placeOrder(deps, ctx, auth, {
+              ...orderRequest,
+              action: 'register',
+              domain: req.domainName,
+              years: req.period,
+              nameservers: req.nameservers,
+              contacts: { registrant: req.registrantInfo, admin: req.adminInfo ?? req.registrantInfo },
+            }),
+          );
+        case 'renewDomain': {
+          const domain = await ownedDomain(deps, reseller.id, req.domainName);
+          return billable(() =>
+            placeOrder(deps, ctx, auth, {
+              ...orderRequest,
+              action: 'renew',
+              domain: domain.name,
+              years: req.period,
+            }),
+          );
+        }
+        case 'transferDomain':
+          return billable(() =>
+            placeOrder(deps, ctx, auth, {
+              ...orderRequest,
+              action: 'transfer',
+              domain: req.domainName,
+              years: req.period,
+              authCode: req.authCode,
+            }),
+          );
+        case 'getNameservers': {
+          const domain = await ownedDomain(deps, reseller.id, req.domainName);
+          return reply(ctx, 200, 'Nameservers retrieved.', {
+            nameservers: await registrarRead(() => deps.registrar.getNameservers(domain.name)),
+          });
+        }
+        case 'updateNameservers': {
+          const res = await operate(req.domainName, { op: 'set_nameservers', nameservers: req.nameservers });
+          return reply(
+            ctx,
+            res.pending ? 202 : 200,
+            res.pending ? 'Update in progress.' : 'Nameservers updated.',
+            { nameservers: req.nameservers },
+          );
+        }
+        case 'getContactDetails':
+        case 'getWhois': {
+          const domain = await ownedDomain(deps, reseller.id, req.domainName);
+          const contacts = await registrarRead(() => deps.registrar.getContacts(domain.name));
+          const old = (c: (typeof contacts)['registrant']) => ({
+            ...c,
+            address: c.address1,
+            postalCode: c.postcode,
+          });
+          return reply(ctx, 200, 'Contact details retrieved.', {
+            registrantInfo: old(contacts.registrant),
+            adminInfo: old(contacts.admin),
+          });
+        }
+        case 'updateContactDetails':
+        case 'updateWhois': {
+          const res = await operate(req.domainName, {
+            op: 'set_contacts',
+            contacts: { registrant: req.registrantInfo, admin: req.adminInfo ?? req.registrantInfo },
+          });
+          return reply(
+            ctx,
+            res.pending ? 202 : 200,
+            res.pending ? 'Update in progress.' : 'Contact details updated.',
+            null,
+          );
+        }
+        case 'getEPPCode': {
+          const res = await operate(req.domainName, { op: 'request_epp' });
+          if (res.pending) return reply(ctx, 202, 'EPP code request in progress.', null);
+          return reply(ctx, 200, 'EPP code retrieved.', {
+            eppCode: deps.secrets.open(String(res.data['sealedAuthCode'])),
+          });
+        }
+        case 'getBalance': {
+          const b = await getBalance(deps.db, reseller.id, currency);
+          return reply(ctx, 200, 'Balance retrieved.', {
+            balance: money(b.posted),
+            available: money(b.available),
+            held: money(-b.held),
+            currency,
+          });
+        }
+      }
+    },
+  );
+
+  return router;
+}
