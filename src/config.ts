@@ -63,6 +63,7 @@ export const configSchema = z.object({
     .transform((v) => [...new Set(v.split(',').map(Number))].sort((a, b) => b - a)),
   AUTO_RENEW_DAYS: z.coerce.number().int().min(0).default(7),
   EXPIRY_SCHEDULE_CRON: z.string().default('0 2 * * *'),
+  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -41,7 +41,7 @@ export async function startWorker(
   opts: { db?: Knex; registrar?: Registrar } = {},
 ): Promise<RunningWorker> {
   const db = opts.db ?? createKnex(databaseUrlFor(config));
-  installRuntime(log);
+  installRuntime(log, config.WORKER_METRICS_ADDRESS || undefined);
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
   await registerSearchAttributes(config, log);
   const worker = await createWorker({

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import type { Ability } from '../src/auth/credentials';
 import { createApp } from '../src/api/app';
+import type { AppDeps } from '../src/api/context';
 import { type Config, loadConfig } from '../src/config';
 import { createKnex } from '../src/db/knex';
 import { Reseller } from '../src/db/models';
@@ -40,24 +41,34 @@ export interface TestApi {
 }
 
 /** The real app over the test database and the test Temporal server, on a random port. */
-export async function startTestApi(
+/** The API's dependencies over the test database and Temporal server. */
+export function testAppDeps(
   db: Knex,
   overrides: Record<string, string> = {},
   opts: { db?: Knex; registrar?: Registrar } = {},
-): Promise<TestApi> {
+): AppDeps {
   const config = testConfig(overrides);
-  const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = createApp({
+  return {
     config,
     db: opts.db ?? db,
-    temporal,
+    temporal: createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
     log: silentLog,
     // Without a simulator, registrar reads fail fast (nothing listens on port 1).
     registrar:
       opts.registrar ?? createRegistrar({ ...config, DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
     secrets: new SecretBox(config.SECRETS_KEY),
     gateways: createGateways(config),
-  });
+  };
+}
+
+export async function startTestApi(
+  db: Knex,
+  overrides: Record<string, string> = {},
+  opts: { db?: Knex; registrar?: Registrar } = {},
+): Promise<TestApi> {
+  const deps = testAppDeps(db, overrides, opts);
+  const { temporal } = deps;
+  const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

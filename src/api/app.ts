@@ -1,9 +1,11 @@
 import { Router } from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
+import { createApiMetrics } from '../metrics';
 import type { AppContext, AppDeps, AppState } from './context';
 import { createHealthRouter } from './health.routes';
 import { createLegacyRouter, LEGACY_PATH } from './legacy/legacy.routes';
+import { createDocsRouter } from './docs.routes';
 import { createPaymentCallbacksRouter } from './payments/callbacks.routes';
 import { createWalletRouter } from './reseller-v1/wallet.routes';
 import { authenticate, type AuthOptions, rateLimit } from './middleware/auth';
@@ -53,8 +55,7 @@ function surface(
  * The legacy action API (`POST /api/index.php`): API key from `X-API-KEY`, the body's `api_key`
  * or the query's `api_key`; IP allowlist and rate limits as on `/api/v1`.
  */
-function legacySurface(deps: AppDeps): Middleware<AppState> {
-  const router = createLegacyRouter(deps);
+function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppState> {
   const { config } = deps;
   const chain = compose<AppContext>([
     async (ctx, next) => {
@@ -82,6 +83,28 @@ function legacySurface(deps: AppDeps): Middleware<AppState> {
   };
 }
 
+/** Every route of every surface (the app mounts them; the OpenAPI document is generated from them). */
+export function surfaceRouters(deps: AppDeps) {
+  return {
+    v1: [
+      createV1DomainsRouter(deps),
+      createV1OrdersRouter(deps),
+      createV1ManageRouter(deps),
+      createWebhooksRouter(deps),
+    ],
+    resellerV1: [
+      createStatusRouter(deps),
+      createResellerDomainsRouter(deps),
+      createResellerOrdersRouter(deps),
+      createWalletRouter(deps),
+      createResellerDnsRouter(deps),
+      createWebhooksRouter(deps),
+    ],
+    legacy: createLegacyRouter(deps),
+    callbacks: createPaymentCallbacksRouter(deps),
+  };
+}
+
 /**
  * Builds the Koa app over its dependencies. Middleware order: request id, request log (outside,
  * so it sees the final status), the one error handler, body parsing, then the surfaces, each
@@ -94,44 +117,33 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const health = createHealthRouter(deps);
 
   const logRequest = requestLog(deps.db, deps.log);
+  const metrics = createApiMetrics(deps.db);
   app.use(requestId());
   app.use(async (ctx, next) => {
+    if (ctx.path !== '/metrics' || ctx.method !== 'GET') {
+      await metrics.middleware(ctx, next);
+      return;
+    }
+    ctx.set('Content-Type', metrics.registry.contentType);
+    ctx.body = await metrics.registry.metrics();
+  });
+  app.use(async (ctx, next) => {
     // Probes and metrics stay out of api_logs; every API call is recorded.
-    if (ctx.path === '/healthz' || ctx.path === '/readyz' || ctx.path === '/metrics') await next();
+    if (
+      ['/healthz', '/readyz', '/metrics', '/openapi.json'].includes(ctx.path) ||
+      ctx.path.startsWith('/docs')
+    )
+      await next();
     else await logRequest(ctx, next);
   });
   app.use(errorHandler(deps.log));
   app.use(parseBody(deps.config.BODY_LIMIT));
   app.use(health.routes());
-  app.use(legacySurface(deps));
-  app.use(createPaymentCallbacksRouter(deps).routes());
-  app.use(
-    surface(
-      deps,
-      '/api/v1',
-      ['api_key', 'bearer'],
-      [
-        createV1DomainsRouter(deps),
-        createV1OrdersRouter(deps),
-        createV1ManageRouter(deps),
-        createWebhooksRouter(deps),
-      ],
-    ),
-  );
-  app.use(
-    surface(
-      deps,
-      '/api/reseller/v1',
-      ['bearer'],
-      [
-        createStatusRouter(deps),
-        createResellerDomainsRouter(deps),
-        createResellerOrdersRouter(deps),
-        createWalletRouter(deps),
-        createResellerDnsRouter(deps),
-        createWebhooksRouter(deps),
-      ],
-    ),
-  );
+  const routers = surfaceRouters(deps);
+  app.use(legacySurface(deps, routers.legacy));
+  app.use(routers.callbacks.routes());
+  app.use(createDocsRouter(deps).routes());
+  app.use(surface(deps, '/api/v1', ['api_key', 'bearer'], routers.v1));
+  app.use(surface(deps, '/api/reseller/v1', ['bearer'], routers.resellerV1));
   return app;
 }

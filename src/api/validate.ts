@@ -13,8 +13,8 @@ export interface RawInput {
  * Validates a request against the schema that sits next to its route and stores the typed
  * result; a failure is a ZodError, which the error middleware answers with 422 and field errors.
  */
-export function validate<S extends z.ZodType>(schema: S): Middleware<AppState> {
-  return async (ctx, next) => {
+export function validate<S extends z.ZodType>(schema: S): Middleware<AppState> & { schema: S } {
+  const middleware: Middleware<AppState> = async (ctx, next) => {
     const body = (ctx.request as { body?: unknown }).body;
     const raw: RawInput = {
       params: (ctx as { params?: Record<string, string> }).params ?? {},
@@ -27,6 +27,13 @@ export function validate<S extends z.ZodType>(schema: S): Middleware<AppState> {
     ctx.state.input = await schema.parseAsync(raw);
     await next();
   };
+  // The OpenAPI document is generated from these: the schema that validates is the one documented.
+  return Object.assign(middleware, { schema });
+}
+
+/** Attaches a request schema to a handler for the OpenAPI document without validating with it. */
+export function documented<M extends object>(schema: z.ZodType, handler: M): M & { schema: z.ZodType } {
+  return Object.assign(handler, { schema });
 }
 
 /** The typed input that `validate(schema)` stored. */

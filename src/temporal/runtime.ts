@@ -27,8 +27,14 @@ export function temporalLogger(log: Logger): TemporalLogger {
 let installed = false;
 
 /** Installs the worker runtime with our logger once per process (before any worker connects). */
-export function installRuntime(log: Logger): void {
+export function installRuntime(log: Logger, metricsAddress?: string): void {
   if (installed) return;
-  Runtime.install({ logger: temporalLogger(log.child({ component: 'temporal' })) });
+  Runtime.install({
+    logger: temporalLogger(log.child({ component: 'temporal' })),
+    // The worker's own Prometheus metrics (task latencies, slots, polls), when an address is set.
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
+  });
   installed = true;
 }

@@ -1,0 +1,189 @@
+import type { Router } from '@koa/router';
+import { z } from 'zod';
+import { EVENT_TYPES } from '../webhooks/signing';
+import type { AppState } from './context';
+import type { surfaceRouters } from './app';
+
+type JsonSchema = Record<string, unknown>;
+
+interface Operation {
+  method: string;
+  path: string;
+  schema?: z.ZodType;
+}
+
+/** Routes of a router, with the request schema its `validate()` (or `documented()`) middleware carries. */
+export function routesOf(router: Router<AppState>, prefix = ''): Operation[] {
+  const out: Operation[] = [];
+  for (const layer of router.stack) {
+    const schema = layer.stack.map((mw) => (mw as { schema?: z.ZodType }).schema).find(Boolean);
+    for (const method of layer.methods) {
+      if (method === 'HEAD') continue;
+      out.push({
+        method: method.toLowerCase(),
+        path: `${prefix}${String(layer.path)}`,
+        ...(schema ? { schema } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+const toJson = (schema: z.ZodType): JsonSchema => {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  delete json['$schema'];
+  return json;
+};
+
+const envelope = {
+  success: {
+    type: 'object',
+    required: ['success', 'message', 'data'],
+    properties: { success: { const: true }, message: { type: 'string' }, data: {} },
+  },
+  failure: {
+    type: 'object',
+    required: ['success', 'message', 'code'],
+    properties: {
+      success: { const: false },
+      message: { type: 'string' },
+      code: { type: 'string' },
+      errors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      request_id: { type: 'string' },
+    },
+  },
+};
+
+function operationFor(
+  op: Operation,
+  surface: { tag: string; security: Array<Record<string, string[]>> },
+): Record<string, unknown> {
+  const parameters: Array<Record<string, unknown>> = [];
+  let requestBody: Record<string, unknown> | undefined;
+  const pathParams = [...op.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  const props = op.schema ? ((toJson(op.schema)['properties'] ?? {}) as Record<string, JsonSchema>) : {};
+  for (const name of pathParams) {
+    const p = ((props['params']?.['properties'] ?? {}) as Record<string, JsonSchema>)[name] ?? {
+      type: 'string',
+    };
+    parameters.push({ name, in: 'path', required: true, schema: p });
+  }
+  const query = props['query'];
+  if (query) {
+    const required = new Set((query['required'] as string[] | undefined) ?? []);
+    for (const [name, schema] of Object.entries((query['properties'] ?? {}) as Record<string, JsonSchema>)) {
+      parameters.push({ name, in: 'query', required: required.has(name), schema });
+    }
+  }
+  if (props['body']) {
+    requestBody = {
+      required: true,
+      content: {
+        'application/json': { schema: props['body'] },
+        'application/x-www-form-urlencoded': { schema: props['body'] },
+      },
+    };
+  } else if (op.schema && !props['params'] && !props['query']) {
+    requestBody = { required: true, content: { 'application/json': { schema: toJson(op.schema) } } };
+  }
+  if (['post', 'put', 'patch'].includes(op.method) && surface.tag !== 'payment callbacks') {
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: surface.tag === 'reseller v1 (seed 000)',
+      schema: { type: 'string', maxLength: 255 },
+      description:
+        'Same key + same request → the first response replayed; other request → 422; in flight → 409.',
+    });
+  }
+  return {
+    tags: [surface.tag],
+    operationId: `${op.method}_${op.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    security: surface.security,
+    responses: {
+      '200': {
+        description: 'OK',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } },
+      },
+      default: {
+        description: 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } },
+      },
+    },
+  };
+}
+
+/** The OpenAPI 3.1 document of every surface, generated from the routers and their zod schemas. */
+export function buildOpenApi(
+  routers: ReturnType<typeof surfaceRouters>,
+  serverUrl = '/',
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const add = (ops: Operation[], surface: { tag: string; security: Array<Record<string, string[]>> }) => {
+    for (const op of ops) {
+      const path = op.path.replace(/:(\w+)/g, '{$1}');
+      (paths[path] ??= {})[op.method] = operationFor(op, surface);
+    }
+  };
+  add(
+    routers.v1.flatMap((r) => routesOf(r, '/api/v1')),
+    { tag: 'native v1 (seed 003)', security: [{ ApiKey: [] }, { Bearer: [] }] },
+  );
+  add(
+    routers.resellerV1.flatMap((r) => routesOf(r, '/api/reseller/v1')),
+    { tag: 'reseller v1 (seed 000)', security: [{ Bearer: [] }] },
+  );
+  add(routesOf(routers.legacy), {
+    tag: 'legacy action API',
+    security: [{ ApiKey: [] }, { LegacyBodyKey: [] }],
+  });
+  add(routesOf(routers.callbacks), { tag: 'payment callbacks', security: [] });
+
+  const eventSchema = {
+    type: 'object',
+    required: ['id', 'type', 'created_at', 'data'],
+    properties: {
+      id: {
+        type: 'string',
+        format: 'uuid',
+        description: 'Stable event id: dedupe on it (delivery is at least once).',
+      },
+      type: { enum: [...EVENT_TYPES] },
+      created_at: { type: 'string', format: 'date-time' },
+      data: { type: 'object' },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'domain-reseller API',
+      version: '0.1.0',
+      description:
+        'Native API (/api/v1), reseller order/invoice API (/api/reseller/v1), legacy action API (/api/index.php), payment callbacks and outbound webhooks.',
+    },
+    servers: [{ url: serverUrl }],
+    paths,
+    webhooks: Object.fromEntries(
+      EVENT_TYPES.map((type) => [
+        type,
+        {
+          post: {
+            summary: `${type} (signed: X-Webhook-Signature sha256=hmac(timestamp.body); Standard Webhooks headers too)`,
+            requestBody: { content: { 'application/json': { schema: eventSchema } } },
+            responses: { '200': { description: 'Any 2xx acknowledges; 410 disables the endpoint.' } },
+          },
+        },
+      ]),
+    ),
+    components: {
+      schemas: { Success: envelope.success, Failure: envelope.failure },
+      securitySchemes: {
+        ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
+        Bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'drk_…' },
+        LegacyBodyKey: { type: 'apiKey', in: 'query', name: 'api_key' },
+      },
+    },
+  };
+}
