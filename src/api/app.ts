@@ -22,6 +22,25 @@ import { createWebhooksRouter } from './webhooks.routes';
 import { createResellerDnsRouter } from './reseller-v1/dns.routes';
 import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
 
+/** Authentication, the per-credential rate limit, then the router (with 405 for known paths). */
+function guarded(
+  deps: AppDeps,
+  accept: AuthOptions['accept'],
+  router: Router<AppState>,
+): Middleware<AppState> {
+  const { config } = deps;
+  return compose<AppContext>([
+    authenticate(deps.db, {
+      accept,
+      failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    }),
+    rateLimit(config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
+    router.routes(),
+    router.allowedMethods({ throw: true }),
+  ] as Array<Middleware<AppState>>) as Middleware<AppState>;
+}
+
 /**
  * One API surface under a path prefix: every request below the prefix is authenticated and
  * rate limited first (so unknown paths answer 401 before 404), then routed.
@@ -32,19 +51,9 @@ function surface(
   accept: AuthOptions['accept'],
   routers: Array<Router<AppState>>,
 ): Middleware<AppState> {
-  const { config } = deps;
   const router = new Router<AppState>({ prefix });
   for (const r of routers) router.use(r.routes());
-  const chain = compose<AppContext>([
-    authenticate(deps.db, {
-      accept,
-      failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
-      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-    }),
-    rateLimit(config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
-    router.routes(),
-    router.allowedMethods({ throw: true }),
-  ] as Array<Middleware<AppState>>);
+  const chain = guarded(deps, accept, router);
   return async (ctx, next) => {
     if (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`)) await chain(ctx, next);
     else await next();
@@ -56,7 +65,6 @@ function surface(
  * or the query's `api_key`; IP allowlist and rate limits as on `/api/v1`.
  */
 function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppState> {
-  const { config } = deps;
   const chain = compose<AppContext>([
     async (ctx, next) => {
       if (!ctx.get('X-API-KEY')) {
@@ -68,14 +76,7 @@ function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppS
       }
       await next();
     },
-    authenticate(deps.db, {
-      accept: ['api_key'],
-      failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
-      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-    }),
-    rateLimit(config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
-    router.routes(),
-    router.allowedMethods({ throw: true }),
+    guarded(deps, ['api_key'], router),
   ] as Array<Middleware<AppState>>);
   return async (ctx, next) => {
     if (ctx.path === LEGACY_PATH) await chain(ctx, next);

@@ -10,7 +10,7 @@ import { EXPIRY_SCHEDULE_ID, type OrderInput, TASK_QUEUE } from '../../workflows
 import type { Config } from '../config';
 import { voidHold } from './ledger';
 import { newOrderPublicId } from './orders';
-import { startDelivery } from '../webhooks/dispatcher';
+import { startDelivery, subscribedEndpoints } from '../webhooks/dispatcher';
 
 /** Creates the daily expiry-reminder Schedule, or updates it to the current configuration (idempotent). */
 export async function ensureExpirySchedule(
@@ -181,12 +181,7 @@ export async function replayEvent(
   const event = (await db('events').where({ id: eventId }).first('id', 'resellerId', 'type')) as
     { id: string; resellerId: number; type: string } | undefined;
   if (!event) throw new Error(`no event ${eventId}`);
-  const endpoints = (await db('webhookEndpoints')
-    .where({ resellerId: event.resellerId, enabled: true })
-    .where((q) => {
-      void q.whereRaw("events = '{}'").orWhereRaw('? = ANY(events)', [event.type]);
-    })
-    .select('id')) as Array<{ id: number }>;
+  const endpoints = await subscribedEndpoints(db, event.resellerId, event.type);
   for (const endpoint of endpoints) {
     await db('webhookJobs')
       .insert({ eventId, endpointId: endpoint.id })

@@ -30,6 +30,20 @@ export async function startDelivery(
   }
 }
 
+/** A reseller's enabled endpoints that take this event type (an empty filter takes every type). */
+export async function subscribedEndpoints(
+  db: Knex,
+  resellerId: number,
+  type: string,
+): Promise<Array<{ id: number }>> {
+  return (await db('webhookEndpoints')
+    .where({ resellerId, enabled: true })
+    .where((q) => {
+      void q.whereRaw("events = '{}'").orWhereRaw('? = ANY(events)', [type]);
+    })
+    .select('id')) as Array<{ id: number }>;
+}
+
 /**
  * The outbox relay: events recorded in the same transaction as the change that caused them are
  * fanned out here to one job per subscribed, enabled endpoint, each with its delivery workflow.
@@ -50,12 +64,7 @@ export async function dispatchEvents(
       .skipLocked()
       .select('id', 'resellerId', 'type')) as Array<{ id: string; resellerId: number; type: string }>;
     for (const event of events) {
-      const endpoints = (await trx('webhookEndpoints')
-        .where({ resellerId: event.resellerId, enabled: true })
-        .where((q) => {
-          void q.whereRaw("events = '{}'").orWhereRaw('? = ANY(events)', [event.type]);
-        })
-        .select('id')) as Array<{ id: number }>;
+      const endpoints = await subscribedEndpoints(trx, event.resellerId, event.type);
       for (const endpoint of endpoints) {
         await trx('webhookJobs')
           .insert({ eventId: event.id, endpointId: endpoint.id })
