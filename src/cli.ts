@@ -19,6 +19,7 @@ import {
   retryFailedWebhooks,
   retryProvisioning,
 } from './services/operations';
+import { checkLedger } from './services/ledger-check';
 import { createReseller } from './services/resellers';
 
 function collect(value: string, previous: string[]): string[] {
@@ -248,9 +249,24 @@ export function buildProgram(): Command {
     )
     .option('--workflow', 'also run a ping workflow through a running worker')
     .option('--check-registrar', 'also call the registrar (a search) with the configured credentials')
-    .action(async (opts: { workflow?: boolean; checkRegistrar?: boolean }) => {
+    .option('--ledger', 'also verify the money invariants (balances, holds, debits, paid invoices)')
+    .action(async (opts: { workflow?: boolean; checkRegistrar?: boolean; ledger?: boolean }) => {
       const config = loadConfig();
       const checks = await runDoctor(config, { workflow: opts.workflow ?? false });
+      if (opts.ledger) {
+        const db = createKnex(databaseUrlFor(config), { max: 1 });
+        try {
+          const findings = await checkLedger(db);
+          checks.push({
+            name: 'ledger',
+            ok: findings.length === 0,
+            detail: findings.length === 0 ? 'all invariants hold' : `${findings.length} violation(s)`,
+          });
+          for (const f of findings) console.log(`      ${f.check}: ${f.detail}`);
+        } finally {
+          await db.destroy();
+        }
+      }
       if (opts.checkRegistrar) {
         const registrar = createRegistrar(config);
         try {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
 import { migrateLatest, migrateRollback, pendingMigrations } from '../../src/db/migrate';
+import { checkLedger } from '../../src/services/ledger-check';
 import { getBalance } from '../../src/services/wallet';
 import { makeReseller, testDb } from '../helpers';
 
@@ -97,5 +98,49 @@ describe('ledger', () => {
     await db('ledger_entries').insert(entry);
     await expect(db('ledger_entries').insert(entry)).rejects.toThrow(/unique/);
     expect((await getBalance(db, r.id, 'USD')).posted).toBe(500n);
+  });
+});
+
+describe('ledger invariant checker (doctor --ledger)', () => {
+  it('finds negative balances, orphan holds and completed orders without exactly one debit', async () => {
+    const url = new URL(inject('databaseUrl'));
+    url.pathname = `${url.pathname}_ledger`;
+    await ensureDatabase(url.toString());
+    const fresh = createKnex(url.toString(), { max: 1 });
+    try {
+      await migrateLatest(fresh);
+      const r = await makeReseller(fresh);
+      expect(await checkLedger(fresh)).toEqual([]);
+      const [order] = (await fresh('orders')
+        .insert({
+          publicId: 'ord_check',
+          resellerId: r.id,
+          action: 'register',
+          domainName: 'check.com',
+          status: 'completed',
+          paymentMethod: 'wallet',
+          amountMinor: 100,
+          currency: 'USD',
+          workflowId: 'order:check',
+        })
+        .returning('id')) as Array<{ id: number }>;
+      await fresh('ledger_entries').insert({
+        resellerId: r.id,
+        kind: 'hold',
+        status: 'pending',
+        amountMinor: -100,
+        currency: 'USD',
+        orderId: order!.id,
+      });
+      const findings = await checkLedger(fresh);
+      expect(findings.map((f) => f.check).sort()).toEqual([
+        'completed order debits',
+        'negative balance',
+        'orphan hold',
+      ]);
+    } finally {
+      await fresh.destroy();
+      await dropDatabase(url.toString());
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { checkLedger } from '../../src/services/ledger-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
 import {
@@ -17,7 +18,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Whatever the tests above did, the money invariants hold (doctor --ledger).
+  const findings = await checkLedger(h.db);
   await h.close();
+  expect(findings).toEqual([]);
 });
 
 const json = (key: string, body: unknown, extra: Record<string, string> = {}) => ({

@@ -1,3 +1,4 @@
+import { checkLedger } from '../../src/services/ledger-check';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { midtransSignature, midtransSignatureValid, midtransPaid } from '../../src/payments/midtrans/client';
@@ -13,7 +14,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Whatever the tests above did, the money invariants hold (doctor --ledger).
+  const findings = await checkLedger(h.db);
   await h.close();
+  expect(findings).toEqual([]);
 });
 
 const form = (token: string, fields: Array<[string, string]>, key: string) => ({

@@ -1,3 +1,4 @@
+import { checkLedger } from '../../src/services/ledger-check';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +27,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Whatever the tests above did, the money invariants hold (doctor --ledger).
+  const findings = await checkLedger(h.db);
   await h.close();
+  expect(findings).toEqual([]);
 });
 
 interface Received {
@@ -152,48 +156,52 @@ describe('webhook endpoints API', () => {
 });
 
 describe('delivery', () => {
-  it('signs every delivery so both an independent HMAC and the standardwebhooks library verify it', async () => {
-    const rx = await receiver(() => 200);
-    try {
-      const r = await makeReseller(h.db);
-      await topUp(h.db, r.id, 5_000n);
-      const created = await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url: rx.url }));
-      const secret = (created.body['data'] as { secret: string }).secret;
-      expect((await register(r.apiKey, uniqueName('hooked'))).status).toBe(201);
-      await eventually(() => rx.got.length >= 2);
-      const types = rx.got.map((g) => (JSON.parse(g.body) as { type: string }).type).sort();
-      expect(types).toEqual(['domain.order.completed', 'domain.order.processing']);
-      const ids = new Set(rx.got.map((g) => g.headers['x-webhook-id']));
-      expect(ids.size).toBe(2);
-      for (const g of rx.got) {
-        const ts = String(g.headers['x-webhook-timestamp']);
-        const independent = `sha256=${createHmac('sha256', secret).update(`${ts}.${g.body}`).digest('hex')}`;
-        expect(g.headers['x-webhook-signature']).toBe(independent);
-        expect(
-          verifySeedSignature(
-            secret,
-            { timestamp: ts, signature: String(g.headers['x-webhook-signature']) },
-            g.body,
-          ),
-        ).toBe(true);
-        expect(
-          verifySeedSignature(
-            secret,
-            { timestamp: ts, signature: String(g.headers['x-webhook-signature']) },
-            `${g.body} `,
-          ),
-        ).toBe(false);
-        const verified = new Webhook(secret).verify(g.body, {
-          'webhook-id': String(g.headers['webhook-id']),
-          'webhook-timestamp': String(g.headers['webhook-timestamp']),
-          'webhook-signature': String(g.headers['webhook-signature']),
-        });
-        expect(verified).toMatchObject({ id: g.headers['x-webhook-id'] });
+  it(
+    'signs every delivery so both an independent HMAC and the standardwebhooks library verify it',
+    { timeout: 90_000 },
+    async () => {
+      const rx = await receiver(() => 200);
+      try {
+        const r = await makeReseller(h.db);
+        await topUp(h.db, r.id, 5_000n);
+        const created = await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url: rx.url }));
+        const secret = (created.body['data'] as { secret: string }).secret;
+        expect((await register(r.apiKey, uniqueName('hooked'))).status).toBe(201);
+        await eventually(() => rx.got.length >= 2, 60_000);
+        const types = rx.got.map((g) => (JSON.parse(g.body) as { type: string }).type).sort();
+        expect(types).toEqual(['domain.order.completed', 'domain.order.processing']);
+        const ids = new Set(rx.got.map((g) => g.headers['x-webhook-id']));
+        expect(ids.size).toBe(2);
+        for (const g of rx.got) {
+          const ts = String(g.headers['x-webhook-timestamp']);
+          const independent = `sha256=${createHmac('sha256', secret).update(`${ts}.${g.body}`).digest('hex')}`;
+          expect(g.headers['x-webhook-signature']).toBe(independent);
+          expect(
+            verifySeedSignature(
+              secret,
+              { timestamp: ts, signature: String(g.headers['x-webhook-signature']) },
+              g.body,
+            ),
+          ).toBe(true);
+          expect(
+            verifySeedSignature(
+              secret,
+              { timestamp: ts, signature: String(g.headers['x-webhook-signature']) },
+              `${g.body} `,
+            ),
+          ).toBe(false);
+          const verified = new Webhook(secret).verify(g.body, {
+            'webhook-id': String(g.headers['webhook-id']),
+            'webhook-timestamp': String(g.headers['webhook-timestamp']),
+            'webhook-signature': String(g.headers['webhook-signature']),
+          });
+          expect(verified).toMatchObject({ id: g.headers['x-webhook-id'] });
+        }
+      } finally {
+        await rx.close();
       }
-    } finally {
-      await rx.close();
-    }
-  });
+    },
+  );
 
   it('keeps retrying while the receiver is down and delivers each event exactly once when it is back', async () => {
     let down = true;
