@@ -6,10 +6,12 @@ import type { surfaceRouters } from './app';
 
 type JsonSchema = Record<string, unknown>;
 
-interface Operation {
+export interface Operation {
   method: string;
   path: string;
   schema?: z.ZodType;
+  /** The ability `requireAbility()` demands, when the route has one. */
+  ability?: string;
 }
 
 /** Routes of a router, with the request schema its `validate()` (or `documented()`) middleware carries. */
@@ -17,12 +19,14 @@ export function routesOf(router: Router<AppState>, prefix = ''): Operation[] {
   const out: Operation[] = [];
   for (const layer of router.stack) {
     const schema = layer.stack.map((mw) => (mw as { schema?: z.ZodType }).schema).find(Boolean);
+    const ability = layer.stack.map((mw) => (mw as { ability?: string }).ability).find(Boolean);
     for (const method of layer.methods) {
       if (method === 'HEAD') continue;
       out.push({
         method: method.toLowerCase(),
         path: `${prefix}${String(layer.path)}`,
         ...(schema ? { schema } : {}),
+        ...(ability ? { ability } : {}),
       });
     }
   }

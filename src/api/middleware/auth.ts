@@ -102,8 +102,8 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
 }
 
 /** 403 unless the credential carries the ability (seed 000's table names one per endpoint). */
-export function requireAbility(ability: Ability): Middleware<AppState> {
-  return async (ctx, next) => {
+export function requireAbility(ability: Ability): Middleware<AppState> & { ability: Ability } {
+  const middleware: Middleware<AppState> = async (ctx, next) => {
     const auth = ctx.state.auth;
     if (!auth) throw unauthenticated();
     if (!auth.abilities.has(ability)) {
@@ -111,6 +111,8 @@ export function requireAbility(ability: Ability): Middleware<AppState> {
     }
     await next();
   };
+  // Tagged so the route table (docs, the security test) can tell which ability a route needs.
+  return Object.assign(middleware, { ability });
 }
 
 /** Per-credential rate limit; 429 with Retry-After and X-RateLimit-* headers. */

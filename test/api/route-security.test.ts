@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { surfaceRouters } from '../../src/api/app';
+import { type Operation, routesOf } from '../../src/api/openapi';
+import { ABILITIES } from '../../src/auth/credentials';
+import {
+  call,
+  makeReseller,
+  startTestApi,
+  testAppDeps,
+  testDb,
+  type TestApi,
+  type TestReseller,
+} from '../helpers';
+
+let db: Knex;
+let api: TestApi;
+let routes: { v1: Operation[]; resellerV1: Operation[] };
+
+beforeAll(async () => {
+  db = testDb();
+  api = await startTestApi(db, { RATE_LIMIT_UNAUTHENTICATED_POINTS: '100000', RATE_LIMIT_POINTS: '100000' });
+  const deps = testAppDeps(db);
+  const routers = surfaceRouters(deps);
+  routes = {
+    v1: routers.v1.flatMap((r) => routesOf(r, '/api/v1')),
+    resellerV1: routers.resellerV1.flatMap((r) => routesOf(r, '/api/reseller/v1')),
+  };
+  await deps.temporal.connection.close();
+});
+
+afterAll(async () => {
+  await api.close();
+  await db.destroy();
+});
+
+const concrete = (path: string) => path.replace(/:(\w+)/g, 'x1');
+const send = (op: Operation, headers: Record<string, string>) =>
+  call(`${api.url}${concrete(op.path)}`, {
+    method: op.method.toUpperCase(),
+    headers: { 'Content-Type': 'application/json', ...headers },
+    ...(['post', 'put', 'patch', 'delete'].includes(op.method) ? { body: '{}' } : {}),
+  });
+
+describe('every route of the router table is guarded', () => {
+  it('has every authenticated route tagged with the ability it needs', () => {
+    const all = [...routes.v1, ...routes.resellerV1];
+    expect(all.length).toBeGreaterThan(40);
+    const untagged = all.filter((op) => !op.ability).map((op) => `${op.method} ${op.path}`);
+    expect(untagged).toEqual([]);
+  });
+
+  it('answers 401 without credentials on every route', async () => {
+    for (const op of [...routes.v1, ...routes.resellerV1]) {
+      const res = await send(op, {});
+      expect(res.status, `${op.method} ${op.path}`).toBe(401);
+    }
+  });
+
+  it('answers 403 for an API key whose IP allowlist excludes the caller, on every /api/v1 route', async () => {
+    const r = await makeReseller(db, { ipAllowlist: ['203.0.113.1'] });
+    for (const op of routes.v1) {
+      const res = await send(op, { 'X-API-KEY': r.apiKey });
+      expect(res.status, `${op.method} ${op.path}`).toBe(403);
+      expect(res.body['code']).toBe('ip_not_allowed');
+    }
+  });
+
+  it('answers 403 ability_missing on every route whose ability the token lacks', async () => {
+    const tokens = new Map<string, TestReseller>();
+    for (const ability of ABILITIES) {
+      const others = ABILITIES.filter((a) => a !== ability);
+      tokens.set(ability, await makeReseller(db, { abilities: others }));
+    }
+    for (const op of [...routes.v1, ...routes.resellerV1]) {
+      const r = tokens.get(op.ability!)!;
+      const res = await send(op, { Authorization: `Bearer ${r.token}` });
+      expect(res.status, `${op.method} ${op.path} without ${op.ability}`).toBe(403);
+      expect(res.body['code']).toBe('ability_missing');
+    }
+  });
+});
