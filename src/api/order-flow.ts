@@ -85,6 +85,9 @@ export async function registrableDomain(
 /** Finds a domain of this reseller by portal ID or name; another reseller's is a 404. */
 export async function ownedDomain(deps: AppDeps, resellerId: number, idOrName: string): Promise<Domain> {
   let name: string | undefined;
+  // Portal IDs are Postgres integers: anything larger cannot exist.
+  if (/^\d+$/.test(idOrName) && Number(idOrName) > 2_147_483_647)
+    throw notFound('Domain not found in your account.', 'domain_not_found');
   if (!/^\d+$/.test(idOrName)) {
     try {
       name = normaliseDomainName(idOrName).ascii;

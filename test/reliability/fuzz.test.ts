@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { surfaceRouters } from '../../src/api/app';
+import { type Operation, routesOf } from '../../src/api/openapi';
+import { LEGACY_ACTIONS } from '../../src/api/legacy/legacy.schema';
+import { Domain } from '../../src/db/models';
+import { makeReseller, startTestApi, testAppDeps, testDb, type TestApi, type TestReseller } from '../helpers';
+
+/** `FUZZ_RUNS` requests (10,000 in `npm run test:reliability`; fewer in `npm test`). */
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 1500);
+
+let db: Knex;
+let api: TestApi;
+let ops: Operation[];
+let a: TestReseller;
+let b: TestReseller;
+const B_DOMAIN = `private-b-${Date.now()}.com`;
+
+beforeAll(async () => {
+  db = testDb();
+  api = await startTestApi(db, {
+    RATE_LIMIT_UNAUTHENTICATED_POINTS: '1000000',
+    RATE_LIMIT_POINTS: '1000000',
+    ORDER_ACCEPT_WAIT_MS: '0',
+  });
+  const deps = testAppDeps(db);
+  const routers = surfaceRouters(deps);
+  ops = [
+    ...routers.v1.flatMap((r) => routesOf(r, '/api/v1')),
+    ...routers.resellerV1.flatMap((r) => routesOf(r, '/api/reseller/v1')),
+    ...routesOf(routers.legacy),
+    ...routesOf(routers.callbacks),
+  ];
+  await deps.temporal.connection.close();
+  a = await makeReseller(db);
+  b = await makeReseller(db);
+  await Domain.query(db).insert({ resellerId: b.id, name: B_DOMAIN });
+});
+
+afterAll(async () => {
+  await api.close();
+  await db.destroy();
+});
+
+const nasty = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 50 }),
+  fc.constantFrom(
+    "' OR 1=1 --",
+    '"; DROP TABLE orders; --',
+    '{"$ne": null}',
+    '../../etc/passwd',
+    'bücher.com',
+    'xn--bcher-kva.com',
+    '例え.テスト',
+    '%00',
+    '<script>alert(1)</script>',
+    B_DOMAIN,
+    '__proto__',
+    '1e309',
+    '-1',
+    '99999999999999999999999',
+  ),
+  fc.string({ minLength: 5000, maxLength: 20000 }),
+);
+
+const jsonValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.dictionary(
+    fc.constantFrom(
+      'domain_name',
+      'domain',
+      'domains',
+      'period',
+      'years',
+      'nameservers',
+      'registrant',
+      'type',
+      'name',
+      'value',
+      'ttl',
+      'action',
+      'domainName',
+      'amount',
+      'url',
+      'events',
+      'locked',
+      'enabled',
+      'confirm',
+      'records',
+      'auth_code',
+      'api_key',
+    ),
+    fc.oneof(
+      nasty,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(nasty, { maxLength: 5 }),
+      fc.constantFrom(...LEGACY_ACTIONS),
+    ),
+  ),
+);
+
+const body = fc.oneof(
+  jsonValue.map((v) => ({ type: 'application/json', text: JSON.stringify(v) })),
+  fc.string().map((s) => ({ type: 'application/json', text: `{${s}` })),
+  fc.dictionary(fc.string({ maxLength: 10 }), nasty).map((d) => ({
+    type: 'application/x-www-form-urlencoded',
+    text: new URLSearchParams(d).toString(),
+  })),
+  fc.constant({ type: 'text/plain', text: 'hello' }),
+);
+
+describe('fuzzing every endpoint of every surface', () => {
+  it(
+    `answers ${RUNS} generated requests without a 500, always in the surface's envelope, never with another reseller's data`,
+    { timeout: 600_000 },
+    async () => {
+      let count = 0;
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.nat({ max: 10_000 }),
+          fc.array(nasty, { minLength: 3, maxLength: 3 }),
+          body,
+          fc.constantFrom('apikey', 'bearer', 'none', 'b-bearer'),
+          async (which, params, payload, auth) => {
+            const op = ops[which % ops.length]!;
+            let i = 0;
+            const path = op.path.replace(/:(\w+)/g, () =>
+              encodeURIComponent(params[i++ % 3]!).slice(0, 3000),
+            );
+            const headers: Record<string, string> = { 'Content-Type': payload.type };
+            if (auth === 'apikey') headers['X-API-KEY'] = a.apiKey;
+            if (auth === 'bearer') headers['Authorization'] = `Bearer ${a.token}`;
+            const res = await fetch(`${api.url}${path}`, {
+              method: op.method.toUpperCase(),
+              headers,
+              ...(op.method === 'get' ? {} : { body: payload.text }),
+            });
+            const text = await res.text();
+            count += 1;
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            expect(res.status, `${op.method} ${path}: ${text.slice(0, 300)}`).not.toBe(500);
+            const parsed = JSON.parse(text) as Record<string, unknown>;
+            if (op.path === '/api/index.php') expect(['success', 'error']).toContain(parsed['status']);
+            else expect(typeof parsed['success'], `${op.method} ${path}`).toBe('boolean');
+            if (parsed['success'] === false || parsed['status'] === 'error')
+              expect(typeof parsed['code']).toBe('string');
+            if (auth !== 'b-bearer') expect(text).not.toContain(B_DOMAIN.slice(0, -4) + '.com"');
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      console.log(
+        `fuzz: ${count} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((x, y) => x[0] - y[0])))}`,
+      );
+      const logs = JSON.stringify(await db('api_logs').where({ resellerId: a.id }).limit(20000));
+      for (const secret of [a.apiKey, a.token]) expect(logs).not.toContain(secret);
+    },
+  );
+});
