@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar, TransferState } from '../src/registrar/types';
@@ -81,6 +81,21 @@ export function invoiceView(row: {
     currency: row.currency.trim(),
     expiresAt: new Date(row.expiresAt).toISOString(),
   };
+}
+
+/**
+ * Heartbeats every few seconds while a registrar step runs, so that a worker that dies mid-call
+ * is noticed within the heartbeat timeout instead of the whole start-to-close timeout.
+ */
+export async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), 3_000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Registrar errors as Temporal failures: rejections are final, the rest is retried. */
@@ -362,37 +377,39 @@ export function createOrderActivities(deps: OrderActivityDeps) {
      * whether an earlier attempt (whose answer was lost) already took effect.
      */
     async provision(orderId: number): Promise<{ expiresAt: string | null }> {
-      const order = await loadOrder(orderId);
-      if (order.registrarResult) return order.registrarResult;
-      const settled = await findProvisionedOrder(order);
-      if (settled) return settled;
-      try {
-        if (order.action === 'register') {
-          const res = await registrar.register({
+      return withHeartbeat(async () => {
+        const order = await loadOrder(orderId);
+        if (order.registrarResult) return order.registrarResult;
+        const settled = await findProvisionedOrder(order);
+        if (settled) return settled;
+        try {
+          if (order.action === 'register') {
+            const res = await registrar.register({
+              domain: order.domainName,
+              years: order.years,
+              currency: order.currency.trim(),
+              contacts: order.request.contacts ?? undefined,
+              nameservers: order.request.nameservers ?? undefined,
+              premium: order.premium,
+            });
+            return { expiresAt: res.expiresAt?.toISOString() ?? null };
+          }
+          if (!order.fromExpiresAt)
+            throw ApplicationFailure.nonRetryable(
+              'renew order without an expiry',
+              OrderFailures.RegistrarRejected,
+            );
+          const res = await registrar.renew({
             domain: order.domainName,
             years: order.years,
+            currentExpiryYear: new Date(order.fromExpiresAt).getUTCFullYear(),
             currency: order.currency.trim(),
-            contacts: order.request.contacts ?? undefined,
-            nameservers: order.request.nameservers ?? undefined,
-            premium: order.premium,
           });
           return { expiresAt: res.expiresAt?.toISOString() ?? null };
+        } catch (err) {
+          return registrarFailure(err);
         }
-        if (!order.fromExpiresAt)
-          throw ApplicationFailure.nonRetryable(
-            'renew order without an expiry',
-            OrderFailures.RegistrarRejected,
-          );
-        const res = await registrar.renew({
-          domain: order.domainName,
-          years: order.years,
-          currentExpiryYear: new Date(order.fromExpiresAt).getUTCFullYear(),
-          currency: order.currency.trim(),
-        });
-        return { expiresAt: res.expiresAt?.toISOString() ?? null };
-      } catch (err) {
-        return registrarFailure(err);
-      }
+      });
     },
 
     /** After retries ran out: did the registrar apply the order after all? */
@@ -401,23 +418,25 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     },
 
     async submitTransfer(orderId: number): Promise<void> {
-      const order = await loadOrder(orderId);
-      try {
-        const status = await registrar.transferStatus(order.domainName);
-        if (status && (status.state === 'pending' || status.state === 'completed')) return;
-        if (!order.authCode)
-          throw ApplicationFailure.nonRetryable(
-            'transfer order without an auth code',
-            OrderFailures.RegistrarRejected,
-          );
-        await registrar.transfer({
-          domain: order.domainName,
-          authCode: deps.secrets.open(order.authCode),
-          currency: order.currency.trim(),
-        });
-      } catch (err) {
-        return registrarFailure(err);
-      }
+      return withHeartbeat(async () => {
+        const order = await loadOrder(orderId);
+        try {
+          const status = await registrar.transferStatus(order.domainName);
+          if (status && (status.state === 'pending' || status.state === 'completed')) return;
+          if (!order.authCode)
+            throw ApplicationFailure.nonRetryable(
+              'transfer order without an auth code',
+              OrderFailures.RegistrarRejected,
+            );
+          await registrar.transfer({
+            domain: order.domainName,
+            authCode: deps.secrets.open(order.authCode),
+            currency: order.currency.trim(),
+          });
+        } catch (err) {
+          return registrarFailure(err);
+        }
+      });
     },
 
     async checkTransfer(orderId: number): Promise<{ state: TransferState; expiresAt: string | null }> {

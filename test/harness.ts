@@ -36,7 +36,7 @@ export interface OrderHarness {
   gw: PaymentGatewaySimulator;
   registrar: DynadotRegistrar;
   api: TestApi;
-  worker: Worker;
+  worker: Worker | null;
   /** A Temporal client for the test's own calls. */
   temporal: Client;
   /** Stops the worker (graceful) and resolves when it has stopped. */
@@ -59,6 +59,8 @@ export async function startOrderHarness(
     registrarTimeoutMs?: number;
     maxConcurrent?: number;
     invoiceTtlHours?: number;
+    /** false: no in-process worker (the test runs worker processes itself). */
+    inProcessWorker?: boolean;
   } = {},
 ): Promise<OrderHarness> {
   installRuntime(silentLog);
@@ -104,7 +106,7 @@ export async function startOrderHarness(
     });
     return { worker, running: worker.run(), connection };
   };
-  let current = await makeWorker();
+  let current = opts.inProcessWorker === false ? null : await makeWorker();
   const api = await startTestApi(
     db,
     {
@@ -132,8 +134,9 @@ export async function startOrderHarness(
     gw,
     registrar,
     api,
-    worker: current.worker,
+    worker: current?.worker ?? null,
     async stopWorker() {
+      if (!current) return;
       if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
       await current.running;
       await current.connection.close();

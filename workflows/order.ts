@@ -37,6 +37,8 @@ const db = proxyActivities<Activities>({
 /** Registrar calls: bounded retries with backoff; rejections are final. */
 const registrar = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  // The activities heartbeat every 3 s: a worker that dies mid-call is noticed within 15 s.
+  heartbeatTimeout: '15 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { checkLedger } from '../../src/services/ledger-check';
+import { call, makeReseller } from '../helpers';
+import {
+  balanceOf,
+  eventually,
+  GATEWAY_KEYS,
+  type OrderHarness,
+  SEED_CONTACT,
+  startOrderHarness,
+  TEST_SECRETS_KEY,
+  topUp,
+  uniqueName,
+} from '../harness';
+
+const FULL = process.env['RELIABILITY_SCALE'] === 'full';
+const ORDERS = FULL ? 200 : 20;
+const KILLS = FULL ? 5 : 1;
+const root = path.resolve(__dirname, '..', '..');
+
+let h: OrderHarness;
+
+beforeAll(async () => {
+  h = await startOrderHarness({ inProcessWorker: false, apiEnv: { ORDER_ACCEPT_WAIT_MS: '0' } });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+/** The real worker entry point as its own process, pointed at the test database, Temporal and simulator. */
+function spawnWorker(): ChildProcess {
+  return spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', 'worker'], {
+    cwd: root,
+    stdio: 'ignore',
+    // Its own process group: tsx runs the worker in a child process, and SIGKILL must reach both.
+    detached: true,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DYNADOT_API_URL: h.sim.apiUrl,
+      DYNADOT_API_KEY: 'test-key',
+      REGISTRAR_TIMEOUT_MS: '2000',
+      SECRETS_KEY: TEST_SECRETS_KEY,
+      WORKER_METRICS_ADDRESS: '',
+      ...GATEWAY_KEYS,
+    },
+  });
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+describe('crash', () => {
+  it(
+    `completes ${ORDERS} wallet orders exactly once while the worker process is SIGKILLed ${KILLS} time(s)`,
+    { timeout: 900_000 },
+    async () => {
+      const r = await makeReseller(h.db);
+      await topUp(h.db, r.id, 1_299n * BigInt(ORDERS));
+      let worker = spawnWorker();
+      const names = Array.from({ length: ORDERS }, () => uniqueName('crash'));
+      h.sim.setFaults({ latencyMs: 150 });
+      // Orders arrive one every 150 ms while the worker is killed at random moments, so kills land mid-order.
+      const requests = Promise.all(
+        names.map(async (domain, n) => {
+          await new Promise((resolve) => setTimeout(resolve, n * 150));
+          return call(`${h.api.url}/api/v1/domains/register`, {
+            method: 'POST',
+            headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
+          });
+        }),
+      );
+      for (let k = 0; k < KILLS; k += 1) {
+        // Kill only once the worker is mid-order: an order of this reseller is being processed.
+        await eventually(
+          async () =>
+            (await h.db('orders').where({ resellerId: r.id, status: 'processing' }).first('id')) as unknown,
+          120_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
+        killGroup(worker, 'SIGKILL');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        worker = spawnWorker();
+      }
+      try {
+        const responses = await requests;
+        expect(responses.filter((x) => x.status >= 500)).toEqual([]);
+        await eventually(async () => {
+          const n = (
+            await h
+              .db('orders')
+              .where({ resellerId: r.id, status: 'completed' })
+              .count<{ count: string }[]>('* as count')
+          )[0]!.count;
+          return Number(n) === ORDERS;
+        }, 600_000);
+      } finally {
+        h.sim.setFaults({ latencyMs: 0 });
+        killGroup(worker, 'SIGKILL');
+      }
+      const registrations = names.map((d) => h.sim.count('register', d));
+      console.log(
+        `crash: ${ORDERS} orders, ${KILLS} SIGKILL(s); registrations ${registrations.reduce((s, n) => s + n, 0)}`,
+      );
+      expect(registrations.every((n) => n === 1)).toBe(true);
+      const holds = (await h
+        .db('ledger_entries')
+        .where({ resellerId: r.id, kind: 'hold' })
+        .select('orderId', 'status')) as Array<{ orderId: number; status: string }>;
+      expect(holds.filter((x) => x.status === 'posted')).toHaveLength(ORDERS);
+      expect(new Set(holds.filter((x) => x.status === 'posted').map((x) => x.orderId)).size).toBe(ORDERS);
+      expect(holds.filter((x) => x.status === 'pending')).toEqual([]);
+      expect(await balanceOf(h.db, r.id)).toEqual({ currency: 'USD', posted: 0n, held: 0n, available: 0n });
+      expect(await checkLedger(h.db)).toEqual([]);
+    },
+  );
+});
