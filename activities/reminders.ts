@@ -44,38 +44,52 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
         .orderBy([{ column: 'expiresAt' }, { column: 'id' }])
         .limit(PAGE)
         .select('id', 'resellerId', 'name', 'expiresAt', 'autoRenew')) as DomainRow[];
-      let reminded = 0;
       const autoRenew: number[] = [];
+      const due: Array<{ domain: DomainRow; threshold: number; msLeft: number }> = [];
       for (const d of rows) {
         const msLeft = new Date(d.expiresAt).getTime() - now;
-        const due = thresholdsDays.filter((t) => msLeft <= t * DAY_MS);
+        const reached = thresholdsDays.filter((t) => msLeft <= t * DAY_MS);
         // Only the tightest threshold reached is sent: a domain found at 6 days gets the 7-day notice, not 30 and 14 too.
-        const threshold = due.length > 0 ? Math.min(...due) : null;
-        if (threshold !== null) {
-          await db.transaction(async (trx) => {
-            const inserted = (await trx('domainReminders')
-              .insert({ domainId: d.id, thresholdDays: threshold, expiresAt: d.expiresAt })
-              .onConflict(['domainId', 'thresholdDays', 'expiresAt'])
-              .ignore()
-              .returning('id')) as unknown[];
-            if (inserted.length === 0) return;
-            reminded += 1;
-            await trx('events').insert({
-              id: randomUUID(),
-              resellerId: d.resellerId,
-              type: 'domain.expiring',
-              payload: {
-                domain_name: d.name,
-                expires_at: new Date(d.expiresAt).toISOString(),
-                threshold_days: threshold,
-                days_left: Math.ceil(msLeft / DAY_MS),
-                auto_renew: d.autoRenew,
-              },
-            });
-          });
-        }
+        if (reached.length > 0) due.push({ domain: d, threshold: Math.min(...reached), msLeft });
         if (d.autoRenew && msLeft <= autoRenewDays * DAY_MS) autoRenew.push(d.id);
       }
+      // One transaction per page: the reminder rows that are new decide which events are written.
+      const reminded =
+        due.length === 0
+          ? 0
+          : await db.transaction(async (trx) => {
+              const inserted = (await trx('domainReminders')
+                .insert(
+                  due.map((x) => ({
+                    domainId: x.domain.id,
+                    thresholdDays: x.threshold,
+                    expiresAt: x.domain.expiresAt,
+                  })),
+                )
+                .onConflict(['domainId', 'thresholdDays', 'expiresAt'])
+                .ignore()
+                .returning(['domainId', 'thresholdDays'])) as Array<{
+                domainId: number;
+                thresholdDays: number;
+              }>;
+              const fresh = new Set(inserted.map((x) => `${x.domainId}:${x.thresholdDays}`));
+              const events = due
+                .filter((x) => fresh.has(`${x.domain.id}:${x.threshold}`))
+                .map((x) => ({
+                  id: randomUUID(),
+                  resellerId: x.domain.resellerId,
+                  type: 'domain.expiring',
+                  payload: {
+                    domain_name: x.domain.name,
+                    expires_at: new Date(x.domain.expiresAt).toISOString(),
+                    threshold_days: x.threshold,
+                    days_left: Math.ceil(x.msLeft / DAY_MS),
+                    auto_renew: x.domain.autoRenew,
+                  },
+                }));
+              if (events.length > 0) await trx('events').insert(events);
+              return events.length;
+            });
       const last = rows[rows.length - 1];
       return {
         next:

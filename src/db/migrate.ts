@@ -4,6 +4,7 @@ import * as ordersCore from './migrations/20261122010000_orders_core';
 import * as payments from './migrations/20261122020000_payments';
 import * as dns from './migrations/20261122030000_dns';
 import * as webhooksReminders from './migrations/20261122040000_webhooks_reminders';
+import * as domainsExpiryKeyset from './migrations/20261122050000_domains_expiry_keyset';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122020000_payments', payments],
   ['20261122030000_dns', dns],
   ['20261122040000_webhooks_reminders', webhooksReminders],
+  ['20261122050000_domains_expiry_keyset', domainsExpiryKeyset],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
