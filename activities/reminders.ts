@@ -17,13 +17,20 @@ interface DomainRow {
   name: string;
   expiresAt: Date;
   autoRenew: boolean;
+  /** expires_at as UTC ISO text with microseconds: a JS Date keeps only milliseconds. */
+  cursorAt: string;
 }
+
+// The keyset cursor must keep Postgres' microseconds: a cursor cut to milliseconds sorts before
+// its own row, so every row sharing that instant would be read again (and with more than a page of
+// them, the scan would never end).
+const CURSOR_AT = `to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
 
 export function createReminderActivities(deps: ReminderActivityDeps) {
   const { db } = deps;
   return {
     /**
-     * One page of the expiry scan (keyset on expires_at, id; index on expires_at): one
+     * One page of the expiry scan (keyset on expires_at, id, served by their index): one
      * `domain.expiring` event per domain, threshold and expiry (never twice), recorded in the same
      * transaction as its reminder row. Returns the cursor and the auto-renew candidates.
      */
@@ -39,11 +46,12 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
         .where('expiresAt', '<=', horizon)
         .where('status', 'active')
         .modify((q) => {
-          if (cursor) void q.whereRaw('(expires_at, id) > (?, ?)', [cursor.expiresAt, cursor.id]);
+          if (cursor)
+            void q.whereRaw('(expires_at, id) > (?::timestamptz, ?)', [cursor.expiresAt, cursor.id]);
         })
         .orderBy([{ column: 'expiresAt' }, { column: 'id' }])
         .limit(PAGE)
-        .select('id', 'resellerId', 'name', 'expiresAt', 'autoRenew')) as DomainRow[];
+        .select('id', 'resellerId', 'name', 'expiresAt', 'autoRenew', db.raw(CURSOR_AT))) as DomainRow[];
       const autoRenew: number[] = [];
       const due: Array<{ domain: DomainRow; threshold: number; msLeft: number }> = [];
       for (const d of rows) {
@@ -92,10 +100,7 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
             });
       const last = rows[rows.length - 1];
       return {
-        next:
-          rows.length === PAGE && last
-            ? { expiresAt: new Date(last.expiresAt).toISOString(), id: last.id }
-            : null,
+        next: rows.length === PAGE && last ? { expiresAt: last.cursorAt, id: last.id } : null,
         reminded,
         autoRenew,
       };

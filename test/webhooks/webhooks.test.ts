@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReminderActivities } from '../../activities/reminders';
 import { ensureExpirySchedule, retryProvisioning } from '../../src/services/operations';
 import { verifySeedSignature } from '../../src/webhooks/signing';
 import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets';
@@ -327,6 +328,38 @@ describe('expiry reminders', () => {
     expect(
       await h.db('orders').where({ domainName: names.auto }).count<{ count: string }[]>('* as count'),
     ).toEqual([{ count: '1' }]);
+  });
+
+  it('pages past more than a page of domains expiring at the same microsecond, each reminded once', async () => {
+    const r = await makeReseller(h.db);
+    const prefix = uniqueName('tie').replace(/\.com$/, '');
+    // 1,200 domains at one instant with microseconds (as `now()` writes them): a cursor cut to
+    // milliseconds would sort before them all and read the same page forever.
+    await h.db.raw(
+      `INSERT INTO domains (reseller_id, name, expires_at)
+       SELECT ?, ? || '-' || g || '.com', date_trunc('second', now()) + interval '10 days 0.123456 seconds'
+       FROM generate_series(1, 1200) g`,
+      [r.id, prefix],
+    );
+    const scan = createReminderActivities({ db: h.db });
+    let cursor: { expiresAt: string; id: number } | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof scan.scanExpiringPage>> = await scan.scanExpiringPage(
+        [30, 14, 7, 1],
+        7,
+        cursor,
+      );
+      cursor = page.next;
+      pages += 1;
+    } while (cursor && pages < 1_000);
+    expect(cursor).toBeNull();
+    const rows = (await h
+      .db('events')
+      .where({ resellerId: r.id, type: 'domain.expiring' })
+      .select(h.db.raw("payload->>'domain_name' AS name"))) as Array<{ name: string }>;
+    expect(rows).toHaveLength(1200);
+    expect(new Set(rows.map((x) => x.name)).size).toBe(1200);
   });
 
   it('creates the daily schedule idempotently and can trigger it now', async () => {
