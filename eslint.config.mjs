@@ -4,6 +4,10 @@ import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Names that hold a secret or a value derived from one (signatures, tokens, keys, hashes). */
+const SECRET_NAME =
+  '/(signature|token|secret|secretHash|apiKey|serverKey|callbackToken|authCode|eppCode|password)$/i';
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.tools/', '.data/'] },
   eslint.configs.recommended,
@@ -21,6 +25,20 @@ export default tseslint.config(
       // Untyped knex rows are cast once where they are read (`(await q.first()) as Row`); the rule
       // would have each cast rewritten as a generic argument for no gain in safety.
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+    },
+  },
+  {
+    // Secrets are compared with crypto.timingSafeEqual (src/auth/credentials.ts, the gateway
+    // clients, src/webhooks/signing.ts), never with === or !==, whose early exit leaks timing.
+    files: ['src/**/*.ts', 'activities/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `BinaryExpression[operator=/^[!=]==?$/]:not([left.type='Literal']):not([right.type='Literal']):not([left.name='undefined']):not([right.name='undefined']):matches([left.name=${SECRET_NAME}], [right.name=${SECRET_NAME}], [left.property.name=${SECRET_NAME}], [right.property.name=${SECRET_NAME}])`,
+          message: 'Compare secrets with crypto.timingSafeEqual (e.g. secretMatches), not ===.',
+        },
+      ],
     },
   },
   {

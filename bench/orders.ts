@@ -189,6 +189,7 @@ async function main(): Promise<void> {
     }
   } finally {
     server.close();
+    await app.apiLogs.close();
     worker.shutdown();
     await running;
     await connection.close();

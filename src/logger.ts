@@ -16,11 +16,19 @@ export const REDACTED_LOG_PATHS = [
   '*.api_key',
 ];
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY' | 'NODE_ENV'>): Logger {
-  const pretty = usePrettyLogs(config as Config);
-  return pino({
+/**
+ * The process logger: JSON lines on stdout (pretty in a development terminal), secrets redacted.
+ * `destination` replaces stdout (tests capture what would be printed).
+ */
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY' | 'NODE_ENV'>,
+  destination?: pino.DestinationStream,
+): Logger {
+  const pretty = !destination && usePrettyLogs(config as Config);
+  const options: pino.LoggerOptions = {
     level: config.LOG_LEVEL,
     redact: { paths: REDACTED_LOG_PATHS, censor: '[REDACTED]' },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -51,6 +51,7 @@ export async function startApi(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await app.apiLogs.close();
       await temporal.connection.close();
       if (!opts.db) await db.destroy();
     },

@@ -10,9 +10,18 @@ export const REDACTED = '[REDACTED]';
 /** Our own credential shapes, caught even where a field name does not give them away. */
 const SECRET_VALUE = /\b(drk|dak)_[0-9A-Za-z]{12}_[0-9A-Za-z]{40}\b/g;
 
+// Every logged request walks its headers and bodies: the verdict per key name is remembered
+// (bounded, so generated key names cannot grow it without limit).
+const verdicts = new Map<string, boolean>();
+
 export function isSensitiveKey(key: string): boolean {
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
   const normalised = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
-  return SENSITIVE_KEY.test(key) || SENSITIVE_KEY.test(normalised);
+  const verdict = SENSITIVE_KEY.test(key) || SENSITIVE_KEY.test(normalised);
+  if (verdicts.size >= 10_000) verdicts.clear();
+  if (key.length <= 256) verdicts.set(key, verdict);
+  return verdict;
 }
 
 export function redact(value: unknown, depth = 0): unknown {

@@ -10,6 +10,7 @@ import { createApp } from '../src/api/app';
 import type { AppDeps } from '../src/api/context';
 import { type Config, loadConfig } from '../src/config';
 import { createKnex } from '../src/db/knex';
+import type { Logger } from '../src/logger';
 import { Reseller } from '../src/db/models';
 import { createReseller } from '../src/services/resellers';
 import { createGateways } from '../src/payments';
@@ -37,22 +38,30 @@ export function testDb(): Knex {
 export interface TestApi {
   url: string;
   temporal: Client;
+  /** Writes the api_logs rows queued so far (the app batches them off the request path). */
+  flushLogs(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The real app over the test database and the test Temporal server, on a random port. */
+export interface TestApiOptions {
+  db?: Knex;
+  registrar?: Registrar;
+  /** The app's logger (silent unless given: tests that scan what the API logs pass their own). */
+  log?: Logger;
+}
+
 /** The API's dependencies over the test database and Temporal server. */
 export function testAppDeps(
   db: Knex,
   overrides: Record<string, string> = {},
-  opts: { db?: Knex; registrar?: Registrar } = {},
+  opts: TestApiOptions = {},
 ): AppDeps {
   const config = testConfig(overrides);
   return {
     config,
     db: opts.db ?? db,
     temporal: createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
-    log: silentLog,
+    log: opts.log ?? silentLog,
     // Without a simulator, registrar reads fail fast (nothing listens on port 1).
     registrar:
       opts.registrar ?? createRegistrar({ ...config, DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
@@ -61,10 +70,11 @@ export function testAppDeps(
   };
 }
 
+/** The real app over the test database and the test Temporal server, on a random port. */
 export async function startTestApi(
   db: Knex,
   overrides: Record<string, string> = {},
-  opts: { db?: Knex; registrar?: Registrar } = {},
+  opts: TestApiOptions = {},
 ): Promise<TestApi> {
   const deps = testAppDeps(db, overrides, opts);
   const { temporal } = deps;
@@ -76,9 +86,11 @@ export async function startTestApi(
   return {
     url: `http://127.0.0.1:${port}`,
     temporal,
+    flushLogs: () => app.apiLogs.flush(),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.apiLogs.close();
       await temporal.connection.close();
     },
   };

@@ -13,6 +13,7 @@ import { parseBody } from './middleware/body';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
+import { ApiLogWriter } from './api-log-writer';
 import { createResellerDomainsRouter } from './reseller-v1/domains.routes';
 import { createStatusRouter } from './reseller-v1/status.routes';
 import { createV1DomainsRouter } from './v1/domains.routes';
@@ -111,13 +112,19 @@ export function surfaceRouters(deps: AppDeps) {
  * so it sees the final status), the one error handler, body parsing, then the surfaces, each
  * with its authentication and per-credential rate limit.
  */
-export function createApp(deps: AppDeps): Koa<AppState> {
+export type App = Koa<AppState> & {
+  /** The app's api_logs writer: `close()` it after the server stops so queued rows are written. */
+  apiLogs: ApiLogWriter;
+};
+
+export function createApp(deps: AppDeps): App {
   const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY });
   app.silent = true;
+  const apiLogs = new ApiLogWriter(deps.db, deps.log);
 
   const health = createHealthRouter(deps);
 
-  const logRequest = requestLog(deps.db, deps.log);
+  const logRequest = requestLog(apiLogs, deps.log);
   const metrics = createApiMetrics(deps.db);
   app.use(requestId());
   app.use(async (ctx, next) => {
@@ -146,5 +153,5 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(createDocsRouter(deps).routes());
   app.use(surface(deps, '/api/v1', ['api_key', 'bearer'], routers.v1));
   app.use(surface(deps, '/api/reseller/v1', ['bearer'], routers.resellerV1));
-  return app;
+  return Object.assign(app, { apiLogs });
 }

@@ -64,6 +64,13 @@ export function parseSecret(presented: string): ParsedSecret | null {
 }
 
 /** Constant-time comparison of a presented secret against a stored hash. */
+/** Two strings compared in constant time (hashed to equal lengths first). */
+export function constantTimeEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
 export function secretMatches(presented: string, storedHash: string): boolean {
   const a = Buffer.from(hashSecret(presented), 'hex');
   const b = Buffer.from(storedHash, 'hex');

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiCredential, Domain } from '../../src/db/models';
+import { findCredential } from '../../src/api/middleware/auth';
+import { ApiCredential, Domain, Reseller } from '../../src/db/models';
 import { issueCredential } from '../../src/services/resellers';
 import { call, makeReseller, setResellerStatus, startTestApi, testDb, type TestApi } from '../helpers';
 
@@ -21,6 +22,22 @@ const withKey = (key: string) => ({ headers: { 'X-API-KEY': key } });
 const withBearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
 
 describe('authentication', () => {
+  it('looks up a credential and its reseller in one query, with every reseller column', async () => {
+    const r = await makeReseller(db);
+    const cred = (await ApiCredential.query(db)
+      .where({ resellerId: r.id, kind: 'api_key' })
+      .first()) as ApiCredential;
+    const queries: string[] = [];
+    const onQuery = (q: { sql: string }) => queries.push(q.sql);
+    db.on('query', onQuery);
+    const found = await findCredential(db, cred.prefix);
+    db.off('query', onQuery);
+    expect(queries).toHaveLength(1);
+    expect(found?.credential.toJSON()).toEqual(cred.toJSON());
+    expect(found?.reseller.toJSON()).toEqual((await Reseller.query(db).findById(r.id))!.toJSON());
+    expect(await findCredential(db, 'nosuchprefix')).toBeNull();
+  });
+
   it('accepts an allowlisted API key and a Bearer token on /api/v1, and a token on /api/reseller/v1', async () => {
     const r = await makeReseller(db);
     const byKey = await call(`${api.url}/api/v1/domains`, withKey(r.apiKey));

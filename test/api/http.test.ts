@@ -215,6 +215,7 @@ describe('request log', () => {
         contacts: [{ token: r.token }],
       }),
     });
+    await api.flushLogs();
     const row = await ApiLog.query(db).findOne({ requestId });
     expect(row).toBeDefined();
     expect(row!.resellerId).toBe(r.id);
@@ -235,6 +236,7 @@ describe('request log', () => {
   it('records failed authentication and failed validation too', async () => {
     const bad = `bad-key-${Date.now()}`;
     await call(`${api.url}/api/v1/domains`, { headers: { 'X-API-KEY': 'wrong', 'X-Request-Id': bad } });
+    await api.flushLogs();
     const badRow = await ApiLog.query(db).findOne({ requestId: bad });
     expect(badRow).toMatchObject({ status: 401, errorCode: 'invalid_credentials', resellerId: null });
     expect(badRow!.requestHeaders['x-api-key']).toBe(REDACTED);
@@ -244,6 +246,7 @@ describe('request log', () => {
     await call(`${api.url}/api/v1/domains?limit=abc`, {
       headers: { 'X-API-KEY': r.apiKey, 'X-Request-Id': invalid },
     });
+    await api.flushLogs();
     const invalidRow = await ApiLog.query(db).findOne({ requestId: invalid });
     expect(invalidRow).toMatchObject({ status: 422, errorCode: 'validation_error', resellerId: r.id });
     expect(invalidRow!.route).toBe('/api/v1/domains');

@@ -333,7 +333,10 @@ describe('renew and transfer (seed 003)', () => {
     // The auth code never sits in the database in clear, and is dropped once the transfer ends.
     const order = (await h.db('orders').where({ domainName: domain }).first()) as { authCode: string | null };
     expect(order.authCode).toBeNull();
-    const logs = JSON.stringify(await h.db('api_logs').where({ resellerId: r.id }));
+    await h.api.flushLogs();
+    const logRows = (await h.db('api_logs').where({ resellerId: r.id })) as unknown[];
+    expect(logRows.length).toBeGreaterThan(0);
+    const logs = JSON.stringify(logRows);
     expect(logs).not.toContain('EPP-SECRET-XYZ');
   });
 

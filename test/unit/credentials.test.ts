@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  constantTimeEqual,
   generateSecret,
   hashSecret,
   ipAllowed,
@@ -43,6 +44,16 @@ describe('credential secrets', () => {
     expect(secretMatches(a.secret, a.secretHash)).toBe(true);
     expect(secretMatches(b.secret, a.secretHash)).toBe(false);
     expect(secretMatches(a.secret, 'not-hex')).toBe(false);
+  });
+});
+
+describe('constant-time comparison', () => {
+  it('matches equal strings only, whatever their lengths, without throwing', () => {
+    expect(constantTimeEqual('tok_abc', 'tok_abc')).toBe(true);
+    expect(constantTimeEqual('tok_abc', 'tok_abd')).toBe(false);
+    expect(constantTimeEqual('tok_ab', 'tok_abc')).toBe(false);
+    expect(constantTimeEqual('', 'x'.repeat(1000))).toBe(false);
+    expect(constantTimeEqual('é', 'é')).toBe(true);
   });
 });
 

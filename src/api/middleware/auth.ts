@@ -37,6 +37,45 @@ function presented(
   return null;
 }
 
+// Every column of resellers but id (a test compares the result with the Reseller model row).
+const RESELLER_COLUMNS = [
+  'name',
+  'email',
+  'role',
+  'status',
+  'currency',
+  'markupBps',
+  'createdAt',
+  'updatedAt',
+];
+
+/**
+ * The live (unrevoked) credential with this prefix and its reseller, in one round trip: every
+ * authenticated request pays for this lookup.
+ */
+export async function findCredential(
+  db: Knex,
+  prefix: string,
+): Promise<{ credential: ApiCredential; reseller: Reseller } | null> {
+  const alias = (col: string) => `reseller${col[0]!.toUpperCase()}${col.slice(1)}`;
+  const row = (await db('apiCredentials as c')
+    .join('resellers as r', 'r.id', 'c.resellerId')
+    .where('c.prefix', prefix)
+    .whereNull('c.revokedAt')
+    .first('c.*', ...RESELLER_COLUMNS.map((col) => `r.${col} as ${alias(col)}`))) as
+    Record<string, unknown> | undefined;
+  if (!row) return null;
+  const reseller: Record<string, unknown> = { id: row['resellerId'] };
+  for (const col of RESELLER_COLUMNS) {
+    reseller[col] = row[alias(col)];
+    delete row[alias(col)];
+  }
+  return {
+    credential: ApiCredential.fromDatabaseJson(row),
+    reseller: Reseller.fromDatabaseJson(reseller),
+  };
+}
+
 /**
  * Authenticates a request: one credential store for API keys (`X-API-KEY`, bound to an IP
  * allowlist; an empty allowlist blocks the key) and Bearer tokens (`drk_…`, carrying abilities,
@@ -69,14 +108,12 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
     if (!parsed || parsed.kind !== expectedKind)
       return reject(ip, unauthenticated('Invalid API key.', 'invalid_credentials'));
 
-    const credential = await ApiCredential.query(db)
-      .findOne({ prefix: parsed.prefix })
-      .whereNull('revokedAt');
-    if (!credential || !secretMatches(parsed.secret, credential.secretHash)) {
+    const found = await findCredential(db, parsed.prefix);
+    if (!found || !secretMatches(parsed.secret, found.credential.secretHash)) {
       return reject(ip, unauthenticated('Invalid API key.', 'invalid_credentials'));
     }
-    const reseller = await Reseller.query(db).findById(credential.resellerId);
-    if (!reseller || reseller.status !== 'active' || reseller.role !== 'reseller') {
+    const { credential, reseller } = found;
+    if (reseller.status !== 'active' || reseller.role !== 'reseller') {
       return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
     }
     const ipRestricted = credential.kind === 'api_key' || credential.ipAllowlist.length > 0;
@@ -84,12 +121,15 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
       throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this account.`);
     }
 
-    await ApiCredential.query(db)
-      .patch({ lastUsedAt: new Date() })
-      .where('id', credential.id)
-      .where((q) => {
-        void q.whereNull('lastUsedAt').orWhere('lastUsedAt', '<', db.raw("now() - interval '1 minute'"));
-      });
+    // last_used_at is kept to the minute: the row just read says whether it is due.
+    const lastUsed = credential.lastUsedAt ? new Date(credential.lastUsedAt).getTime() : 0;
+    if (Date.now() - lastUsed >= 60_000)
+      await ApiCredential.query(db)
+        .patch({ lastUsedAt: new Date() })
+        .where('id', credential.id)
+        .where((q) => {
+          void q.whereNull('lastUsedAt').orWhere('lastUsedAt', '<', db.raw("now() - interval '1 minute'"));
+        });
 
     const known = new Set<string>(ABILITIES);
     ctx.state.auth = {

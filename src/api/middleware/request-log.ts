@@ -1,6 +1,5 @@
-import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
-import { ApiLog } from '../../db/models';
+import type { ApiLogWriter } from '../api-log-writer';
 import type { Logger } from '../../logger';
 import { redact } from '../../redact';
 import type { AppState } from '../context';
@@ -23,10 +22,10 @@ function storable(value: unknown): unknown {
 
 /**
  * Records every request in api_logs (invalid keys and failed validation included), with
- * secrets removed from headers, query and bodies at any depth. A failure to write the log is
- * reported and never fails the request.
+ * secrets removed from headers, query and bodies at any depth. Rows go to the batching writer,
+ * so the response never waits for its log row, and a failure to write one never fails a request.
  */
-export function requestLog(db: Knex, log: Logger): Middleware<AppState> {
+export function requestLog(writer: ApiLogWriter, log: Logger): Middleware<AppState> {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     try {
@@ -45,17 +44,14 @@ export function requestLog(db: Knex, log: Logger): Middleware<AppState> {
         status: ctx.status,
         ip: ctx.ip,
         durationMs,
-        requestHeaders: storable(ctx.headers) as Record<string, unknown>,
-        requestQuery: storable(ctx.query) as Record<string, unknown>,
+        requestHeaders: storable(ctx.headers),
+        requestQuery: storable(ctx.query),
         requestBody: storable((ctx.request as { body?: unknown }).body),
         responseBody: storable(ctx.body),
         errorCode: ctx.state.errorCode ?? null,
+        createdAt: new Date(),
       };
-      try {
-        await ApiLog.query(db).insert(row);
-      } catch (err) {
-        log.error({ err, requestId: ctx.state.requestId }, 'could not write api log');
-      }
+      writer.push(row);
       log.info(
         {
           requestId: ctx.state.requestId,

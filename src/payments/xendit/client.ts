@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../auth/credentials';
 import { formatMinor } from '../../money';
 import { parseGatewayAmount } from '../midtrans/client';
 import {
@@ -18,10 +18,7 @@ export interface XenditOptions {
 
 /** Xendit's callback token is a static secret: compare it in constant time (hashed to equal lengths). */
 export function xenditTokenValid(given: string, expected: string): boolean {
-  if (!given || !expected) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return Boolean(given) && Boolean(expected) && constantTimeEqual(given, expected);
 }
 
 export function xenditFacts(body: Record<string, unknown>): CallbackFacts {

@@ -16,6 +16,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constantTimeEqual } from '../../auth/credentials';
 
 export type FaultKind = 'error' | 'timeout' | 'lost' | 'busy' | 'throttle' | 'reject';
 
@@ -266,7 +267,7 @@ export class RegistrarSimulator {
 
   /** Runs one api3 command against the state and returns its JSON envelope. */
   execute(command: string, p: Record<string, string>): unknown {
-    if (p['key'] !== this.apiKey)
+    if (!constantTimeEqual(p['key'] ?? '', this.apiKey))
       return envelope(command, { ResponseCode: '-1', Status: 'error', Error: 'Invalid api key' });
     const domain = (p['domain'] ?? '').toLowerCase();
     const owned = this.domains.get(domain);
