@@ -38,6 +38,7 @@ export const configSchema = z.object({
   REGISTRAR_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SIMULATOR_PORT: port.default(4010),
   ORDER_ACCEPT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  WORKFLOW_ANSWER_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(30_000),
   INVOICE_TTL_HOURS: z.coerce.number().positive().default(24),
   TRANSFER_POLL_SECONDS: z.coerce.number().positive().default(3600),
   PAYMENT_GATEWAY: z.enum(['auto', 'midtrans', 'xendit', 'none']).default('auto'),

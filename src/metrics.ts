@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
+import type { ApiLogWriter } from './api/api-log-writer';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface ApiMetrics {
@@ -12,7 +13,7 @@ export interface ApiMetrics {
  * business gauges read from Postgres at scrape time (so every API replica reports the same
  * truth): orders by status, webhook deliveries by status, ledger holds outstanding.
  */
-export function createApiMetrics(db: Knex): ApiMetrics {
+export function createApiMetrics(db: Knex, apiLogs?: ApiLogWriter): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -74,6 +75,19 @@ export function createApiMetrics(db: Knex): ApiMetrics {
       }
     },
   });
+
+  if (apiLogs) {
+    new Gauge({
+      name: 'api_log_rows',
+      help: 'api_logs rows of this process: queued (not yet written) and dropped (queue overflow or refused)',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        this.set({ state: 'queued' }, apiLogs.pending);
+        this.set({ state: 'dropped' }, apiLogs.dropped);
+      },
+    });
+  }
 
   const middleware: Middleware = async (ctx, next) => {
     const end = process.hrtime.bigint();

@@ -1,4 +1,6 @@
 import pino from 'pino';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { checkLedger } from '../src/services/ledger-check';
 import { Client, Connection } from '@temporalio/client';
 import { startEventRelay } from '../src/webhooks/dispatcher';
 import { buildActivityDeps } from '../src/activity-deps';
@@ -53,16 +55,40 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-export async function startOrderHarness(
-  opts: {
-    apiEnv?: Record<string, string>;
-    registrarTimeoutMs?: number;
-    maxConcurrent?: number;
-    invoiceTtlHours?: number;
-    /** false: no in-process worker (the test runs worker processes itself). */
-    inProcessWorker?: boolean;
-  } = {},
-): Promise<OrderHarness> {
+export interface OrderHarnessOptions {
+  apiEnv?: Record<string, string>;
+  registrarTimeoutMs?: number;
+  maxConcurrent?: number;
+  invoiceTtlHours?: number;
+  /** false: no in-process worker (the test runs worker processes itself). */
+  inProcessWorker?: boolean;
+}
+
+/**
+ * A file's harness: started before its tests, closed after them, and after them the money
+ * invariants (`doctor --ledger`) asserted over the database, whatever the tests did. The object
+ * returned stands for the harness once `beforeAll` has run.
+ */
+export function useOrderHarness(opts: OrderHarnessOptions = {}): OrderHarness {
+  let current: OrderHarness | undefined;
+  beforeAll(async () => {
+    current = await startOrderHarness(opts);
+  });
+  afterAll(async () => {
+    if (!current) return;
+    const findings = await checkLedger(current.db);
+    await current.close();
+    expect(findings).toEqual([]);
+  });
+  return new Proxy({} as OrderHarness, {
+    get(_target, prop) {
+      if (!current) throw new Error('the order harness is used before beforeAll has started it');
+      return Reflect.get(current, prop) as unknown;
+    },
+  });
+}
+
+export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise<OrderHarness> {
   installRuntime(silentLog);
   const db = testDb();
   const sim = new RegistrarSimulator({

@@ -45,3 +45,18 @@ export const tooManyRequests = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'rate_limited', 'Too many requests.', undefined, {
     'Retry-After': String(retryAfterSeconds),
   });
+
+/**
+ * The workflow engine did not answer within the request's deadline (no worker polling, or
+ * Temporal unreachable): 503, and the request may be retried. Under the same Idempotency-Key a
+ * retry is never applied twice (orders: one workflow per key; DNS changes: one update per key).
+ */
+export function workflowUnavailable(): ApiError {
+  return new ApiError(
+    503,
+    'workflow_unavailable',
+    'The request could not be confirmed in time; please retry with the same Idempotency-Key.',
+    undefined,
+    { 'Retry-After': '5' },
+  );
+}

@@ -1,19 +1,6 @@
 import { Router } from '@koa/router';
 import type { AppDeps, AppState } from './context';
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { withTimeout } from '../timeout';
 
 /** `/healthz`: the process answers. `/readyz`: Postgres and Temporal (namespace) reachable. */
 export function createHealthRouter(deps: AppDeps): Router<AppState> {

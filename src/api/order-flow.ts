@@ -17,6 +17,7 @@ import type { AppDeps, AuthState } from './context';
 import { ApiError, conflict, notFound, unprocessable, validationFailed } from './errors';
 import { presentOrder } from './orders.presenter';
 import { respond } from './envelope';
+import { TimeoutError, withTimeout } from '../timeout';
 
 export interface OrderRequest {
   action: OrderAction;
@@ -52,18 +53,6 @@ const REGISTRAR_READ_TIMEOUT_MS = 5000;
 export function sendOrderResponse(ctx: Context, res: OrderResponse): void {
   if (res.location) ctx.set('Location', res.location);
   respond(ctx, res.data, res.message, res.status);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Normalises and checks a domain against the catalog: 422 with the caller's field name otherwise. */
@@ -153,7 +142,8 @@ export async function placeOrder(
     const [found] =
       (await withTimeout(deps.registrar.search([domain], currency), REGISTRAR_READ_TIMEOUT_MS).catch(
         (err: unknown) => {
-          if (err instanceof RegistrarError) return undefined;
+          // Unknown availability is not a refusal: the order workflow checks again before creating.
+          if (err instanceof RegistrarError || err instanceof TimeoutError) return undefined;
           throw err;
         },
       )) ?? [];

@@ -13,6 +13,7 @@ import {
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
+import { TimeoutError, withTimeout } from '../timeout';
 
 export type OperationOutcome =
   { done: true; workflowId: string; result: DomainOperationResult } | { done: false; workflowId: string };
@@ -60,12 +61,12 @@ export async function runDomainOperation(
         return temporal.workflow.getHandle(workflowId);
       throw err;
     });
-  let timer: NodeJS.Timeout | undefined;
-  const result = await Promise.race([
-    handle.result() as Promise<DomainOperationResult>,
-    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs))),
-  ]);
-  clearTimeout(timer);
+  const result = await withTimeout(handle.result() as Promise<DomainOperationResult>, waitMs).catch(
+    (err: unknown) => {
+      if (err instanceof TimeoutError) return null;
+      throw err;
+    },
+  );
   return result ? { done: true, workflowId, result } : { done: false, workflowId };
 }
 
@@ -74,6 +75,8 @@ export async function changeDns(
   temporal: Client,
   zone: { domainId: number; resellerId: number; domain: string },
   change: DnsChange,
+  /** Temporal dedupes updates by id within the zone workflow's run: a retried request is not applied twice. */
+  updateId?: string,
 ): Promise<DnsChangeResult> {
   const operation = new WithStartWorkflowOperation<typeof dnsZoneWorkflow>('dnsZoneWorkflow', {
     workflowId: dnsZoneWorkflowId(zone.domainId),
@@ -88,5 +91,6 @@ export async function changeDns(
   return temporal.workflow.executeUpdateWithStart(dnsChangeUpdate, {
     startWorkflowOperation: operation,
     args: [change],
+    ...(updateId ? { updateId } : {}),
   });
 }

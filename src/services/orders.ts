@@ -3,6 +3,7 @@ import {
   type Client,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
 } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { orderWorkflow } from '../../workflows';
@@ -17,6 +18,7 @@ import {
 } from '../../workflows/contracts';
 import { acceptanceUpdate, payFromWalletUpdate } from '../../workflows/messages';
 import type { WalletPaymentResult } from '../../workflows/contracts';
+import { withTimeout } from '../timeout';
 
 export interface OrderRecord {
   id: number;
@@ -109,17 +111,15 @@ export async function startOrder(
   const handle = await operation.workflowHandle();
   let done = false;
   if (waitMs > 0 && acceptance.status !== 'awaiting_payment') {
-    let timer: NodeJS.Timeout | undefined;
-    done = await Promise.race([
+    // Finished either way (completed or failed) within the wait, or not yet (a timeout or a
+    // connection error is "not yet": the order is accepted and runs on).
+    done = await withTimeout(
       handle.result().then(
         () => true,
-        () => true,
+        (err: unknown) => err instanceof WorkflowFailedError,
       ),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), waitMs);
-      }),
-    ]);
-    clearTimeout(timer);
+      waitMs,
+    ).catch(() => false);
   }
   return { kind: 'accepted', acceptance, workflowId, done };
 }

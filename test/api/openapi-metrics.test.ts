@@ -136,6 +136,8 @@ describe('metrics', () => {
     expect(text).toContain('# TYPE orders gauge');
     expect(text).toContain('# TYPE webhook_deliveries gauge');
     expect(text).toContain('# TYPE ledger_holds_outstanding gauge');
+    expect(text).toMatch(/api_log_rows\{state="queued"\} \d+/);
+    expect(text).toContain('api_log_rows{state="dropped"} 0');
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 });

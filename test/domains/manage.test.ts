@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeReseller, type TestReseller } from '../helpers';
-import { eventually, type OrderHarness, SEED_CONTACT, startOrderHarness, uniqueName } from '../harness';
+import { eventually, SEED_CONTACT, useOrderHarness, uniqueName } from '../harness';
 
-let h: OrderHarness;
+const h = useOrderHarness();
 let r: TestReseller;
 
 beforeAll(async () => {
-  h = await startOrderHarness();
   r = await makeReseller(h.db);
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 /** A domain in both the registrar's account and the reseller's portal. */

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeReseller, type TestReseller } from '../helpers';
-import { type OrderHarness, startOrderHarness, topUp } from '../harness';
+import { useOrderHarness, topUp } from '../harness';
 
-let h: OrderHarness;
+const h = useOrderHarness();
 let r: TestReseller;
 
 beforeAll(async () => {
-  h = await startOrderHarness();
   r = await makeReseller(h.db);
   await topUp(h.db, r.id, 100_000n);
-});
-
-afterAll(async () => {
-  await h.close();
 });
 
 const legacy = (

@@ -1,25 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Domain } from '../../src/db/models';
 import { call, makeReseller } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  type OrderHarness,
-  SEED_CONTACT,
-  startOrderHarness,
-  topUp,
-  uniqueName,
-} from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 
-let h: OrderHarness;
-
-beforeAll(async () => {
-  h = await startOrderHarness();
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useOrderHarness();
 
 const form = (token: string, fields: Array<[string, string]>, key?: string) => ({
   method: 'POST',

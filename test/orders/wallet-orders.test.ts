@@ -1,28 +1,8 @@
-import { checkLedger } from '../../src/services/ledger-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  type OrderHarness,
-  SEED_CONTACT,
-  startOrderHarness,
-  topUp,
-  uniqueName,
-} from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 
-let h: OrderHarness;
-
-beforeAll(async () => {
-  h = await startOrderHarness();
-});
-
-afterAll(async () => {
-  // Whatever the tests above did, the money invariants hold (doctor --ledger).
-  const findings = await checkLedger(h.db);
-  await h.close();
-  expect(findings).toEqual([]);
-});
+const h = useOrderHarness();
 
 const json = (key: string, body: unknown, extra: Record<string, string> = {}) => ({
   method: 'POST',

@@ -1,24 +1,12 @@
-import { checkLedger } from '../../src/services/ledger-check';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { midtransSignature, midtransSignatureValid, midtransPaid } from '../../src/payments/midtrans/client';
 import { xenditTokenValid } from '../../src/payments/xendit/client';
 import { call, makeReseller } from '../helpers';
-import { balanceOf, eventually, type OrderHarness, startOrderHarness, topUp, uniqueName } from '../harness';
+import { balanceOf, eventually, useOrderHarness, topUp, uniqueName } from '../harness';
 
-let h: OrderHarness;
-
-beforeAll(async () => {
-  // Invoices expire after ~4 s so that expiry and late payment can be seen.
-  h = await startOrderHarness({ invoiceTtlHours: 4 / 3600 });
-});
-
-afterAll(async () => {
-  // Whatever the tests above did, the money invariants hold (doctor --ledger).
-  const findings = await checkLedger(h.db);
-  await h.close();
-  expect(findings).toEqual([]);
-});
+// Invoices expire after ~4 s so that expiry and late payment can be seen.
+const h = useOrderHarness({ invoiceTtlHours: 4 / 3600 });
 
 const form = (token: string, fields: Array<[string, string]>, key: string) => ({
   method: 'POST',

@@ -34,6 +34,8 @@ beforeAll(async () => {
       RATE_LIMIT_UNAUTHENTICATED_POINTS: '1000000',
       RATE_LIMIT_POINTS: '1000000',
       ORDER_ACCEPT_WAIT_MS: '0',
+      // No worker runs here: a request that reaches the workflow engine gets 503 after 5 s.
+      WORKFLOW_ANSWER_TIMEOUT_MS: '1000',
     },
     { log },
   );
@@ -52,6 +54,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Workflows the fuzzed requests started (no worker ran them) must not outlive this file.
+  const running = api.temporal.workflow.list({
+    query: `ResellerId IN ('${a.id}', '${b.id}') AND ExecutionStatus = 'Running'`,
+  });
+  for await (const wf of running) {
+    await api.temporal.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .terminate('fuzz test cleanup')
+      .catch(() => undefined);
+  }
   await api.close();
   await db.destroy();
 });

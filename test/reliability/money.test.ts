@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkLedger } from '../../src/services/ledger-check';
+import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  type OrderHarness,
-  SEED_CONTACT,
-  startOrderHarness,
-  topUp,
-  uniqueName,
-} from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 
 /** `npm test` runs a short version; `npm run test:reliability` (RELIABILITY_SCALE=full) the issue's sizes. */
 const FULL = process.env['RELIABILITY_SCALE'] === 'full';
@@ -20,17 +11,7 @@ const SCALE = {
   faultOrders: FULL ? 100 : 20,
 };
 
-let h: OrderHarness;
-
-beforeAll(async () => {
-  h = await startOrderHarness({ maxConcurrent: 25, registrarTimeoutMs: 1_000 });
-});
-
-afterAll(async () => {
-  const findings = await checkLedger(h.db);
-  await h.close();
-  expect(findings).toEqual([]);
-});
+const h = useOrderHarness({ maxConcurrent: 25, registrarTimeoutMs: 1_000 });
 
 const register = (apiKey: string, domain: string, key?: string) =>
   call(`${h.api.url}/api/v1/domains/register`, {

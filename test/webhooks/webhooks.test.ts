@@ -1,9 +1,8 @@
-import { checkLedger } from '../../src/services/ledger-check';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createReminderActivities } from '../../activities/reminders';
 import { ensureExpirySchedule, retryProvisioning } from '../../src/services/operations';
 import { verifySeedSignature } from '../../src/webhooks/signing';
@@ -11,28 +10,9 @@ import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets
 import type { expiryRemindersWorkflow } from '../../workflows';
 import { EXPIRY_SCHEDULE_ID, TASK_QUEUE } from '../../workflows/contracts';
 import { call, makeReseller, testConfig } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  type OrderHarness,
-  SEED_CONTACT,
-  startOrderHarness,
-  topUp,
-  uniqueName,
-} from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 
-let h: OrderHarness;
-
-beforeAll(async () => {
-  h = await startOrderHarness();
-});
-
-afterAll(async () => {
-  // Whatever the tests above did, the money invariants hold (doctor --ledger).
-  const findings = await checkLedger(h.db);
-  await h.close();
-  expect(findings).toEqual([]);
-});
+const h = useOrderHarness();
 
 interface Received {
   headers: IncomingHttpHeaders;

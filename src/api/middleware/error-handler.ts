@@ -1,9 +1,10 @@
+import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
 import type { Logger } from '../../logger';
 import type { AppState } from '../context';
 import type { FailureEnvelope } from '../envelope';
-import { ApiError, type FieldErrors } from '../errors';
+import { ApiError, type FieldErrors, workflowUnavailable } from '../errors';
 
 /** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
 export function zodFieldErrors(error: ZodError): FieldErrors {
@@ -17,6 +18,22 @@ export function zodFieldErrors(error: ZodError): FieldErrors {
     (out[field] ??= []).push(issue.message);
   }
   return out;
+}
+
+/** gRPC DEADLINE_EXCEEDED and UNAVAILABLE. */
+const GRPC_GIVE_UP = new Set([4, 14]);
+
+/**
+ * Temporal did not answer within the request's deadline (WORKFLOW_ANSWER_TIMEOUT_MS, set in
+ * app.ts), or cannot be reached at all: an update timeout, or DEADLINE_EXCEEDED / UNAVAILABLE,
+ * possibly wrapped.
+ */
+export function isWorkflowEngineTimeout(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (isGrpcServiceError(e) && GRPC_GIVE_UP.has(Number(e.code))) return true;
+  }
+  return false;
 }
 
 interface HttpLikeError {
@@ -71,6 +88,9 @@ export function errorHandler(log: Logger): Middleware<AppState> {
           'The request could not be validated.',
           zodFieldErrors(err),
         );
+      } else if (isWorkflowEngineTimeout(err)) {
+        log.warn({ err, requestId: ctx.state.requestId, path: ctx.path }, 'workflow engine did not answer');
+        failure = workflowUnavailable();
       } else {
         const http = err !== null && typeof err === 'object' ? fromHttpError(err) : null;
         if (http) failure = http;

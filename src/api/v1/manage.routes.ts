@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Router, type RouterMiddleware } from '@koa/router';
 import { z } from 'zod';
 import { RegistrarError } from '../../registrar/errors';
@@ -15,6 +16,7 @@ import { ownedDomain } from '../order-flow';
 import { presentDomain } from '../presenters';
 import { input, validate } from '../validate';
 import type { Domain } from '../../db/models';
+import { withTimeout } from '../../timeout';
 
 const domainParam = z.object({ domain: z.string().min(1).max(1000) });
 const recordParam = z.object({ domain: z.string().min(1).max(1000), record: z.string().min(1).max(32) });
@@ -23,17 +25,12 @@ const REGISTRAR_READ_TIMEOUT_MS = 10_000;
 
 /** A registrar read with a timeout; registrar refusals are 422, outages 503. */
 export async function registrarRead<T>(fn: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
+    return await withTimeout(
       fn(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new RegistrarError('retryable', 'timed out')),
-          REGISTRAR_READ_TIMEOUT_MS,
-        );
-      }),
-    ]);
+      REGISTRAR_READ_TIMEOUT_MS,
+      () => new RegistrarError('retryable', 'timed out'),
+    );
   } catch (err) {
     if (err instanceof RegistrarError) {
       if (err.kind === 'unsupported')
@@ -48,8 +45,6 @@ export async function registrarRead<T>(fn: () => Promise<T>): Promise<T> {
       throw unprocessable('registrar_rejected', err.message);
     }
     throw err;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -115,10 +110,17 @@ export async function dnsView(deps: AppDeps, domainId: number) {
 }
 
 export async function applyDns(deps: AppDeps, ctx: AppContext, domain: Domain, change: DnsChange) {
+  // Under an Idempotency-Key the change is one Temporal update: a retry after a 503 (or a lost
+  // answer) gets the first attempt's outcome instead of applying the change again.
+  const key = ctx.get('Idempotency-Key');
+  const updateId = key
+    ? `dns:${createHash('sha256').update(`${domain.resellerId}:${key}`).digest('hex')}`
+    : undefined;
   const result = await changeDns(
     deps.temporal,
     { domainId: domain.id, resellerId: domain.resellerId, domain: domain.name },
     change,
+    updateId,
   );
   if (!result.ok) {
     if (result.code === 'record_not_found') throw new ApiError(404, result.code, result.message);
