@@ -7,6 +7,17 @@ export class TimeoutError extends Error {
 }
 
 /**
+ * The workflow engine did not answer an update within WORKFLOW_ANSWER_TIMEOUT_MS (no worker
+ * polling, or Temporal unreachable): the API answers 503 workflow_unavailable.
+ */
+export class WorkflowAnswerTimeoutError extends TimeoutError {
+  constructor(ms: number) {
+    super(ms);
+    this.name = 'WorkflowAnswerTimeoutError';
+  }
+}
+
+/**
  * Settles as `promise` does, or rejects with `onTimeout()` (a TimeoutError by default) when `ms`
  * pass first. The timer is always cleared; the promise itself is not cancelled.
  */

@@ -145,14 +145,6 @@ export function createApp(deps: AppDeps): App {
     else await logRequest(ctx, next);
   });
   app.use(errorHandler(deps.log));
-  // Every Temporal call a request makes shares one deadline: a request never hangs on a workflow
-  // engine with no worker or no connection; it gets 503 workflow_unavailable instead. The
-  // deadline leaves room for the order's own completion wait (ORDER_ACCEPT_WAIT_MS).
-  const workflowDeadlineMs = Math.max(
-    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
-    deps.config.ORDER_ACCEPT_WAIT_MS + 5_000,
-  );
-  app.use((_ctx, next) => deps.temporal.connection.withDeadline(Date.now() + workflowDeadlineMs, next));
   app.use(parseBody(deps.config.BODY_LIMIT));
   app.use(health.routes());
   const routers = surfaceRouters(deps);

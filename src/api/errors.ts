@@ -47,7 +47,7 @@ export const tooManyRequests = (retryAfterSeconds: number): ApiError =>
   });
 
 /**
- * The workflow engine did not answer within the request's deadline (no worker polling, or
+ * The workflow engine did not answer within WORKFLOW_ANSWER_TIMEOUT_MS (no worker polling, or
  * Temporal unreachable): 503, and the request may be retried. Under the same Idempotency-Key a
  * retry is never applied twice (orders: one workflow per key; DNS changes: one update per key).
  */

@@ -221,7 +221,13 @@ export async function placeOrder(
     gateway: req.gateway ?? null,
   };
 
-  const outcome = await startOrder(deps.temporal, input, orderKey, deps.config.ORDER_ACCEPT_WAIT_MS);
+  const outcome = await startOrder(
+    deps.temporal,
+    input,
+    orderKey,
+    deps.config.ORDER_ACCEPT_WAIT_MS,
+    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
+  );
   switch (outcome.kind) {
     case 'refused':
       if (outcome.code === 'order_in_progress') throw conflict('order_in_progress', outcome.message);

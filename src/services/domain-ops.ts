@@ -13,7 +13,7 @@ import {
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
-import { TimeoutError, withTimeout } from '../timeout';
+import { TimeoutError, WorkflowAnswerTimeoutError, withTimeout } from '../timeout';
 
 export type OperationOutcome =
   { done: true; workflowId: string; result: DomainOperationResult } | { done: false; workflowId: string };
@@ -76,7 +76,9 @@ export async function changeDns(
   zone: { domainId: number; resellerId: number; domain: string },
   change: DnsChange,
   /** Temporal dedupes updates by id within the zone workflow's run: a retried request is not applied twice. */
-  updateId?: string,
+  updateId: string | undefined,
+  /** How long to wait for the zone workflow's answer (WORKFLOW_ANSWER_TIMEOUT_MS). */
+  answerMs: number,
 ): Promise<DnsChangeResult> {
   const operation = new WithStartWorkflowOperation<typeof dnsZoneWorkflow>('dnsZoneWorkflow', {
     workflowId: dnsZoneWorkflowId(zone.domainId),
@@ -88,9 +90,13 @@ export async function changeDns(
       { key: DomainNameAttr, value: zone.domain },
     ],
   });
-  return temporal.workflow.executeUpdateWithStart(dnsChangeUpdate, {
-    startWorkflowOperation: operation,
-    args: [change],
-    ...(updateId ? { updateId } : {}),
-  });
+  return withTimeout(
+    temporal.workflow.executeUpdateWithStart(dnsChangeUpdate, {
+      startWorkflowOperation: operation,
+      args: [change],
+      ...(updateId ? { updateId } : {}),
+    }),
+    answerMs,
+    () => new WorkflowAnswerTimeoutError(answerMs),
+  );
 }

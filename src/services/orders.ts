@@ -18,7 +18,7 @@ import {
 } from '../../workflows/contracts';
 import { acceptanceUpdate, payFromWalletUpdate } from '../../workflows/messages';
 import type { WalletPaymentResult } from '../../workflows/contracts';
-import { withTimeout } from '../timeout';
+import { WorkflowAnswerTimeoutError, withTimeout } from '../timeout';
 
 export interface OrderRecord {
   id: number;
@@ -80,6 +80,8 @@ export async function startOrder(
   input: OrderInput,
   orderKey: OrderKey,
   waitMs: number,
+  /** How long to wait for the workflow to accept or refuse (WORKFLOW_ANSWER_TIMEOUT_MS). */
+  answerMs: number,
 ): Promise<StartOutcome> {
   const workflowId = orderWorkflowId(input.resellerId, orderKey.key);
   const attach = orderKey.kind === 'idempotency' || orderKey.concurrent === 'attach';
@@ -97,9 +99,13 @@ export async function startOrder(
   });
   let acceptance: Acceptance;
   try {
-    acceptance = await temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
-      startWorkflowOperation: operation,
-    });
+    acceptance = await withTimeout(
+      temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
+        startWorkflowOperation: operation,
+      }),
+      answerMs,
+      () => new WorkflowAnswerTimeoutError(answerMs),
+    );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       return attach ? { kind: 'existing', workflowId } : { kind: 'in_progress', workflowId };
@@ -128,8 +134,13 @@ export async function startOrder(
 export async function payInvoiceFromWallet(
   temporal: Client,
   workflowId: string,
+  answerMs: number,
 ): Promise<WalletPaymentResult> {
-  return temporal.workflow.getHandle(workflowId).executeUpdate(payFromWalletUpdate);
+  return withTimeout(
+    temporal.workflow.getHandle(workflowId).executeUpdate(payFromWalletUpdate),
+    answerMs,
+    () => new WorkflowAnswerTimeoutError(answerMs),
+  );
 }
 
 export async function findOrder(

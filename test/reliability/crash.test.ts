@@ -22,7 +22,7 @@ const root = path.resolve(__dirname, '..', '..');
 // The per-credential rate limit is lifted: every one of the orders must reach the workflow.
 const h = useOrderHarness({
   inProcessWorker: false,
-  apiEnv: { ORDER_ACCEPT_WAIT_MS: '0', RATE_LIMIT_POINTS: '100000' },
+  apiEnv: { ORDER_ACCEPT_WAIT_MS: '0', RATE_LIMIT_POINTS: '100000', WORKFLOW_ANSWER_TIMEOUT_MS: '10000' },
 });
 
 /** The real worker entry point as its own process, pointed at the test database, Temporal and simulator. */
@@ -67,14 +67,28 @@ describe('crash', () => {
       const names = Array.from({ length: ORDERS }, () => uniqueName('crash'));
       h.sim.setFaults({ latencyMs: 150 });
       // Orders arrive one every 150 ms while the worker is killed at random moments, so kills land mid-order.
+      // Each client behaves as the API asks: a 503 (the workflow engine did not answer in time,
+      // e.g. while no worker was alive) is retried after Retry-After with the same Idempotency-Key.
+      let retried = 0;
       const requests = Promise.all(
         names.map(async (domain, n) => {
           await new Promise((resolve) => setTimeout(resolve, n * 150));
-          return call(`${h.api.url}/api/v1/domains/register`, {
-            method: 'POST',
-            headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-            body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
-          });
+          for (let attempt = 0; ; attempt += 1) {
+            const res = await call(`${h.api.url}/api/v1/domains/register`, {
+              method: 'POST',
+              headers: {
+                'X-API-KEY': r.apiKey,
+                'Content-Type': 'application/json',
+                'Idempotency-Key': `crash-${domain}`,
+              },
+              body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
+            });
+            if (res.status !== 503 || attempt >= 10) return res;
+            retried += 1;
+            await new Promise((resolve) =>
+              setTimeout(resolve, Number(res.headers.get('retry-after') ?? 5) * 1000),
+            );
+          }
         }),
       );
       // One kill in each of KILLS equal slices of the submission window, at a random moment in
@@ -118,7 +132,7 @@ describe('crash', () => {
       console.log(
         `crash: ${ORDERS} orders, SIGKILL at ${killedAt.map((t) => `${(t / 1000).toFixed(1)}s`).join(', ')}; ` +
           `all completed ${(completedAfterMs / 1000).toFixed(0)} s after the first request; ` +
-          `registrations ${registrations.reduce((s, n) => s + n, 0)}`,
+          `registrations ${registrations.reduce((s, n) => s + n, 0)}; ${retried} request(s) retried after 503`,
       );
       expect(registrations.every((n) => n === 1)).toBe(true);
       const holds = (await h

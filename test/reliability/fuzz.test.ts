@@ -34,7 +34,7 @@ beforeAll(async () => {
       RATE_LIMIT_UNAUTHENTICATED_POINTS: '1000000',
       RATE_LIMIT_POINTS: '1000000',
       ORDER_ACCEPT_WAIT_MS: '0',
-      // No worker runs here: a request that reaches the workflow engine gets 503 after 5 s.
+      // No worker runs here: a request that needs the workflow engine's answer gets 503 after 1 s.
       WORKFLOW_ANSWER_TIMEOUT_MS: '1000',
     },
     { log },

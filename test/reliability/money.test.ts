@@ -11,7 +11,13 @@ const SCALE = {
   faultOrders: FULL ? 100 : 20,
 };
 
-const h = useOrderHarness({ maxConcurrent: 25, registrarTimeoutMs: 1_000 });
+// Hundreds of parallel orders on the dev server: answers may take longer than the default
+// deadline, and these tests are about money, not availability (the crash test retries 503s).
+const h = useOrderHarness({
+  maxConcurrent: 25,
+  registrarTimeoutMs: 1_000,
+  apiEnv: { WORKFLOW_ANSWER_TIMEOUT_MS: '180000' },
+});
 
 const register = (apiKey: string, domain: string, key?: string) =>
   call(`${h.api.url}/api/v1/domains/register`, {

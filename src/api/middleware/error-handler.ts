@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import type { Logger } from '../../logger';
 import type { AppState } from '../context';
 import type { FailureEnvelope } from '../envelope';
+import { WorkflowAnswerTimeoutError } from '../../timeout';
 import { ApiError, type FieldErrors, workflowUnavailable } from '../errors';
 
 /** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
@@ -24,13 +25,13 @@ export function zodFieldErrors(error: ZodError): FieldErrors {
 const GRPC_GIVE_UP = new Set([4, 14]);
 
 /**
- * Temporal did not answer within the request's deadline (WORKFLOW_ANSWER_TIMEOUT_MS, set in
- * app.ts), or cannot be reached at all: an update timeout, or DEADLINE_EXCEEDED / UNAVAILABLE,
- * possibly wrapped.
+ * Temporal did not answer an update within WORKFLOW_ANSWER_TIMEOUT_MS, or cannot be reached at
+ * all (DEADLINE_EXCEEDED / UNAVAILABLE, possibly wrapped).
  */
 export function isWorkflowEngineTimeout(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (e instanceof WorkflowAnswerTimeoutError || e instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+      return true;
     if (isGrpcServiceError(e) && GRPC_GIVE_UP.has(Number(e.code))) return true;
   }
   return false;

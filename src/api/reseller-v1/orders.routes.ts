@@ -166,7 +166,11 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
         workflowId: string;
         publicId: string;
       };
-      const result = await payInvoiceFromWallet(deps.temporal, order.workflowId);
+      const result = await payInvoiceFromWallet(
+        deps.temporal,
+        order.workflowId,
+        deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
+      );
       if (!result.paid) throw unprocessable(result.code, result.message);
       const fresh = await findOrder(deps.db, { resellerId: reseller.id, publicId: order.publicId });
       respond(

@@ -15,6 +15,7 @@ import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { presentInvoice } from '../orders.presenter';
 import { input, validate } from '../validate';
+import { WorkflowAnswerTimeoutError, withTimeout } from '../../timeout';
 
 export const topupRequest = z.object({
   body: z.object({
@@ -60,9 +61,14 @@ export function createWalletRouter(deps: AppDeps): Router<AppState> {
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [{ key: ResellerIdAttr, value: String(reseller.id) }],
       });
-      const acceptance = await deps.temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
-        startWorkflowOperation: operation,
-      });
+      const answerMs = deps.config.WORKFLOW_ANSWER_TIMEOUT_MS;
+      const acceptance = await withTimeout(
+        deps.temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
+          startWorkflowOperation: operation,
+        }),
+        answerMs,
+        () => new WorkflowAnswerTimeoutError(answerMs),
+      );
       const publicId = acceptance.accepted ? acceptance.publicId : '';
       const invoice = (await deps
         .db('invoices')

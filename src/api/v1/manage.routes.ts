@@ -121,6 +121,7 @@ export async function applyDns(deps: AppDeps, ctx: AppContext, domain: Domain, c
     { domainId: domain.id, resellerId: domain.resellerId, domain: domain.name },
     change,
     updateId,
+    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
   );
   if (!result.ok) {
     if (result.code === 'record_not_found') throw new ApiError(404, result.code, result.message);
