@@ -12,7 +12,13 @@ import {
   recentRenewal,
   startOrder,
 } from '../services/orders';
-import type { ContactInput, OrderAction, OrderInput, PaymentMethod } from '../../workflows/contracts';
+import {
+  type ContactInput,
+  type OrderAction,
+  type OrderInput,
+  orderWorkflowId,
+  type PaymentMethod,
+} from '../../workflows/contracts';
 import type { AppDeps, AuthState } from './context';
 import { ApiError, conflict, notFound, unprocessable, validationFailed } from './errors';
 import { presentOrder } from './orders.presenter';
@@ -108,6 +114,23 @@ export async function placeOrder(
   const { reseller } = auth;
   const currency = reseller.currency.trim();
   const { ascii: domain, tld } = await registrableDomain(deps, req.domain, req.domainField);
+
+  // A retry under an Idempotency-Key whose order already exists (its first attempt answered 503,
+  // or its answer was lost) is that order: skip the availability checks, which the first
+  // attempt's own registration would now fail.
+  const retriedKey = ctx.state['idempotencyKey'] as string | undefined;
+  if (retriedKey) {
+    const workflowId = orderWorkflowId(reseller.id, retriedKey);
+    const existing = await findOrder(deps.db, { resellerId: reseller.id, workflowId });
+    if (existing) {
+      if (existing.domainName !== domain || existing.action !== req.action)
+        throw unprocessable(
+          'idempotency_key_reused',
+          'This Idempotency-Key was used with a different request.',
+        );
+      return respondWithOrder(deps, reseller.id, workflowId, req, { replay: true });
+    }
+  }
 
   let amount: bigint;
   try {
