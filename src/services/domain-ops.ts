@@ -13,7 +13,7 @@ import {
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
-import { TimeoutError, WorkflowAnswerTimeoutError, withTimeout } from '../timeout';
+import { TimeoutError, withTimeout, workflowAnswer } from '../timeout';
 
 export type OperationOutcome =
   { done: true; workflowId: string; result: DomainOperationResult } | { done: false; workflowId: string };
@@ -90,13 +90,12 @@ export async function changeDns(
       { key: DomainNameAttr, value: zone.domain },
     ],
   });
-  return withTimeout(
+  return workflowAnswer(
     temporal.workflow.executeUpdateWithStart(dnsChangeUpdate, {
       startWorkflowOperation: operation,
       args: [change],
       ...(updateId ? { updateId } : {}),
     }),
     answerMs,
-    () => new WorkflowAnswerTimeoutError(answerMs),
   );
 }

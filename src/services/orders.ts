@@ -18,7 +18,7 @@ import {
 } from '../../workflows/contracts';
 import { acceptanceUpdate, payFromWalletUpdate } from '../../workflows/messages';
 import type { WalletPaymentResult } from '../../workflows/contracts';
-import { WorkflowAnswerTimeoutError, withTimeout } from '../timeout';
+import { withTimeout, workflowAnswer } from '../timeout';
 
 export interface OrderRecord {
   id: number;
@@ -99,12 +99,11 @@ export async function startOrder(
   });
   let acceptance: Acceptance;
   try {
-    acceptance = await withTimeout(
+    acceptance = await workflowAnswer(
       temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
         startWorkflowOperation: operation,
       }),
       answerMs,
-      () => new WorkflowAnswerTimeoutError(answerMs),
     );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -136,11 +135,7 @@ export async function payInvoiceFromWallet(
   workflowId: string,
   answerMs: number,
 ): Promise<WalletPaymentResult> {
-  return withTimeout(
-    temporal.workflow.getHandle(workflowId).executeUpdate(payFromWalletUpdate),
-    answerMs,
-    () => new WorkflowAnswerTimeoutError(answerMs),
-  );
+  return workflowAnswer(temporal.workflow.getHandle(workflowId).executeUpdate(payFromWalletUpdate), answerMs);
 }
 
 export async function findOrder(

@@ -15,7 +15,7 @@ import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { presentInvoice } from '../orders.presenter';
 import { input, validate } from '../validate';
-import { WorkflowAnswerTimeoutError, withTimeout } from '../../timeout';
+import { workflowAnswer } from '../../timeout';
 
 export const topupRequest = z.object({
   body: z.object({
@@ -62,12 +62,11 @@ export function createWalletRouter(deps: AppDeps): Router<AppState> {
         typedSearchAttributes: [{ key: ResellerIdAttr, value: String(reseller.id) }],
       });
       const answerMs = deps.config.WORKFLOW_ANSWER_TIMEOUT_MS;
-      const acceptance = await withTimeout(
+      const acceptance = await workflowAnswer(
         deps.temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
           startWorkflowOperation: operation,
         }),
         answerMs,
-        () => new WorkflowAnswerTimeoutError(answerMs),
       );
       const publicId = acceptance.accepted ? acceptance.publicId : '';
       const invoice = (await deps
