@@ -45,6 +45,8 @@ export class ApiLogWriter {
   private readonly maxBuffered: number;
   /** Consecutive failed writes (0 once a write succeeds). */
   private failures = 0;
+  /** After close() no timer is armed again: nothing may outlive the app. */
+  private closed = false;
   /** Rows dropped because the queue overflowed while the database was unavailable. */
   dropped = 0;
 
@@ -71,7 +73,7 @@ export class ApiLogWriter {
       this.dropped += excess;
       this.log.error({ dropped: excess }, 'api log queue full: oldest rows dropped');
     }
-    if (this.queue.length >= this.maxBatch) this.kick();
+    if (this.queue.length >= this.maxBatch || this.closed) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.flushMs);
   }
 
@@ -93,6 +95,7 @@ export class ApiLogWriter {
 
   /** Stops the timer and writes what is queued. */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flush();
@@ -100,7 +103,7 @@ export class ApiLogWriter {
 
   private kick(): void {
     void this.write().then(() => {
-      if (this.queue.length === 0) return;
+      if (this.queue.length === 0 || this.closed) return;
       // After failures, back off (up to 5 s) instead of hammering a database that is down.
       const delay = Math.min(this.flushMs * 2 ** this.failures, 5_000);
       this.timer ??= setTimeout(() => this.kick(), delay);
