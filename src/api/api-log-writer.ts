@@ -73,8 +73,9 @@ export class ApiLogWriter {
       this.dropped += excess;
       this.log.error({ dropped: excess }, 'api log queue full: oldest rows dropped');
     }
-    if (this.queue.length >= this.maxBatch || this.closed) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.flushMs);
+    // A full batch goes at once, unless writes are failing: then the backoff timer decides.
+    if ((this.queue.length >= this.maxBatch && this.failures === 0) || this.closed) this.kick();
+    else this.timer ??= setTimeout(() => this.kick(), this.retryDelay);
   }
 
   /** Writes every row queued so far; resolves when they are written or a write failed. */
@@ -101,12 +102,15 @@ export class ApiLogWriter {
     await this.flush();
   }
 
+  /** flushMs while writes succeed; after failures, backing off up to 5 s (a database that is down is not hammered). */
+  private get retryDelay(): number {
+    return Math.min(this.flushMs * 2 ** this.failures, 5_000);
+  }
+
   private kick(): void {
     void this.write().then(() => {
       if (this.queue.length === 0 || this.closed) return;
-      // After failures, back off (up to 5 s) instead of hammering a database that is down.
-      const delay = Math.min(this.flushMs * 2 ** this.failures, 5_000);
-      this.timer ??= setTimeout(() => this.kick(), delay);
+      this.timer ??= setTimeout(() => this.kick(), this.retryDelay);
     });
   }
 

@@ -45,12 +45,19 @@ async function stored(prefix: string): Promise<Array<{ requestId: string; reques
 }
 
 /** A TCP proxy to Postgres that can be switched off (connections refused and cut) and on. */
-async function pgProxy(): Promise<{ url: string; up: boolean; close(): Promise<void> }> {
+async function pgProxy(): Promise<{
+  url: string;
+  up: boolean;
+  /** Connections attempted while switched off. */
+  refused: number;
+  close(): Promise<void>;
+}> {
   const target = new URL(inject('databaseUrl'));
   const sockets = new Set<Socket>();
-  const state = { up: false };
+  const state = { up: false, refused: 0 };
   const server: Server = createServer((client) => {
     if (!state.up) {
+      state.refused += 1;
       client.destroy();
       return;
     }
@@ -70,6 +77,9 @@ async function pgProxy(): Promise<{ url: string; up: boolean; close(): Promise<v
   url.port = String((server.address() as AddressInfo).port);
   return {
     url: url.toString(),
+    get refused() {
+      return state.refused;
+    },
     get up() {
       return state.up;
     },
@@ -132,10 +142,15 @@ describe('api_logs writer', () => {
     const proxy = await pgProxy();
     const viaProxy = createKnex(proxy.url, { max: 2 });
     try {
-      const writer = new ApiLogWriter(viaProxy, silentLog, { flushMs: 20, maxBuffered: 50 });
+      const writer = new ApiLogWriter(viaProxy, silentLog, { flushMs: 20, maxBatch: 10, maxBuffered: 50 });
       const prefix = `down-${Date.now()}-`;
-      for (let i = 0; i < 60; i += 1) writer.push(row(`${prefix}${String(i).padStart(2, '0')}`));
+      for (let i = 0; i < 60; i += 1) {
+        writer.push(row(`${prefix}${String(i).padStart(2, '0')}`));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await writer.flush(); // fails: the database is away
+      // Full batches do not bypass the backoff while writes fail: a few attempts, not one a push.
+      expect(proxy.refused).toBeLessThan(10);
       expect(writer.pending).toBe(50);
       expect(writer.dropped).toBe(10);
       expect(await stored(prefix)).toEqual([]);
