@@ -13,7 +13,7 @@ export interface ApiMetrics {
  * business gauges read from Postgres at scrape time (so every API replica reports the same
  * truth): orders by status, webhook deliveries by status, ledger holds outstanding.
  */
-export function createApiMetrics(db: Knex, apiLogs?: ApiLogWriter): ApiMetrics {
+export function createApiMetrics(db: Knex, apiLogs: ApiLogWriter): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -76,18 +76,16 @@ export function createApiMetrics(db: Knex, apiLogs?: ApiLogWriter): ApiMetrics {
     },
   });
 
-  if (apiLogs) {
-    new Gauge({
-      name: 'api_log_rows',
-      help: 'api_logs rows of this process: queued (not yet written) and dropped (queue overflow or refused)',
-      labelNames: ['state'],
-      registers: [registry],
-      collect() {
-        this.set({ state: 'queued' }, apiLogs.pending);
-        this.set({ state: 'dropped' }, apiLogs.dropped);
-      },
-    });
-  }
+  new Gauge({
+    name: 'api_log_rows',
+    help: 'api_logs rows of this process: queued (not yet written) and dropped (queue overflow or refused)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.set({ state: 'queued' }, apiLogs.pending);
+      this.set({ state: 'dropped' }, apiLogs.dropped);
+    },
+  });
 
   const middleware: Middleware = async (ctx, next) => {
     const end = process.hrtime.bigint();
