@@ -141,3 +141,21 @@ export async function call(url: string, init: RequestInit = {}): Promise<JsonRes
   }
   return { status: res.status, headers: res.headers, body };
 }
+
+/**
+ * A client that does what a 503 asks: sends again (same request, same Idempotency-Key) after
+ * `delayMs`, or the answer's Retry-After, until another status comes or `attempts` run out.
+ * `onRetry` counts the retries.
+ */
+export async function retryWhileUnavailable(
+  send: () => Promise<JsonResponse>,
+  opts: { attempts: number; delayMs?: number; onRetry?: () => void },
+): Promise<JsonResponse> {
+  for (let attempt = 1; ; attempt += 1) {
+    const res = await send();
+    if (res.status !== 503 || attempt >= opts.attempts) return res;
+    opts.onRetry?.();
+    const delay = opts.delayMs ?? Number(res.headers.get('retry-after') ?? 5) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, makeReseller, startTestApi, testDb } from '../helpers';
+import { call, makeReseller, retryWhileUnavailable, startTestApi, testDb } from '../helpers';
 import { balanceOf, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
 
 // No worker until a test starts one: requests that need the workflow engine must not hang;
@@ -16,14 +16,8 @@ const send = (apiKey: string, method: string, path: string, body: unknown, key: 
     body: JSON.stringify(body),
   });
 
-/** A client that does what a 503 asks: retry (same key) until the engine answers. */
-async function untilAnswered(fn: () => Promise<Awaited<ReturnType<typeof call>>>) {
-  for (let attempt = 0; ; attempt += 1) {
-    const res = await fn();
-    if (res.status !== 503 || attempt >= 15) return res;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+const untilAnswered = (send: () => ReturnType<typeof call>) =>
+  retryWhileUnavailable(send, { attempts: 16, delayMs: 500 });
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const t = performance.now();

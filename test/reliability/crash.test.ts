@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { call, makeReseller } from '../helpers';
+import { call, makeReseller, retryWhileUnavailable } from '../helpers';
 import {
   balanceOf,
   eventually,
@@ -73,22 +73,19 @@ describe('crash', () => {
       const requests = Promise.all(
         names.map(async (domain, n) => {
           await new Promise((resolve) => setTimeout(resolve, n * 150));
-          for (let attempt = 0; ; attempt += 1) {
-            const res = await call(`${h.api.url}/api/v1/domains/register`, {
-              method: 'POST',
-              headers: {
-                'X-API-KEY': r.apiKey,
-                'Content-Type': 'application/json',
-                'Idempotency-Key': `crash-${domain}`,
-              },
-              body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
-            });
-            if (res.status !== 503 || attempt >= 10) return res;
-            retried += 1;
-            await new Promise((resolve) =>
-              setTimeout(resolve, Number(res.headers.get('retry-after') ?? 5) * 1000),
-            );
-          }
+          return retryWhileUnavailable(
+            () =>
+              call(`${h.api.url}/api/v1/domains/register`, {
+                method: 'POST',
+                headers: {
+                  'X-API-KEY': r.apiKey,
+                  'Content-Type': 'application/json',
+                  'Idempotency-Key': `crash-${domain}`,
+                },
+                body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
+              }),
+            { attempts: 11, onRetry: () => (retried += 1) },
+          );
         }),
       );
       // One kill in each of KILLS equal slices of the submission window, at a random moment in
