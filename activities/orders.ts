@@ -13,6 +13,7 @@ import {
   voidHold,
 } from '../src/services/ledger';
 import type { Logger } from '../src/logger';
+import { emitEvent, invoicePaidData, orderEventData } from '../src/webhooks/events';
 import { type InvoiceView, OrderFailures, type OrderInput } from '../workflows/contracts';
 
 export interface OrderActivityDeps {
@@ -115,15 +116,6 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     return row;
   }
 
-  async function emit(
-    trx: Knex.Transaction,
-    resellerId: number,
-    type: string,
-    payload: Record<string, unknown>,
-  ): Promise<void> {
-    await trx('events').insert({ id: randomUUID(), resellerId, type, payload });
-  }
-
   async function audit(
     trx: Knex | Knex.Transaction,
     order: OrderRow,
@@ -138,16 +130,6 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       data,
     });
   }
-
-  const orderPayload = (o: OrderRow, extra: Record<string, unknown> = {}) => ({
-    order_id: o.publicId,
-    action: o.action,
-    domain_name: o.domainName,
-    years: o.years,
-    amount_minor: String(o.amountMinor),
-    currency: o.currency.trim(),
-    ...extra,
-  });
 
   return {
     /** Inserts the order row (idempotent on the workflow ID); refuses a second live acquisition of a domain. */
@@ -320,12 +302,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           const [paid] = (await trx('invoices')
             .where({ id: invoice.id })
             .update({ status: 'paid', gateway: 'wallet', paidAt: trx.fn.now(), updatedAt: trx.fn.now() })
-            .returning('*')) as Array<Parameters<typeof invoiceView>[0]>;
-          await emit(trx, order.resellerId, 'invoice.paid', {
-            invoice_id: invoice.publicId,
-            order_id: order.publicId,
-            gateway: 'wallet',
-          });
+            .returning('*')) as Array<Parameters<typeof invoiceView>[0] & { purpose: string; paidAt: Date }>;
+          await emitEvent(trx, order.resellerId, 'invoice.paid', invoicePaidData(paid!, 'wallet', order));
           return invoiceView(paid!);
         });
       } catch (err) {
@@ -351,11 +329,15 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           failureMessage: 'The invoice expired unpaid.',
           updatedAt: trx.fn.now(),
         });
-        await emit(
+        await emitEvent(
           trx,
           order.resellerId,
           'domain.order.failed',
-          orderPayload(order, { reason: 'invoice_expired' }),
+          orderEventData(order, {
+            status: 'cancelled',
+            failureCode: 'invoice_expired',
+            failureMessage: 'The invoice expired unpaid.',
+          }),
         );
         return true;
       });
@@ -368,7 +350,13 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           .where({ id: orderId })
           .whereIn('status', ['pending', 'awaiting_payment'])
           .update({ status: 'processing', updatedAt: trx.fn.now() });
-        if (n > 0) await emit(trx, order.resellerId, 'domain.order.processing', orderPayload(order));
+        if (n > 0)
+          await emitEvent(
+            trx,
+            order.resellerId,
+            'domain.order.processing',
+            orderEventData(order, { status: 'processing' }),
+          );
       });
     },
 
@@ -502,11 +490,11 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           registrar_expires_at: order.registrarResult.expiresAt,
           ledger_entries: ledger,
         });
-        await emit(
+        await emitEvent(
           trx,
           order.resellerId,
           'domain.order.completed',
-          orderPayload(order, { expires_at: order.registrarResult.expiresAt }),
+          orderEventData(order, { status: 'completed', expiresAt: order.registrarResult.expiresAt }),
         );
       });
     },
@@ -562,11 +550,11 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             authCode: null,
             updatedAt: trx.fn.now(),
           });
-        await emit(
+        await emitEvent(
           trx,
           order.resellerId,
           'domain.order.failed',
-          orderPayload(order, { reason: code, message }),
+          orderEventData(order, { status: 'failed', failureCode: code, failureMessage: message }),
         );
       });
     },

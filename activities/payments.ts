@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Logger } from '../src/logger';
@@ -6,6 +5,7 @@ import type { Gateways } from '../src/payments';
 import { GatewayError } from '../src/payments/types';
 import { creditWallet } from '../src/services/ledger';
 import type { GatewayChoice, InvoiceView, PaidSignal, TopupInput } from '../workflows/contracts';
+import { emitEvent, invoicePaidData } from '../src/webhooks/events';
 import { invoiceView } from './orders';
 
 export interface PaymentActivityDeps {
@@ -106,13 +106,16 @@ export function createPaymentActivities(deps: PaymentActivityDeps) {
         const invoice = await loadInvoice(trx, invoiceId, true);
         if (invoice.status === 'paid') return 'already_paid';
         if (invoice.status !== 'unpaid') return 'not_payable';
-        await trx('invoices').where({ id: invoiceId }).update({
-          status: 'paid',
-          gateway: payment.gateway,
-          gatewayReference: payment.reference,
-          paidAt: trx.fn.now(),
-          updatedAt: trx.fn.now(),
-        });
+        const [paid] = (await trx('invoices')
+          .where({ id: invoiceId })
+          .update({
+            status: 'paid',
+            gateway: payment.gateway,
+            gatewayReference: payment.reference,
+            paidAt: trx.fn.now(),
+            updatedAt: trx.fn.now(),
+          })
+          .returning('paidAt')) as Array<{ paidAt: Date }>;
         if (payment.attemptRef) {
           await trx('payments')
             .where({ attemptRef: payment.attemptRef })
@@ -129,18 +132,16 @@ export function createPaymentActivities(deps: PaymentActivityDeps) {
             description: `top-up ${invoice.publicId} via ${payment.gateway}`,
           });
         }
-        await trx('events').insert({
-          id: randomUUID(),
-          resellerId: invoice.resellerId,
-          type: 'invoice.paid',
-          payload: {
-            invoice_id: invoice.publicId,
-            purpose: invoice.purpose,
-            gateway: payment.gateway,
-            amount_minor: String(invoice.amountMinor),
-            currency: invoice.currency.trim(),
-          },
-        });
+        const order = invoice.orderId
+          ? ((await trx('orders').where({ id: invoice.orderId }).first('publicId', 'domainName')) as
+              { publicId: string; domainName: string } | undefined)
+          : undefined;
+        await emitEvent(
+          trx,
+          invoice.resellerId,
+          'invoice.paid',
+          invoicePaidData({ ...invoice, paidAt: paid!.paidAt }, payment.gateway, order ?? null),
+        );
         return 'applied';
       });
     },

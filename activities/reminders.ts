@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { quote } from '../src/services/catalog';
 import { newOrderPublicId } from '../src/services/orders';
+import { eventRow } from '../src/webhooks/events';
 import type { OrderInput } from '../workflows/contracts';
 
 export interface ReminderActivityDeps {
@@ -83,18 +83,16 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
               const fresh = new Set(inserted.map((x) => `${x.domainId}:${x.thresholdDays}`));
               const events = due
                 .filter((x) => fresh.has(`${x.domain.id}:${x.threshold}`))
-                .map((x) => ({
-                  id: randomUUID(),
-                  resellerId: x.domain.resellerId,
-                  type: 'domain.expiring',
-                  payload: {
+                .map((x) =>
+                  eventRow(x.domain.resellerId, 'domain.expiring', {
+                    domain_id: x.domain.id,
                     domain_name: x.domain.name,
                     expires_at: new Date(x.domain.expiresAt).toISOString(),
                     threshold_days: x.threshold,
                     days_left: Math.ceil(x.msLeft / DAY_MS),
                     auto_renew: x.domain.autoRenew,
-                  },
-                }));
+                  }),
+                );
               if (events.length > 0) await trx('events').insert(events);
               return events.length;
             });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { SecretBox } from '../src/secrets';
+import { eventBody } from '../src/webhooks/events';
 import { webhookHeaders } from '../src/webhooks/signing';
 import { checkWebhookTarget, TargetRefusedError } from '../src/webhooks/targets';
 
@@ -18,15 +19,7 @@ interface JobRow {
   endpointId: number;
 }
 
-/** The JSON every receiver gets: a stable event id, the type, when it happened, and its data. */
-export function eventBody(event: { id: string; type: string; payload: unknown; createdAt: Date }): string {
-  return JSON.stringify({
-    id: event.id,
-    type: event.type,
-    created_at: new Date(event.createdAt).toISOString(),
-    data: event.payload,
-  });
-}
+type StoredEvent = Parameters<typeof eventBody>[0];
 
 export function createWebhookActivities(deps: WebhookActivityDeps) {
   const { db } = deps;
@@ -35,27 +28,33 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
      * One delivery attempt: signed POST with a timeout; every attempt is recorded (status, latency,
      * truncated response). 2xx delivered; 410 disables the endpoint; anything else is retried.
      */
-    async deliverWebhook(jobId: string): Promise<DeliveryOutcome> {
+    async deliverWebhook(jobId: string, endpointId?: number): Promise<DeliveryOutcome> {
       const job = (await db('webhookJobs').where({ id: jobId }).first()) as JobRow | undefined;
-      if (!job || job.status === 'delivered') return 'delivered';
-      const endpoint = (await db('webhookEndpoints').where({ id: job.endpointId }).first()) as {
-        id: number;
-        url: string;
-        secret: string;
-        previousSecret: string | null;
-        previousSecretExpiresAt: Date | null;
-        enabled: boolean;
-      };
+      if (!job) {
+        // Deleting an endpoint deletes its jobs: nothing is left to deliver to.
+        if (endpointId !== undefined && !(await db('webhookEndpoints').where({ id: endpointId }).first('id')))
+          return 'disabled';
+        // Not committed yet, or read from a lagging replica: never "delivered" — retried.
+        throw new Error(`webhook job ${jobId} not found`);
+      }
+      if (job.status === 'delivered') return 'delivered';
+      const endpoint = (await db('webhookEndpoints').where({ id: job.endpointId }).first()) as
+        | {
+            id: number;
+            url: string;
+            secret: string;
+            previousSecret: string | null;
+            previousSecretExpiresAt: Date | null;
+            enabled: boolean;
+          }
+        | undefined;
+      if (!endpoint) return 'disabled';
       if (!endpoint.enabled) {
         await db('webhookJobs').where({ id: jobId }).update({ status: 'disabled', updatedAt: db.fn.now() });
         return 'disabled';
       }
-      const event = (await db('events').where({ id: job.eventId }).first()) as {
-        id: string;
-        type: string;
-        payload: unknown;
-        createdAt: Date;
-      };
+      const event = (await db('events').where({ id: job.eventId }).first()) as StoredEvent | undefined;
+      if (!event) throw new Error(`event ${job.eventId} of webhook job ${jobId} not found`);
       const attempt = (
         (await db('webhookJobs')
           .where({ id: jobId })

@@ -20,6 +20,8 @@ import {
   retryProvisioning,
 } from './services/operations';
 import { checkLedger } from './services/ledger-check';
+import { checkWebhooks } from './services/webhook-check';
+import { relayOptions } from './webhooks/dispatcher';
 import { createReseller } from './services/resellers';
 
 function collect(value: string, previous: string[]): string[] {
@@ -159,10 +161,6 @@ export function buildProgram(): Command {
       await db.destroy();
     }
   };
-  const webhookOpts = (config: ReturnType<typeof loadConfig>) => ({
-    backoffBaseSeconds: config.WEBHOOK_BACKOFF_BASE_SECONDS,
-    horizonSeconds: config.WEBHOOK_RETRY_HORIZON_HOURS * 3600,
-  });
 
   program
     .command('domains:retry-provisioning')
@@ -202,20 +200,25 @@ export function buildProgram(): Command {
 
   program
     .command('webhooks:retry-failed')
-    .description('Restart failed webhook deliveries (enabled endpoints only).')
+    .description(
+      'Give pending deliveries with no running workflow one, then restart failed deliveries (enabled endpoints only).',
+    )
     .option('--limit <n>', 'at most this many deliveries', '100')
     .action(async (opts: { limit: string }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new InvalidArgumentError('--limit must be a positive whole number');
-      const n = await withTemporal(({ config, db, temporal }) =>
+      const res = await withTemporal(({ config, db, temporal }) =>
         retryFailedWebhooks(db, temporal, {
           limit,
-          ...webhookOpts(config),
+          ...relayOptions(config),
+          graceSeconds: config.WEBHOOK_SWEEP_GRACE_SECONDS,
           onProgress: (line) => console.log(line),
         }),
       );
-      console.log(`restarted ${n} deliveries`);
+      console.log(
+        `restarted ${res.failed} failed deliveries; ${res.started + res.restarted} stranded pending deliveries given a workflow`,
+      );
     });
 
   program
@@ -224,7 +227,7 @@ export function buildProgram(): Command {
     .requiredOption('--event <id>', 'event id (the X-Webhook-Id receivers saw)')
     .action(async (opts: { event: string }) => {
       const n = await withTemporal(({ config, db, temporal }) =>
-        replayEvent(db, temporal, opts.event, webhookOpts(config)),
+        replayEvent(db, temporal, opts.event, relayOptions(config)),
       );
       console.log(`replaying event ${opts.event} to ${n} endpoint(s)`);
     });
@@ -245,50 +248,81 @@ export function buildProgram(): Command {
   program
     .command('doctor')
     .description(
-      'Check database, migrations, Temporal, namespace and search attributes; non-zero exit on failure.',
+      'Check database, migrations, Temporal, namespace, search attributes and webhook deliveries; non-zero exit on failure.',
     )
     .option('--workflow', 'also run a ping workflow through a running worker')
     .option('--check-registrar', 'also call the registrar (a search) with the configured credentials')
+    .option('--check-dynadot', 'the same as --check-registrar (the flag seed 000 names)')
     .option('--ledger', 'also verify the money invariants (balances, holds, debits, paid invoices)')
-    .action(async (opts: { workflow?: boolean; checkRegistrar?: boolean; ledger?: boolean }) => {
-      const config = loadConfig();
-      const checks = await runDoctor(config, { workflow: opts.workflow ?? false });
-      if (opts.ledger) {
-        const db = createKnex(databaseUrlFor(config), { max: 1 });
-        try {
-          const findings = await checkLedger(db);
+    .option(
+      '--webhooks',
+      'fail when the webhook check cannot run (it runs whenever the database and Temporal answer)',
+    )
+    .action(
+      async (opts: {
+        workflow?: boolean;
+        checkRegistrar?: boolean;
+        checkDynadot?: boolean;
+        ledger?: boolean;
+        webhooks?: boolean;
+      }) => {
+        const config = loadConfig();
+        const checks = await runDoctor(config, { workflow: opts.workflow ?? false });
+        const up = (name: string) => checks.some((c) => c.name === name && c.ok);
+        const report = (name: string, findings: Array<{ check: string; detail: string }>, clean: string) => {
           checks.push({
-            name: 'ledger',
+            name,
             ok: findings.length === 0,
-            detail: findings.length === 0 ? 'all invariants hold' : `${findings.length} violation(s)`,
+            detail: findings.length === 0 ? clean : `${findings.length} problem(s)`,
           });
           for (const f of findings) console.log(`      ${f.check}: ${f.detail}`);
-        } finally {
-          await db.destroy();
+        };
+        if (opts.ledger) {
+          const db = createKnex(databaseUrlFor(config), { max: 1 });
+          try {
+            report('ledger', await checkLedger(db), 'all invariants hold');
+          } finally {
+            await db.destroy();
+          }
         }
-      }
-      if (opts.checkRegistrar) {
-        const registrar = createRegistrar(config);
-        try {
-          const [res] = await registrar.search(['domain-reseller-doctor-check.com'], 'USD');
+        if (up('database') && up('namespace')) {
+          await withTemporal(async ({ db, temporal }) =>
+            report(
+              'webhooks',
+              await checkWebhooks(db, temporal, { graceSeconds: config.WEBHOOK_SWEEP_GRACE_SECONDS * 5 }),
+              'every event has its jobs, every pending job a running delivery',
+            ),
+          );
+        } else if (opts.webhooks) {
           checks.push({
-            name: 'registrar',
-            ok: true,
-            detail: `answered (available: ${String(res?.available)})`,
-          });
-        } catch (err) {
-          checks.push({
-            name: 'registrar',
+            name: 'webhooks',
             ok: false,
-            detail: err instanceof Error ? err.message : String(err),
+            detail: 'not checked: database or Temporal unavailable',
           });
         }
-      }
-      for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(18)} ${c.detail}`);
-      const failed = checks.filter((c) => !c.ok).length;
-      console.log(failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);
-      if (failed > 0) process.exitCode = 1;
-    });
+        if (opts.checkRegistrar || opts.checkDynadot) {
+          const registrar = createRegistrar(config);
+          try {
+            const [res] = await registrar.search(['domain-reseller-doctor-check.com'], 'USD');
+            checks.push({
+              name: 'registrar',
+              ok: true,
+              detail: `answered (available: ${String(res?.available)})`,
+            });
+          } catch (err) {
+            checks.push({
+              name: 'registrar',
+              ok: false,
+              detail: err instanceof Error ? err.message : String(err),
+            });
+          }
+        }
+        for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(18)} ${c.detail}`);
+        const failed = checks.filter((c) => !c.ok).length;
+        console.log(failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);
+        if (failed > 0) process.exitCode = 1;
+      },
+    );
 
   return program;
 }

@@ -55,6 +55,8 @@ export const configSchema = z.object({
   WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce.number().positive().default(60),
   WEBHOOK_RETRY_HORIZON_HOURS: z.coerce.number().positive().default(72),
   WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  WEBHOOK_SWEEP_GRACE_SECONDS: z.coerce.number().int().positive().default(60),
   /** Private/loopback webhook targets: allowed outside production unless set. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
   EXPIRY_REMINDER_DAYS: z
@@ -80,11 +82,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production' && config.SECRETS_KEY === 'dev-only-secrets-key-change-me') {
-    throw new ConfigError('invalid configuration:\n  SECRETS_KEY: must be set in production');
+  if (config.NODE_ENV === 'production') {
+    const left = DEVELOPMENT_ONLY.filter(
+      (name) => config[name] === configSchema.shape[name].parse(undefined),
+    );
+    if (left.length > 0) {
+      const lines = left.map(
+        (name) => `  ${name}: must be set in production (the development default is public)`,
+      );
+      throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    }
   }
   return config;
 }
+
+/**
+ * Settings whose defaults are public development values: a production process that kept one
+ * would let anyone forge a payment callback, read sealed secrets or send orders to the simulator.
+ */
+export const DEVELOPMENT_ONLY = [
+  'SECRETS_KEY',
+  'DYNADOT_API_URL',
+  'DYNADOT_API_KEY',
+  'MIDTRANS_SERVER_KEY',
+  'XENDIT_SECRET_KEY',
+  'XENDIT_CALLBACK_TOKEN',
+] as const satisfies ReadonlyArray<keyof Config>;
 
 export function allowPrivateWebhookTargets(
   config: Pick<Config, 'NODE_ENV' | 'WEBHOOK_ALLOW_PRIVATE_TARGETS'>,

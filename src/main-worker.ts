@@ -5,7 +5,7 @@ import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
 import { Client, Connection } from '@temporalio/client';
 import { ensureExpirySchedule } from './services/operations';
-import { startEventRelay } from './webhooks/dispatcher';
+import { relayOptions, startEventRelay } from './webhooks/dispatcher';
 import { buildActivityDeps } from './activity-deps';
 import type { Registrar } from './registrar/types';
 import { installRuntime } from './temporal/runtime';
@@ -56,16 +56,7 @@ export async function startWorker(
     (what) => log.info({ schedule: 'expiry-reminders', what }, 'expiry reminder schedule ready'),
     (err: unknown) => log.warn({ err }, 'could not create the expiry reminder schedule; run doctor'),
   );
-  const stopRelay = startEventRelay(
-    db,
-    relayClient,
-    {
-      backoffBaseSeconds: config.WEBHOOK_BACKOFF_BASE_SECONDS,
-      horizonSeconds: config.WEBHOOK_RETRY_HORIZON_HOURS * 3600,
-    },
-    config.WEBHOOK_DISPATCH_INTERVAL_MS,
-    log,
-  );
+  const stopRelay = startEventRelay(db, relayClient, relayOptions(config), log);
   const done = worker.run().finally(async () => {
     await stopRelay();
     await relayConnection.close();

@@ -18,6 +18,7 @@ import { creditWallet } from '../src/services/ledger';
 import { getBalance } from '../src/services/wallet';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';
 import { createWorker, workflowsPath } from '../src/temporal/worker';
+import { eventsAgainstDocument } from './event-contract';
 import { silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
 
 export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789';
@@ -48,6 +49,15 @@ export interface OrderHarness {
   close(): Promise<void>;
 }
 
+/** The relay's timing in tests: deliveries retried after 1 s, 2 s, 4 s…; the sweep looks every second. */
+export const HARNESS_WEBHOOKS = {
+  backoffBaseSeconds: 1,
+  horizonSeconds: 120,
+  intervalMs: 200,
+  sweepIntervalMs: 1_000,
+  sweepGraceSeconds: 5,
+};
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
@@ -62,11 +72,14 @@ export interface OrderHarnessOptions {
   invoiceTtlHours?: number;
   /** false: no in-process worker (the test runs worker processes itself). */
   inProcessWorker?: boolean;
+  /** false: no event relay (the test dispatches events itself). */
+  relay?: boolean;
 }
 
 /**
  * A file's harness: started before its tests, closed after them, and after them the money
- * invariants (`doctor --ledger`) asserted over the database, whatever the tests did. The object
+ * invariants (`doctor --ledger`) asserted over the database, whatever the tests did, and every
+ * stored event checked against its schema in the served OpenAPI document. The object
  * returned stands for the harness once `beforeAll` has run.
  */
 export function useOrderHarness(opts: OrderHarnessOptions = {}): OrderHarness {
@@ -77,8 +90,10 @@ export function useOrderHarness(opts: OrderHarnessOptions = {}): OrderHarness {
   afterAll(async () => {
     if (!current) return;
     const findings = await checkLedger(current.db);
+    const events = await eventsAgainstDocument(current.db, current.api.url);
     await current.close();
     expect(findings).toEqual([]);
+    expect(events.problems).toEqual([]);
   });
   return new Proxy({} as OrderHarness, {
     get(_target, prop) {
@@ -147,13 +162,10 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
   gw.callbackBaseUrl = api.url;
   const relayConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const relayClient = new Client({ connection: relayConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const stopRelay = startEventRelay(
-    db,
-    relayClient,
-    { backoffBaseSeconds: 1, horizonSeconds: 120 },
-    200,
-    pino({ level: 'error' }),
-  );
+  const stopRelay =
+    opts.relay === false
+      ? () => Promise.resolve()
+      : startEventRelay(db, relayClient, HARNESS_WEBHOOKS, pino({ level: 'error' }));
   const harness: OrderHarness = {
     db,
     sim,

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -157,5 +160,36 @@ export async function retryWhileUnavailable(
     opts.onRetry?.();
     const delay = opts.delayMs ?? Number(res.headers.get('retry-after') ?? 5) * 1000;
     await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+const execFileAsync = promisify(execFile);
+const root = path.resolve(__dirname, '..');
+
+/** Runs the operator CLI (`src/cli.ts` under tsx) against the test database and Temporal server. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      ['src/cli.ts', ...args],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: inject('databaseUrl'),
+          TEMPORAL_ADDRESS: inject('temporalAddress'),
+          ...env,
+        },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }

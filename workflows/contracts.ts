@@ -210,6 +210,8 @@ export const dnsZoneWorkflowId = (domainId: number): string => `dns:${domainId}`
 
 export interface WebhookDeliveryInput {
   jobId: string;
+  /** The job's endpoint: when both are gone, the endpoint was deleted and nothing is owed. */
+  endpointId?: number;
   backoffBaseSeconds: number;
   horizonSeconds: number;
 }

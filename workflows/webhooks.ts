@@ -17,7 +17,7 @@ const MAX_DELAY_SECONDS = 6 * 3600;
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<string> {
   const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
-    const outcome = await deliverWebhook(input.jobId);
+    const outcome = await deliverWebhook(input.jobId, input.endpointId);
     if (outcome !== 'retry') return outcome;
     const base = Math.min(input.backoffBaseSeconds * 2 ** (attempt - 1), MAX_DELAY_SECONDS);
     const delay = base * (0.8 + Math.random() * 0.4);

@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import { z } from 'zod';
-import { EVENT_TYPES } from '../webhooks/signing';
+import { EVENT_SCHEMAS, EVENT_TYPES, eventEnvelope } from '../webhooks/events';
 import type { AppState } from './context';
 import type { surfaceRouters } from './app';
 
@@ -145,20 +145,6 @@ export function buildOpenApi(
   });
   add(routesOf(routers.callbacks), { tag: 'payment callbacks', security: [] });
 
-  const eventSchema = {
-    type: 'object',
-    required: ['id', 'type', 'created_at', 'data'],
-    properties: {
-      id: {
-        type: 'string',
-        format: 'uuid',
-        description: 'Stable event id: dedupe on it (delivery is at least once).',
-      },
-      type: { enum: [...EVENT_TYPES] },
-      created_at: { type: 'string', format: 'date-time' },
-      data: { type: 'object' },
-    },
-  };
   return {
     openapi: '3.1.0',
     info: {
@@ -175,7 +161,9 @@ export function buildOpenApi(
         {
           post: {
             summary: `${type} (signed: X-Webhook-Signature sha256=hmac(timestamp.body); Standard Webhooks headers too)`,
-            requestBody: { content: { 'application/json': { schema: eventSchema } } },
+            requestBody: {
+              content: { 'application/json': { schema: toJson(eventEnvelope(type, EVENT_SCHEMAS[type])) } },
+            },
             responses: { '200': { description: 'Any 2xx acknowledges; 410 disables the endpoint.' } },
           },
         },

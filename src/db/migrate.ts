@@ -5,6 +5,7 @@ import * as payments from './migrations/20261122020000_payments';
 import * as dns from './migrations/20261122030000_dns';
 import * as webhooksReminders from './migrations/20261122040000_webhooks_reminders';
 import * as domainsExpiryKeyset from './migrations/20261122050000_domains_expiry_keyset';
+import * as webhookSweepEventSequence from './migrations/20261123000000_webhook_sweep_event_sequence';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122030000_dns', dns],
   ['20261122040000_webhooks_reminders', webhooksReminders],
   ['20261122050000_domains_expiry_keyset', domainsExpiryKeyset],
+  ['20261123000000_webhook_sweep_event_sequence', webhookSweepEventSequence],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

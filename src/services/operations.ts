@@ -10,7 +10,15 @@ import { EXPIRY_SCHEDULE_ID, type OrderInput, TASK_QUEUE } from '../../workflows
 import type { Config } from '../config';
 import { voidHold } from './ledger';
 import { newOrderPublicId } from './orders';
-import { startDelivery, subscribedEndpoints } from '../webhooks/dispatcher';
+import {
+  type DeliveryJob,
+  type DispatchOptions,
+  jobsFor,
+  startDelivery,
+  subscribedEndpoints,
+  type SweepResult,
+  sweepWebhookJobs,
+} from '../webhooks/dispatcher';
 
 /** Creates the daily expiry-reminder Schedule, or updates it to the current configuration (idempotent). */
 export async function ensureExpirySchedule(
@@ -143,32 +151,42 @@ export async function retryProvisioning(
   return summary;
 }
 
-/** `webhooks:retry-failed`: gives failed deliveries a new run (attempt budget starts again). */
+/**
+ * `webhooks:retry-failed`: first gives pending jobs with no live delivery workflow one (the
+ * relay's sweep, without its grace period when asked), then restarts failed deliveries to enabled
+ * endpoints as a new run (the attempt budget starts again).
+ */
 export async function retryFailedWebhooks(
   db: Knex,
   temporal: Client,
-  opts: {
+  opts: DispatchOptions & {
     limit: number;
-    backoffBaseSeconds: number;
-    horizonSeconds: number;
+    graceSeconds: number;
     onProgress?: (line: string) => void;
   },
-): Promise<number> {
+): Promise<{ failed: number } & SweepResult> {
+  const swept = await sweepWebhookJobs(db, temporal, { ...opts, limit: opts.limit });
+  if (swept.started + swept.restarted > 0)
+    opts.onProgress?.(
+      `pending without a delivery: ${swept.started} started, ${swept.restarted} restarted (of ${swept.checked} checked)`,
+    );
   const jobs = (await db('webhookJobs as j')
     .join('webhookEndpoints as w', 'w.id', 'j.endpointId')
     .where('j.status', 'failed')
     .where('w.enabled', true)
     .orderBy('j.id')
     .limit(opts.limit)
-    .select('j.id', 'j.run', 'w.resellerId')) as Array<{ id: string; run: number; resellerId: number }>;
+    .select('j.id', 'j.run', 'j.endpointId', 'w.resellerId')) as Array<DeliveryJob>;
   for (const [i, job] of jobs.entries()) {
+    const next = { ...job, id: String(job.id), run: job.run + 1 };
     await db('webhookJobs')
       .where({ id: job.id })
-      .update({ status: 'pending', run: job.run + 1 });
-    await startDelivery(temporal, { id: String(job.id), run: job.run + 1, resellerId: job.resellerId }, opts);
+      .update({ status: 'pending', run: next.run, startedAt: null, updatedAt: db.fn.now() });
+    await startDelivery(temporal, next, opts);
+    await db('webhookJobs').where({ id: job.id }).update({ startedAt: db.fn.now() });
     opts.onProgress?.(`[${i + 1}/${jobs.length}] delivery ${job.id} restarted`);
   }
-  return jobs.length;
+  return { failed: jobs.length, ...swept };
 }
 
 /** `webhooks:replay --event=ID`: delivers an event again to every endpoint that got it (or subscribes now). */
@@ -176,29 +194,19 @@ export async function replayEvent(
   db: Knex,
   temporal: Client,
   eventId: string,
-  opts: { backoffBaseSeconds: number; horizonSeconds: number },
+  opts: DispatchOptions,
 ): Promise<number> {
   const event = (await db('events').where({ id: eventId }).first('id', 'resellerId', 'type')) as
     { id: string; resellerId: number; type: string } | undefined;
   if (!event) throw new Error(`no event ${eventId}`);
-  const endpoints = await subscribedEndpoints(db, event.resellerId, event.type);
-  for (const endpoint of endpoints) {
-    await db('webhookJobs')
-      .insert({ eventId, endpointId: endpoint.id })
-      .onConflict(['eventId', 'endpointId'])
-      .ignore();
-    const job = (await db('webhookJobs').where({ eventId, endpointId: endpoint.id }).first('id', 'run')) as {
-      id: string;
-      run: number;
-    };
+  const jobs = await jobsFor(db, event, await subscribedEndpoints(db, event.resellerId, event.type));
+  for (const job of jobs) {
+    const next = { ...job, run: job.run + 1 };
     await db('webhookJobs')
       .where({ id: job.id })
-      .update({ status: 'pending', run: job.run + 1 });
-    await startDelivery(
-      temporal,
-      { id: String(job.id), run: job.run + 1, resellerId: event.resellerId },
-      opts,
-    );
+      .update({ status: 'pending', run: next.run, startedAt: null, updatedAt: db.fn.now() });
+    await startDelivery(temporal, next, opts);
+    await db('webhookJobs').where({ id: job.id }).update({ startedAt: db.fn.now() });
   }
-  return endpoints.length;
+  return jobs.length;
 }

@@ -1,7 +1,8 @@
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { webhookDeliveryWorkflow } from '../../workflows';
 import { ResellerIdAttr, TASK_QUEUE, webhookDeliveryWorkflowId } from '../../workflows/contracts';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 
 export interface DispatchOptions {
@@ -9,24 +10,87 @@ export interface DispatchOptions {
   horizonSeconds: number;
 }
 
-/** Starts (or finds already started) the delivery workflow of a job. */
+export interface RelayOptions extends DispatchOptions {
+  /** How often undispatched events are fanned out. */
+  intervalMs: number;
+  /** How often pending jobs are checked for a live delivery workflow. */
+  sweepIntervalMs: number;
+  /** A pending job younger than this (or checked more recently) is left to its workflow. */
+  sweepGraceSeconds: number;
+}
+
+/** The relay's timing from the configuration. */
+export function relayOptions(
+  config: Pick<
+    Config,
+    | 'WEBHOOK_BACKOFF_BASE_SECONDS'
+    | 'WEBHOOK_RETRY_HORIZON_HOURS'
+    | 'WEBHOOK_DISPATCH_INTERVAL_MS'
+    | 'WEBHOOK_SWEEP_INTERVAL_MS'
+    | 'WEBHOOK_SWEEP_GRACE_SECONDS'
+  >,
+): RelayOptions {
+  return {
+    backoffBaseSeconds: config.WEBHOOK_BACKOFF_BASE_SECONDS,
+    horizonSeconds: config.WEBHOOK_RETRY_HORIZON_HOURS * 3600,
+    intervalMs: config.WEBHOOK_DISPATCH_INTERVAL_MS,
+    sweepIntervalMs: config.WEBHOOK_SWEEP_INTERVAL_MS,
+    sweepGraceSeconds: config.WEBHOOK_SWEEP_GRACE_SECONDS,
+  };
+}
+
+/** One webhook job: an event for one endpoint, delivered by the workflow of its current run. */
+export interface DeliveryJob {
+  id: string;
+  run: number;
+  resellerId: number;
+  endpointId: number;
+}
+
+/** Starts (or finds already started) the delivery workflow of a job: true when this call started it. */
 export async function startDelivery(
   temporal: Client,
-  job: { id: string; run: number; resellerId: number },
+  job: DeliveryJob,
   opts: DispatchOptions,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await temporal.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: webhookDeliveryWorkflowId(job.id, job.run),
       args: [
-        { jobId: job.id, backoffBaseSeconds: opts.backoffBaseSeconds, horizonSeconds: opts.horizonSeconds },
+        {
+          jobId: job.id,
+          endpointId: job.endpointId,
+          backoffBaseSeconds: opts.backoffBaseSeconds,
+          horizonSeconds: opts.horizonSeconds,
+        },
       ],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [{ key: ResellerIdAttr, value: String(job.resellerId) }],
     });
+    return true;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return false;
+  }
+}
+
+/**
+ * Starts the delivery workflows of committed jobs (a few at a time) and records which ones are
+ * known to have one. A job whose start failed keeps `started_at` empty for the sweep to find.
+ */
+async function startDeliveries(db: Knex, temporal: Client, jobs: DeliveryJob[], opts: DispatchOptions) {
+  const CHUNK = 20;
+  for (let i = 0; i < jobs.length; i += CHUNK) {
+    const chunk = jobs.slice(i, i + CHUNK);
+    await Promise.all(chunk.map((job) => startDelivery(temporal, job, opts)));
+    await db('webhookJobs')
+      .whereIn(
+        'id',
+        chunk.map((j) => j.id),
+      )
+      .whereNull('startedAt')
+      .update({ startedAt: db.fn.now() });
   }
 }
 
@@ -45,9 +109,41 @@ export async function subscribedEndpoints(
 }
 
 /**
+ * Creates (or finds) the job of an event for each endpoint given, in the caller's transaction.
+ * Deliveries must be started only after that transaction commits: a delivery that runs first
+ * would find no job.
+ */
+export async function jobsFor(
+  trx: Knex | Knex.Transaction,
+  event: { id: string; resellerId: number },
+  endpoints: Array<{ id: number }>,
+): Promise<DeliveryJob[]> {
+  if (endpoints.length === 0) return [];
+  await trx('webhookJobs')
+    .insert(endpoints.map((e) => ({ eventId: event.id, endpointId: e.id })))
+    .onConflict(['eventId', 'endpointId'])
+    .ignore();
+  const rows = (await trx('webhookJobs')
+    .where({ eventId: event.id })
+    .whereIn(
+      'endpointId',
+      endpoints.map((e) => e.id),
+    )
+    .select('id', 'run', 'endpointId')) as Array<{ id: string; run: number; endpointId: number }>;
+  return rows.map((r) => ({
+    id: String(r.id),
+    run: r.run,
+    endpointId: r.endpointId,
+    resellerId: event.resellerId,
+  }));
+}
+
+/**
  * The outbox relay: events recorded in the same transaction as the change that caused them are
- * fanned out here to one job per subscribed, enabled endpoint, each with its delivery workflow.
- * Safe to run in every worker at once (SKIP LOCKED) and to repeat (jobs and workflow IDs are unique).
+ * fanned out here to one job per subscribed, enabled endpoint; once those jobs are committed,
+ * each gets its delivery workflow. Safe to run in every worker at once (SKIP LOCKED) and to
+ * repeat (jobs and workflow IDs are unique); a crash between the commit and the starts is
+ * repaired by `sweepWebhookJobs`.
  */
 export async function dispatchEvents(
   db: Knex,
@@ -55,7 +151,7 @@ export async function dispatchEvents(
   opts: DispatchOptions,
   limit = 100,
 ): Promise<number> {
-  return db.transaction(async (trx) => {
+  const { count, jobs } = await db.transaction(async (trx) => {
     const events = (await trx('events')
       .whereNull('dispatchedAt')
       .orderBy('createdAt')
@@ -63,45 +159,112 @@ export async function dispatchEvents(
       .forUpdate()
       .skipLocked()
       .select('id', 'resellerId', 'type')) as Array<{ id: string; resellerId: number; type: string }>;
+    const created: DeliveryJob[] = [];
     for (const event of events) {
-      const endpoints = await subscribedEndpoints(trx, event.resellerId, event.type);
-      for (const endpoint of endpoints) {
-        await trx('webhookJobs')
-          .insert({ eventId: event.id, endpointId: endpoint.id })
-          .onConflict(['eventId', 'endpointId'])
-          .ignore();
-        const job = (await trx('webhookJobs')
-          .where({ eventId: event.id, endpointId: endpoint.id })
-          .first('id', 'run')) as {
-          id: string;
-          run: number;
-        };
-        await startDelivery(
-          temporal,
-          { id: String(job.id), run: job.run, resellerId: event.resellerId },
-          opts,
-        );
-      }
-      await trx('events').where({ id: event.id }).update({ dispatchedAt: trx.fn.now() });
+      created.push(
+        ...(await jobsFor(trx, event, await subscribedEndpoints(trx, event.resellerId, event.type))),
+      );
     }
-    return events.length;
+    if (events.length > 0) {
+      await trx('events')
+        .whereIn(
+          'id',
+          events.map((e) => e.id),
+        )
+        .update({ dispatchedAt: trx.fn.now() });
+    }
+    return { count: events.length, jobs: created };
   });
+  await startDeliveries(db, temporal, jobs, opts);
+  return count;
 }
 
-/** Runs `dispatchEvents` every `intervalMs` until stopped. */
+export interface SweepResult {
+  checked: number;
+  /** Jobs that had no delivery workflow (never started, or its start was lost). */
+  started: number;
+  /** Jobs still pending whose workflow had ended (failed, terminated, timed out): a new run. */
+  restarted: number;
+}
+
+type WorkflowState = 'running' | 'closed' | 'missing';
+
+async function deliveryState(temporal: Client, job: DeliveryJob): Promise<WorkflowState> {
+  try {
+    const d = await temporal.workflow.getHandle(webhookDeliveryWorkflowId(job.id, job.run)).describe();
+    return d.status.name === 'RUNNING' ? 'running' : 'closed';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'missing';
+    throw err;
+  }
+}
+
+/**
+ * Finds jobs still pending with no live delivery workflow and gives each one: a job whose
+ * workflow was never started (crash between commit and start, a lost start) gets it now; a job
+ * whose workflow ended without recording an outcome gets a new run. Pending jobs that were
+ * checked within `graceSeconds` are skipped, so a backlog is worked through oldest-checked first.
+ */
+export async function sweepWebhookJobs(
+  db: Knex,
+  temporal: Client,
+  opts: DispatchOptions & { graceSeconds: number; limit?: number },
+): Promise<SweepResult> {
+  const jobs = (
+    (await db('webhookJobs as j')
+      .join('webhookEndpoints as w', 'w.id', 'j.endpointId')
+      .where('j.status', 'pending')
+      .whereRaw('coalesce(j.checked_at, j.created_at) < now() - make_interval(secs => ?)', [
+        opts.graceSeconds,
+      ])
+      .orderByRaw('coalesce(j.checked_at, j.created_at)')
+      .limit(opts.limit ?? 200)
+      .select('j.id', 'j.run', 'j.endpointId', 'w.resellerId')) as Array<
+      DeliveryJob & { id: string | number }
+    >
+  ).map((j) => ({ ...j, id: String(j.id) }));
+  const result: SweepResult = { checked: jobs.length, started: 0, restarted: 0 };
+  for (const job of jobs) {
+    const state = await deliveryState(temporal, job);
+    if (state === 'missing') {
+      if (await startDelivery(temporal, job, opts)) result.started += 1;
+    } else if (state === 'closed') {
+      // Only one sweeper wins the new run; a job delivered meanwhile is no longer pending.
+      const next = await db('webhookJobs')
+        .where({ id: job.id, run: job.run, status: 'pending' })
+        .update({ run: job.run + 1, startedAt: null, updatedAt: db.fn.now() });
+      if (next === 1) {
+        await startDelivery(temporal, { ...job, run: job.run + 1 }, opts);
+        result.restarted += 1;
+      }
+    }
+    await db('webhookJobs')
+      .where({ id: job.id })
+      .update({ checkedAt: db.fn.now(), startedAt: db.raw('coalesce(started_at, now())') });
+  }
+  return result;
+}
+
+/** Runs `dispatchEvents` every `intervalMs` and `sweepWebhookJobs` every `sweepIntervalMs` until stopped. */
 export function startEventRelay(
   db: Knex,
   temporal: Client,
-  opts: DispatchOptions,
-  intervalMs: number,
+  opts: RelayOptions,
   log: Logger,
 ): () => Promise<void> {
   let stopped = false;
   let running: Promise<void> | null = null;
+  let lastSweep = 0;
   const tick = async () => {
     try {
       while (!stopped && (await dispatchEvents(db, temporal, opts)) > 0) {
         // drain the backlog before sleeping again
+      }
+      if (!stopped && Date.now() - lastSweep >= opts.sweepIntervalMs) {
+        lastSweep = Date.now();
+        const swept = await sweepWebhookJobs(db, temporal, { ...opts, graceSeconds: opts.sweepGraceSeconds });
+        if (swept.started + swept.restarted > 0)
+          log.warn(swept, 'webhook sweep gave stranded jobs a delivery');
       }
     } catch (err) {
       log.error({ err }, 'event relay tick failed');
@@ -111,7 +274,7 @@ export function startEventRelay(
   };
   const timer = setInterval(() => {
     running ??= tick();
-  }, intervalMs);
+  }, opts.intervalMs);
   return async () => {
     stopped = true;
     clearInterval(timer);

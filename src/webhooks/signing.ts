@@ -1,14 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Event types the product emits (resellers may subscribe to a subset). */
-export const EVENT_TYPES = [
-  'invoice.paid',
-  'domain.order.processing',
-  'domain.order.completed',
-  'domain.order.failed',
-  'domain.expiring',
-] as const;
-
 /** `whsec_` + base64 of 32 random bytes (the Standard Webhooks secret format). */
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;

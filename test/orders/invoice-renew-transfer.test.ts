@@ -83,14 +83,38 @@ describe('seed 000 order/invoice API', () => {
     ]);
     const saved = await Domain.query(h.db).findOne({ name: domain });
     expect(saved).toMatchObject({ privacy: 'full', autoRenew: true, resellerId: r.id });
-    const events = (await h.db('events').where({ resellerId: r.id }).orderBy('createdAt')) as Array<{
+    const events = (await h.db('events').where({ resellerId: r.id }).orderBy('sequence')) as Array<{
       type: string;
+      payload: Record<string, unknown>;
     }>;
     expect(events.map((e) => e.type)).toEqual([
       'invoice.paid',
       'domain.order.processing',
       'domain.order.completed',
     ]);
+    expect(events[0]!.payload).toMatchObject({
+      purpose: 'order',
+      order_id: order.id,
+      domain_name: domain,
+      gateway: 'wallet',
+      invoice_id: expect.stringMatching(/^inv_/) as unknown,
+    });
+    expect(Object.keys(events[0]!.payload).sort()).toEqual([
+      'amount',
+      'amount_minor',
+      'currency',
+      'domain_name',
+      'gateway',
+      'invoice_id',
+      'order_id',
+      'paid_at',
+      'purpose',
+    ]);
+    expect(events[2]!.payload).toMatchObject({
+      order_id: order.id,
+      status: 'completed',
+      domain_name: domain,
+    });
 
     const list = await call(`${h.api.url}/api/reseller/v1/orders`, {
       headers: { Authorization: `Bearer ${r.token}` },

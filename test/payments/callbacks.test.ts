@@ -6,6 +6,19 @@ import { call, makeReseller } from '../helpers';
 import { balanceOf, eventually, useOrderHarness, topUp, uniqueName } from '../harness';
 
 // Invoices expire after ~4 s so that expiry and late payment can be seen.
+/** Every invoice.paid carries these, whether a gateway or the wallet paid it. */
+const INVOICE_PAID_KEYS = [
+  'amount',
+  'amount_minor',
+  'currency',
+  'domain_name',
+  'gateway',
+  'invoice_id',
+  'order_id',
+  'paid_at',
+  'purpose',
+];
+
 const h = useOrderHarness({ invoiceTtlHours: 4 / 3600 });
 
 const form = (token: string, fields: Array<[string, string]>, key: string) => ({
@@ -131,14 +144,26 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
     });
     expect(await h.db('ledger_entries').where({ resellerId: r.id })).toEqual([]);
     expect(await verdicts(placed.attemptRef)).toEqual(['accepted']);
-    const events = (await h.db('events').where({ resellerId: r.id }).orderBy('createdAt')) as Array<{
+    const events = (await h.db('events').where({ resellerId: r.id }).orderBy('sequence')) as Array<{
       type: string;
+      payload: Record<string, unknown>;
     }>;
     expect(events.map((e) => e.type)).toEqual([
       'invoice.paid',
       'domain.order.processing',
       'domain.order.completed',
     ]);
+    // The same invoice.paid a wallet payment writes: the receiver can match it to its order.
+    const order = (await h.db('orders').where({ domainName: domain }).first('publicId')) as {
+      publicId: string;
+    };
+    expect(Object.keys(events[0]!.payload).sort()).toEqual(INVOICE_PAID_KEYS);
+    expect(events[0]!.payload).toMatchObject({
+      purpose: 'order',
+      order_id: order.publicId,
+      domain_name: domain,
+      gateway,
+    });
   });
 
   it('10 duplicate callbacks in parallel make one payment and one provisioning', async () => {

@@ -37,4 +37,39 @@ describe('config', () => {
       expect((err as Error).message).toMatch(/BODY_LIMIT/);
     }
   });
+
+  it('refuses to run in production while any development secret or the simulator URL is kept, naming each', () => {
+    const real: Record<string, string> = {
+      NODE_ENV: 'production',
+      SECRETS_KEY: 'a-real-secret-key-of-some-length',
+      DYNADOT_API_URL: 'https://api.dynadot.com/api3.json',
+      DYNADOT_API_KEY: 'live-key',
+      MIDTRANS_SERVER_KEY: 'Mid-server-live',
+      XENDIT_SECRET_KEY: 'xnd_production_live',
+      XENDIT_CALLBACK_TOKEN: 'live-callback-token',
+    };
+    expect(loadConfig(real).NODE_ENV).toBe('production');
+    const message = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    const all = message({ NODE_ENV: 'production' });
+    for (const name of Object.keys(real).filter((k) => k !== 'NODE_ENV')) {
+      expect(all).toContain(`${name}: must be set in production`);
+      const { [name]: _dropped, ...rest } = real;
+      const one = message(rest);
+      expect(one, name).toContain(name);
+      expect(one.split('\n'), name).toHaveLength(2);
+    }
+    // The development defaults spelled out explicitly are refused just the same.
+    expect(message({ ...real, XENDIT_CALLBACK_TOKEN: 'dev-only-xendit-callback-token' })).toContain(
+      'XENDIT_CALLBACK_TOKEN',
+    );
+    expect(loadConfig({}).NODE_ENV).toBe('development');
+  });
 });

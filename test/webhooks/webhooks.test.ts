@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createReminderActivities } from '../../activities/reminders';
@@ -10,42 +8,10 @@ import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets
 import type { expiryRemindersWorkflow } from '../../workflows';
 import { EXPIRY_SCHEDULE_ID, TASK_QUEUE } from '../../workflows/contracts';
 import { call, makeReseller, testConfig } from '../helpers';
+import { receiver } from '../receiver';
 import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 
 const h = useOrderHarness();
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  status: number;
-}
-
-/** A webhook receiver whose answer can be changed while it runs. */
-async function receiver(
-  answer: () => number,
-): Promise<{ url: string; got: Received[]; close: () => Promise<void> }> {
-  const got: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const status = answer();
-      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      res.writeHead(status).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    got,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const bearer = (token: string, body?: unknown, method = 'POST') => ({
   method,
@@ -281,8 +247,15 @@ describe('expiry reminders', () => {
       .db('events')
       .whereIn('resellerId', [r.id, poor.id])
       .where({ type: 'domain.expiring' })) as Array<{
-      payload: { domain_name: string; threshold_days: number };
+      payload: { domain_id: number; domain_name: string; threshold_days: number };
     }>;
+    const ids = (await h.db('domains').whereIn('name', Object.values(names)).select('id', 'name')) as Array<{
+      id: number;
+      name: string;
+    }>;
+    for (const e of expiring) {
+      expect(e.payload.domain_id).toBe(ids.find((d) => d.name === e.payload.domain_name)?.id);
+    }
     const byDomain = Object.fromEntries(
       expiring.map((e) => [e.payload.domain_name, e.payload.threshold_days]),
     );
@@ -303,8 +276,12 @@ describe('expiry reminders', () => {
     const failed = (await h
       .db('events')
       .where({ resellerId: poor.id, type: 'domain.order.failed' })
-      .first()) as { payload: { reason: string } };
-    expect(failed.payload.reason).toBe('insufficient_balance');
+      .first()) as { payload: { failure_code: string; status: string; domain_name: string } };
+    expect(failed.payload).toMatchObject({
+      failure_code: 'insufficient_balance',
+      status: 'failed',
+      domain_name: names.broke,
+    });
     expect(
       await h.db('orders').where({ domainName: names.auto }).count<{ count: string }[]>('* as count'),
     ).toEqual([{ count: '1' }]);

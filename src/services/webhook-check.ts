@@ -1,0 +1,85 @@
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { webhookDeliveryWorkflowId } from '../../workflows/contracts';
+import type { LedgerFinding } from './ledger-check';
+
+export interface WebhookCheckOptions {
+  /** A pending job (or undispatched event) older than this must have a running delivery. */
+  graceSeconds: number;
+  /** At most this many pending jobs are looked up in Temporal. */
+  limit?: number;
+}
+
+/**
+ * The delivery invariants (`doctor --webhooks`):
+ * - events are fanned out: none waits undispatched past the grace period;
+ * - every dispatched event has a job for each enabled endpoint that subscribed to its type before
+ *   the fan-out and has not changed since;
+ * - every job still pending past the grace period has a running delivery workflow.
+ * Each finding is something the relay's sweep, `webhooks:retry-failed` or `webhooks:replay` repairs.
+ */
+export async function checkWebhooks(
+  db: Knex,
+  temporal: Client,
+  opts: WebhookCheckOptions,
+): Promise<LedgerFinding[]> {
+  const findings: LedgerFinding[] = [];
+  const rows = async <T>(sql: string, bindings: unknown[] = []): Promise<T[]> =>
+    (await db.raw<{ rows: T[] }>(sql, bindings as Knex.RawBinding[])).rows;
+
+  for (const r of await rows<{ n: string; oldest: Date }>(
+    `SELECT count(*)::text AS n, min(created_at) AS oldest FROM events
+      WHERE dispatched_at IS NULL AND created_at < now() - make_interval(secs => ?)
+     HAVING count(*) > 0`,
+    [opts.graceSeconds],
+  )) {
+    findings.push({
+      check: 'undispatched events',
+      detail: `${r.n} event(s) not fanned out, oldest from ${new Date(r.oldest).toISOString()} (is a worker running?)`,
+    });
+  }
+
+  for (const r of await rows<{ eventId: string; type: string; endpointId: number }>(
+    `SELECT e.id AS "eventId", e.type, w.id AS "endpointId"
+       FROM events e
+       JOIN webhook_endpoints w ON w.reseller_id = e.reseller_id AND w.enabled
+            AND (w.events = '{}' OR e.type = ANY (w.events))
+            AND w.updated_at <= e.dispatched_at
+      WHERE e.dispatched_at IS NOT NULL
+        AND e.dispatched_at > now() - interval '30 days'
+        AND NOT EXISTS (SELECT 1 FROM webhook_jobs j WHERE j.event_id = e.id AND j.endpoint_id = w.id)
+      ORDER BY e.created_at LIMIT 100`,
+  )) {
+    findings.push({
+      check: 'missing delivery job',
+      detail: `event ${r.eventId} (${r.type}) has no job for endpoint ${r.endpointId} (webhooks:replay --event=${r.eventId})`,
+    });
+  }
+
+  const pending = await rows<{ id: string; run: number }>(
+    `SELECT id::text, run FROM webhook_jobs
+      WHERE status = 'pending' AND created_at < now() - make_interval(secs => ?)
+      ORDER BY id LIMIT ?`,
+    [opts.graceSeconds, opts.limit ?? 1000],
+  );
+  for (const job of pending) {
+    const workflowId = webhookDeliveryWorkflowId(job.id, job.run);
+    const status = await temporal.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(
+        (d) => d.status.name,
+        (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+          throw err;
+        },
+      );
+    if (status !== 'RUNNING') {
+      findings.push({
+        check: 'stranded delivery',
+        detail: `job ${job.id} is pending but its workflow ${workflowId} is ${status} (webhooks:retry-failed)`,
+      });
+    }
+  }
+  return findings;
+}

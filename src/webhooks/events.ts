@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { moneyJson } from '../money';
+
+/**
+ * The payload of every event type, one schema each, whatever path caused the event (a wallet
+ * payment and a gateway callback write the same `invoice.paid`). Receivers get
+ * `{ id, type, version, sequence, created_at, data }`; `version` changes only with a breaking
+ * change to `data`, and additions are not breaking.
+ */
+export const EVENT_VERSION = 1;
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
+const money = {
+  amount: decimal.describe('Decimal amount in the currency (display).'),
+  amount_minor: z
+    .string()
+    .regex(/^-?\d+$/)
+    .describe('Integer minor units (never a float).'),
+  currency: z.string().length(3),
+};
+const timestamp = z.iso.datetime({ offset: true });
+
+const orderData = (status: z.ZodType) =>
+  z.strictObject({
+    order_id: z.string(),
+    action: z.enum(['register', 'renew', 'transfer']),
+    domain_name: z.string(),
+    years: z.int().min(1),
+    ...money,
+    payment_method: z.enum(['wallet', 'invoice']),
+    status,
+    expires_at: timestamp.nullable().describe('The registrar expiry, once the order completed.'),
+    failure_code: z.string().nullable(),
+    failure_message: z.string().nullable(),
+  });
+
+export const EVENT_SCHEMAS = {
+  'invoice.paid': z.strictObject({
+    invoice_id: z.string(),
+    purpose: z.enum(['order', 'topup']),
+    order_id: z.string().nullable().describe('The order this invoice paid (null for a top-up).'),
+    domain_name: z.string().nullable(),
+    ...money,
+    gateway: z.string().describe('wallet, midtrans or xendit.'),
+    paid_at: timestamp,
+  }),
+  'domain.order.processing': orderData(z.literal('processing')),
+  'domain.order.completed': orderData(z.literal('completed')),
+  'domain.order.failed': orderData(z.enum(['failed', 'cancelled'])),
+  'domain.expiring': z.strictObject({
+    domain_id: z.int(),
+    domain_name: z.string(),
+    expires_at: timestamp,
+    threshold_days: z.int(),
+    days_left: z.int(),
+    auto_renew: z.boolean(),
+  }),
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+
+/** Event types the product emits (resellers may subscribe to a subset); the same keys as EVENT_SCHEMAS. */
+export const EVENT_TYPES = [
+  'invoice.paid',
+  'domain.order.processing',
+  'domain.order.completed',
+  'domain.order.failed',
+  'domain.expiring',
+] as const satisfies ReadonlyArray<EventType>;
+// Every schema has its name in the list: a new type added to one and not the other fails to compile.
+const _allListed: Exclude<EventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
+void _allListed;
+
+/** What every receiver gets, around `data`. */
+export const eventEnvelope = <T extends z.ZodType>(type: string, data: T) =>
+  z.strictObject({
+    id: z.uuid().describe('Stable event id: dedupe on it (delivery is at least once).'),
+    type: z.literal(type),
+    version: z.literal(EVENT_VERSION),
+    sequence: z
+      .int()
+      .positive()
+      .describe(
+        'Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order.',
+      ),
+    created_at: timestamp,
+    data,
+  });
+
+/** One event row, in the transaction of the change it reports; `data` is checked against its type's schema. */
+export function eventRow<T extends EventType>(resellerId: number, type: T, data: EventData<T>) {
+  return { id: randomUUID(), resellerId, type, payload: EVENT_SCHEMAS[type].parse(data) as EventData<T> };
+}
+
+export async function emitEvent<T extends EventType>(
+  trx: Knex | Knex.Transaction,
+  resellerId: number,
+  type: T,
+  data: EventData<T>,
+): Promise<void> {
+  await trx('events').insert(eventRow(resellerId, type, data));
+}
+
+/** The JSON body every receiver gets for a stored event. */
+export function eventBody(event: {
+  id: string;
+  type: string;
+  payload: unknown;
+  createdAt: Date;
+  sequence: string | number;
+}): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    version: EVENT_VERSION,
+    sequence: Number(event.sequence),
+    created_at: new Date(event.createdAt).toISOString(),
+    data: event.payload,
+  });
+}
+
+/** An order row as the order events present it. */
+export interface OrderForEvent {
+  publicId: string;
+  action: 'register' | 'renew' | 'transfer';
+  domainName: string;
+  years: number;
+  amountMinor: string | number | bigint;
+  currency: string;
+  paymentMethod: 'wallet' | 'invoice';
+}
+
+export function orderEventData(
+  order: OrderForEvent,
+  outcome: {
+    status: 'processing' | 'completed' | 'failed' | 'cancelled';
+    expiresAt?: string | null;
+    failureCode?: string | null;
+    failureMessage?: string | null;
+  },
+) {
+  const currency = order.currency.trim();
+  return {
+    order_id: order.publicId,
+    action: order.action,
+    domain_name: order.domainName,
+    years: order.years,
+    ...moneyJson(BigInt(order.amountMinor), currency),
+    payment_method: order.paymentMethod,
+    status: outcome.status,
+    expires_at: outcome.expiresAt ?? null,
+    failure_code: outcome.failureCode ?? null,
+    failure_message: outcome.failureMessage?.slice(0, 500) ?? null,
+  };
+}
+
+/** `invoice.paid` for an invoice (and, when it paid an order, that order), however it was paid. */
+export function invoicePaidData(
+  invoice: {
+    publicId: string;
+    purpose: string;
+    amountMinor: string | number | bigint;
+    currency: string;
+    paidAt: Date | string;
+  },
+  gateway: string,
+  order: { publicId: string; domainName: string } | null,
+): EventData<'invoice.paid'> {
+  return {
+    invoice_id: invoice.publicId,
+    purpose: invoice.purpose === 'topup' ? 'topup' : 'order',
+    order_id: order?.publicId ?? null,
+    domain_name: order?.domainName ?? null,
+    ...moneyJson(BigInt(invoice.amountMinor), invoice.currency.trim()),
+    gateway,
+    paid_at: new Date(invoice.paidAt).toISOString(),
+  };
+}
