@@ -42,11 +42,18 @@ interface OrderRow {
     privacy?: string | null;
     autoRenew?: boolean | null;
   };
-  registrarResult: { expiresAt: string | null } | null;
+  registrarResult: RegistrarResult | null;
   authCode: string | null;
   fromExpiresAt: Date | null;
   domainId: number | null;
   attempt: number;
+}
+
+/** What the registrar holds once the order's registrar steps are done (stored before billing). */
+export interface RegistrarResult {
+  expiresAt: string | null;
+  /** Registrations and transfers: the privacy the registrar holds after the privacy step. */
+  privacy?: 'full' | 'partial' | 'off' | null;
 }
 
 /** One hold per order attempt (attempt 1 keeps the original reference). */
@@ -436,8 +443,38 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       return { state: 'completed', expiresAt: info?.expiresAt?.toISOString() ?? null };
     },
 
+    /**
+     * Registrations and transfers: sets the privacy the order asked for at the registrar (Dynadot
+     * takes it only once the domain is in the account) and returns what the registrar then holds.
+     * Idempotent: a retry after a lost answer finds the option already set.
+     */
+    async applyOrderPrivacy(orderId: number): Promise<'full' | 'partial' | 'off'> {
+      return withHeartbeat(async () => {
+        const order = await loadOrder(orderId);
+        const wanted = order.request.privacy as 'full' | 'partial' | 'off' | null | undefined;
+        try {
+          const info = await registrar.info(order.domainName);
+          if (!wanted || info?.privacy === wanted) return info?.privacy ?? 'off';
+          await registrar.setPrivacy(order.domainName, wanted);
+          return wanted;
+        } catch (err) {
+          return registrarFailure(err);
+        }
+      });
+    },
+
+    /** The privacy step failed for good: the order completes with what the registrar holds, for review. */
+    async recordPrivacyFailure(orderId: number, message: string): Promise<void> {
+      const order = await loadOrder(orderId);
+      await audit(db, order, 'privacy_not_applied', {
+        domain_name: order.domainName,
+        requested: order.request.privacy ?? null,
+        error: message.slice(0, 500),
+      });
+    },
+
     /** Stores what the registrar answered before billing, so a billing failure never loses it. */
-    async recordRegistrarResult(orderId: number, result: { expiresAt: string | null }): Promise<void> {
+    async recordRegistrarResult(orderId: number, result: RegistrarResult): Promise<void> {
       await db('orders').where({ id: orderId }).update({ registrarResult: result, updatedAt: db.fn.now() });
     },
 
@@ -464,7 +501,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
               registeredAt: trx.fn.now(),
               expiresAt,
               autoRenew: order.request.autoRenew ?? false,
-              privacy: order.request.privacy ?? 'off',
+              // What the registrar holds, never merely what was asked for.
+              privacy: order.registrarResult.privacy ?? 'off',
               nameservers: order.request.nameservers ?? [],
             })
             .returning('id')) as Array<{ id: number }>;

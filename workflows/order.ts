@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   ActivityFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -283,8 +284,19 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
     return finish();
   }
 
+  // 3b. Privacy: the registrar takes it only once the domain is in the account.
+  let privacy: 'full' | 'partial' | 'off' | null = null;
+  if (input.action !== 'renew' && patched('order-privacy-at-registrar')) {
+    try {
+      privacy = await registrar.applyOrderPrivacy(orderId);
+    } catch (err) {
+      await db.recordPrivacyFailure(orderId, failureMessage(err));
+      privacy = 'off';
+    }
+  }
+
   // 4. Capture and record: the registrar's success is stored first, so it is never lost.
-  await db.recordRegistrarResult(orderId, result);
+  await db.recordRegistrarResult(orderId, { ...result, privacy });
   try {
     await capture.completeOrder(orderId);
     setStatus('completed');

@@ -83,6 +83,12 @@ describe('seed 000 order/invoice API', () => {
     ]);
     const saved = await Domain.query(h.db).findOne({ name: domain });
     expect(saved).toMatchObject({ privacy: 'full', autoRenew: true, resellerId: r.id });
+    // privacy=full reached the registrar, and the native API reads it from there.
+    expect((await h.registrar.info(domain))?.privacy).toBe('full');
+    const privacy = await call(`${h.api.url}/api/v1/domains/${domain}/privacy`, {
+      headers: { 'X-API-KEY': r.apiKey },
+    });
+    expect(privacy.body).toMatchObject({ success: true, data: { enabled: true, privacy: 'full' } });
     const events = (await h.db('events').where({ resellerId: r.id }).orderBy('sequence')) as Array<{
       type: string;
       payload: Record<string, unknown>;

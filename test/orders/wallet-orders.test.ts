@@ -89,6 +89,43 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     expect(shown.body).toMatchObject({ data: { domain: { domain_name: domain } } });
   });
 
+  it('sends the privacy asked for to the registrar, and records only what the registrar holds', async () => {
+    const r = await makeReseller(h.db);
+    await topUp(h.db, r.id, 10_000n);
+    const withPrivacy = uniqueName('private');
+    const res = await call(
+      `${h.api.url}/api/v1/domains/register`,
+      json(r.apiKey, { ...registerBody(withPrivacy), privacy: 'partial' }),
+    );
+    expect(res.status).toBe(201);
+    expect((await h.registrar.info(withPrivacy))?.privacy).toBe('partial');
+    const read = await call(`${h.api.url}/api/v1/domains/${withPrivacy}/privacy`, {
+      headers: { 'X-API-KEY': r.apiKey },
+    });
+    expect(read.body['data']).toEqual({ enabled: true, privacy: 'partial' });
+    expect(await h.db('domains').where({ name: withPrivacy }).first('privacy')).toEqual({
+      privacy: 'partial',
+    });
+
+    // The registrar refuses the privacy option: the domain is still registered and billed once,
+    // stored with the privacy the registrar holds (off), and the refusal is kept for review.
+    const refused = uniqueName('noprivacy');
+    h.sim.failNextCall('reject', 'set_privacy');
+    const res2 = await call(
+      `${h.api.url}/api/v1/domains/register`,
+      json(r.apiKey, { ...registerBody(refused), privacy: 'full' }),
+    );
+    expect(res2.status).toBe(201);
+    expect((await h.registrar.info(refused))?.privacy).toBe('off');
+    expect(await h.db('domains').where({ name: refused }).first('privacy')).toEqual({ privacy: 'off' });
+    const review = (await h
+      .db('audit_events')
+      .where({ resellerId: r.id, type: 'privacy_not_applied' })
+      .select('data')) as Array<{ data: { domain_name: string; requested: string } }>;
+    expect(review.map((a) => a.data)).toMatchObject([{ domain_name: refused, requested: 'full' }]);
+    expect((await balanceOf(h.db, r.id)).posted).toBe(10_000n - 2n * 1_299n);
+  });
+
   it('refuses with 422 insufficient_balance and holds nothing', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 500n);
