@@ -114,11 +114,76 @@ export function createDomainActivities(deps: DomainActivityDeps) {
       }
     },
 
+    /** The records the registrar publishes for a domain now (the types it supports), as zone records. */
+    async readRegistrarDns(domainId: number): Promise<DnsRecordData[]> {
+      const domain = (await db('domains').where({ id: domainId }).first('name')) as { name: string };
+      try {
+        const records = await registrar.getDns(domain.name);
+        return records
+          .filter((r) => registrar.dnsRecordTypes.includes(r.type))
+          .map((r) => ({
+            type: r.type,
+            name: r.name,
+            value: r.value,
+            ttl: r.ttl,
+            priority: r.priority ?? null,
+            weight: null,
+            port: null,
+            flags: null,
+            tag: null,
+          }));
+      } catch (err) {
+        return registrarFailure(err);
+      }
+    },
+
     /** Applies one DNS edit under the zone's row lock; refusals come back as results, not failures. */
     async applyDnsChange(domainId: number, change: DnsChange): Promise<DnsChangeResult> {
+      const written =
+        change.kind === 'create' || change.kind === 'update'
+          ? [change.record]
+          : change.kind === 'replace'
+            ? change.records
+            : [];
+      const unsupported = [
+        ...new Set(written.map((r) => r.type).filter((t) => !registrar.dnsRecordTypes.includes(t))),
+      ];
+      if (unsupported.length > 0) {
+        return {
+          ok: false,
+          code: 'unsupported_capability',
+          message: `The provider cannot publish ${unsupported.join(', ')} records; it supports ${registrar.dnsRecordTypes.join(', ')}.`,
+        };
+      }
       return db.transaction(async (trx) => {
         let zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as
           { status: string; version: number; nextLine: number } | undefined;
+        if (change.kind === 'provision' && change.records) {
+          // Provisioning starts from what the registrar publishes: nothing is pushed (the zone is
+          // live as it is) until the reseller changes something.
+          if (zone?.status === 'active') return { ok: true, version: zone.version };
+          if (!zone) await trx('dnsZones').insert({ domainId, status: 'active' });
+          const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as {
+            version: number;
+            nextLine: number;
+          };
+          await trx('dnsRecords').where({ domainId }).del();
+          let nextLine = current.nextLine;
+          for (const r of change.records)
+            await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
+          const version = current.version + 1;
+          await trx('dnsZones').where({ domainId }).update({
+            status: 'active',
+            version,
+            nextLine,
+            pushedVersion: version,
+            pushStatus: 'pushed',
+            pushError: null,
+            pushedAt: trx.fn.now(),
+            updatedAt: trx.fn.now(),
+          });
+          return { ok: true, version };
+        }
         if (
           change.kind === 'provision' ||
           (change.kind === 'replace' && (!zone || zone.status !== 'active'))
@@ -219,7 +284,10 @@ export function createDomainActivities(deps: DomainActivityDeps) {
       if (!zone || zone.status !== 'active') return;
       const domain = (await db('domains').where({ id: domainId }).first('name')) as { name: string };
       const rows = (await db('dnsRecords').where({ domainId }).orderBy('line')) as RecordRow[];
-      const records: DnsRecord[] = rows.map((r) => ({
+      // A record the registrar cannot publish (stored before such types were refused) never
+      // blocks the others from being published.
+      const publishable = rows.filter((r) => registrar.dnsRecordTypes.includes(r.type));
+      const records: DnsRecord[] = publishable.map((r) => ({
         type: r.type,
         name: r.name,
         value: r.value,

@@ -187,7 +187,8 @@ export interface DnsRecordData {
 }
 
 export type DnsChange =
-  | { kind: 'provision' }
+  /** `records`: what the registrar publishes now, read by the zone workflow: the starting set. */
+  | { kind: 'provision'; records?: DnsRecordData[] }
   | { kind: 'cancel' }
   | { kind: 'create'; record: DnsRecordData }
   | { kind: 'update'; ref: string; record: DnsRecordData }

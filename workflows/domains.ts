@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -25,6 +26,12 @@ const registrar = proxyActivities<Activities>({
 /** DNS pushes retry until the registrar answers; a newer record set is read at each attempt. */
 const push = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
+});
+
+/** Registrar reads: retried until the registrar answers; a refusal is final. */
+const registrarRead = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
 });
 
@@ -64,10 +71,22 @@ export async function domainOperationWorkflow(input: DomainOperationInput): Prom
 export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
   let dirty = false;
   setHandler(dnsChangeUpdate, async (change): Promise<DnsChangeResult> => {
-    const result = await local.applyDnsChange(input.domainId, change);
+    // Provisioning imports the zone the registrar publishes instead of pushing an empty set over it.
+    const imports = change.kind === 'provision' && patched('dns-provision-imports-registrar-zone');
+    let applied = change;
+    if (imports) {
+      try {
+        applied = { kind: 'provision', records: await registrarRead.readRegistrarDns(input.domainId) };
+      } catch (err) {
+        const rejected = rejection(err);
+        if (!rejected) throw err;
+        return { ok: false, ...rejected };
+      }
+    }
+    const result = await local.applyDnsChange(input.domainId, applied);
     const pushes =
       change.kind === 'push' ||
-      change.kind === 'provision' ||
+      (change.kind === 'provision' && !imports) ||
       (change.kind === 'replace' ? change.push : true);
     if (result.ok && change.kind !== 'cancel' && pushes) dirty = true;
     return result;

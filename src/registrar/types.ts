@@ -63,6 +63,8 @@ export interface Registrar {
   setContacts(domain: string, contacts: Contacts): Promise<void>;
   /** Whether the registrar can set a chosen EPP code on a domain we hold (Dynadot cannot). */
   readonly canSetAuthCode: boolean;
+  /** The DNS record types the registrar publishes; others are refused when written. */
+  readonly dnsRecordTypes: ReadonlyArray<DnsRecord['type']>;
   getNameservers(domain: string): Promise<string[]>;
   getAuthCode(domain: string): Promise<string>;
   setLock(domain: string, locked: boolean): Promise<void>;

@@ -168,7 +168,7 @@ describe('DNS (seed 003 records, seed 000 replace and push)', () => {
   it('requires DNS management, then creates, updates and deletes records and publishes them', async () => {
     const d = await ownDomain(r.id);
     expect((await api('GET', `/domains/${d.name}/dns`)).body['data']).toEqual({
-      dns: { status: 'inactive', push: null },
+      dns: { status: 'inactive', supported_types: ['A', 'AAAA', 'CNAME', 'MX', 'TXT'], push: null },
       records: [],
     });
     const early = await api('POST', `/domains/${d.name}/dns/records`, {
@@ -325,14 +325,7 @@ describe('DNS (seed 003 records, seed 000 replace and push)', () => {
         { name: 'xn--bcher-kva', value: 'xn--mnchen-3ya.example' },
       ],
       [{ type: 'A', name: '*', value: '203.0.113.9' }, { name: '*' }],
-      [
-        { type: 'SRV', name: '_sip._tcp', value: 'sip.example.com', priority: 10, weight: 5, port: 5060 },
-        { name: '_sip._tcp', port: 5060 },
-      ],
-      [
-        { type: 'CAA', name: '@', value: 'letsencrypt.org', flags: 0, tag: 'issue' },
-        { tag: 'issue', flags: 0 },
-      ],
+      [{ type: 'A', name: '_dmarc-test', value: '203.0.113.9' }, { name: '_dmarc-test' }],
       [{ type: 'AAAA', name: 'v6', value: '2001:db8::1' }, { value: '2001:db8::1' }],
     ] as const;
     for (const [record, expected] of cases) {
@@ -340,6 +333,88 @@ describe('DNS (seed 003 records, seed 000 replace and push)', () => {
       expect(res.status, JSON.stringify(record)).toBe(201);
       expect((res.body['data'] as { record: unknown }).record).toMatchObject(expected);
     }
+  });
+
+  it('refuses record types the registrar cannot publish when they are written, naming the type', async () => {
+    const d = await ownDomain(r.id);
+    await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
+    const cases = [
+      { type: 'SRV', name: '_sip._tcp', value: 'sip.example.com', priority: 10, weight: 5, port: 5060 },
+      { type: 'CAA', name: '@', value: 'letsencrypt.org', flags: 0, tag: 'issue' },
+      { type: 'NS', name: 'sub', value: 'ns1.example.com' },
+    ];
+    for (const record of cases) {
+      const res = await api('POST', `/domains/${d.name}/dns/records`, record);
+      expect(res.status, record.type).toBe(422);
+      expect(res.body, record.type).toMatchObject({
+        success: false,
+        code: 'unsupported_capability',
+        message: `The provider cannot publish ${record.type} records; it supports A, AAAA, CNAME, MX, TXT.`,
+      });
+    }
+    // The seed-000 replace refuses the whole set, and changes nothing.
+    const replaced = await call(`${h.api.url}/api/reseller/v1/domains/dns`, {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${r.token}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': `caa-${d.name}`,
+      },
+      body: JSON.stringify({
+        domain: d.name,
+        records: [
+          { type: 'A', name: '@', value: '203.0.113.10' },
+          { type: 'CAA', name: '@', value: 'letsencrypt.org', flags: 0, tag: 'issue' },
+        ],
+        push: true,
+      }),
+    });
+    expect(replaced.status).toBe(422);
+    expect(replaced.body['code']).toBe('unsupported_capability');
+    expect(await h.db('dns_records').where({ domainId: d.id })).toEqual([]);
+  });
+
+  it('provisions from the zone the registrar publishes, pushing nothing until a change', async () => {
+    const d = await ownDomain(r.id);
+    const live = {
+      main: [
+        { RecordType: 'a', Value: '203.0.113.5' },
+        { RecordType: 'mx', Value: 'mail.example.net', RecordValue2: '10' },
+      ],
+      sub: [{ RecordType: 'cname', Value: 'shop.example.net', Subhost: 'www' }],
+      ttl: 3600,
+    };
+    h.sim.domains.get(d.name)!.dns = structuredClone(live);
+    const provisioned = await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
+    expect(provisioned.status).toBe(200);
+    const view = (await api('GET', `/domains/${d.name}/dns`)).body['data'] as {
+      dns: { status: string; push: { status: string } };
+      records: Array<Record<string, unknown>>;
+    };
+    expect(view.dns).toMatchObject({ status: 'active', push: { status: 'in_sync' } });
+    expect(
+      view.records.map(({ type, name, value, ttl, priority }) => ({ type, name, value, ttl, priority })),
+    ).toEqual([
+      { type: 'A', name: '@', value: '203.0.113.5', ttl: 3600, priority: undefined },
+      { type: 'MX', name: '@', value: 'mail.example.net', ttl: 3600, priority: 10 },
+      { type: 'CNAME', name: 'www', value: 'shop.example.net', ttl: 3600, priority: undefined },
+    ]);
+    // The live zone is untouched by provisioning.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(h.sim.domains.get(d.name)!.dns).toEqual(live);
+
+    // A change publishes the imported records with it: nothing of the live zone is lost.
+    const txt = await api('POST', `/domains/${d.name}/dns/records`, {
+      type: 'TXT',
+      name: '@',
+      value: 'v=spf1 -all',
+      ttl: 3600,
+    });
+    expect(txt.status).toBe(201);
+    await eventually(() => h.sim.domains.get(d.name)!.dns.main.length === 3, 30_000);
+    const zone = h.sim.domains.get(d.name)!.dns;
+    expect(zone.main).toEqual([...live.main, { RecordType: 'txt', Value: 'v=spf1 -all' }]);
+    expect(zone.sub).toEqual(live.sub);
   });
 
   it('retries a push while the registrar fails and publishes once it recovers', async () => {
@@ -450,24 +525,38 @@ describe('DNS (seed 003 records, seed 000 replace and push)', () => {
     ]);
   });
 
-  it('reports a record set the registrar cannot publish without exposing upstream details', async () => {
+  it('never lets a stored record the registrar cannot publish block the others', async () => {
     const d = await ownDomain(r.id);
     await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
-    await api('POST', `/domains/${d.name}/dns/records`, {
+    // An SRV record stored before such types were refused at write time.
+    await h.db('dns_records').insert({
+      domainId: d.id,
+      line: 50,
       type: 'SRV',
       name: '_sip._tcp',
       value: 'sip.example.com',
+      ttl: 14400,
       priority: 1,
       weight: 1,
       port: 5060,
     });
+    const a = await api('POST', `/domains/${d.name}/dns/records`, {
+      type: 'A',
+      name: 'app',
+      value: '198.51.100.7',
+    });
+    expect(a.status).toBe(201);
+    await eventually(
+      () => h.sim.domains.get(d.name)!.dns.sub.some((s) => s['Value'] === '198.51.100.7'),
+      30_000,
+    );
     const view = await eventually(async () => {
       const data = (await api('GET', `/domains/${d.name}/dns`)).body['data'] as {
         dns: { push: { status: string; error: string | null } };
       };
-      return data.dns.push.status === 'failed' ? data : null;
+      return data.dns.push.status === 'in_sync' ? data : null;
     });
-    expect(view.dns.push.error).toBe('The DNS records could not be published; check the record types.');
+    expect(view.dns.push.error).toBeNull();
     expect(JSON.stringify(view)).not.toMatch(/dynadot|api3|set_dns2/i);
   });
 });

@@ -90,6 +90,8 @@ export async function dnsView(deps: AppDeps, domainId: number) {
   return {
     dns: {
       status: active ? 'active' : zone ? 'cancelled' : 'inactive',
+      // The record types the provider publishes: others are refused when written.
+      supported_types: deps.registrar.dnsRecordTypes,
       push: zone
         ? {
             status:

@@ -234,6 +234,8 @@ export class DynadotRegistrar implements Registrar {
   }
 
   readonly canSetAuthCode = false;
+  /** api3's set_dns2 has record types for these only (no SRV, CAA or NS records). */
+  readonly dnsRecordTypes: ReadonlyArray<DnsRecord['type']> = ['A', 'AAAA', 'CNAME', 'MX', 'TXT'];
 
   async getContacts(domain: string): Promise<Contacts> {
     const body = await this.call('domain_info', { domain });
@@ -315,7 +317,7 @@ export class DynadotRegistrar implements Registrar {
     let main = 0;
     let sub = 0;
     for (const r of records) {
-      if (!['A', 'AAAA', 'CNAME', 'MX', 'TXT'].includes(r.type)) {
+      if (!this.dnsRecordTypes.includes(r.type)) {
         throw new RegistrarError('unsupported', `Dynadot api3 cannot publish ${r.type} records`, 'set_dns2');
       }
       const type = r.type.toLowerCase();
