@@ -8,13 +8,24 @@ export interface LedgerFinding {
 /**
  * The money invariants, checked against the database:
  * - no wallet's available balance (posted + pending holds) is below zero;
- * - no pending hold belongs to an order that is no longer live (orphan hold);
+ * - no pending hold belongs to an order that is no longer live (orphan hold); a billing_failed
+ *   order's hold stays reserved until its review captures or voids it;
  * - every completed wallet order has exactly one posted hold, every completed invoice order a paid invoice;
  * - every paid order invoice belongs to a completed or still-running order, or was refunded.
  */
 export async function checkLedger(db: Knex): Promise<LedgerFinding[]> {
   const findings: LedgerFinding[] = [];
-  const rows = async <T>(sql: string): Promise<T[]> => (await db.raw<{ rows: T[] }>(sql)).rows;
+  // Raw results keep Postgres' snake_case column names: camelCase them like every other query.
+  const rows = async <T>(sql: string): Promise<T[]> =>
+    (await db.raw<{ rows: Array<Record<string, unknown>> }>(sql)).rows.map(
+      (row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [
+            k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
+            v,
+          ]),
+        ) as T,
+    );
 
   for (const r of await rows<{ resellerId: number; currency: string; available: string }>(`
     SELECT reseller_id, currency, SUM(amount_minor) FILTER (WHERE status IN ('posted', 'pending'))::text AS available
@@ -28,7 +39,7 @@ export async function checkLedger(db: Knex): Promise<LedgerFinding[]> {
   for (const r of await rows<{ id: string; orderId: number | null; status: string | null }>(`
     SELECT l.id, l.order_id, o.status FROM ledger_entries l LEFT JOIN orders o ON o.id = l.order_id
      WHERE l.kind = 'hold' AND l.status = 'pending'
-       AND (o.id IS NULL OR o.status NOT IN ('pending', 'processing'))`)) {
+       AND (o.id IS NULL OR o.status NOT IN ('pending', 'processing', 'billing_failed'))`)) {
     findings.push({
       check: 'orphan hold',
       detail: `ledger entry ${r.id} (order ${r.orderId ?? 'none'}, ${r.status ?? 'missing'})`,

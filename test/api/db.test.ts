@@ -138,6 +138,14 @@ describe('ledger invariant checker (doctor --ledger)', () => {
         'negative balance',
         'orphan hold',
       ]);
+      // Each finding names what it found (the raw rows' columns read as camelCase).
+      expect(findings.map((f) => f.detail).join('\n')).not.toContain('undefined');
+      expect(findings.find((f) => f.check === 'negative balance')?.detail).toBe(
+        `reseller ${r.id} USD: available -100`,
+      );
+      expect(findings.find((f) => f.check === 'orphan hold')?.detail).toMatch(
+        new RegExp(`^ledger entry \\d+ \\(order ${order!.id}, completed\\)$`),
+      );
     } finally {
       await fresh.destroy();
       await dropDatabase(url.toString());
