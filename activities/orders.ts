@@ -56,6 +56,10 @@ export interface RegistrarResult {
   privacy?: 'full' | 'partial' | 'off' | null;
 }
 
+/** The reseller's view of an order whose registrar step succeeded and whose billing is under review. */
+export const BILLING_REVIEW_MESSAGE =
+  'The registrar completed this order, but recording its billing failed. It is under review; your funds stay reserved until then, and nothing is charged twice.';
+
 /** One hold per order attempt (attempt 1 keeps the original reference). */
 const holdRef = (orderId: number, attempt = 1) =>
   attempt === 1 ? `order:${orderId}:hold` : `order:${orderId}:hold:${attempt}`;
@@ -483,72 +487,81 @@ export function createOrderActivities(deps: OrderActivityDeps) {
      * the order, write the reconciliation audit event and the completion event.
      */
     async completeOrder(orderId: number): Promise<void> {
-      await db.transaction(async (trx) => {
-        const order = (await trx('orders').where({ id: orderId }).forUpdate().first()) as OrderRow;
-        if (order.status === 'completed') return;
-        if (!order.registrarResult) throw new Error(`order ${orderId} has no registrar result`);
-        const expiresAt = order.registrarResult.expiresAt ? new Date(order.registrarResult.expiresAt) : null;
-        if (order.paymentMethod === 'wallet') await captureHold(trx, holdRef(orderId, order.attempt));
-        let domainId = order.domainId;
-        if (order.action === 'renew') {
-          await trx('domains').where({ id: domainId }).update({ expiresAt, updatedAt: trx.fn.now() });
-        } else {
-          const [domain] = (await trx('domains')
-            .insert({
-              resellerId: order.resellerId,
-              name: order.domainName,
-              status: 'active',
-              registeredAt: trx.fn.now(),
-              expiresAt,
-              autoRenew: order.request.autoRenew ?? false,
-              // What the registrar holds, never merely what was asked for.
-              privacy: order.registrarResult.privacy ?? 'off',
-              nameservers: order.request.nameservers ?? [],
-            })
-            .returning('id')) as Array<{ id: number }>;
-          domainId = domain!.id;
-        }
-        await trx('orders').where({ id: orderId }).update({
-          status: 'completed',
-          domainId,
-          authCode: null,
-          completedAt: trx.fn.now(),
-          updatedAt: trx.fn.now(),
+      await db
+        .transaction(async (trx) => {
+          const order = (await trx('orders').where({ id: orderId }).forUpdate().first()) as OrderRow;
+          if (order.status === 'completed') return;
+          if (!order.registrarResult) throw new Error(`order ${orderId} has no registrar result`);
+          const expiresAt = order.registrarResult.expiresAt
+            ? new Date(order.registrarResult.expiresAt)
+            : null;
+          if (order.paymentMethod === 'wallet') await captureHold(trx, holdRef(orderId, order.attempt));
+          let domainId = order.domainId;
+          if (order.action === 'renew') {
+            await trx('domains').where({ id: domainId }).update({ expiresAt, updatedAt: trx.fn.now() });
+          } else {
+            const [domain] = (await trx('domains')
+              .insert({
+                resellerId: order.resellerId,
+                name: order.domainName,
+                status: 'active',
+                registeredAt: trx.fn.now(),
+                expiresAt,
+                autoRenew: order.request.autoRenew ?? false,
+                // What the registrar holds, never merely what was asked for.
+                privacy: order.registrarResult.privacy ?? 'off',
+                nameservers: order.request.nameservers ?? [],
+              })
+              .returning('id')) as Array<{ id: number }>;
+            domainId = domain!.id;
+          }
+          await trx('orders').where({ id: orderId }).update({
+            status: 'completed',
+            domainId,
+            authCode: null,
+            completedAt: trx.fn.now(),
+            updatedAt: trx.fn.now(),
+          });
+          const ledger = (await trx('ledger_entries')
+            .where({ orderId })
+            .orWhere('invoiceId', trx('invoices').select('id').where({ orderId }))
+            .select('id', 'kind', 'status', 'amountMinor')) as Array<Record<string, unknown>>;
+          await audit(trx, order, 'reconciliation', {
+            action: order.action,
+            domain_name: order.domainName,
+            amount_minor: String(order.amountMinor),
+            currency: order.currency.trim(),
+            payment_method: order.paymentMethod,
+            registrar_expires_at: order.registrarResult.expiresAt,
+            ledger_entries: ledger,
+          });
+          await emitEvent(
+            trx,
+            order.resellerId,
+            'domain.order.completed',
+            orderEventData(order, { status: 'completed', expiresAt: order.registrarResult.expiresAt }),
+          );
+        })
+        .catch((err: unknown) => {
+          // A constraint or data error is the same on every retry: straight to review.
+          const code = (err as { code?: unknown }).code;
+          if (typeof code === 'string' && /^2[23]/.test(code))
+            throw ApplicationFailure.nonRetryable((err as Error).message, OrderFailures.BillingFailed);
+          throw err;
         });
-        const ledger = (await trx('ledger_entries')
-          .where({ orderId })
-          .orWhere('invoiceId', trx('invoices').select('id').where({ orderId }))
-          .select('id', 'kind', 'status', 'amountMinor')) as Array<Record<string, unknown>>;
-        await audit(trx, order, 'reconciliation', {
-          action: order.action,
-          domain_name: order.domainName,
-          amount_minor: String(order.amountMinor),
-          currency: order.currency.trim(),
-          payment_method: order.paymentMethod,
-          registrar_expires_at: order.registrarResult.expiresAt,
-          ledger_entries: ledger,
-        });
-        await emitEvent(
-          trx,
-          order.resellerId,
-          'domain.order.completed',
-          orderEventData(order, { status: 'completed', expiresAt: order.registrarResult.expiresAt }),
-        );
-      });
     },
 
     /** The registrar succeeded but local billing failed: kept for admin review, never retried blindly. */
     async recordBillingFailure(orderId: number, message: string): Promise<void> {
       await db.transaction(async (trx) => {
         const order = await loadOrder(orderId, trx);
-        await trx('orders')
-          .where({ id: orderId })
-          .update({
-            status: 'billing_failed',
-            failureCode: 'billing_failed',
-            failureMessage: message.slice(0, 500),
-            updatedAt: trx.fn.now(),
-          });
+        await trx('orders').where({ id: orderId }).update({
+          status: 'billing_failed',
+          failureCode: 'billing_failed',
+          // What the reseller reads; the internal error stays in the audit event.
+          failureMessage: BILLING_REVIEW_MESSAGE,
+          updatedAt: trx.fn.now(),
+        });
         await audit(trx, order, 'billing_failed', {
           domain_name: order.domainName,
           registrar_result: order.registrarResult,

@@ -52,7 +52,12 @@ const registrar = proxyActivities<Activities>({
 /** Capture and record: bounded, so a persistent local failure ends in a billing_failed review. */
 const capture = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [OrderFailures.BillingFailed],
+  },
 });
 
 /** Read-only registrar checks used to settle an unknown outcome: retried until they answer. */

@@ -300,7 +300,16 @@ async function respondWithOrder(
       location,
     };
   }
-  if (order.status === 'failed' || order.status === 'cancelled' || order.status === 'billing_failed') {
+  if (order.status === 'billing_failed') {
+    // Not a failure the reseller must act on: the registrar holds the domain, billing is in review.
+    return {
+      status: opts.replay ? 200 : 202,
+      message: order.failureMessage ?? 'Under review.',
+      data,
+      location,
+    };
+  }
+  if (order.status === 'failed' || order.status === 'cancelled') {
     if (opts.replay) return { status: 200, message: `The order ${order.status}.`, data, location };
     throw unprocessable(order.failureCode ?? 'order_failed', order.failureMessage ?? 'The order failed.');
   }

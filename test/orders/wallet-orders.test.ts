@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BILLING_REVIEW_MESSAGE } from '../../activities/orders';
 import { call, makeReseller } from '../helpers';
 import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 
@@ -124,6 +125,65 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
       .select('data')) as Array<{ data: { domain_name: string; requested: string } }>;
     expect(review.map((a) => a.data)).toMatchObject([{ domain_name: refused, requested: 'full' }]);
     expect((await balanceOf(h.db, r.id)).posted).toBe(10_000n - 2n * 1_299n);
+  });
+
+  it('a billing failure after registrar success says so on the order, keeps the funds reserved and emits no completion', async () => {
+    const r = await makeReseller(h.db);
+    await topUp(h.db, r.id, 10_000n);
+    const domain = uniqueName('billing');
+    // The local capture fails for this one order, every time (a constraint the data breaks).
+    await h.db.raw(`CREATE OR REPLACE FUNCTION test_refuse_completion() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.status = 'completed' AND NEW.domain_name = TG_ARGV[0] THEN
+          RAISE EXCEPTION 'test: the ledger refused this capture' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await h.db.raw(
+      `CREATE TRIGGER test_refuse_completion BEFORE UPDATE ON orders FOR EACH ROW
+       EXECUTE FUNCTION test_refuse_completion('${domain}')`,
+    );
+    try {
+      const res = await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, registerBody(domain)));
+      expect(res.status).toBe(202);
+      const review = {
+        status: 'billing_failed',
+        failure: { code: 'billing_failed', message: BILLING_REVIEW_MESSAGE },
+      };
+      expect(res.body).toMatchObject({
+        success: true,
+        message: BILLING_REVIEW_MESSAGE,
+        data: { order: review },
+      });
+      const shown = await call(`${h.api.url}${res.headers.get('location')}`, {
+        headers: { 'X-API-KEY': r.apiKey },
+      });
+      expect(shown.body).toMatchObject({ success: true, data: { order: review } });
+      expect(JSON.stringify(shown.body)).not.toContain('ledger refused');
+
+      // The registrar holds the domain; nothing was charged twice or released.
+      expect(await h.registrar.info(domain)).not.toBeNull();
+      expect(h.sim.count('register', domain)).toBe(1);
+      expect(await balanceOf(h.db, r.id)).toMatchObject({
+        posted: 10_000n,
+        held: -1_299n,
+        available: 8_701n,
+      });
+      const events = (await h.db('events').where({ resellerId: r.id }).orderBy('sequence')) as Array<{
+        type: string;
+      }>;
+      expect(events.map((e) => e.type)).toEqual(['domain.order.processing']);
+      const audit = (await h
+        .db('audit_events')
+        .where({ resellerId: r.id, type: 'billing_failed' })) as Array<{
+        data: { error: string };
+      }>;
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.data.error).toContain('test: the ledger refused this capture');
+    } finally {
+      await h.db.raw('DROP TRIGGER IF EXISTS test_refuse_completion ON orders');
+      await h.db.raw('DROP FUNCTION IF EXISTS test_refuse_completion()');
+    }
   });
 
   it('refuses with 422 insufficient_balance and holds nothing', async () => {
