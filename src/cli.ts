@@ -101,7 +101,7 @@ export function buildProgram(): Command {
     .option('--currency <code>', 'wallet currency (ISO 4217)', 'USD')
     .option(
       '--ip <address>',
-      'allowlisted IP or CIDR for the API key (repeatable, or comma-separated)',
+      'API whitelist entry, an IP or CIDR, for every credential on /api/v1 and the legacy API (repeatable, or comma-separated)',
       collect,
       [],
     )
@@ -134,8 +134,8 @@ export function buildProgram(): Command {
           console.log(`Bearer token:  ${issued.token}`);
           console.log(
             opts.ip.length === 0
-              ? 'note: the API key has no IP allowlist yet, so it is blocked until one is added (--ip).'
-              : `API key allowlist: ${opts.ip.join(', ')}`,
+              ? 'note: the API whitelist is empty, so /api/v1 and the legacy API are blocked until an IP is added (--ip).'
+              : `API whitelist: ${opts.ip.join(', ')}`,
           );
           console.log('These secrets are shown once; only their hashes are stored.');
         } finally {

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       `  Gateways       Midtrans + Xendit simulator at ${gateways.url} (pay: POST ${gateways.url}/__gw/pay {"ref": "<attempt>"})`,
       '',
       `  Demo reseller #${demo.reseller.id} (${demo.reseller.currency}); fresh credentials for this run:`,
-      `    X-API-KEY      ${demo.apiKey}   (allowlisted for 127.0.0.1 and ::1)`,
+      `    X-API-KEY      ${demo.apiKey}   (API whitelist: 127.0.0.1 and ::1, for both credentials on /api/v1)`,
       `    Bearer token   ${demo.token}`,
       '',
       `  curl -H "X-API-KEY: ${demo.apiKey}" ${api.url}/api/v1/domains`,

@@ -118,7 +118,9 @@ describe('operator batch commands', () => {
     expect(badStatus.stderr).toContain('--status takes failed and/or processing');
     const retryHooks = await cli(['webhooks:retry-failed', '--limit=10']);
     expect(retryHooks.code).toBe(0);
-    expect(retryHooks.stdout).toMatch(/restarted \d+ deliveries/);
+    expect(retryHooks.stdout).toMatch(
+      /restarted \d+ failed deliveries; \d+ stranded pending deliveries given a workflow/,
+    );
     const replay = await cli(['webhooks:replay', '--event', '00000000-0000-0000-0000-000000000000']);
     expect(replay.code).toBe(1);
     expect(replay.stderr).toContain('no event 00000000-0000-0000-0000-000000000000');

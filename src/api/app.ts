@@ -24,15 +24,13 @@ import { createResellerDnsRouter } from './reseller-v1/dns.routes';
 import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
 
 /** Authentication, the per-credential rate limit, then the router (with 405 for known paths). */
-function guarded(
-  deps: AppDeps,
-  accept: AuthOptions['accept'],
-  router: Router<AppState>,
-): Middleware<AppState> {
+type Access = Pick<AuthOptions, 'accept' | 'ipPolicy'>;
+
+function guarded(deps: AppDeps, access: Access, router: Router<AppState>): Middleware<AppState> {
   const { config } = deps;
   return compose<AppContext>([
     authenticate(deps.db, {
-      accept,
+      ...access,
       failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     }),
@@ -49,12 +47,12 @@ function guarded(
 function surface(
   deps: AppDeps,
   prefix: string,
-  accept: AuthOptions['accept'],
+  access: Access,
   routers: Array<Router<AppState>>,
 ): Middleware<AppState> {
   const router = new Router<AppState>({ prefix });
   for (const r of routers) router.use(r.routes());
-  const chain = guarded(deps, accept, router);
+  const chain = guarded(deps, access, router);
   return async (ctx, next) => {
     if (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`)) await chain(ctx, next);
     else await next();
@@ -77,7 +75,7 @@ function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppS
       }
       await next();
     },
-    guarded(deps, ['api_key'], router),
+    guarded(deps, { accept: ['api_key'], ipPolicy: 'reseller' }, router),
   ] as Array<Middleware<AppState>>);
   return async (ctx, next) => {
     if (ctx.path === LEGACY_PATH) await chain(ctx, next);
@@ -151,7 +149,10 @@ export function createApp(deps: AppDeps): App {
   app.use(legacySurface(deps, routers.legacy));
   app.use(routers.callbacks.routes());
   app.use(createDocsRouter(deps).routes());
-  app.use(surface(deps, '/api/v1', ['api_key', 'bearer'], routers.v1));
-  app.use(surface(deps, '/api/reseller/v1', ['bearer'], routers.resellerV1));
+  // Seed 003: "API key plus IP whitelist" on every request, whatever the credential.
+  app.use(surface(deps, '/api/v1', { accept: ['api_key', 'bearer'], ipPolicy: 'reseller' }, routers.v1));
+  app.use(
+    surface(deps, '/api/reseller/v1', { accept: ['bearer'], ipPolicy: 'credential' }, routers.resellerV1),
+  );
   return Object.assign(app, { apiLogs });
 }

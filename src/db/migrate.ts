@@ -6,6 +6,7 @@ import * as dns from './migrations/20261122030000_dns';
 import * as webhooksReminders from './migrations/20261122040000_webhooks_reminders';
 import * as domainsExpiryKeyset from './migrations/20261122050000_domains_expiry_keyset';
 import * as webhookSweepEventSequence from './migrations/20261123000000_webhook_sweep_event_sequence';
+import * as resellerApiWhitelist from './migrations/20261123010000_reseller_api_whitelist';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122040000_webhooks_reminders', webhooksReminders],
   ['20261122050000_domains_expiry_keyset', domainsExpiryKeyset],
   ['20261123000000_webhook_sweep_event_sequence', webhookSweepEventSequence],
+  ['20261123010000_reseller_api_whitelist', resellerApiWhitelist],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -7,7 +7,10 @@ export interface CreateResellerInput {
   email: string;
   currency: string;
   role?: ResellerRole;
-  /** IPs or CIDR ranges allowed to use the API key (empty = API key blocked, per seed 003). */
+  /**
+   * The API whitelist: IPs or CIDR ranges allowed to call /api/v1 and the legacy API with any of
+   * the reseller's credentials (empty = blocked there, per seed 003).
+   */
   ipAllowlist?: string[];
   abilities?: Ability[];
 }
@@ -72,13 +75,10 @@ export async function createReseller(db: Knex, input: CreateResellerInput): Prom
       currency,
       role: input.role ?? 'reseller',
       status: 'active',
+      apiIpAllowlist: ipAllowlist,
     });
     const abilities = input.abilities ?? [...ABILITIES];
-    const apiKey = await issueCredential(trx, reseller.id, 'api_key', {
-      name: 'default API key',
-      abilities,
-      ipAllowlist,
-    });
+    const apiKey = await issueCredential(trx, reseller.id, 'api_key', { name: 'default API key', abilities });
     const token = await issueCredential(trx, reseller.id, 'token', { name: 'default token', abilities });
     return { reseller, apiKey: apiKey.secret, token: token.secret };
   });
@@ -100,14 +100,14 @@ export async function seedDemoReseller(db: Knex, currency = 'USD'): Promise<Issu
     });
   }
   return db.transaction(async (trx) => {
+    await Reseller.query(trx)
+      .patch({ apiIpAllowlist: ['127.0.0.1', '::1'] })
+      .where('id', existing.id);
     await ApiCredential.query(trx)
       .patch({ revokedAt: new Date() })
       .where({ resellerId: existing.id })
       .whereNull('revokedAt');
-    const apiKey = await issueCredential(trx, existing.id, 'api_key', {
-      name: 'demo API key',
-      ipAllowlist: ['127.0.0.1', '::1'],
-    });
+    const apiKey = await issueCredential(trx, existing.id, 'api_key', { name: 'demo API key' });
     const token = await issueCredential(trx, existing.id, 'token', { name: 'demo token' });
     return { reseller: existing, apiKey: apiKey.secret, token: token.secret };
   });

@@ -85,7 +85,7 @@ describe('authentication', () => {
     expect((await call(`${api.url}/api/reseller/v1/domains`, withKey(r.apiKey))).status).toBe(401);
   });
 
-  it('blocks an API key whose allowlist is empty or lacks the caller (403), and honours CIDR ranges', async () => {
+  it('blocks every credential on /api/v1 when the reseller whitelist is empty or lacks the caller (403), and honours CIDR ranges', async () => {
     const empty = await makeReseller(db, { ipAllowlist: [] });
     const blocked = await call(`${api.url}/api/v1/domains`, withKey(empty.apiKey));
     expect(blocked.status).toBe(403);
@@ -97,13 +97,20 @@ describe('authentication', () => {
     const range = await makeReseller(db, { ipAllowlist: ['127.0.0.0/8'] });
     expect((await call(`${api.url}/api/v1/domains`, withKey(range.apiKey))).status).toBe(200);
 
-    // A Bearer token has no allowlist unless one is set on it.
-    expect((await call(`${api.url}/api/v1/domains`, withBearer(empty.token))).status).toBe(200);
-    const restricted = await issueCredential(db, empty.id, 'token', {
+    // The reseller's whitelist holds for its Bearer tokens on /api/v1 too; the order/invoice
+    // surface applies only a token's own list.
+    expect((await call(`${api.url}/api/v1/domains`, withBearer(empty.token))).status).toBe(403);
+    expect((await call(`${api.url}/api/reseller/v1/domains`, withBearer(empty.token))).status).toBe(200);
+    expect((await call(`${api.url}/api/v1/domains`, withBearer(range.token))).status).toBe(200);
+    // A token's own list narrows the whitelist further, on both surfaces.
+    const restricted = await issueCredential(db, range.id, 'token', {
       name: 't',
       ipAllowlist: ['203.0.113.7'],
     });
     expect((await call(`${api.url}/api/v1/domains`, withBearer(restricted.secret))).status).toBe(403);
+    expect((await call(`${api.url}/api/reseller/v1/domains`, withBearer(restricted.secret))).status).toBe(
+      403,
+    );
   });
 
   it('rejects suspended resellers and admin accounts', async () => {

@@ -5,6 +5,7 @@ import { type Operation, routesOf } from '../../src/api/openapi';
 import { ABILITIES } from '../../src/auth/credentials';
 import {
   call,
+  callFrom,
   makeReseller,
   startTestApi,
   testAppDeps,
@@ -35,12 +36,16 @@ afterAll(async () => {
 });
 
 const concrete = (path: string) => path.replace(/:(\w+)/g, 'x1');
-const send = (op: Operation, headers: Record<string, string>) =>
-  call(`${api.url}${concrete(op.path)}`, {
+const send = (op: Operation, headers: Record<string, string>, from?: string) => {
+  const init = {
     method: op.method.toUpperCase(),
     headers: { 'Content-Type': 'application/json', ...headers },
     ...(['post', 'put', 'patch', 'delete'].includes(op.method) ? { body: '{}' } : {}),
-  });
+  };
+  return from
+    ? callFrom(from, `${api.url}${concrete(op.path)}`, init)
+    : call(`${api.url}${concrete(op.path)}`, init);
+};
 
 describe('every route of the router table is guarded', () => {
   it('has every authenticated route tagged with the ability it needs', () => {
@@ -63,6 +68,37 @@ describe('every route of the router table is guarded', () => {
       const res = await send(op, { 'X-API-KEY': r.apiKey });
       expect(res.status, `${op.method} ${op.path}`).toBe(403);
       expect(res.body['code']).toBe('ip_not_allowed');
+    }
+  });
+
+  it('holds the reseller whitelist for every credential on /api/v1 and the legacy API, from an address outside it', async () => {
+    // Whitelisted: 127.0.0.1. The client below connects from 127.0.0.2.
+    const r = await makeReseller(db);
+    const outside = '127.0.0.2';
+    for (const op of routes.v1) {
+      for (const [kind, headers] of [
+        ['API key', { 'X-API-KEY': r.apiKey }],
+        ['Bearer token', { Authorization: `Bearer ${r.token}` }],
+      ] as const) {
+        const res = await send(op, headers, outside);
+        expect(res.status, `${kind} ${op.method} ${op.path}`).toBe(403);
+        expect(res.body['code'], `${kind} ${op.method} ${op.path}`).toBe('ip_not_allowed');
+      }
+    }
+    const legacy = await callFrom(outside, `${api.url}/api/index.php`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ action: 'getBalance' }),
+    });
+    expect(legacy.status).toBe(403);
+    // The order/invoice surface keeps the token's own (here: no) list.
+    const own = await callFrom(outside, `${api.url}/api/reseller/v1/domains`, {
+      headers: { Authorization: `Bearer ${r.token}` },
+    });
+    expect(own.status).toBe(200);
+    // And from inside the whitelist, both credentials work.
+    for (const headers of [{ 'X-API-KEY': r.apiKey }, { Authorization: `Bearer ${r.token}` }]) {
+      expect((await callFrom('127.0.0.1', `${api.url}/api/v1/domains`, { headers })).status).toBe(200);
     }
   });
 

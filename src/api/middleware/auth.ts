@@ -18,6 +18,12 @@ export type AuthStyle = 'api_key' | 'bearer';
 export interface AuthOptions {
   /** Which ways of presenting a credential this surface accepts. */
   accept: readonly AuthStyle[];
+  /**
+   * `reseller`: the reseller's API whitelist holds for every credential (seed 003's surfaces; an
+   * empty whitelist blocks them), and a credential's own list narrows it further. `credential`:
+   * only a credential's own list, when it has one (the order/invoice surface's tokens).
+   */
+  ipPolicy: 'reseller' | 'credential';
   /** Failed attempts allowed per client IP per window before 429. */
   failedAttemptsPerWindow: number;
   windowSeconds: number;
@@ -47,6 +53,7 @@ const RESELLER_COLUMNS = [
   'status',
   'currency',
   'markupBps',
+  'apiIpAllowlist',
   'createdAt',
   'updatedAt',
 ];
@@ -79,9 +86,9 @@ export async function findCredential(
 }
 
 /**
- * Authenticates a request: one credential store for API keys (`X-API-KEY`, bound to an IP
- * allowlist; an empty allowlist blocks the key) and Bearer tokens (`drk_…`, carrying abilities,
- * optionally IP-restricted). Secrets are compared as hashes in constant time. Suspended
+ * Authenticates a request: one credential store for API keys (`X-API-KEY`) and Bearer tokens
+ * (`drk_…`, carrying abilities), each optionally narrowed by its own IP list, under the
+ * reseller's API whitelist where the surface applies it (`ipPolicy`). Secrets are compared as hashes in constant time. Suspended
  * resellers and admin accounts are rejected. Repeated failures from one IP are throttled.
  */
 export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> {
@@ -118,8 +125,10 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
     if (reseller.status !== 'active' || reseller.role !== 'reseller') {
       return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
     }
-    const ipRestricted = credential.kind === 'api_key' || credential.ipAllowlist.length > 0;
-    if (ipRestricted && !ipAllowed(ip, credential.ipAllowlist)) {
+    const allowed =
+      (opts.ipPolicy === 'credential' || ipAllowed(ip, reseller.apiIpAllowlist)) &&
+      (credential.ipAllowlist.length === 0 || ipAllowed(ip, credential.ipAllowlist));
+    if (!allowed) {
       throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this account.`);
     }
 
