@@ -598,7 +598,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             status: 'failed',
             failureCode: code,
             failureMessage: message.slice(0, 500),
-            authCode: null,
+            // A transfer that may be resumed (`domains:retry-provisioning`) keeps its sealed code.
+            ...(code === 'registrar_failed' ? {} : { authCode: null }),
             updatedAt: trx.fn.now(),
           });
         await emitEvent(

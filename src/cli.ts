@@ -9,6 +9,7 @@ import { startApi } from './main-api';
 import { startWorker } from './main-worker';
 import { ABILITIES, type Ability } from './auth/credentials';
 import { Client, Connection } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { Knex } from 'knex';
 import { EXPIRY_SCHEDULE_ID } from '../workflows/contracts';
 import { createRegistrar } from './registrar';
@@ -165,25 +166,58 @@ export function buildProgram(): Command {
   program
     .command('domains:retry-provisioning')
     .description(
-      'Resume failed (or abandoned processing) register/renew orders as a new attempt paid from the wallet.',
+      'Resume register, renew and transfer orders that failed because the registrar was unavailable, or were abandoned processing, as a new attempt paid from the wallet. Refusals (insufficient balance, registrar rejection, unavailable domain) are never resumed.',
     )
-    .option('--status <list>', 'order statuses to consider', 'failed,processing')
+    .option('--status <list>', 'order statuses to consider: failed and/or processing', 'failed,processing')
     .option('--limit <n>', 'at most this many orders', '50')
-    .action(async (opts: { status: string; limit: string }) => {
-      const statuses = opts.status.split(',').map((s) => s.trim());
-      const unknown = statuses.filter((s) => !['failed', 'processing'].includes(s));
-      if (unknown.length > 0)
-        throw new InvalidArgumentError(`--status takes failed and/or processing, not ${unknown.join(', ')}`);
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new InvalidArgumentError('--limit must be a positive whole number');
-      const summary = await withTemporal(({ config, db, temporal }) =>
-        retryProvisioning(db, temporal, config, { statuses, limit, onProgress: (line) => console.log(line) }),
-      );
-      console.log(
-        `considered ${summary.considered}, resumed ${summary.resumed.length}, skipped ${summary.skipped.length}`,
-      );
-    });
+    .option('--older-than <duration>', 'only orders unchanged for at least this long (e.g. 30m, 2h, 1d)')
+    .option('--dry-run', 'list what would be resumed and why; change nothing')
+    .option('--reseller <id>', "only this reseller's orders")
+    .action(
+      async (opts: {
+        status: string;
+        limit: string;
+        olderThan?: string;
+        dryRun?: boolean;
+        reseller?: string;
+      }) => {
+        const statuses = opts.status.split(',').map((s) => s.trim());
+        const unknown = statuses.filter((s) => !['failed', 'processing'].includes(s));
+        if (unknown.length > 0)
+          throw new InvalidArgumentError(
+            `--status takes failed and/or processing, not ${unknown.join(', ')}`,
+          );
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new InvalidArgumentError('--limit must be a positive whole number');
+        let olderThanMs: number | undefined;
+        if (opts.olderThan !== undefined) {
+          try {
+            olderThanMs = msToNumber(opts.olderThan as Parameters<typeof msToNumber>[0]);
+          } catch {
+            throw new InvalidArgumentError(
+              `--older-than takes a duration such as 30m, 2h or 1d, not ${opts.olderThan}`,
+            );
+          }
+        }
+        const resellerId = opts.reseller === undefined ? undefined : Number(opts.reseller);
+        if (resellerId !== undefined && (!Number.isInteger(resellerId) || resellerId < 1))
+          throw new InvalidArgumentError('--reseller takes a reseller id');
+        const summary = await withTemporal(({ config, db, temporal }) =>
+          retryProvisioning(db, temporal, config, {
+            statuses,
+            limit,
+            ...(olderThanMs === undefined ? {} : { olderThanMs }),
+            ...(resellerId === undefined ? {} : { resellerId }),
+            dryRun: opts.dryRun ?? false,
+            onProgress: (line) => console.log(line),
+          }),
+        );
+        console.log(
+          `considered ${summary.considered}, ${opts.dryRun ? 'would resume' : 'resumed'} ${summary.resumed.length}, skipped ${summary.skipped.length}`,
+        );
+      },
+    );
 
   program
     .command('domains:send-expiry-reminders')

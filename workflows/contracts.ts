@@ -147,6 +147,8 @@ export const OrderFailures = {
   DomainUnavailable: 'DomainUnavailable',
   OrderInProgress: 'OrderInProgress',
   RegistrarRejected: 'RegistrarRejected',
+  /** The registrar stayed unreachable (or timed out) through every retry: a later attempt may succeed. */
+  RegistrarUnavailable: 'RegistrarUnavailable',
   InvoiceNotPayable: 'InvoiceNotPayable',
   BillingFailed: 'BillingFailed',
 } as const;

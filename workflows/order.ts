@@ -276,7 +276,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
         // Retries exhausted on transient faults: the outcome is unknown, so ask before failing.
         const settled = await registrarRead.findProvisioned(orderId);
         if (!settled)
-          throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarRejected);
+          throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
         result = settled;
       }
     }

@@ -51,40 +51,84 @@ export async function ensureExpirySchedule(
   }
 }
 
-export interface RetrySummary {
-  considered: number;
-  resumed: string[];
-  skipped: Array<{ order: string; reason: string }>;
+/** Failures a new attempt can fix: the registrar was unreachable, or a crash abandoned the order. */
+export const RESUMABLE_FAILURES = ['registrar_failed', 'abandoned'] as const;
+
+export interface RetryCandidate {
+  order: string;
+  action: string;
+  domain: string;
+  /** Why it can be resumed (or, in `skipped`, why it is not). */
+  reason: string;
 }
 
+export interface RetrySummary {
+  considered: number;
+  /** Resumed (or, with `dryRun`, to be resumed). */
+  resumed: RetryCandidate[];
+  skipped: RetryCandidate[];
+}
+
+export interface RetryOptions {
+  /** `failed` and/or `processing`. */
+  statuses: string[];
+  limit: number;
+  /** Only orders last changed at least this long ago. */
+  olderThanMs?: number;
+  /** List what would be resumed and why; change nothing. */
+  dryRun?: boolean;
+  /** Only this reseller's orders. */
+  resellerId?: number;
+  onProgress?: (line: string) => void;
+}
+
+const RESUME_REASONS: Record<string, string> = {
+  registrar_failed: 'the registrar was unavailable or timed out',
+  abandoned: 'abandoned by a crash while processing',
+  processing: 'processing with no running workflow (abandoned by a crash)',
+};
+
 /**
- * `domains:retry-provisioning`: resumes orders that ended failed (or were left processing with no
- * running workflow) as a new attempt paid from the wallet. Running orders are left alone.
+ * `domains:retry-provisioning`: resumes register, renew and transfer orders whose failure a new
+ * attempt can fix (RESUMABLE_FAILURES, or left processing with no running workflow) as a new
+ * attempt paid from the wallet. Refusals (insufficient balance, registrar rejection, domain
+ * unavailable, expired invoice) are never resumed; running orders are left alone.
  */
 export async function retryProvisioning(
   db: Knex,
   temporal: Client,
   config: Pick<Config, 'TRANSFER_POLL_SECONDS'>,
-  opts: { statuses: string[]; limit: number; onProgress?: (line: string) => void },
+  opts: RetryOptions,
 ): Promise<RetrySummary> {
   const orders = (await db('orders')
-    .whereIn('status', opts.statuses)
-    .whereIn('action', ['register', 'renew'])
+    .whereIn('action', ['register', 'renew', 'transfer'])
+    .where((q) => {
+      if (opts.statuses.includes('failed'))
+        void q.orWhere((f) => void f.where('status', 'failed').whereIn('failureCode', RESUMABLE_FAILURES));
+      if (opts.statuses.includes('processing')) void q.orWhere('status', 'processing');
+    })
+    .modify((q) => {
+      if (opts.olderThanMs !== undefined)
+        void q.where('updatedAt', '<', new Date(Date.now() - opts.olderThanMs));
+      if (opts.resellerId !== undefined) void q.where('resellerId', opts.resellerId);
+    })
     .orderBy('id')
     .limit(opts.limit)) as Array<{
     id: number;
     publicId: string;
     resellerId: number;
-    action: 'register' | 'renew';
+    action: OrderInput['action'];
     domainName: string;
     years: number;
     status: string;
+    failureCode: string | null;
     amountMinor: string;
     currency: string;
     workflowId: string;
     attempt: number;
     fromExpiresAt: Date | null;
     premium: boolean;
+    authCode: string | null;
     request: {
       nameservers?: string[];
       contacts?: OrderInput['contacts'];
@@ -94,6 +138,13 @@ export async function retryProvisioning(
   }>;
   const summary: RetrySummary = { considered: orders.length, resumed: [], skipped: [] };
   for (const [i, order] of orders.entries()) {
+    const candidate = {
+      order: order.publicId,
+      action: order.action,
+      domain: order.domainName,
+      reason: RESUME_REASONS[order.status === 'processing' ? 'processing' : (order.failureCode ?? '')] ?? '',
+    };
+    const step = `[${i + 1}/${orders.length}] ${order.publicId} (${order.action} ${order.domainName})`;
     const running = await temporal.workflow
       .getHandle(order.workflowId)
       .describe()
@@ -105,15 +156,22 @@ export async function retryProvisioning(
         },
       );
     if (running) {
-      summary.skipped.push({ order: order.publicId, reason: 'its workflow is still running' });
-      opts.onProgress?.(`[${i + 1}/${orders.length}] ${order.publicId} skipped: still running`);
+      summary.skipped.push({ ...candidate, reason: 'its workflow is still running' });
+      opts.onProgress?.(`${step} skipped: its workflow is still running`);
+      continue;
+    }
+    if (opts.dryRun) {
+      summary.resumed.push(candidate);
+      opts.onProgress?.(`${step} would be resumed: ${candidate.reason}`);
       continue;
     }
     if (order.status === 'processing') {
       // Left behind by a workflow that no longer runs: release its hold before the new attempt.
       const ref = order.attempt === 1 ? `order:${order.id}:hold` : `order:${order.id}:hold:${order.attempt}`;
       await voidHold(db, ref).catch(() => undefined);
-      await db('orders').where({ id: order.id }).update({ status: 'failed', failureCode: 'abandoned' });
+      await db('orders')
+        .where({ id: order.id })
+        .update({ status: 'failed', failureCode: 'abandoned', updatedAt: db.fn.now() });
     }
     const input: OrderInput = {
       publicId: newOrderPublicId(),
@@ -131,7 +189,8 @@ export async function retryProvisioning(
       contacts: order.request.contacts ?? null,
       privacy: order.request.privacy ?? null,
       autoRenew: order.request.autoRenew ?? null,
-      sealedAuthCode: null,
+      // Transfers keep their sealed auth code while they can be resumed.
+      sealedAuthCode: order.authCode,
       invoiceExpiresAt: null,
       transferPollSeconds: config.TRANSFER_POLL_SECONDS,
       gateway: null,
@@ -143,10 +202,8 @@ export async function retryProvisioning(
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
-    summary.resumed.push(order.publicId);
-    opts.onProgress?.(
-      `[${i + 1}/${orders.length}] ${order.publicId} resumed (${order.action} ${order.domainName})`,
-    );
+    summary.resumed.push(candidate);
+    opts.onProgress?.(`${step} resumed: ${candidate.reason}`);
   }
   return summary;
 }

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createReminderActivities } from '../../activities/reminders';
-import { ensureExpirySchedule, retryProvisioning } from '../../src/services/operations';
+import { ensureExpirySchedule } from '../../src/services/operations';
 import { verifySeedSignature } from '../../src/webhooks/signing';
 import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets';
 import type { expiryRemindersWorkflow } from '../../workflows';
@@ -334,43 +334,5 @@ describe('expiry reminders', () => {
       taskQueue: TASK_QUEUE,
     });
     expect(described.spec.calendars?.length).toBe(1);
-  });
-});
-
-describe('retry-provisioning', () => {
-  it('resumes a failed order as a new attempt: registered once, charged once', async () => {
-    const r = await makeReseller(h.db);
-    await topUp(h.db, r.id, 5_000n);
-    const domain = uniqueName('resume');
-    h.sim.failNextCall('reject', 'register');
-    const res = await register(r.apiKey, domain);
-    expect(res.status).toBe(422);
-    expect(await balanceOf(h.db, r.id)).toMatchObject({ posted: 5_000n, held: 0n });
-
-    const summary = await retryProvisioning(h.db, h.temporal, testConfig(), {
-      statuses: ['failed'],
-      limit: 500,
-    });
-    const order = (await h.db('orders').where({ domainName: domain }).first('publicId')) as {
-      publicId: string;
-    };
-    expect(summary.resumed).toContain(order.publicId);
-    await eventually(
-      async () =>
-        (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
-    );
-    expect(h.sim.count('register', domain)).toBe(1);
-    expect(await balanceOf(h.db, r.id)).toEqual({
-      currency: 'USD',
-      posted: 5_000n - 1_299n,
-      held: 0n,
-      available: 5_000n - 1_299n,
-    });
-    const holds = (await h
-      .db('ledger_entries')
-      .where({ resellerId: r.id, kind: 'hold' })
-      .orderBy('id')) as Array<{ status: string }>;
-    expect(holds.map((x) => x.status)).toEqual(['voided', 'posted']);
-    expect(await h.db('orders').where({ domainName: domain }).first('attempt')).toEqual({ attempt: 2 });
   });
 });
