@@ -33,6 +33,16 @@ describe('operator CLI', () => {
     expect(res.stdout).toContain('all checks passed');
   });
 
+  it('doctor --check-dynadot (the seed 000 flag) calls the registrar like --check-registrar', async () => {
+    const unreachable = { DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json', REGISTRAR_TIMEOUT_MS: '1000' };
+    for (const flag of ['--check-dynadot', '--check-registrar']) {
+      const res = await cli(['doctor', flag], unreachable);
+      expect(res.code, flag).toBe(1);
+      expect(res.stdout, flag).toMatch(/^FAIL\s+registrar/m);
+    }
+    expect((await cli(['doctor'], unreachable)).stdout).not.toMatch(/registrar/);
+  });
+
   it('doctor exits non-zero and names what failed', async () => {
     const res = await cli(['doctor'], {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',

@@ -132,6 +132,8 @@ export interface JsonResponse {
   status: number;
   headers: Headers;
   body: Record<string, unknown>;
+  /** The body exactly as sent. */
+  text: string;
 }
 
 export async function call(url: string, init: RequestInit = {}): Promise<JsonResponse> {
@@ -143,7 +145,7 @@ export async function call(url: string, init: RequestInit = {}): Promise<JsonRes
   } catch {
     body = { raw: text };
   }
-  return { status: res.status, headers: res.headers, body };
+  return { status: res.status, headers: res.headers, body, text };
 }
 
 /**
@@ -228,7 +230,7 @@ export function callFrom(
           }
           const headers = new Headers();
           for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-          resolve({ status: res.statusCode ?? 0, headers, body });
+          resolve({ status: res.statusCode ?? 0, headers, body, text });
         });
         res.on('error', reject);
       },

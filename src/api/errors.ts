@@ -13,8 +13,15 @@ export class ApiError extends Error {
     message: string,
     readonly errors?: FieldErrors,
     readonly headers?: Record<string, string>,
+    /** Envelope extras some surfaces send with a failure (the legacy API's balance `meta`). */
+    readonly meta?: Record<string, unknown>,
   ) {
     super(message);
+  }
+
+  /** The same failure, carrying `meta`. */
+  withMeta(meta: Record<string, unknown>): ApiError {
+    return new ApiError(this.status, this.code, this.message, this.errors, this.headers, meta);
   }
 }
 

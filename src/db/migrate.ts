@@ -7,6 +7,7 @@ import * as webhooksReminders from './migrations/20261122040000_webhooks_reminde
 import * as domainsExpiryKeyset from './migrations/20261122050000_domains_expiry_keyset';
 import * as webhookSweepEventSequence from './migrations/20261123000000_webhook_sweep_event_sequence';
 import * as resellerApiWhitelist from './migrations/20261123010000_reseller_api_whitelist';
+import * as idempotencyResponseText from './migrations/20261123020000_idempotency_response_text';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261122050000_domains_expiry_keyset', domainsExpiryKeyset],
   ['20261123000000_webhook_sweep_event_sequence', webhookSweepEventSequence],
   ['20261123010000_reseller_api_whitelist', resellerApiWhitelist],
+  ['20261123020000_idempotency_response_text', idempotencyResponseText],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

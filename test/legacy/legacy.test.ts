@@ -74,6 +74,34 @@ describe('legacy action API (POST /api/index.php)', () => {
     expect((await legacy({ action: 'getBalance' }, { apiKey: blocked.apiKey })).status).toBe(403);
   });
 
+  it('a refused billable action carries meta.balance_before/after too, and replays byte for byte under its key', async () => {
+    const poor = await makeReseller(h.db);
+    await topUp(h.db, poor.id, 1_000n);
+    const body = { ...SEED_REGISTER, domainName: `poor-${Date.now()}.com` };
+    const send = () =>
+      call(`${h.api.url}/api/index.php`, {
+        method: 'POST',
+        headers: {
+          'X-API-KEY': poor.apiKey,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': `legacy-${body.domainName}`,
+        },
+        body: JSON.stringify(body),
+      });
+    const first = await send();
+    expect(first.status).toBe(422);
+    expect(first.body).toEqual({
+      status: 'error',
+      message: 'The wallet balance does not cover this order.',
+      code: 'insufficient_balance',
+      data: null,
+      meta: { balance_before: '10.00', balance_after: '10.00', currency: 'USD' },
+    });
+    const again = await send();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect([again.status, again.text]).toEqual([first.status, first.text]);
+  });
+
   it('checkDomain (seed example)', async () => {
     const res = await legacy(SEED_CHECK);
     expect(res.status).toBe(200);

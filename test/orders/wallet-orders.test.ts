@@ -186,6 +186,17 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     }
   });
 
+  it('replays a refusal under its Idempotency-Key byte for byte', async () => {
+    const r = await makeReseller(h.db);
+    const domain = uniqueName('broke-replay');
+    const init = json(r.apiKey, registerBody(domain), { 'Idempotency-Key': `broke-${domain}` });
+    const first = await call(`${h.api.url}/api/v1/domains/register`, init);
+    expect(first.status).toBe(422);
+    const again = await call(`${h.api.url}/api/v1/domains/register`, init);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect([again.status, again.text]).toEqual([first.status, first.text]);
+  });
+
   it('refuses with 422 insufficient_balance and holds nothing', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 500n);
@@ -327,6 +338,11 @@ describe('idempotency and concurrency', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect((replay.body['data'] as { order: { id: string } }).order.id).toBe([...orderIds][0]);
+    // The replay is the first answer, byte for byte (key order included: `success` first).
+    const first = responses.find((x) => x.status === 201 && !x.headers.get('idempotent-replayed'))!;
+    expect(replay.text).toBe(first.text);
+    expect(replay.text.startsWith('{"success":true,"message":')).toBe(true);
+    expect(replay.headers.get('content-type')).toBe(first.headers.get('content-type'));
     const other = await call(
       `${h.api.url}/api/v1/domains/register`,
       json(r.apiKey, registerBody(uniqueName('other')), { 'Idempotency-Key': `k-${domain}` }),

@@ -6,7 +6,7 @@ import { runDomainOperation } from '../../services/domain-ops';
 import { getBalance } from '../../services/wallet';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
-import { unprocessable } from '../errors';
+import { ApiError, unprocessable } from '../errors';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain, placeOrder } from '../order-flow';
 import { presentDomain } from '../presenters';
@@ -73,13 +73,20 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         run: () => Promise<{ status: number; message: string; data: Record<string, unknown> }>,
       ) => {
         const before = await balance();
-        const res = await run();
-        const after = await balance();
-        reply(ctx, res.status, res.message, res.data, {
+        const meta = async () => ({
           balance_before: money(before),
-          balance_after: money(after),
+          balance_after: money(await balance()),
           currency,
         });
+        let res: Awaited<ReturnType<typeof run>>;
+        try {
+          res = await run();
+        } catch (err) {
+          // A refused billable action says what the balance was and is, as a success does.
+          if (err instanceof ApiError && err.status < 500) throw err.withMeta(await meta());
+          throw err;
+        }
+        reply(ctx, res.status, res.message, res.data, await meta());
       };
       const orderRequest = {
         paymentMethod: 'wallet' as const,

@@ -104,15 +104,19 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     ctx.state.errorCode = failure.code;
     ctx.status = failure.status;
     for (const [name, value] of Object.entries(failure.headers ?? {})) ctx.set(name, value);
-    const body: FailureEnvelope = { success: false, message: failure.message, code: failure.code };
-    if (failure.errors) body.errors = failure.errors;
-    if (failure.status >= 500) body.request_id = ctx.state.requestId;
-    // The legacy action API answers in its own envelope: status / message / data.
-    if (ctx.path === '/api/index.php') {
-      const { success: _success, ...rest } = body;
-      ctx.body = { status: 'error', ...rest, data: null };
-      return;
-    }
-    ctx.body = body;
+    ctx.body = failureBody(ctx.path, failure, ctx.state.requestId);
   };
+}
+
+/** The body a failure leaves with (the idempotency store keeps the same bytes for replay). */
+export function failureBody(path: string, failure: ApiError, requestId?: string): Record<string, unknown> {
+  const body: FailureEnvelope = { success: false, message: failure.message, code: failure.code };
+  if (failure.errors) body.errors = failure.errors;
+  if (failure.status >= 500 && requestId !== undefined) body.request_id = requestId;
+  // The legacy action API answers in its own envelope: status / message / data.
+  if (path === '/api/index.php') {
+    const { success: _success, ...rest } = body;
+    return { status: 'error', ...rest, data: null, ...(failure.meta ? { meta: failure.meta } : {}) };
+  }
+  return { ...body };
 }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
 import type { AppState } from '../context';
 import { ApiError, badRequest, conflict, unprocessable } from '../errors';
+import { failureBody } from './error-handler';
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 const TTL_HOURS = 24;
@@ -45,6 +46,8 @@ interface RecordRow {
   state: 'in_flight' | 'completed';
   responseStatus: number | null;
   responseBody: unknown;
+  /** The body as sent (rows written before it existed have only `responseBody`). */
+  responseText: string | null;
   responseHeaders: Record<string, string> | null;
   createdAt: Date;
   expiresAt: Date;
@@ -104,6 +107,7 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
             state: 'in_flight',
             responseStatus: null,
             responseBody: null,
+            responseText: null,
             responseHeaders: null,
             createdAt: trx.fn.now(),
             expiresAt: new Date(now + TTL_HOURS * 3600_000),
@@ -132,29 +136,34 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
       ctx.status = claimed.responseStatus ?? 200;
       for (const [name, value] of Object.entries(claimed.responseHeaders ?? {})) ctx.set(name, value);
       ctx.set('Idempotent-Replayed', 'true');
-      ctx.body = claimed.responseBody;
+      if (claimed.responseText !== null) {
+        ctx.type = 'application/json';
+        ctx.body = claimed.responseText;
+      } else {
+        ctx.body = claimed.responseBody;
+      }
       return;
     }
 
     const release = () => db('idempotencyRecords').where({ resellerId, key, state: 'in_flight' }).del();
-    const store = (status: number, body: unknown, headers: Record<string, string>) =>
-      db('idempotencyRecords')
-        .where({ resellerId, key })
-        .update({
-          state: 'completed',
-          responseStatus: status,
-          responseBody: JSON.stringify(body),
-          responseHeaders: headers,
-        });
+    // Koa sends an object body as JSON.stringify(body): the same bytes are kept for replay.
+    const store = (status: number, body: unknown, headers: Record<string, string>) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      return db('idempotencyRecords').where({ resellerId, key }).update({
+        state: 'completed',
+        responseStatus: status,
+        responseBody: text,
+        responseText: text,
+        responseHeaders: headers,
+      });
+    };
 
     try {
       await next();
     } catch (err) {
       // Business answers (4xx) are final results and replayed; anything else frees the key.
       if (err instanceof ApiError && err.status < 500 && err.status !== 409 && err.status !== 429) {
-        const body: Record<string, unknown> = { success: false, message: err.message, code: err.code };
-        if (err.errors) body['errors'] = err.errors;
-        await store(err.status, body, {});
+        await store(err.status, failureBody(ctx.path, err, ctx.state.requestId), {});
       } else {
         await release();
       }
