@@ -173,9 +173,12 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       if (existing) return existing.id;
       let domainId: number | null = null;
       if (input.action === 'register' || input.action === 'transfer') {
-        const taken = (await db('domains').where({ name: input.domain }).first('resellerId')) as
-          { resellerId: number } | undefined;
-        if (taken) {
+        const taken = (await db('domains').where({ name: input.domain }).first('id', 'resellerId')) as
+          { id: number; resellerId: number } | undefined;
+        if (taken && input.action === 'transfer' && taken.resellerId === input.resellerId) {
+          // A domain in the account but not at our registrar (the API checked): transferred in place.
+          domainId = taken.id;
+        } else if (taken) {
           throw ApplicationFailure.nonRetryable(
             taken.resellerId === input.resellerId
               ? 'The domain is already in your account.'
@@ -499,6 +502,17 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           let domainId = order.domainId;
           if (order.action === 'renew') {
             await trx('domains').where({ id: domainId }).update({ expiresAt, updatedAt: trx.fn.now() });
+          } else if (domainId !== null) {
+            // A transfer of a domain already in the account: its row now says what the registrar holds.
+            await trx('domains')
+              .where({ id: domainId })
+              .update({
+                status: 'active',
+                expiresAt,
+                privacy: order.registrarResult.privacy ?? 'off',
+                ...(order.request.autoRenew == null ? {} : { autoRenew: order.request.autoRenew }),
+                updatedAt: trx.fn.now(),
+              });
           } else {
             const [domain] = (await trx('domains')
               .insert({

@@ -23,6 +23,7 @@ import type { AppDeps, AuthState } from './context';
 import { ApiError, conflict, notFound, unprocessable, validationFailed } from './errors';
 import { presentOrder } from './orders.presenter';
 import { respond } from './envelope';
+import { registrarRead } from './registrar-read';
 import { TimeoutError, withTimeout } from '../timeout';
 
 export interface OrderRequest {
@@ -113,7 +114,12 @@ export async function placeOrder(
 ): Promise<OrderResponse> {
   const { reseller } = auth;
   const currency = reseller.currency.trim();
-  const { ascii: domain, tld } = await registrableDomain(deps, req.domain, req.domainField);
+  // Seed 003 transfers "an owned domain": a portal ID names one in the account.
+  const named =
+    req.action === 'transfer' && /^\d+$/.test(req.domain)
+      ? (await ownedDomain(deps, reseller.id, req.domain)).name
+      : req.domain;
+  const { ascii: domain, tld } = await registrableDomain(deps, named, req.domainField);
 
   // A retry under an Idempotency-Key whose order already exists (its first attempt answered 503,
   // or its answer was lost) is that order: skip the availability checks, which the first
@@ -210,7 +216,10 @@ export async function placeOrder(
   } else {
     if (local && local.resellerId !== reseller.id)
       throw notFound('Domain not found in your account.', 'domain_not_found');
-    if (local) throw unprocessable('domain_unavailable', 'The domain is already in your account.');
+    // A domain in the account (imported, or its transfer still to come) may be transferred in,
+    // unless the registrar already holds it for us.
+    if (local && (await registrarRead(() => deps.registrar.info(domain))))
+      throw unprocessable('domain_unavailable', 'The domain is already at our registrar, in your account.');
   }
 
   const idempotencyKey = ctx.state['idempotencyKey'] as string | undefined;

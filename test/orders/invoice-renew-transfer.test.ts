@@ -354,6 +354,67 @@ describe('renew and transfer (seed 003)', () => {
     expect(logs).not.toContain('EPP-SECRET-XYZ');
   });
 
+  it('transfers a domain already in the account (by portal ID, with epp_code) in place; refuses one the registrar holds', async () => {
+    const r = await makeReseller(h.db);
+    await topUp(h.db, r.id, 10_000n);
+    // In the account (imported by an operator), not yet at our registrar.
+    const domain = uniqueName('taken');
+    const [row] = (await h
+      .db('domains')
+      .insert({ resellerId: r.id, name: domain, status: 'imported' })
+      .returning('id')) as Array<{ id: number }>;
+    const res = await call(`${h.api.url}/api/v1/domains/${row!.id}/transfer`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ epp_code: 'EPP-OWNED-1' }),
+    });
+    expect([201, 202]).toContain(res.status);
+    await eventually(
+      async () =>
+        (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
+      30_000,
+    );
+    expect(h.sim.count('transfer', domain)).toBe(1);
+    const info = await h.registrar.info(domain);
+    expect(info?.domain).toBe(domain);
+    // The same row, now saying what the registrar holds; charged once.
+    const rows = (await h.db('domains').where({ name: domain })) as Array<{
+      id: number;
+      status: string;
+      expiresAt: Date;
+    }>;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: row!.id, status: 'active' });
+    expect(rows[0]!.expiresAt.toISOString()).toBe(info!.expiresAt!.toISOString());
+    expect((await balanceOf(h.db, r.id)).posted).toBe(10_000n - 1_170n);
+
+    // Now the registrar holds it for us: a second transfer is refused, by ID or by name.
+    for (const ref of [String(row!.id), domain]) {
+      const again = await call(`${h.api.url}/api/v1/domains/${ref}/transfer`, {
+        method: 'POST',
+        headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ auth_code: 'EPP-OWNED-1' }),
+      });
+      expect(again.status, ref).toBe(422);
+      expect(again.body['code'], ref).toBe('domain_unavailable');
+    }
+    const missing = await call(`${h.api.url}/api/v1/domains/${uniqueName('taken')}/transfer`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body['errors']).toEqual({ auth_code: ['The auth code field is required.'] });
+    // Another reseller's portal ID is a 404.
+    const other = await makeReseller(h.db);
+    const foreign = await call(`${h.api.url}/api/v1/domains/${row!.id}/transfer`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': other.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ auth_code: 'X' }),
+    });
+    expect(foreign.status).toBe(404);
+  });
+
   it('fails a transfer the registrar refuses and voids its hold', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 10_000n);

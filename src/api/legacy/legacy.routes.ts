@@ -11,7 +11,7 @@ import { idempotency } from '../middleware/idempotency';
 import { ownedDomain, placeOrder } from '../order-flow';
 import { presentDomain } from '../presenters';
 import { searchDomains } from '../search';
-import { registrarRead } from '../v1/manage.routes';
+import { registrarRead } from '../registrar-read';
 import { input, validate } from '../validate';
 import { legacyRequest } from './legacy.schema';
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Router, type RouterMiddleware } from '@koa/router';
 import { z } from 'zod';
-import { RegistrarError } from '../../registrar/errors';
 import { changeDns, runDomainOperation } from '../../services/domain-ops';
 import type { DnsChange, DomainOperation } from '../../../workflows/contracts';
 import { contactSchema, flagSchema, nameserversSchema } from '../contacts.schema';
@@ -10,43 +9,16 @@ import { requireAuth } from '../context';
 import { recordSchema } from '../dns.schema';
 import { respond } from '../envelope';
 import { ApiError, unprocessable, validationFailed } from '../errors';
+import { registrarRead } from '../registrar-read';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain } from '../order-flow';
 import { presentDomain } from '../presenters';
 import { input, validate } from '../validate';
 import type { Domain } from '../../db/models';
-import { withTimeout } from '../../timeout';
 
 const domainParam = z.object({ domain: z.string().min(1).max(1000) });
 const recordParam = z.object({ domain: z.string().min(1).max(1000), record: z.string().min(1).max(32) });
-
-const REGISTRAR_READ_TIMEOUT_MS = 10_000;
-
-/** A registrar read with a timeout; registrar refusals are 422, outages 503. */
-export async function registrarRead<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await withTimeout(
-      fn(),
-      REGISTRAR_READ_TIMEOUT_MS,
-      () => new RegistrarError('retryable', 'timed out'),
-    );
-  } catch (err) {
-    if (err instanceof RegistrarError) {
-      if (err.kind === 'unsupported')
-        throw unprocessable('unsupported_capability', 'The provider does not support this operation.');
-      if (err.kind === 'retryable') {
-        throw new ApiError(
-          503,
-          'registrar_unavailable',
-          'The registrar could not be reached; please retry shortly.',
-        );
-      }
-      throw unprocessable('registrar_rejected', err.message);
-    }
-    throw err;
-  }
-}
 
 export function presentRecord(
   r: { id: number; line: number; type: string; name: string; value: string; ttl: number } & Record<

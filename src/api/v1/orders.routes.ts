@@ -113,7 +113,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
           domainField: 'domain',
           years: body.period,
           paymentMethod: 'wallet',
-          authCode: body.auth_code,
+          authCode: (body.auth_code ?? body.epp_code)!,
           ordersPath: ORDERS_PATH,
         }),
       );

@@ -30,16 +30,17 @@ export const renewRequest = z.object({
   body: z.object({ period: yearsSchema.default(1) }),
 });
 
+const authCode = z.string().trim().min(1, 'The auth code field is required.').max(255);
+
+/** The auth code as `auth_code` or `epp_code` (either name; `auth_code` wins when both come). */
 export const transferRequest = z.object({
   params: domainParam,
-  body: z.object({
-    auth_code: z
-      .string({ error: 'The auth code field is required.' })
-      .trim()
-      .min(1, 'The auth code field is required.')
-      .max(255),
-    period: yearsSchema.default(1),
-  }),
+  body: z
+    .object({ auth_code: authCode.optional(), epp_code: authCode.optional(), period: yearsSchema.default(1) })
+    .superRefine((b, ctx) => {
+      if (b.auth_code === undefined && b.epp_code === undefined)
+        ctx.addIssue({ code: 'custom', path: ['auth_code'], message: 'The auth code field is required.' });
+    }),
 });
 
 export const showDomainRequest = z.object({ params: domainParam });
