@@ -37,3 +37,16 @@ export async function eventsAgainstDocument(
   }
   return { checked: rows.length, problems };
 }
+
+/** The keys of every invoice.paid, whether a gateway or the wallet paid it (the receiver's contract). */
+export const INVOICE_PAID_KEYS = [
+  'amount',
+  'amount_minor',
+  'currency',
+  'domain_name',
+  'gateway',
+  'invoice_id',
+  'order_id',
+  'paid_at',
+  'purpose',
+];

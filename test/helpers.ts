@@ -169,27 +169,35 @@ export async function retryWhileUnavailable(
 const execFileAsync = promisify(execFile);
 const root = path.resolve(__dirname, '..');
 
-/** Runs the operator CLI (`src/cli.ts` under tsx) against the test database and Temporal server. */
+/** The operator CLI as tests run it: `src/cli.ts` under tsx, from the repository root. */
+export const CLI = {
+  command: path.join(root, 'node_modules', '.bin', 'tsx'),
+  args: ['src/cli.ts'],
+  cwd: root,
+};
+
+/** The CLI's environment in tests: the test database and Temporal server, quiet, plus `extra`. */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    ...extra,
+  };
+}
+
+/** Runs an operator CLI command against the test database and Temporal server. */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(
-      path.join(root, 'node_modules', '.bin', 'tsx'),
-      ['src/cli.ts', ...args],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: inject('databaseUrl'),
-          TEMPORAL_ADDRESS: inject('temporalAddress'),
-          ...env,
-        },
-      },
-    );
+    const { stdout, stderr } = await execFileAsync(CLI.command, [...CLI.args, ...args], {
+      cwd: CLI.cwd,
+      env: cliEnv(env),
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Domain } from '../../src/db/models';
 import { call, makeReseller } from '../helpers';
 import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
+import { INVOICE_PAID_KEYS } from '../event-contract';
 
 const h = useOrderHarness();
 
@@ -21,6 +22,20 @@ interface OrderJson {
   status: string;
   invoice: { id: string; status: string; amount: { amount_minor: string } } | null;
 }
+
+/** `POST /api/v1/domains/{ref}/transfer` with this body. */
+const postTransfer = (apiKey: string, ref: string | number, body: Record<string, unknown>) =>
+  call(`${h.api.url}/api/v1/domains/${ref}/transfer`, {
+    method: 'POST',
+    headers: { 'X-API-KEY': apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+const completedOrder = (domain: string) =>
+  eventually(
+    async () => (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
+    30_000,
+  );
 
 describe('seed 000 order/invoice API', () => {
   it('creates an unpaid invoice, provisions only after a wallet payment, and bills exactly once', async () => {
@@ -105,17 +120,7 @@ describe('seed 000 order/invoice API', () => {
       gateway: 'wallet',
       invoice_id: expect.stringMatching(/^inv_/) as unknown,
     });
-    expect(Object.keys(events[0]!.payload).sort()).toEqual([
-      'amount',
-      'amount_minor',
-      'currency',
-      'domain_name',
-      'gateway',
-      'invoice_id',
-      'order_id',
-      'paid_at',
-      'purpose',
-    ]);
+    expect(Object.keys(events[0]!.payload).sort()).toEqual(INVOICE_PAID_KEYS);
     expect(events[2]!.payload).toMatchObject({
       order_id: order.id,
       status: 'completed',
@@ -331,17 +336,9 @@ describe('renew and transfer (seed 003)', () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 10_000n);
     const domain = uniqueName('taken');
-    const res = await call(`${h.api.url}/api/v1/domains/${domain}/transfer`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ auth_code: 'EPP-SECRET-XYZ' }),
-    });
+    const res = await postTransfer(r.apiKey, domain, { auth_code: 'EPP-SECRET-XYZ' });
     expect([201, 202]).toContain(res.status);
-    await eventually(
-      async () =>
-        (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
-      30_000,
-    );
+    await completedOrder(domain);
     expect(h.sim.count('transfer', domain)).toBe(1);
     expect((await balanceOf(h.db, r.id)).posted).toBe(10_000n - 1_170n);
     // The auth code never sits in the database in clear, and is dropped once the transfer ends.
@@ -363,17 +360,9 @@ describe('renew and transfer (seed 003)', () => {
       .db('domains')
       .insert({ resellerId: r.id, name: domain, status: 'imported' })
       .returning('id')) as Array<{ id: number }>;
-    const res = await call(`${h.api.url}/api/v1/domains/${row!.id}/transfer`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ epp_code: 'EPP-OWNED-1' }),
-    });
+    const res = await postTransfer(r.apiKey, row!.id, { epp_code: 'EPP-OWNED-1' });
     expect([201, 202]).toContain(res.status);
-    await eventually(
-      async () =>
-        (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
-      30_000,
-    );
+    await completedOrder(domain);
     expect(h.sim.count('transfer', domain)).toBe(1);
     const info = await h.registrar.info(domain);
     expect(info?.domain).toBe(domain);
@@ -390,28 +379,16 @@ describe('renew and transfer (seed 003)', () => {
 
     // Now the registrar holds it for us: a second transfer is refused, by ID or by name.
     for (const ref of [String(row!.id), domain]) {
-      const again = await call(`${h.api.url}/api/v1/domains/${ref}/transfer`, {
-        method: 'POST',
-        headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ auth_code: 'EPP-OWNED-1' }),
-      });
+      const again = await postTransfer(r.apiKey, ref, { auth_code: 'EPP-OWNED-1' });
       expect(again.status, ref).toBe(422);
       expect(again.body['code'], ref).toBe('domain_unavailable');
     }
-    const missing = await call(`${h.api.url}/api/v1/domains/${uniqueName('taken')}/transfer`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({}),
-    });
+    const missing = await postTransfer(r.apiKey, uniqueName('taken'), {});
     expect(missing.status).toBe(422);
     expect(missing.body['errors']).toEqual({ auth_code: ['The auth code field is required.'] });
     // Another reseller's portal ID is a 404.
     const other = await makeReseller(h.db);
-    const foreign = await call(`${h.api.url}/api/v1/domains/${row!.id}/transfer`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': other.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ auth_code: 'X' }),
-    });
+    const foreign = await postTransfer(other.apiKey, row!.id, { auth_code: 'X' });
     expect(foreign.status).toBe(404);
   });
 
@@ -419,11 +396,7 @@ describe('renew and transfer (seed 003)', () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 10_000n);
     const domain = uniqueName('transferfail');
-    await call(`${h.api.url}/api/v1/domains/${domain}/transfer`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ auth_code: 'whatever' }),
-    });
+    await postTransfer(r.apiKey, domain, { auth_code: 'whatever' });
     await eventually(
       async () => (await h.db('orders').where({ domainName: domain, status: 'failed' }).first()) as unknown,
       30_000,
@@ -434,11 +407,7 @@ describe('renew and transfer (seed 003)', () => {
       held: 0n,
       available: 10_000n,
     });
-    const bad = await call(`${h.api.url}/api/v1/domains/${uniqueName('taken')}/transfer`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ auth_code: 'BADAUTH' }),
-    });
+    const bad = await postTransfer(r.apiKey, uniqueName('taken'), { auth_code: 'BADAUTH' });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ code: 'registrar_rejected', message: 'invalid auth code' });
     expect((await balanceOf(h.db, r.id)).available).toBe(10_000n);

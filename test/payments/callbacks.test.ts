@@ -4,20 +4,9 @@ import { midtransSignature, midtransSignatureValid, midtransPaid } from '../../s
 import { xenditTokenValid } from '../../src/payments/xendit/client';
 import { call, makeReseller } from '../helpers';
 import { balanceOf, eventually, useOrderHarness, topUp, uniqueName } from '../harness';
+import { INVOICE_PAID_KEYS } from '../event-contract';
 
 // Invoices expire after ~4 s so that expiry and late payment can be seen.
-/** Every invoice.paid carries these, whether a gateway or the wallet paid it. */
-const INVOICE_PAID_KEYS = [
-  'amount',
-  'amount_minor',
-  'currency',
-  'domain_name',
-  'gateway',
-  'invoice_id',
-  'order_id',
-  'paid_at',
-  'purpose',
-];
 
 const h = useOrderHarness({ invoiceTtlHours: 4 / 3600 });
 

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { call, makeReseller, retryWhileUnavailable } from '../helpers';
+import { call, CLI, cliEnv, makeReseller, retryWhileUnavailable } from '../helpers';
 import {
   balanceOf,
   eventually,
@@ -17,7 +16,6 @@ import {
 const FULL = process.env['RELIABILITY_SCALE'] === 'full';
 const ORDERS = FULL ? 200 : 20;
 const KILLS = FULL ? 5 : 1;
-const root = path.resolve(__dirname, '..', '..');
 
 // The per-credential rate limit is lifted: every one of the orders must reach the workflow.
 const h = useOrderHarness({
@@ -27,24 +25,19 @@ const h = useOrderHarness({
 
 /** The real worker entry point as its own process, pointed at the test database, Temporal and simulator. */
 function spawnWorker(): ChildProcess {
-  return spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', 'worker'], {
-    cwd: root,
+  return spawn(CLI.command, [...CLI.args, 'worker'], {
+    cwd: CLI.cwd,
     stdio: 'ignore',
     // Its own process group: tsx runs the worker in a child process, and SIGKILL must reach both.
     detached: true,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+    env: cliEnv({
       DYNADOT_API_URL: h.sim.apiUrl,
       DYNADOT_API_KEY: 'test-key',
       REGISTRAR_TIMEOUT_MS: '2000',
       SECRETS_KEY: TEST_SECRETS_KEY,
       WORKER_METRICS_ADDRESS: '',
       ...GATEWAY_KEYS,
-    },
+    }),
   });
 }
 
