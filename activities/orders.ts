@@ -462,6 +462,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
         try {
           const info = await registrar.info(order.domainName);
           if (!wanted || info?.privacy === wanted) return info?.privacy ?? 'off';
+          // (The workflow asks only when the order wants a privacy setting.)
           await registrar.setPrivacy(order.domainName, wanted);
           return wanted;
         } catch (err) {

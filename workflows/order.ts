@@ -289,9 +289,10 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
     return finish();
   }
 
-  // 3b. Privacy: the registrar takes it only once the domain is in the account.
+  // 3b. Privacy, when the order asks for it: the registrar takes it only once the domain is in
+  // the account. (Without it, nothing extra is asked of the registrar; sync records drift.)
   let privacy: 'full' | 'partial' | 'off' | null = null;
-  if (input.action !== 'renew' && patched('order-privacy-at-registrar')) {
+  if (input.action !== 'renew' && input.privacy && patched('order-privacy-at-registrar')) {
     try {
       privacy = await registrar.applyOrderPrivacy(orderId);
     } catch (err) {
