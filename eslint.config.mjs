@@ -9,7 +9,7 @@ const SECRET_NAME =
   '/(signature|token|secret|secretHash|apiKey|serverKey|callbackToken|authCode|eppCode|password)$/i';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.tools/', '.data/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.tools/', '.data/', '.dependency-cruiser.cjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

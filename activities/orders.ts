@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { RegistrarError } from '../src/registrar/errors';
@@ -15,6 +14,7 @@ import {
 import type { Logger } from '../src/logger';
 import { emitEvent, invoicePaidData, orderEventData } from '../src/webhooks/events';
 import { type InvoiceView, OrderFailures, type OrderInput } from '../workflows/contracts';
+import { newPublicId } from '../src/utils/public-ids';
 
 export interface OrderActivityDeps {
   db: Knex;
@@ -267,7 +267,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
         if (existing) return invoiceView(existing);
         const [row] = (await trx('invoices')
           .insert({
-            publicId: `inv_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+            publicId: newPublicId('inv'),
             resellerId: order.resellerId,
             orderId,
             amountMinor: order.amountMinor,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { quote } from '../src/services/catalog';
-import { newOrderPublicId } from '../src/services/orders';
+import { newPublicId } from '../src/utils/public-ids';
 import { eventRow } from '../src/webhooks/events';
 import type { OrderInput } from '../workflows/contracts';
 
@@ -139,7 +139,7 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
       return {
         key: `autorenew:${d.name}:${expiry}`,
         input: {
-          publicId: newOrderPublicId(),
+          publicId: newPublicId('ord'),
           resellerId: d.resellerId,
           action: 'renew',
           domain: d.name,

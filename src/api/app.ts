@@ -4,24 +4,15 @@ import compose from 'koa-compose';
 import { createApiMetrics } from '../metrics';
 import type { AppContext, AppDeps, AppState } from './context';
 import { createHealthRouter } from './health.routes';
-import { createLegacyRouter, LEGACY_PATH } from './legacy/legacy.routes';
+import { LEGACY_PATH } from './legacy/legacy.routes';
+import { surfaceRouters } from './surfaces';
 import { createDocsRouter } from './docs.routes';
-import { createPaymentCallbacksRouter } from './payments/callbacks.routes';
-import { createWalletRouter } from './reseller-v1/wallet.routes';
 import { authenticate, type AuthOptions, rateLimit } from './middleware/auth';
 import { parseBody } from './middleware/body';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { ApiLogWriter } from './api-log-writer';
-import { createResellerDomainsRouter } from './reseller-v1/domains.routes';
-import { createStatusRouter } from './reseller-v1/status.routes';
-import { createV1DomainsRouter } from './v1/domains.routes';
-import { createV1OrdersRouter } from './v1/orders.routes';
-import { createV1ManageRouter } from './v1/manage.routes';
-import { createWebhooksRouter } from './webhooks.routes';
-import { createResellerDnsRouter } from './reseller-v1/dns.routes';
-import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
 
 /** Authentication, the per-credential rate limit, then the router (with 405 for known paths). */
 type Access = Pick<AuthOptions, 'accept' | 'ipPolicy'>;
@@ -84,27 +75,6 @@ function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppS
 }
 
 /** Every route of every surface (the app mounts them; the OpenAPI document is generated from them). */
-export function surfaceRouters(deps: AppDeps) {
-  return {
-    v1: [
-      createV1DomainsRouter(deps),
-      createV1OrdersRouter(deps),
-      createV1ManageRouter(deps),
-      createWebhooksRouter(deps),
-    ],
-    resellerV1: [
-      createStatusRouter(deps),
-      createResellerDomainsRouter(deps),
-      createResellerOrdersRouter(deps),
-      createWalletRouter(deps),
-      createResellerDnsRouter(deps),
-      createWebhooksRouter(deps),
-    ],
-    legacy: createLegacyRouter(deps),
-    callbacks: createPaymentCallbacksRouter(deps),
-  };
-}
-
 /**
  * Builds the Koa app over its dependencies. Middleware order: request id, request log (outside,
  * so it sees the final status), the one error handler, body parsing, then the surfaces, each

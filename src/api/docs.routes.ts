@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Router } from '@koa/router';
 import type { AppDeps, AppState } from './context';
 import { buildOpenApi } from './openapi';
-import { surfaceRouters } from './app';
+import { surfaceRouters } from './surfaces';
 
 const assetsDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 const ASSETS: Record<string, string> = {

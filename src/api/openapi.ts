@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import { z } from 'zod';
 import { EVENT_SCHEMAS, EVENT_TYPES, eventEnvelope } from '../webhooks/events';
 import type { AppState } from './context';
-import type { surfaceRouters } from './app';
+import type { SurfaceRouters } from './surfaces';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -120,10 +120,7 @@ function operationFor(
 }
 
 /** The OpenAPI 3.1 document of every surface, generated from the routers and their zod schemas. */
-export function buildOpenApi(
-  routers: ReturnType<typeof surfaceRouters>,
-  serverUrl = '/',
-): Record<string, unknown> {
+export function buildOpenApi(routers: SurfaceRouters, serverUrl = '/'): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const add = (ops: Operation[], surface: { tag: string; security: Array<Record<string, string[]>> }) => {
     for (const op of ops) {

@@ -4,14 +4,7 @@ import { Domain } from '../db/models';
 import { currencyScale, formatMinor, parseDecimalToMinor } from '../money';
 import { RegistrarError } from '../registrar/errors';
 import { activeTlds, NotOfferedError, quote, withMarkup } from '../services/catalog';
-import {
-  findOrder,
-  invoiceForOrder,
-  newOrderPublicId,
-  type OrderKey,
-  recentRenewal,
-  startOrder,
-} from '../services/orders';
+import { findOrder, invoiceForOrder, type OrderKey, recentRenewal, startOrder } from '../services/orders';
 import {
   type ContactInput,
   type OrderAction,
@@ -25,6 +18,7 @@ import { presentOrder } from './orders.presenter';
 import { respond } from './envelope';
 import { registrarRead } from './registrar-read';
 import { TimeoutError, withTimeout } from '../timeout';
+import { newPublicId } from '../utils/public-ids';
 
 export interface OrderRequest {
   action: OrderAction;
@@ -232,7 +226,7 @@ export async function placeOrder(
   } else orderKey = { kind: 'natural', key: `${req.action}:${domain}`, concurrent: 'fail' };
 
   const input: OrderInput = {
-    publicId: newOrderPublicId(),
+    publicId: newPublicId('ord'),
     resellerId: reseller.id,
     action: req.action,
     domain,

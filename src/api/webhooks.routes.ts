@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { allowPrivateWebhookTargets } from '../config';
@@ -12,6 +11,7 @@ import { respond } from './envelope';
 import { notFound, validationFailed } from './errors';
 import { requireAbility } from './middleware/auth';
 import { input, validate } from './validate';
+import { newPublicId } from '../utils/public-ids';
 
 interface EndpointRow {
   id: number;
@@ -88,7 +88,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
     const [row] = (await deps
       .db('webhookEndpoints')
       .insert({
-        publicId: `whe_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+        publicId: newPublicId('whe'),
         resellerId: requireAuth(ctx).reseller.id,
         url: body.url,
         description: body.description ?? null,

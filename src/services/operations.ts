@@ -9,7 +9,7 @@ import type { expiryRemindersWorkflow, orderWorkflow } from '../../workflows';
 import { EXPIRY_SCHEDULE_ID, type OrderInput, TASK_QUEUE } from '../../workflows/contracts';
 import type { Config } from '../config';
 import { voidHold } from './ledger';
-import { newOrderPublicId } from './orders';
+import { newPublicId } from '../utils/public-ids';
 import {
   type DeliveryJob,
   type DispatchOptions,
@@ -174,7 +174,7 @@ export async function retryProvisioning(
         .update({ status: 'failed', failureCode: 'abandoned', updatedAt: db.fn.now() });
     }
     const input: OrderInput = {
-      publicId: newOrderPublicId(),
+      publicId: newPublicId('ord'),
       resellerId: order.resellerId,
       action: order.action,
       domain: order.domainName,

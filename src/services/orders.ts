@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Client,
   WithStartWorkflowOperation,
@@ -50,8 +49,6 @@ export interface InvoiceRecord {
   expiresAt: Date;
   paidAt: Date | null;
 }
-
-export const newOrderPublicId = (): string => `ord_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
 
 export type OrderKey =
   /** An Idempotency-Key: a retry attaches to the same order. */

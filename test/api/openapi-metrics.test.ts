@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { surfaceRouters } from '../../src/api/app';
+import { surfaceRouters } from '../../src/api/surfaces';
 import { routesOf } from '../../src/api/openapi';
 import { call, makeReseller, startTestApi, testAppDeps, testDb, type TestApi } from '../helpers';
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { surfaceRouters } from '../../src/api/app';
+import { surfaceRouters } from '../../src/api/surfaces';
 import { type Operation, routesOf } from '../../src/api/openapi';
 import { ABILITIES } from '../../src/auth/credentials';
 import {

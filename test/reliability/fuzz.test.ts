@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { surfaceRouters } from '../../src/api/app';
+import { surfaceRouters } from '../../src/api/surfaces';
 import { type Operation, routesOf } from '../../src/api/openapi';
 import { LEGACY_ACTIONS } from '../../src/api/legacy/legacy.schema';
 import { Domain } from '../../src/db/models';

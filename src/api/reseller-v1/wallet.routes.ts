@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from '@koa/router';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { z } from 'zod';
@@ -16,6 +15,7 @@ import { idempotency } from '../middleware/idempotency';
 import { presentInvoice } from '../orders.presenter';
 import { input, validate } from '../validate';
 import { workflowAnswer } from '../../timeout';
+import { newPublicId } from '../../utils/public-ids';
 
 export const topupRequest = z.object({
   body: z.object({
@@ -51,7 +51,7 @@ export function createWalletRouter(deps: AppDeps): Router<AppState> {
         taskQueue: TASK_QUEUE,
         args: [
           {
-            invoicePublicId: `inv_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+            invoicePublicId: newPublicId('inv'),
             resellerId: reseller.id,
             amountMinor: amount.toString(),
             currency,

@@ -1,0 +1,36 @@
+import type { AppDeps } from './context';
+import { createLegacyRouter } from './legacy/legacy.routes';
+import { createPaymentCallbacksRouter } from './payments/callbacks.routes';
+import { createResellerDnsRouter } from './reseller-v1/dns.routes';
+import { createResellerDomainsRouter } from './reseller-v1/domains.routes';
+import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
+import { createStatusRouter } from './reseller-v1/status.routes';
+import { createWalletRouter } from './reseller-v1/wallet.routes';
+import { createV1DomainsRouter } from './v1/domains.routes';
+import { createV1ManageRouter } from './v1/manage.routes';
+import { createV1OrdersRouter } from './v1/orders.routes';
+import { createWebhooksRouter } from './webhooks.routes';
+
+/** Every surface's routers: what the app mounts, the OpenAPI document describes and the route tests walk. */
+export function surfaceRouters(deps: AppDeps) {
+  return {
+    v1: [
+      createV1DomainsRouter(deps),
+      createV1OrdersRouter(deps),
+      createV1ManageRouter(deps),
+      createWebhooksRouter(deps),
+    ],
+    resellerV1: [
+      createStatusRouter(deps),
+      createResellerDomainsRouter(deps),
+      createResellerOrdersRouter(deps),
+      createWalletRouter(deps),
+      createResellerDnsRouter(deps),
+      createWebhooksRouter(deps),
+    ],
+    legacy: createLegacyRouter(deps),
+    callbacks: createPaymentCallbacksRouter(deps),
+  };
+}
+
+export type SurfaceRouters = ReturnType<typeof surfaceRouters>;
