@@ -4,7 +4,7 @@ import compose from 'koa-compose';
 import { createApiMetrics } from '../metrics';
 import type { AppContext, AppDeps, AppState } from './context';
 import { createHealthRouter } from './health.routes';
-import { LEGACY_PATH } from './legacy/legacy.routes';
+import { LEGACY_PATH, legacyFailure } from './legacy/legacy.envelope';
 import { surfaceRouters } from './surfaces';
 import { createDocsRouter } from './docs.routes';
 import { authenticate, type AuthOptions, rateLimit } from './middleware/auth';
@@ -74,7 +74,6 @@ function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppS
   };
 }
 
-/** Every route of every surface (the app mounts them; the OpenAPI document is generated from them). */
 /**
  * Builds the Koa app over its dependencies. Middleware order: request id, request log (outside,
  * so it sees the final status), the one error handler, body parsing, then the surfaces, each
@@ -111,6 +110,11 @@ export function createApp(deps: AppDeps): App {
     )
       await next();
     else await logRequest(ctx, next);
+  });
+  // Each surface words its own failures; the legacy action API has its envelope.
+  app.use(async (ctx, next) => {
+    if (ctx.path === LEGACY_PATH) ctx.state.renderFailure = legacyFailure;
+    await next();
   });
   app.use(errorHandler(deps.log));
   app.use(parseBody(deps.config.BODY_LIMIT));

@@ -1,3 +1,4 @@
+import type { FailureRenderer } from './envelope';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { ParameterizedContext } from 'koa';
@@ -37,6 +38,8 @@ export interface AppState {
   errorCode?: string;
   /** The request's Idempotency-Key, once checked. */
   idempotencyKey?: string;
+  /** The envelope of the surface the request is for, when it is not the standard one. */
+  renderFailure?: FailureRenderer;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

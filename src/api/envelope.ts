@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { FieldErrors } from './errors';
+import type { ApiError, FieldErrors } from './errors';
 
 /** Seed 003's envelopes, shared by the /api/v1 and /api/reseller/v1 surfaces. */
 export interface SuccessEnvelope<T> {
@@ -20,3 +20,14 @@ export function respond<T>(ctx: Context, data: T, message = 'OK', status = 200):
   ctx.status = status;
   ctx.body = { success: true, message, data } satisfies SuccessEnvelope<T>;
 }
+
+/** How a surface words a failure: the body an ApiError leaves with. */
+export type FailureRenderer = (failure: ApiError, requestId: string | undefined) => Record<string, unknown>;
+
+/** Seed 003's failure envelope; a 5xx carries only the request id to quote. */
+export const standardFailure: FailureRenderer = (failure, requestId) => {
+  const body: FailureEnvelope = { success: false, message: failure.message, code: failure.code };
+  if (failure.errors) body.errors = failure.errors;
+  if (failure.status >= 500 && requestId !== undefined) body.request_id = requestId;
+  return { ...body };
+};

@@ -1,5 +1,4 @@
 import { Router } from '@koa/router';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import { formatMinor } from '../../money';
 import { runDomainOperation } from '../../services/domain-ops';
@@ -13,23 +12,10 @@ import { presentDomain } from '../presenters';
 import { searchDomains } from '../search';
 import { registrarRead } from '../registrar-read';
 import { input, validate } from '../validate';
+import { LEGACY_PATH, legacyReply } from './legacy.envelope';
 import { legacyRequest } from './legacy.schema';
 
-export const LEGACY_PATH = '/api/index.php';
-
 const legacyEnvelope = z.object({ body: legacyRequest });
-
-/** The legacy envelope: `status`, `message`, `data` and, for billable actions, `meta.balance_before/after`. */
-function reply(
-  ctx: Context,
-  status: number,
-  message: string,
-  data: unknown,
-  meta?: Record<string, unknown>,
-): void {
-  ctx.status = status;
-  ctx.body = { status: 'success', message, data, ...(meta ? { meta } : {}) };
-}
 
 /**
  * `POST /api/index.php`: the old action API on the same core. The API key may come in
@@ -86,7 +72,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
           if (err instanceof ApiError && err.status < 500) throw err.withMeta(await meta());
           throw err;
         }
-        reply(ctx, res.status, res.message, res.data, await meta());
+        legacyReply(ctx, res.status, res.message, res.data, await meta());
       };
       const orderRequest = {
         paymentMethod: 'wallet' as const,
@@ -98,7 +84,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         case 'checkDomain': {
           const [row] = await searchDomains(deps, auth, [req.domainName]);
           if (row?.reason) throw unprocessable('validation_error', row.reason, { domainName: [row.reason] });
-          return reply(ctx, 200, row?.available ? 'Domain is available.' : 'Domain is not available.', {
+          return legacyReply(ctx, 200, row?.available ? 'Domain is available.' : 'Domain is not available.', {
             domainName: row?.domain_name,
             available: row?.available,
             premium: row?.premium,
@@ -108,7 +94,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         case 'getDomainInfo': {
           const res = await operate(req.domainName, { op: 'sync' });
           const fresh = await ownedDomain(deps, reseller.id, String(res.domain.id));
-          return reply(
+          return legacyReply(
             ctx,
             res.pending ? 202 : 200,
             res.pending ? 'Sync in progress.' : 'Domain information retrieved.',
@@ -151,13 +137,13 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
           );
         case 'getNameservers': {
           const domain = await ownedDomain(deps, reseller.id, req.domainName);
-          return reply(ctx, 200, 'Nameservers retrieved.', {
+          return legacyReply(ctx, 200, 'Nameservers retrieved.', {
             nameservers: await registrarRead(() => deps.registrar.getNameservers(domain.name)),
           });
         }
         case 'updateNameservers': {
           const res = await operate(req.domainName, { op: 'set_nameservers', nameservers: req.nameservers });
-          return reply(
+          return legacyReply(
             ctx,
             res.pending ? 202 : 200,
             res.pending ? 'Update in progress.' : 'Nameservers updated.',
@@ -173,7 +159,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
             address: c.address1,
             postalCode: c.postcode,
           });
-          return reply(ctx, 200, 'Contact details retrieved.', {
+          return legacyReply(ctx, 200, 'Contact details retrieved.', {
             registrantInfo: old(contacts.registrant),
             adminInfo: old(contacts.admin),
           });
@@ -184,7 +170,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
             op: 'set_contacts',
             contacts: { registrant: req.registrantInfo, admin: req.adminInfo ?? req.registrantInfo },
           });
-          return reply(
+          return legacyReply(
             ctx,
             res.pending ? 202 : 200,
             res.pending ? 'Update in progress.' : 'Contact details updated.',
@@ -193,14 +179,14 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         }
         case 'getEPPCode': {
           const res = await operate(req.domainName, { op: 'request_epp' });
-          if (res.pending) return reply(ctx, 202, 'EPP code request in progress.', null);
-          return reply(ctx, 200, 'EPP code retrieved.', {
+          if (res.pending) return legacyReply(ctx, 202, 'EPP code request in progress.', null);
+          return legacyReply(ctx, 200, 'EPP code retrieved.', {
             eppCode: deps.secrets.open(String(res.data['sealedAuthCode'])),
           });
         }
         case 'getBalance': {
           const b = await getBalance(deps.db, reseller.id, currency);
-          return reply(ctx, 200, 'Balance retrieved.', {
+          return legacyReply(ctx, 200, 'Balance retrieved.', {
             balance: money(b.posted),
             available: money(b.available),
             held: money(-b.held),

@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
 import type { Logger } from '../../logger';
 import type { AppState } from '../context';
-import type { FailureEnvelope } from '../envelope';
+import { standardFailure } from '../envelope';
 import { WorkflowAnswerTimeoutError } from '../../timeout';
 import { ApiError, type FieldErrors, workflowUnavailable } from '../errors';
 
@@ -104,19 +104,14 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     ctx.state.errorCode = failure.code;
     ctx.status = failure.status;
     for (const [name, value] of Object.entries(failure.headers ?? {})) ctx.set(name, value);
-    ctx.body = failureBody(ctx.path, failure, ctx.state.requestId);
+    ctx.body = failureBody(ctx.state, failure);
   };
 }
 
-/** The body a failure leaves with (the idempotency store keeps the same bytes for replay). */
-export function failureBody(path: string, failure: ApiError, requestId?: string): Record<string, unknown> {
-  const body: FailureEnvelope = { success: false, message: failure.message, code: failure.code };
-  if (failure.errors) body.errors = failure.errors;
-  if (failure.status >= 500 && requestId !== undefined) body.request_id = requestId;
-  // The legacy action API answers in its own envelope: status / message / data.
-  if (path === '/api/index.php') {
-    const { success: _success, ...rest } = body;
-    return { status: 'error', ...rest, data: null, ...(failure.meta ? { meta: failure.meta } : {}) };
-  }
-  return { ...body };
+/** The body a failure leaves with, in its surface's envelope (the idempotency store keeps the same bytes). */
+export function failureBody(
+  state: Pick<AppState, 'renderFailure' | 'requestId'>,
+  failure: ApiError,
+): Record<string, unknown> {
+  return (state.renderFailure ?? standardFailure)(failure, state.requestId);
 }

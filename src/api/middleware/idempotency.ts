@@ -163,7 +163,7 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
     } catch (err) {
       // Business answers (4xx) are final results and replayed; anything else frees the key.
       if (err instanceof ApiError && err.status < 500 && err.status !== 409 && err.status !== 429) {
-        await store(err.status, failureBody(ctx.path, err, ctx.state.requestId), {});
+        await store(err.status, failureBody(ctx.state, err), {});
       } else {
         await release();
       }
