@@ -7,6 +7,10 @@ import tseslint from 'typescript-eslint';
 /** Names that hold a secret or a value derived from one (signatures, tokens, keys, hashes). */
 const SECRET_NAME =
   '/(signature|token|secret|secretHash|apiKey|serverKey|callbackToken|authCode|eppCode|password)$/i';
+const SECRET_COMPARISON = {
+  selector: `BinaryExpression[operator=/^[!=]==?$/]:not([left.type='Literal']):not([right.type='Literal']):not([left.name='undefined']):not([right.name='undefined']):matches([left.name=${SECRET_NAME}], [right.name=${SECRET_NAME}], [left.property.name=${SECRET_NAME}], [right.property.name=${SECRET_NAME}])`,
+  message: 'Compare secrets with crypto.timingSafeEqual (e.g. secretMatches), not ===.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.tools/', '.data/', '.dependency-cruiser.cjs'] },
@@ -31,15 +35,39 @@ export default tseslint.config(
     // Secrets are compared with crypto.timingSafeEqual (src/auth/credentials.ts, the gateway
     // clients, src/webhooks/signing.ts), never with === or !==, whose early exit leaks timing.
     files: ['src/**/*.ts', 'activities/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', SECRET_COMPARISON] },
+  },
+  {
+    // A surface is only a mapping: a route file exports its router and nothing else (schemas sit
+    // in the schema file beside it, rules in src/services, shared handlers in src/api/*.handlers.ts).
+    files: ['src/api/**/*.routes.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        SECRET_COMPARISON,
         {
-          selector: `BinaryExpression[operator=/^[!=]==?$/]:not([left.type='Literal']):not([right.type='Literal']):not([left.name='undefined']):not([right.name='undefined']):matches([left.name=${SECRET_NAME}], [right.name=${SECRET_NAME}], [left.property.name=${SECRET_NAME}], [right.property.name=${SECRET_NAME}])`,
-          message: 'Compare secrets with crypto.timingSafeEqual (e.g. secretMatches), not ===.',
+          selector: 'ExportNamedDeclaration > VariableDeclaration',
+          message: 'A route file exports only its router: move this to the schema file or a service.',
+        },
+        {
+          selector: 'ExportNamedDeclaration > FunctionDeclaration[id.name!=/^create[A-Za-z0-9]*Router$/]',
+          message:
+            'A route file exports only its router (createXRouter): move this to a service or a handlers file.',
+        },
+        {
+          selector:
+            'ExportNamedDeclaration[source], ExportNamedDeclaration[specifiers.length>0], ExportDefaultDeclaration',
+          message: 'A route file exports only its router.',
         },
       ],
     },
+  },
+  {
+    // Files stay readable: a file past ~400 lines is split along its steps. Migrations and the
+    // simulators are exempt (long by nature, and not product logic).
+    files: ['src/**/*.ts', 'activities/**/*.ts', 'workflows/**/*.ts'],
+    ignores: ['src/db/migrations/**', 'src/registrar/simulator/**', 'src/payments/simulator/**'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
   },
   {
     // Workflow code is replayed deterministically in a sandbox: no Node built-ins, and no

@@ -4,8 +4,10 @@ import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
 import { createDomainActivities } from './domains';
+import { createOrderInvoiceActivities } from './order-invoices';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
+import { createProvisioningActivities } from './provisioning';
 import { createReminderActivities } from './reminders';
 import { createWebhookActivities } from './webhooks';
 
@@ -29,6 +31,8 @@ export function createActivities(deps: ActivityDeps) {
       return new Date(now).toISOString();
     },
     ...createOrderActivities(deps),
+    ...createOrderInvoiceActivities(deps),
+    ...createProvisioningActivities(deps),
     ...createPaymentActivities(deps),
     ...createDomainActivities(deps),
     ...createWebhookActivities(deps),

@@ -6,7 +6,7 @@ import { GatewayError } from '../src/payments/types';
 import { creditWallet } from '../src/services/ledger';
 import type { GatewayChoice, InvoiceView, PaidSignal, TopupInput } from '../workflows/contracts';
 import { emitEvent, invoicePaidData } from '../src/webhooks/events';
-import { invoiceView } from './orders';
+import { invoiceView } from './order-records';
 
 export interface PaymentActivityDeps {
   db: Knex;

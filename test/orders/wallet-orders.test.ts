@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BILLING_REVIEW_MESSAGE } from '../../activities/orders';
+import { BILLING_REVIEW_MESSAGE } from '../../activities/order-records';
 import { call, makeReseller } from '../helpers';
 import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 

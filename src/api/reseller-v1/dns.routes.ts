@@ -1,30 +1,13 @@
 import { Router } from '@koa/router';
-import { z } from 'zod';
-import { flagSchema } from '../contacts.schema';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
-import { recordSchema } from '../dns.schema';
 import { respond } from '../envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain } from '../order-flow';
 import { input, validate } from '../validate';
-import { applyDns, dnsView } from '../v1/manage.routes';
-
-const domain = z
-  .string({ error: 'The domain field is required.' })
-  .trim()
-  .min(1, 'The domain field is required.')
-  .max(1000);
-
-export const replaceDnsRequest = z.object({
-  body: z.object({
-    domain,
-    records: z.array(recordSchema).max(500, 'Send at most 500 records.'),
-    push: flagSchema.default(true),
-  }),
-});
-export const pushDnsRequest = z.object({ body: z.object({ domain }) });
+import { applyDnsChange, dnsZoneView } from '../dns';
+import { pushDnsRequest, replaceDnsRequest } from './dns.schema';
 
 /** Seed 000: replace a domain's local DNS records atomically (optionally pushing them), or push them. */
 export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
@@ -39,10 +22,10 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const { body } = input(ctx, replaceDnsRequest);
       const owned = await ownedDomain(deps, requireAuth(ctx).reseller.id, body.domain);
-      await applyDns(deps, ctx, owned, { kind: 'replace', records: body.records, push: body.push });
+      await applyDnsChange(deps, ctx, owned, { kind: 'replace', records: body.records, push: body.push });
       respond(
         ctx,
-        await dnsView(deps, owned.id),
+        await dnsZoneView(deps, owned.id),
         body.push ? 'DNS records replaced; publishing.' : 'DNS records replaced.',
       );
     },
@@ -56,8 +39,8 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const { body } = input(ctx, pushDnsRequest);
       const owned = await ownedDomain(deps, requireAuth(ctx).reseller.id, body.domain);
-      await applyDns(deps, ctx, owned, { kind: 'push' });
-      respond(ctx, await dnsView(deps, owned.id), 'DNS push started.', 202);
+      await applyDnsChange(deps, ctx, owned, { kind: 'push' });
+      respond(ctx, await dnsZoneView(deps, owned.id), 'DNS push started.', 202);
     },
   );
 

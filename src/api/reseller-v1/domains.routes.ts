@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import type { AppDeps, AppState } from '../context';
 import { requireAbility } from '../middleware/auth';
 import { validate } from '../validate';
-import { listDomainsHandler } from '../v1/domains.routes';
+import { listDomainsHandler } from '../shared.handlers';
 import { listDomainsRequest } from '../v1/domains.schema';
 
 /** `GET /domains`: the reseller's registered domains (seed 000, ability domains.read). */

@@ -17,7 +17,7 @@ import { ownedDomain, placeOrder, sendOrderResponse } from '../order-flow';
 import { presentOrder } from '../orders.presenter';
 import { searchDomains } from '../search';
 import { input, validate } from '../validate';
-import { showOrderHandler } from '../v1/orders.routes';
+import { showOrderHandler } from '../shared.handlers';
 import { listOrdersRequest, showOrderRequest } from '../v1/orders.schema';
 import {
   orderRegisterRequest,

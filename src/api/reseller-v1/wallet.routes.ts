@@ -1,6 +1,5 @@
 import { Router } from '@koa/router';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { z } from 'zod';
 import { currencyScale, parseDecimalToMinor } from '../../money';
 import type { InvoiceRecord } from '../../services/orders';
 import type { topupWorkflow } from '../../../workflows';
@@ -16,13 +15,7 @@ import { presentInvoice } from '../orders.presenter';
 import { input, validate } from '../validate';
 import { workflowAnswer } from '../../timeout';
 import { newPublicId } from '../../utils/public-ids';
-
-export const topupRequest = z.object({
-  body: z.object({
-    amount: z.union([z.string(), z.number()]).transform((v) => String(v).trim()),
-    gateway: z.enum(['midtrans', 'xendit'], { error: 'The gateway must be midtrans or xendit.' }).optional(),
-  }),
-});
+import { topupRequest } from './wallet.schema';
 
 /** Wallet top-ups through the payment gateways (credited once, when the gateway says paid). */
 export function createWalletRouter(deps: AppDeps): Router<AppState> {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Router, type RouterMiddleware } from '@koa/router';
 import { z } from 'zod';
-import { changeDns, runDomainOperation } from '../../services/domain-ops';
-import type { DnsChange, DomainOperation } from '../../../workflows/contracts';
+import { runDomainOperation } from '../../services/domain-ops';
+import type { DomainOperation } from '../../../workflows/contracts';
 import { contactSchema, flagSchema, nameserversSchema } from '../contacts.schema';
 import type { AppContext, AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
@@ -10,99 +9,15 @@ import { recordSchema } from '../dns.schema';
 import { respond } from '../envelope';
 import { ApiError, unprocessable, validationFailed } from '../errors';
 import { registrarRead } from '../registrar-read';
+import { applyDnsChange, dnsZoneView } from '../dns';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain } from '../order-flow';
 import { presentDomain } from '../presenters';
 import { input, validate } from '../validate';
-import type { Domain } from '../../db/models';
 
 const domainParam = z.object({ domain: z.string().min(1).max(1000) });
 const recordParam = z.object({ domain: z.string().min(1).max(1000), record: z.string().min(1).max(32) });
-
-export function presentRecord(
-  r: { id: number; line: number; type: string; name: string; value: string; ttl: number } & Record<
-    string,
-    unknown
-  >,
-) {
-  return {
-    line: r.line,
-    id: r.id,
-    type: r.type,
-    name: r.name,
-    value: r.value,
-    ttl: r.ttl,
-    ...(r['priority'] !== null ? { priority: r['priority'] } : {}),
-    ...(r['weight'] !== null ? { weight: r['weight'] } : {}),
-    ...(r['port'] !== null ? { port: r['port'] } : {}),
-    ...(r['flags'] !== null ? { flags: r['flags'] } : {}),
-    ...(r['tag'] !== null ? { tag: r['tag'] } : {}),
-  };
-}
-
-/** The DNS view of a domain: management status, push status and the editable records. */
-export async function dnsView(deps: AppDeps, domainId: number) {
-  const zone = (await deps.db('dnsZones').where({ domainId }).first()) as
-    | {
-        status: string;
-        version: number;
-        pushedVersion: number;
-        pushStatus: string;
-        pushError: string | null;
-        pushedAt: Date | null;
-      }
-    | undefined;
-  const active = zone?.status === 'active';
-  const records = active
-    ? ((await deps.db('dnsRecords').where({ domainId }).orderBy('line')) as Array<
-        Parameters<typeof presentRecord>[0]
-      >)
-    : [];
-  return {
-    dns: {
-      status: active ? 'active' : zone ? 'cancelled' : 'inactive',
-      // The record types the provider publishes: others are refused when written.
-      supported_types: deps.registrar.dnsRecordTypes,
-      push: zone
-        ? {
-            status:
-              zone.version === zone.pushedVersion && zone.pushStatus === 'pushed'
-                ? 'in_sync'
-                : zone.pushStatus,
-            // Generic message only: no upstream infrastructure details.
-            error:
-              zone.pushStatus === 'failed'
-                ? 'The DNS records could not be published; check the record types.'
-                : null,
-            pushed_at: zone.pushedAt ? new Date(zone.pushedAt).toISOString() : null,
-          }
-        : null,
-    },
-    records: records.map(presentRecord),
-  };
-}
-
-export async function applyDns(deps: AppDeps, ctx: AppContext, domain: Domain, change: DnsChange) {
-  // Under an Idempotency-Key the change is one Temporal update: a retry after a 503 (or a lost
-  // answer) gets the first attempt's outcome instead of applying the change again.
-  const key = ctx.get('Idempotency-Key');
-  const updateId = key
-    ? `dns:${createHash('sha256').update(`${domain.resellerId}:${key}`).digest('hex')}`
-    : undefined;
-  const result = await changeDns(
-    deps.temporal,
-    { domainId: domain.id, resellerId: domain.resellerId, domain: domain.name },
-    change,
-    updateId,
-    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
-  );
-  if (!result.ok) {
-    if (result.code === 'record_not_found') throw new ApiError(404, result.code, result.message);
-    throw unprocessable(result.code, result.message);
-  }
-  return result;
-}
 
 /** Seed 003 domain management: sync, nameservers, Whois, EPP, lock, privacy and DNS. */
 export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
@@ -275,7 +190,7 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
   // ------------------------------------------------------------------ DNS
   router.get('/domains/:domain/dns', read, validate(syncReq), async (ctx) => {
     const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    respond(ctx, await dnsView(deps, domain.id));
+    respond(ctx, await dnsZoneView(deps, domain.id));
   });
   const provisionReq = z.object({ params: domainParam, body: z.object({ confirm: flagSchema.optional() }) });
   router.post('/domains/:domain/dns/provision', write, validate(provisionReq), keyed, async (ctx) => {
@@ -283,20 +198,20 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     if (parsed.body.confirm !== true)
       throw validationFailed({ confirm: ['Send confirm: true to enable DNS management.'] });
     const domain = await domainOf(ctx, parsed.params.domain);
-    await applyDns(deps, ctx, domain, { kind: 'provision' });
-    respond(ctx, await dnsView(deps, domain.id), 'DNS management enabled.');
+    await applyDnsChange(deps, ctx, domain, { kind: 'provision' });
+    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management enabled.');
   });
   router.delete('/domains/:domain/dns', write, validate(syncReq), async (ctx) => {
     const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    await applyDns(deps, ctx, domain, { kind: 'cancel' });
-    respond(ctx, await dnsView(deps, domain.id), 'DNS management cancelled.');
+    await applyDnsChange(deps, ctx, domain, { kind: 'cancel' });
+    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management cancelled.');
   });
   const createReq = z.object({ params: domainParam, body: recordSchema });
   router.post('/domains/:domain/dns/records', write, validate(createReq), keyed, async (ctx) => {
     const parsed = input(ctx, createReq);
     const domain = await domainOf(ctx, parsed.params.domain);
-    const result = await applyDns(deps, ctx, domain, { kind: 'create', record: parsed.body });
-    const view = await dnsView(deps, domain.id);
+    const result = await applyDnsChange(deps, ctx, domain, { kind: 'create', record: parsed.body });
+    const view = await dnsZoneView(deps, domain.id);
     const record = view.records.find((r) => result.ok && r.line === result.line);
     respond(ctx, { record, ...view }, 'DNS record created.', 201);
   });
@@ -304,12 +219,12 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
   router.put('/domains/:domain/dns/records/:record', write, validate(updateReq), keyed, async (ctx) => {
     const parsed = input(ctx, updateReq);
     const domain = await domainOf(ctx, parsed.params.domain);
-    const result = await applyDns(deps, ctx, domain, {
+    const result = await applyDnsChange(deps, ctx, domain, {
       kind: 'update',
       ref: parsed.params.record,
       record: parsed.body,
     });
-    const view = await dnsView(deps, domain.id);
+    const view = await dnsZoneView(deps, domain.id);
     respond(
       ctx,
       { record: view.records.find((r) => result.ok && r.line === result.line), ...view },
@@ -320,8 +235,8 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
   router.delete('/domains/:domain/dns/records/:record', write, validate(deleteReq), async (ctx) => {
     const parsed = input(ctx, deleteReq);
     const domain = await domainOf(ctx, parsed.params.domain);
-    await applyDns(deps, ctx, domain, { kind: 'delete', ref: parsed.params.record });
-    respond(ctx, await dnsView(deps, domain.id), 'DNS record deleted.');
+    await applyDnsChange(deps, ctx, domain, { kind: 'delete', ref: parsed.params.record });
+    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS record deleted.');
   });
 
   const opReq = z.object({ params: z.object({ operation: z.string().min(1).max(300) }) });

@@ -1,16 +1,15 @@
-import { Router, type RouterMiddleware } from '@koa/router';
+import { Router } from '@koa/router';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';
-import { notFound, validationFailed } from '../errors';
+import { validationFailed } from '../errors';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
 import { ownedDomain, placeOrder, sendOrderResponse } from '../order-flow';
-import { presentOrder } from '../orders.presenter';
+import { showOrderHandler } from '../shared.handlers';
 import { presentDomain } from '../presenters';
 import { searchDomains } from '../search';
 import { input, validate } from '../validate';
-import { findOrder, invoiceForOrder } from '../../services/orders';
 import {
   checkRequest,
   registerRequest,
@@ -21,19 +20,6 @@ import {
 } from './orders.schema';
 
 const ORDERS_PATH = '/api/v1/orders';
-
-/** `GET /orders/{order}`: one of the caller's orders with its invoice; both surfaces serve it. */
-export function showOrderHandler(deps: AppDeps): RouterMiddleware<AppState> {
-  return async (ctx) => {
-    const { params } = input(ctx, showOrderRequest);
-    const order = await findOrder(deps.db, {
-      resellerId: requireAuth(ctx).reseller.id,
-      publicId: params.order,
-    });
-    if (!order) throw notFound('Order not found.', 'order_not_found');
-    respond(ctx, { order: presentOrder(order, await invoiceForOrder(deps.db, order.id)) });
-  };
-}
 
 /** Seed 003's billable endpoints: check, register, renew, transfer; plus domain and order lookups. */
 export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {

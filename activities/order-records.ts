@@ -1,0 +1,133 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { Logger } from '../src/logger';
+import { RegistrarError } from '../src/registrar/errors';
+import type { Registrar } from '../src/registrar/types';
+import type { SecretBox } from '../src/secrets';
+import { type InvoiceView, OrderFailures, type OrderInput } from '../workflows/contracts';
+
+/* What the order activities share: the order row, its references, and helpers over them. */
+
+export interface OrderActivityDeps {
+  db: Knex;
+  log: Logger;
+  registrar: Registrar;
+  secrets: SecretBox;
+  invoiceTtlHours: number;
+}
+
+export interface OrderRow {
+  id: number;
+  publicId: string;
+  resellerId: number;
+  action: 'register' | 'renew' | 'transfer';
+  domainName: string;
+  years: number;
+  status: string;
+  paymentMethod: 'wallet' | 'invoice';
+  amountMinor: string;
+  currency: string;
+  premium: boolean;
+  request: {
+    nameservers?: string[];
+    contacts?: OrderInput['contacts'];
+    privacy?: string | null;
+    autoRenew?: boolean | null;
+  };
+  registrarResult: RegistrarResult | null;
+  authCode: string | null;
+  fromExpiresAt: Date | null;
+  domainId: number | null;
+  attempt: number;
+}
+
+/** What the registrar holds once the order's registrar steps are done (stored before billing). */
+export interface RegistrarResult {
+  expiresAt: string | null;
+  /** Registrations and transfers: the privacy the registrar holds after the privacy step. */
+  privacy?: 'full' | 'partial' | 'off' | null;
+}
+
+/** The reseller's view of an order whose registrar step succeeded and whose billing is under review. */
+export const BILLING_REVIEW_MESSAGE =
+  'The registrar completed this order, but recording its billing failed. It is under review; your funds stay reserved until then, and nothing is charged twice.';
+
+/** One hold per order attempt (attempt 1 keeps the original reference). */
+export const holdRef = (orderId: number, attempt = 1) =>
+  attempt === 1 ? `order:${orderId}:hold` : `order:${orderId}:hold:${attempt}`;
+export const refundRef = (orderId: number) => `order:${orderId}:refund`;
+export const LIVE = ['pending', 'awaiting_payment', 'processing'];
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as {
+    code?: string;
+    constraint?: string;
+    nativeError?: { code?: string; constraint?: string };
+  };
+  const code = e.code ?? e.nativeError?.code;
+  const name = e.constraint ?? e.nativeError?.constraint;
+  return code === '23505' && (constraint === undefined || name === constraint);
+}
+
+export function invoiceView(row: {
+  id: number;
+  publicId: string;
+  status: InvoiceView['status'];
+  amountMinor: string;
+  currency: string;
+  expiresAt: Date;
+}): InvoiceView {
+  return {
+    id: row.id,
+    publicId: row.publicId,
+    status: row.status,
+    amountMinor: String(row.amountMinor),
+    currency: row.currency.trim(),
+    expiresAt: new Date(row.expiresAt).toISOString(),
+  };
+}
+
+/**
+ * Heartbeats every few seconds while a registrar step runs, so that a worker that dies mid-call
+ * is noticed within the heartbeat timeout instead of the whole start-to-close timeout.
+ */
+export async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), 3_000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Registrar errors as Temporal failures: rejections are final, the rest is retried. */
+export function registrarFailure(err: unknown): never {
+  if (err instanceof RegistrarError && !err.retryable) {
+    throw ApplicationFailure.nonRetryable(err.message, OrderFailures.RegistrarRejected);
+  }
+  throw err;
+}
+
+export async function loadOrder(db: Knex | Knex.Transaction, orderId: number): Promise<OrderRow> {
+  const row = (await db('orders').where({ id: orderId }).first()) as OrderRow | undefined;
+  if (!row) throw new Error(`order ${orderId} not found`);
+  return row;
+}
+
+/** An audit event about an order (reconciliation, billing_failed, privacy_not_applied, …). */
+export async function auditOrder(
+  db: Knex | Knex.Transaction,
+  order: Pick<OrderRow, 'resellerId' | 'publicId'>,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  await db('auditEvents').insert({
+    resellerId: order.resellerId,
+    type,
+    subjectType: 'order',
+    subjectId: order.publicId,
+    data,
+  });
+}

@@ -1,0 +1,40 @@
+import type { RouterMiddleware } from '@koa/router';
+import { listDomains } from '../services/domains';
+import { findOrder, invoiceForOrder } from '../services/orders';
+import type { AppDeps, AppState } from './context';
+import { requireAuth } from './context';
+import { respond } from './envelope';
+import { notFound } from './errors';
+import { presentOrder } from './orders.presenter';
+import { presentDomain } from './presenters';
+import { input } from './validate';
+import { listDomainsRequest } from './v1/domains.schema';
+import { showOrderRequest } from './v1/orders.schema';
+
+/* Handlers that more than one surface serves under the same contract. */
+
+/** Lists the caller's domains, keyset-paginated; both surfaces serve it as `GET /domains`. */
+export function listDomainsHandler(deps: AppDeps): RouterMiddleware<AppState> {
+  return async (ctx) => {
+    const { query } = input(ctx, listDomainsRequest);
+    const { reseller } = requireAuth(ctx);
+    const page = await listDomains(deps.db, reseller.id, { limit: query.limit, afterId: query.cursor });
+    respond(ctx, {
+      domains: page.items.map(presentDomain),
+      pagination: { limit: query.limit, next_cursor: page.nextCursor },
+    });
+  };
+}
+
+/** `GET /orders/{order}`: one of the caller's orders with its invoice; both surfaces serve it. */
+export function showOrderHandler(deps: AppDeps): RouterMiddleware<AppState> {
+  return async (ctx) => {
+    const { params } = input(ctx, showOrderRequest);
+    const order = await findOrder(deps.db, {
+      resellerId: requireAuth(ctx).reseller.id,
+      publicId: params.order,
+    });
+    if (!order) throw notFound('Order not found.', 'order_not_found');
+    respond(ctx, { order: presentOrder(order, await invoiceForOrder(deps.db, order.id)) });
+  };
+}
