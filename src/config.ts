@@ -8,7 +8,7 @@ const bool = z
 const port = z.coerce.number().int().min(0).max(65535);
 
 /**
- * Every environment variable the project reads. README's configuration table mirrors this
+ * Every environment variable the project reads. docs/configuration.md mirrors this
  * schema; keep them in step.
  */
 export const configSchema = z.object({
