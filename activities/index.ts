@@ -3,6 +3,7 @@ import type { Logger } from '../src/logger';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
+import { createDnsActivities } from './dns';
 import { createDomainActivities } from './domains';
 import { createOrderInvoiceActivities } from './order-invoices';
 import { createOrderActivities } from './orders';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProvisioningActivities(deps),
     ...createPaymentActivities(deps),
     ...createDomainActivities(deps),
+    ...createDnsActivities(deps),
     ...createWebhookActivities(deps),
     ...createReminderActivities(deps),
   };

@@ -155,6 +155,12 @@ export const OrderFailures = {
 
 // ---------------------------------------------------------------- domain management and DNS
 
+/** Registrar refusals of domain and DNS operations (ApplicationFailure types): final, answered as 422. */
+export const DomainFailures = {
+  RegistrarRejected: 'RegistrarRejected',
+  Unsupported: 'Unsupported',
+} as const;
+
 export type DomainOperation =
   | { op: 'sync' }
   | { op: 'set_nameservers'; nameservers: string[] }

@@ -1,6 +1,5 @@
 import {
   ApplicationFailure,
-  ActivityFailure,
   condition,
   patched,
   proxyActivities,
@@ -23,6 +22,7 @@ import {
   type PaidSignal,
   type WalletPaymentResult,
 } from './contracts';
+import { failureMessage, failureType } from './failures';
 import { acceptanceUpdate, orderStateQuery, paidSignal, payFromWalletUpdate } from './messages';
 
 /** Local bookkeeping: quick, retried until the database answers. */
@@ -65,16 +65,6 @@ const registrarRead = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
-
-function failureType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : 'unknown failure';
-}
 
 /**
  * One order (register, renew or transfer): payment (wallet hold, or an unpaid invoice paid by

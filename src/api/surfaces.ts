@@ -6,6 +6,7 @@ import { createResellerDomainsRouter } from './reseller-v1/domains.routes';
 import { createResellerOrdersRouter } from './reseller-v1/orders.routes';
 import { createStatusRouter } from './reseller-v1/status.routes';
 import { createWalletRouter } from './reseller-v1/wallet.routes';
+import { createV1DnsRouter } from './v1/dns.routes';
 import { createV1DomainsRouter } from './v1/domains.routes';
 import { createV1ManageRouter } from './v1/manage.routes';
 import { createV1OrdersRouter } from './v1/orders.routes';
@@ -18,6 +19,7 @@ export function surfaceRouters(deps: AppDeps) {
       createV1DomainsRouter(deps),
       createV1OrdersRouter(deps),
       createV1ManageRouter(deps),
+      createV1DnsRouter(deps),
       createWebhooksRouter(deps),
     ],
     resellerV1: [

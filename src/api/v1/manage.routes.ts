@@ -5,11 +5,9 @@ import type { DomainOperation } from '../../../workflows/contracts';
 import { contactSchema, flagSchema, nameserversSchema } from '../contacts.schema';
 import type { AppContext, AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
-import { recordSchema } from '../dns.schema';
 import { respond } from '../envelope';
-import { ApiError, unprocessable, validationFailed } from '../errors';
+import { ApiError, unprocessable } from '../errors';
 import { registrarRead } from '../registrar-read';
-import { applyDnsChange, dnsZoneView } from '../dns';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain } from '../order-flow';
@@ -17,9 +15,8 @@ import { presentDomain } from '../presenters';
 import { input, validate } from '../validate';
 
 const domainParam = z.object({ domain: z.string().min(1).max(1000) });
-const recordParam = z.object({ domain: z.string().min(1).max(1000), record: z.string().min(1).max(32) });
 
-/** Seed 003 domain management: sync, nameservers, Whois, EPP, lock, privacy and DNS. */
+/** Seed 003 domain management: sync, nameservers, Whois, EPP, lock, privacy (DNS: dns.routes.ts). */
 export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   const keyed = idempotency(deps.db, { required: false });
@@ -186,58 +183,6 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
       }),
     ),
   );
-
-  // ------------------------------------------------------------------ DNS
-  router.get('/domains/:domain/dns', read, validate(syncReq), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    respond(ctx, await dnsZoneView(deps, domain.id));
-  });
-  const provisionReq = z.object({ params: domainParam, body: z.object({ confirm: flagSchema.optional() }) });
-  router.post('/domains/:domain/dns/provision', write, validate(provisionReq), keyed, async (ctx) => {
-    const parsed = input(ctx, provisionReq);
-    if (parsed.body.confirm !== true)
-      throw validationFailed({ confirm: ['Send confirm: true to enable DNS management.'] });
-    const domain = await domainOf(ctx, parsed.params.domain);
-    await applyDnsChange(deps, ctx, domain, { kind: 'provision' });
-    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management enabled.');
-  });
-  router.delete('/domains/:domain/dns', write, validate(syncReq), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    await applyDnsChange(deps, ctx, domain, { kind: 'cancel' });
-    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management cancelled.');
-  });
-  const createReq = z.object({ params: domainParam, body: recordSchema });
-  router.post('/domains/:domain/dns/records', write, validate(createReq), keyed, async (ctx) => {
-    const parsed = input(ctx, createReq);
-    const domain = await domainOf(ctx, parsed.params.domain);
-    const result = await applyDnsChange(deps, ctx, domain, { kind: 'create', record: parsed.body });
-    const view = await dnsZoneView(deps, domain.id);
-    const record = view.records.find((r) => result.ok && r.line === result.line);
-    respond(ctx, { record, ...view }, 'DNS record created.', 201);
-  });
-  const updateReq = z.object({ params: recordParam, body: recordSchema });
-  router.put('/domains/:domain/dns/records/:record', write, validate(updateReq), keyed, async (ctx) => {
-    const parsed = input(ctx, updateReq);
-    const domain = await domainOf(ctx, parsed.params.domain);
-    const result = await applyDnsChange(deps, ctx, domain, {
-      kind: 'update',
-      ref: parsed.params.record,
-      record: parsed.body,
-    });
-    const view = await dnsZoneView(deps, domain.id);
-    respond(
-      ctx,
-      { record: view.records.find((r) => result.ok && r.line === result.line), ...view },
-      'DNS record updated.',
-    );
-  });
-  const deleteReq = z.object({ params: recordParam });
-  router.delete('/domains/:domain/dns/records/:record', write, validate(deleteReq), async (ctx) => {
-    const parsed = input(ctx, deleteReq);
-    const domain = await domainOf(ctx, parsed.params.domain);
-    await applyDnsChange(deps, ctx, domain, { kind: 'delete', ref: parsed.params.record });
-    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS record deleted.');
-  });
 
   const opReq = z.object({ params: z.object({ operation: z.string().min(1).max(300) }) });
   router.get('/operations/:operation', read, validate(opReq), async (ctx) => {

@@ -1,0 +1,232 @@
+import type { Knex } from 'knex';
+import type { DnsRecord, Registrar } from '../src/registrar/types';
+import type { DnsChange, DnsChangeResult, DnsRecordData } from '../workflows/contracts';
+import { domainRegistrarFailure as registrarFailure } from './domains';
+
+export interface DnsActivityDeps {
+  db: Knex;
+  registrar: Registrar;
+}
+
+interface RecordRow extends DnsRecordData {
+  id: number;
+  line: number;
+}
+
+/** CNAME may not share its name with any other record. */
+function cnameClash(records: ReadonlyArray<Pick<DnsRecordData, 'type' | 'name'>>): string | null {
+  const byName = new Map<string, string[]>();
+  for (const r of records) byName.set(r.name, [...(byName.get(r.name) ?? []), r.type]);
+  for (const [name, types] of byName) if (types.includes('CNAME') && types.length > 1) return name;
+  return null;
+}
+
+/** A domain's DNS zone: the registrar's records read, edits applied under the zone's row lock, pushes. */
+export function createDnsActivities(deps: DnsActivityDeps) {
+  const { db, registrar } = deps;
+
+  return {
+    /** The records the registrar publishes for a domain now (the types it supports), as zone records. */
+    async readRegistrarDns(domainId: number): Promise<DnsRecordData[]> {
+      const domain = (await db('domains').where({ id: domainId }).first('name')) as { name: string };
+      try {
+        const records = await registrar.getDns(domain.name);
+        return records
+          .filter((r) => registrar.dnsRecordTypes.includes(r.type))
+          .map((r) => ({
+            type: r.type,
+            name: r.name,
+            value: r.value,
+            ttl: r.ttl,
+            priority: r.priority ?? null,
+            weight: null,
+            port: null,
+            flags: null,
+            tag: null,
+          }));
+      } catch (err) {
+        return registrarFailure(err);
+      }
+    },
+
+    /** Applies one DNS edit under the zone's row lock; refusals come back as results, not failures. */
+    async applyDnsChange(domainId: number, change: DnsChange): Promise<DnsChangeResult> {
+      const written =
+        change.kind === 'create' || change.kind === 'update'
+          ? [change.record]
+          : change.kind === 'replace'
+            ? change.records
+            : [];
+      const unsupported = [
+        ...new Set(written.map((r) => r.type).filter((t) => !registrar.dnsRecordTypes.includes(t))),
+      ];
+      if (unsupported.length > 0) {
+        return {
+          ok: false,
+          code: 'unsupported_capability',
+          message: `The provider cannot publish ${unsupported.join(', ')} records; it supports ${registrar.dnsRecordTypes.join(', ')}.`,
+        };
+      }
+      return db.transaction(async (trx) => {
+        let zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as
+          { status: string; version: number; nextLine: number } | undefined;
+        if (change.kind === 'provision' && change.records) {
+          // Provisioning starts from what the registrar publishes: nothing is pushed (the zone is
+          // live as it is) until the reseller changes something.
+          if (zone?.status === 'active') return { ok: true, version: zone.version };
+          if (!zone) await trx('dnsZones').insert({ domainId, status: 'active' });
+          const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as {
+            version: number;
+            nextLine: number;
+          };
+          await trx('dnsRecords').where({ domainId }).del();
+          let nextLine = current.nextLine;
+          for (const r of change.records)
+            await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
+          const version = current.version + 1;
+          await trx('dnsZones').where({ domainId }).update({
+            status: 'active',
+            version,
+            nextLine,
+            pushedVersion: version,
+            pushStatus: 'pushed',
+            pushError: null,
+            pushedAt: trx.fn.now(),
+            updatedAt: trx.fn.now(),
+          });
+          return { ok: true, version };
+        }
+        if (
+          change.kind === 'provision' ||
+          (change.kind === 'replace' && (!zone || zone.status !== 'active'))
+        ) {
+          if (!zone) {
+            await trx('dnsZones').insert({ domainId, status: 'active' });
+          } else if (zone.status !== 'active') {
+            await trx('dnsZones').where({ domainId }).update({ status: 'active', updatedAt: trx.fn.now() });
+          }
+          zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as {
+            status: string;
+            version: number;
+            nextLine: number;
+          };
+          if (change.kind === 'provision') {
+            const version = zone.version + 1;
+            await trx('dnsZones').where({ domainId }).update({ version, pushStatus: 'pending' });
+            return { ok: true, version };
+          }
+        }
+        if (!zone || zone.status !== 'active') {
+          return {
+            ok: false,
+            code: 'dns_not_active',
+            message: 'DNS management is not active for this domain.',
+          };
+        }
+        const records = (await trx('dnsRecords').where({ domainId }).orderBy('line')) as RecordRow[];
+        const find = (ref: string) =>
+          records.find((r) => String(r.line) === ref) ?? records.find((r) => String(r.id) === ref);
+        let nextLine = zone.nextLine;
+        let line: number | undefined;
+        let proposed: DnsRecordData[];
+        switch (change.kind) {
+          case 'cancel':
+            await trx('dnsZones')
+              .where({ domainId })
+              .update({ status: 'cancelled', updatedAt: trx.fn.now() });
+            return { ok: true, version: zone.version };
+          case 'push': {
+            const version = zone.version + 1;
+            await trx('dnsZones').where({ domainId }).update({ version, pushStatus: 'pending' });
+            return { ok: true, version };
+          }
+          case 'create':
+            proposed = [...records, change.record];
+            break;
+          case 'update': {
+            const target = find(change.ref);
+            if (!target) return { ok: false, code: 'record_not_found', message: 'DNS record not found.' };
+            proposed = records.map((r) => (r.id === target.id ? change.record : r));
+            break;
+          }
+          case 'delete': {
+            const target = find(change.ref);
+            if (!target) return { ok: false, code: 'record_not_found', message: 'DNS record not found.' };
+            proposed = records.filter((r) => r.id !== target.id);
+            break;
+          }
+          case 'replace':
+            proposed = change.records;
+            break;
+        }
+        const clash = cnameClash(proposed);
+        if (clash) {
+          return {
+            ok: false,
+            code: 'cname_conflict',
+            message: `A CNAME record at ${clash} cannot coexist with other records.`,
+          };
+        }
+        if (change.kind === 'create') {
+          line = nextLine++;
+          await trx('dnsRecords').insert({ domainId, line, ...change.record });
+        } else if (change.kind === 'update') {
+          const target = find(change.ref)!;
+          line = target.line;
+          await trx('dnsRecords').where({ id: target.id }).update(change.record);
+        } else if (change.kind === 'delete') {
+          await trx('dnsRecords')
+            .where({ id: find(change.ref)!.id })
+            .del();
+        } else {
+          await trx('dnsRecords').where({ domainId }).del();
+          for (const r of change.records)
+            await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
+        }
+        const version = zone.version + 1;
+        await trx('dnsZones').where({ domainId }).update({ version, nextLine, updatedAt: trx.fn.now() });
+        return line === undefined ? { ok: true, version } : { ok: true, version, line };
+      });
+    },
+
+    /** Pushes the zone's current record set (read now, so the newest version wins) to the registrar. */
+    async pushDnsZone(domainId: number): Promise<void> {
+      const zone = (await db('dnsZones').where({ domainId }).first()) as
+        { status: string; version: number } | undefined;
+      if (!zone || zone.status !== 'active') return;
+      const domain = (await db('domains').where({ id: domainId }).first('name')) as { name: string };
+      const rows = (await db('dnsRecords').where({ domainId }).orderBy('line')) as RecordRow[];
+      // A record the registrar cannot publish (stored before such types were refused) never
+      // blocks the others from being published.
+      const publishable = rows.filter((r) => registrar.dnsRecordTypes.includes(r.type));
+      const records: DnsRecord[] = publishable.map((r) => ({
+        type: r.type,
+        name: r.name,
+        value: r.value,
+        ttl: r.ttl,
+        ...(r.priority !== null ? { priority: r.priority } : {}),
+      }));
+      await db('dnsZones').where({ domainId }).update({ pushStatus: 'pushing' });
+      try {
+        await registrar.setDns(domain.name, records);
+      } catch (err) {
+        await db('dnsZones')
+          .where({ domainId })
+          .update({ pushStatus: 'retrying', pushError: err instanceof Error ? err.message : 'error' });
+        return registrarFailure(err);
+      }
+      await db('dnsZones').where({ domainId }).update({
+        pushedVersion: zone.version,
+        pushStatus: 'pushed',
+        pushError: null,
+        pushedAt: db.fn.now(),
+      });
+    },
+
+    async recordDnsPushFailure(domainId: number, message: string): Promise<void> {
+      await db('dnsZones')
+        .where({ domainId })
+        .update({ pushStatus: 'failed', pushError: message.slice(0, 500) });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { Router } from '@koa/router';
+import type { AppContext, AppDeps, AppState } from '../context';
+import { requireAuth } from '../context';
+import { applyDnsChange, dnsZoneView } from '../dns';
+import { respond } from '../envelope';
+import { validationFailed } from '../errors';
+import { requireAbility } from '../middleware/auth';
+import { idempotency } from '../middleware/idempotency';
+import { ownedDomain } from '../order-flow';
+import { input, validate } from '../validate';
+import {
+  createRecordRequest,
+  deleteRecordRequest,
+  provisionRequest,
+  updateRecordRequest,
+  zoneRequest,
+} from './dns.schema';
+
+/** Seed 003 DNS management: status and records, provision and cancel, record create/update/delete by line or ID. */
+export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const keyed = idempotency(deps.db, { required: false });
+  const read = requireAbility('domains.read');
+  const write = requireAbility('domains.write');
+  const domainOf = async (ctx: AppContext, ref: string) =>
+    ownedDomain(deps, requireAuth(ctx).reseller.id, ref);
+
+  router.get('/domains/:domain/dns', read, validate(zoneRequest), async (ctx) => {
+    const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
+    respond(ctx, await dnsZoneView(deps, domain.id));
+  });
+  router.post('/domains/:domain/dns/provision', write, validate(provisionRequest), keyed, async (ctx) => {
+    const parsed = input(ctx, provisionRequest);
+    if (parsed.body.confirm !== true)
+      throw validationFailed({ confirm: ['Send confirm: true to enable DNS management.'] });
+    const domain = await domainOf(ctx, parsed.params.domain);
+    await applyDnsChange(deps, ctx, domain, { kind: 'provision' });
+    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management enabled.');
+  });
+  router.delete('/domains/:domain/dns', write, validate(zoneRequest), async (ctx) => {
+    const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
+    await applyDnsChange(deps, ctx, domain, { kind: 'cancel' });
+    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management cancelled.');
+  });
+  router.post('/domains/:domain/dns/records', write, validate(createRecordRequest), keyed, async (ctx) => {
+    const parsed = input(ctx, createRecordRequest);
+    const domain = await domainOf(ctx, parsed.params.domain);
+    const result = await applyDnsChange(deps, ctx, domain, { kind: 'create', record: parsed.body });
+    const view = await dnsZoneView(deps, domain.id);
+    const record = view.records.find((r) => result.ok && r.line === result.line);
+    respond(ctx, { record, ...view }, 'DNS record created.', 201);
+  });
+  router.put(
+    '/domains/:domain/dns/records/:record',
+    write,
+    validate(updateRecordRequest),
+    keyed,
+    async (ctx) => {
+      const parsed = input(ctx, updateRecordRequest);
+      const domain = await domainOf(ctx, parsed.params.domain);
+      const result = await applyDnsChange(deps, ctx, domain, {
+        kind: 'update',
+        ref: parsed.params.record,
+        record: parsed.body,
+      });
+      const view = await dnsZoneView(deps, domain.id);
+      respond(
+        ctx,
+        { record: view.records.find((r) => result.ok && r.line === result.line), ...view },
+        'DNS record updated.',
+      );
+    },
+  );
+  router.delete('/domains/:domain/dns/records/:record', write, validate(deleteRecordRequest), async (ctx) => {
+    const parsed = input(ctx, deleteRecordRequest);
+    const domain = await domainOf(ctx, parsed.params.domain);
+    await applyDnsChange(deps, ctx, domain, { kind: 'delete', ref: parsed.params.record });
+    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS record deleted.');
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { type DnsChangeResult, type DnsZoneInput, DomainFailures } from './contracts';
+import { rejection } from './failures';
+import { dnsChangeUpdate } from './messages';
+
+const REJECTED = Object.values(DomainFailures);
+
+/** DNS pushes retry until the registrar answers; a newer record set is read at each attempt. */
+const push = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
+});
+
+/** Registrar reads: retried until the registrar answers; a refusal is final. */
+const registrarRead = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
+});
+
+/** Local zone edits: quick, retried until the database answers. */
+const local = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+});
+
+/**
+ * A domain's DNS zone: edits arrive as `dnsChange` updates and are applied one at a time (so
+ * concurrent edits cannot interleave); the latest record set is then pushed to the registrar,
+ * retried until it answers. A newer change supersedes a push still retrying. The workflow ends
+ * after a quiet minute and starts again with the next change.
+ */
+export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
+  let dirty = false;
+  setHandler(dnsChangeUpdate, async (change): Promise<DnsChangeResult> => {
+    // Provisioning imports the zone the registrar publishes instead of pushing an empty set over it.
+    const imports = change.kind === 'provision' && patched('dns-provision-imports-registrar-zone');
+    let applied = change;
+    if (imports) {
+      try {
+        applied = { kind: 'provision', records: await registrarRead.readRegistrarDns(input.domainId) };
+      } catch (err) {
+        const rejected = rejection(err);
+        if (!rejected) throw err;
+        return { ok: false, ...rejected };
+      }
+    }
+    const result = await local.applyDnsChange(input.domainId, applied);
+    const pushes =
+      change.kind === 'push' ||
+      (change.kind === 'provision' && !imports) ||
+      (change.kind === 'replace' ? change.push : true);
+    if (result.ok && change.kind !== 'cancel' && pushes) dirty = true;
+    return result;
+  });
+
+  for (;;) {
+    const woke = await condition(() => dirty, '1 minute');
+    if (!woke) {
+      await condition(allHandlersFinished);
+      if (!dirty) return;
+    }
+    dirty = false;
+    try {
+      await push.pushDnsZone(input.domainId);
+    } catch (err) {
+      const rejected = rejection(err);
+      if (!rejected) throw err;
+      await local.recordDnsPushFailure(input.domainId, rejected.message);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { DomainFailures } from './contracts';
+
+/** The failure type an activity failed with (ApplicationFailure.type), unwrapped. */
+export function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+/** The message of what an activity failed with, unwrapped. */
+export function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : 'unknown failure';
+}
+
+/** Registrar refusals of domain and DNS operations, as the answer the caller gets; null for anything else. */
+export function rejection(err: unknown): { code: string; message: string } | null {
+  const type = failureType(err);
+  if (type === DomainFailures.Unsupported)
+    return { code: 'unsupported_capability', message: failureMessage(err) };
+  if (type === DomainFailures.RegistrarRejected)
+    return { code: 'registrar_rejected', message: failureMessage(err) };
+  return null;
+}
