@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookActivities } from '../../activities/webhooks';
 import { SecretBox } from '../../src/secrets';
 import { checkWebhooks } from '../../src/services/webhook-check';
@@ -23,6 +23,14 @@ async function endpointFor(token: string, url: string): Promise<string> {
 }
 
 const opts = { backoffBaseSeconds: HARNESS_WEBHOOKS.backoffBaseSeconds, horizonSeconds: 120 };
+
+// The database is shared with the files that ran before: fan out whatever events they left
+// undispatched first, so each test below dispatches only what it wrote.
+beforeAll(async () => {
+  while ((await dispatchEvents(h.db, h.temporal, opts)) > 0) {
+    // drain
+  }
+});
 
 async function endpointId(publicId: string): Promise<number> {
   return ((await h.db('webhookEndpoints').where({ publicId }).first('id')) as { id: number }).id;
