@@ -44,7 +44,12 @@ export interface TestApi {
   temporal: Client;
   /** Writes the api_logs rows queued so far (the app batches them off the request path). */
   flushLogs(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops the server and the log writer, and closes the Temporal connection unless asked not to
+   * (`keepTemporal`): the SDK retries an update against an unreachable server on timers that
+   * throw once their connection is closed, so a test that left one running keeps it open.
+   */
+  close(opts?: { keepTemporal?: boolean }): Promise<void>;
 }
 
 export interface TestApiOptions {
@@ -91,11 +96,11 @@ export async function startTestApi(
     url: `http://127.0.0.1:${port}`,
     temporal,
     flushLogs: () => app.apiLogs.flush(),
-    async close() {
+    async close(opts = {}) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.apiLogs.close();
-      await temporal.connection.close();
+      if (!opts.keepTemporal) await temporal.connection.close();
     },
   };
 }
