@@ -23,6 +23,7 @@ import {
   type WalletPaymentResult,
 } from './contracts';
 import { failureMessage, failureType } from './failures';
+import { awaitInvoicePayment } from './invoices';
 import { acceptanceUpdate, orderStateQuery, paidSignal, payFromWalletUpdate } from './messages';
 
 /** Local bookkeeping: quick, retried until the database answers. */
@@ -201,28 +202,13 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
     await db.createGatewayPayment(invoice.id, input.gateway);
     setStatus('awaiting_payment');
     acceptance = { accepted: true, orderId, publicId: input.publicId, status: 'awaiting_payment', invoice };
-    const deadline = Date.parse(invoice.expiresAt);
-    while (payment === undefined) {
-      const left = deadline - Date.now();
-      const woke =
-        left > 0 &&
-        (await condition(
-          () => (payment !== undefined || incoming.length > 0) && !walletPaymentInFlight,
-          left,
-        ));
-      if (!woke || payment !== undefined) break;
-      const p = incoming.shift()!;
-      if (p.amountMinor !== invoice.amountMinor || p.currency !== invoice.currency) {
-        await db.recordPaymentMismatch(invoice.id, p);
-        continue;
-      }
-      const applied = await db.applyInvoicePayment(invoice.id, p);
-      if (applied === 'applied') {
-        payment = p;
-        state.invoice = { ...invoice, status: 'paid' };
-      } else {
-        await db.creditUnappliedPayment(invoice.id, p, 'invoice_not_payable');
-      }
+    const paid = await awaitInvoicePayment(db, invoice, incoming, {
+      settledElsewhere: () => payment !== undefined,
+      busy: () => walletPaymentInFlight,
+    });
+    if (paid) {
+      payment = paid;
+      state.invoice = { ...invoice, status: 'paid' };
     }
     if (payment === undefined) {
       const expired = await db.expireInvoice(orderId);

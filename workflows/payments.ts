@@ -1,6 +1,7 @@
 import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Acceptance, InvoiceView, LatePaymentInput, PaidSignal, TopupInput } from './contracts';
+import { awaitInvoicePayment } from './invoices';
 import { acceptanceUpdate, paidSignal } from './messages';
 
 const db = proxyActivities<Activities>({
@@ -33,20 +34,7 @@ export async function topupWorkflow(input: TopupInput): Promise<{ status: Invoic
     invoice,
   };
 
-  const deadline = Date.parse(invoice.expiresAt);
-  let paid: PaidSignal | undefined;
-  while (!paid) {
-    const left = deadline - Date.now();
-    if (left <= 0 || !(await condition(() => incoming.length > 0, left))) break;
-    const p = incoming.shift()!;
-    if (p.amountMinor !== invoice.amountMinor || p.currency !== invoice.currency) {
-      await db.recordPaymentMismatch(invoice.id, p);
-      continue;
-    }
-    const applied = await db.applyInvoicePayment(invoice.id, p);
-    if (applied === 'applied') paid = p;
-    else await db.creditUnappliedPayment(invoice.id, p, 'invoice_not_payable');
-  }
+  const paid = await awaitInvoicePayment(db, invoice, incoming);
   if (!paid && (await db.expireUnpaidInvoice(invoice.id))) {
     for (const p of incoming.splice(0)) await db.creditUnappliedPayment(invoice.id, p, 'invoice_expired');
     return { status: 'expired' };
