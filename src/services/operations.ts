@@ -14,7 +14,7 @@ import {
   type DeliveryJob,
   type DispatchOptions,
   jobsFor,
-  startDelivery,
+  restartDelivery,
   subscribedEndpoints,
   type SweepResult,
   sweepWebhookJobs,
@@ -222,7 +222,7 @@ export async function retryFailedWebhooks(
     onProgress?: (line: string) => void;
   },
 ): Promise<{ failed: number } & SweepResult> {
-  const swept = await sweepWebhookJobs(db, temporal, { ...opts, limit: opts.limit });
+  const swept = await sweepWebhookJobs(db, temporal, opts);
   if (swept.started + swept.restarted > 0)
     opts.onProgress?.(
       `pending without a delivery: ${swept.started} started, ${swept.restarted} restarted (of ${swept.checked} checked)`,
@@ -235,12 +235,7 @@ export async function retryFailedWebhooks(
     .limit(opts.limit)
     .select('j.id', 'j.run', 'j.endpointId', 'w.resellerId')) as Array<DeliveryJob>;
   for (const [i, job] of jobs.entries()) {
-    const next = { ...job, id: String(job.id), run: job.run + 1 };
-    await db('webhookJobs')
-      .where({ id: job.id })
-      .update({ status: 'pending', run: next.run, startedAt: null, updatedAt: db.fn.now() });
-    await startDelivery(temporal, next, opts);
-    await db('webhookJobs').where({ id: job.id }).update({ startedAt: db.fn.now() });
+    await restartDelivery(db, temporal, { ...job, id: String(job.id) }, opts);
     opts.onProgress?.(`[${i + 1}/${jobs.length}] delivery ${job.id} restarted`);
   }
   return { failed: jobs.length, ...swept };
@@ -257,13 +252,6 @@ export async function replayEvent(
     { id: string; resellerId: number; type: string } | undefined;
   if (!event) throw new Error(`no event ${eventId}`);
   const jobs = await jobsFor(db, event, await subscribedEndpoints(db, event.resellerId, event.type));
-  for (const job of jobs) {
-    const next = { ...job, run: job.run + 1 };
-    await db('webhookJobs')
-      .where({ id: job.id })
-      .update({ status: 'pending', run: next.run, startedAt: null, updatedAt: db.fn.now() });
-    await startDelivery(temporal, next, opts);
-    await db('webhookJobs').where({ id: job.id }).update({ startedAt: db.fn.now() });
-  }
+  for (const job of jobs) await restartDelivery(db, temporal, job, opts);
   return jobs.length;
 }

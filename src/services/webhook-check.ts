@@ -1,4 +1,5 @@
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { deliveryStatus } from '../webhooks/dispatcher';
 import type { Knex } from 'knex';
 import { webhookDeliveryWorkflowId } from '../../workflows/contracts';
 import type { LedgerFinding } from './ledger-check';
@@ -64,16 +65,7 @@ export async function checkWebhooks(
   );
   for (const job of pending) {
     const workflowId = webhookDeliveryWorkflowId(job.id, job.run);
-    const status = await temporal.workflow
-      .getHandle(workflowId)
-      .describe()
-      .then(
-        (d) => d.status.name,
-        (err: unknown) => {
-          if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
-          throw err;
-        },
-      );
+    const status = await deliveryStatus(temporal, job);
     if (status !== 'RUNNING') {
       findings.push({
         check: 'stranded delivery',

@@ -187,16 +187,36 @@ export interface SweepResult {
   restarted: number;
 }
 
-type WorkflowState = 'running' | 'closed' | 'missing';
-
-async function deliveryState(temporal: Client, job: DeliveryJob): Promise<WorkflowState> {
+/** The status of a job's current delivery workflow (RUNNING, COMPLETED, TERMINATED, …), or NOT_FOUND. */
+export async function deliveryStatus(temporal: Client, job: { id: string; run: number }): Promise<string> {
   try {
-    const d = await temporal.workflow.getHandle(webhookDeliveryWorkflowId(job.id, job.run)).describe();
-    return d.status.name === 'RUNNING' ? 'running' : 'closed';
+    return (await temporal.workflow.getHandle(webhookDeliveryWorkflowId(job.id, job.run)).describe()).status
+      .name;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return 'missing';
+    if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
     throw err;
   }
+}
+
+/**
+ * Gives a job a new run (the attempt budget starts again) and starts its delivery. Only the caller
+ * that moves the job from the run it saw wins, so concurrent sweeps or operators start one
+ * delivery; `onlyIfPending` leaves alone a job delivered meanwhile. True when this call restarted it.
+ */
+export async function restartDelivery(
+  db: Knex,
+  temporal: Client,
+  job: DeliveryJob,
+  opts: DispatchOptions & { onlyIfPending?: boolean },
+): Promise<boolean> {
+  const next = { ...job, run: job.run + 1 };
+  const moved = await db('webhookJobs')
+    .where({ id: job.id, run: job.run, ...(opts.onlyIfPending ? { status: 'pending' } : {}) })
+    .update({ status: 'pending', run: next.run, startedAt: null, updatedAt: db.fn.now() });
+  if (moved !== 1) return false;
+  await startDelivery(temporal, next, opts);
+  await db('webhookJobs').where({ id: job.id }).update({ startedAt: db.fn.now() });
+  return true;
 }
 
 /**
@@ -225,18 +245,12 @@ export async function sweepWebhookJobs(
   ).map((j) => ({ ...j, id: String(j.id) }));
   const result: SweepResult = { checked: jobs.length, started: 0, restarted: 0 };
   for (const job of jobs) {
-    const state = await deliveryState(temporal, job);
-    if (state === 'missing') {
+    const status = await deliveryStatus(temporal, job);
+    if (status === 'NOT_FOUND') {
       if (await startDelivery(temporal, job, opts)) result.started += 1;
-    } else if (state === 'closed') {
-      // Only one sweeper wins the new run; a job delivered meanwhile is no longer pending.
-      const next = await db('webhookJobs')
-        .where({ id: job.id, run: job.run, status: 'pending' })
-        .update({ run: job.run + 1, startedAt: null, updatedAt: db.fn.now() });
-      if (next === 1) {
-        await startDelivery(temporal, { ...job, run: job.run + 1 }, opts);
-        result.restarted += 1;
-      }
+    } else if (status !== 'RUNNING') {
+      // Ended without recording an outcome: a new run (a job delivered meanwhile is left alone).
+      if (await restartDelivery(db, temporal, job, { ...opts, onlyIfPending: true })) result.restarted += 1;
     }
     await db('webhookJobs')
       .where({ id: job.id })
