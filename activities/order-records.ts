@@ -52,9 +52,6 @@ export interface RegistrarResult {
 export const BILLING_REVIEW_MESSAGE =
   'The registrar completed this order, but recording its billing failed. It is under review; your funds stay reserved until then, and nothing is charged twice.';
 
-/** One hold per order attempt (attempt 1 keeps the original reference). */
-export const holdRef = (orderId: number, attempt = 1) =>
-  attempt === 1 ? `order:${orderId}:hold` : `order:${orderId}:hold:${attempt}`;
 export const refundRef = (orderId: number) => `order:${orderId}:refund`;
 export const LIVE = ['pending', 'awaiting_payment', 'processing'];
 

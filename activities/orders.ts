@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import {
   captureHold,
   creditWallet,
+  holdRef,
   InsufficientBalanceError,
   placeHold,
   voidHold,
@@ -11,7 +12,6 @@ import { OrderFailures, type OrderInput } from '../workflows/contracts';
 import {
   auditOrder,
   BILLING_REVIEW_MESSAGE,
-  holdRef,
   isUniqueViolation,
   loadOrder,
   type OrderActivityDeps,

@@ -104,6 +104,10 @@ export async function captureHold(trx: Knex.Transaction, reference: string): Pro
     .update({ status: 'posted', postedAt: trx.fn.now() });
 }
 
+/** The ledger reference of an order attempt's hold (attempt 1 keeps the original reference). */
+export const holdRef = (orderId: number, attempt = 1): string =>
+  attempt === 1 ? `order:${orderId}:hold` : `order:${orderId}:hold:${attempt}`;
+
 /** Releases a pending hold. Voiding twice, or a hold never placed, is a no-op; a posted one is an error. */
 export async function voidHold(db: Knex | Knex.Transaction, reference: string): Promise<'voided' | 'absent'> {
   const entry = await byReference(db, reference);

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { expiryRemindersWorkflow, orderWorkflow } from '../../workflows';
 import { EXPIRY_SCHEDULE_ID, type OrderInput, TASK_QUEUE } from '../../workflows/contracts';
 import type { Config } from '../config';
-import { voidHold } from './ledger';
+import { holdRef, voidHold } from './ledger';
 import { newPublicId } from '../utils/public-ids';
 import {
   type DeliveryJob,
@@ -167,8 +167,7 @@ export async function retryProvisioning(
     }
     if (order.status === 'processing') {
       // Left behind by a workflow that no longer runs: release its hold before the new attempt.
-      const ref = order.attempt === 1 ? `order:${order.id}:hold` : `order:${order.id}:hold:${order.attempt}`;
-      await voidHold(db, ref).catch(() => undefined);
+      await voidHold(db, holdRef(order.id, order.attempt)).catch(() => undefined);
       await db('orders')
         .where({ id: order.id })
         .update({ status: 'failed', failureCode: 'abandoned', updatedAt: db.fn.now() });

@@ -152,7 +152,6 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
       return db('idempotencyRecords').where({ resellerId, key }).update({
         state: 'completed',
         responseStatus: status,
-        responseBody: text,
         responseText: text,
         responseHeaders: headers,
       });
