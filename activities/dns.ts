@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { DnsRecordRow, DnsZoneRow, Domain } from '../src/db/models';
 import type { DnsRecord, Registrar } from '../src/registrar/types';
 import type { DnsChange, DnsChangeResult, DnsRecordData } from '../workflows/contracts';
 import { domainRegistrarFailure as registrarFailure } from './domains';
@@ -6,11 +7,6 @@ import { domainRegistrarFailure as registrarFailure } from './domains';
 export interface DnsActivityDeps {
   db: Knex;
   registrar: Registrar;
-}
-
-interface RecordRow extends DnsRecordData {
-  id: number;
-  line: number;
 }
 
 /** CNAME may not share its name with any other record. */
@@ -28,7 +24,7 @@ export function createDnsActivities(deps: DnsActivityDeps) {
   return {
     /** The records the registrar publishes for a domain now (the types it supports), as zone records. */
     async readRegistrarDns(domainId: number): Promise<DnsRecordData[]> {
-      const domain = (await db('domains').where({ id: domainId }).first('name')) as { name: string };
+      const domain = (await db('domains').where({ id: domainId }).first('name')) as Pick<Domain, 'name'>;
       try {
         const records = await registrar.getDns(domain.name);
         return records
@@ -68,17 +64,13 @@ export function createDnsActivities(deps: DnsActivityDeps) {
         };
       }
       return db.transaction(async (trx) => {
-        let zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as
-          { status: string; version: number; nextLine: number } | undefined;
+        let zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow | undefined;
         if (change.kind === 'provision' && change.records) {
           // Provisioning starts from what the registrar publishes: nothing is pushed (the zone is
           // live as it is) until the reseller changes something.
           if (zone?.status === 'active') return { ok: true, version: zone.version };
           if (!zone) await trx('dnsZones').insert({ domainId, status: 'active' });
-          const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as {
-            version: number;
-            nextLine: number;
-          };
+          const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow;
           await trx('dnsRecords').where({ domainId }).del();
           let nextLine = current.nextLine;
           for (const r of change.records)
@@ -105,11 +97,7 @@ export function createDnsActivities(deps: DnsActivityDeps) {
           } else if (zone.status !== 'active') {
             await trx('dnsZones').where({ domainId }).update({ status: 'active', updatedAt: trx.fn.now() });
           }
-          zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as {
-            status: string;
-            version: number;
-            nextLine: number;
-          };
+          zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow;
           if (change.kind === 'provision') {
             const version = zone.version + 1;
             await trx('dnsZones').where({ domainId }).update({ version, pushStatus: 'pending' });
@@ -123,7 +111,7 @@ export function createDnsActivities(deps: DnsActivityDeps) {
             message: 'DNS management is not active for this domain.',
           };
         }
-        const records = (await trx('dnsRecords').where({ domainId }).orderBy('line')) as RecordRow[];
+        const records = (await trx('dnsRecords').where({ domainId }).orderBy('line')) as DnsRecordRow[];
         const find = (ref: string) =>
           records.find((r) => String(r.line) === ref) ?? records.find((r) => String(r.id) === ref);
         let nextLine = zone.nextLine;
@@ -194,8 +182,8 @@ export function createDnsActivities(deps: DnsActivityDeps) {
       const zone = (await db('dnsZones').where({ domainId }).first()) as
         { status: string; version: number } | undefined;
       if (!zone || zone.status !== 'active') return;
-      const domain = (await db('domains').where({ id: domainId }).first('name')) as { name: string };
-      const rows = (await db('dnsRecords').where({ domainId }).orderBy('line')) as RecordRow[];
+      const domain = (await db('domains').where({ id: domainId }).first('name')) as Pick<Domain, 'name'>;
+      const rows = (await db('dnsRecords').where({ domainId }).orderBy('line')) as DnsRecordRow[];
       // A record the registrar cannot publish (stored before such types were refused) never
       // blocks the others from being published.
       const publishable = rows.filter((r) => registrar.dnsRecordTypes.includes(r.type));

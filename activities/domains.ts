@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
+import type { Domain } from '../src/db/models';
 import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
@@ -35,13 +36,7 @@ export function createDomainActivities(deps: DomainActivityDeps) {
             const info = await registrar.info(domain);
             if (!info) throw new RegistrarError('rejected', 'The registrar does not hold this domain.');
             return db.transaction(async (trx) => {
-              const before = (await trx('domains').where({ id: domainId }).forUpdate().first()) as {
-                expiresAt: Date | null;
-                status: string;
-                locked: boolean;
-                privacy: string;
-                nameservers: string[];
-              };
+              const before = (await trx('domains').where({ id: domainId }).forUpdate().first()) as Domain;
               const after = {
                 expiresAt: info.expiresAt,
                 status: info.status,

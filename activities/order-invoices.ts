@@ -3,7 +3,9 @@ import { debitWallet, InsufficientBalanceError } from '../src/services/ledger';
 import { newPublicId } from '../src/utils/public-ids';
 import { emitEvent, invoicePaidData, orderEventData } from '../src/webhooks/events';
 import { type InvoiceView, OrderFailures } from '../workflows/contracts';
-import { invoiceView, LIVE, loadOrder, type OrderActivityDeps, type OrderRow } from './order-records';
+import type { InvoiceRow } from '../src/db/models';
+import { invoiceView } from '../src/services/invoices';
+import { LIVE, loadOrder, type OrderActivityDeps } from './order-records';
 
 /** An invoice order's invoice: issued, paid from the wallet, or expired unpaid (which cancels the order). */
 export function createOrderInvoiceActivities(deps: OrderActivityDeps) {
@@ -13,8 +15,7 @@ export function createOrderInvoiceActivities(deps: OrderActivityDeps) {
     async createInvoice(orderId: number): Promise<InvoiceView> {
       const order = await loadOrder(db, orderId);
       return db.transaction(async (trx) => {
-        const existing = (await trx('invoices').where({ orderId }).first()) as
-          Parameters<typeof invoiceView>[0] | undefined;
+        const existing = (await trx('invoices').where({ orderId }).first()) as InvoiceRow | undefined;
         if (existing) return invoiceView(existing);
         const [row] = (await trx('invoices')
           .insert({
@@ -25,10 +26,10 @@ export function createOrderInvoiceActivities(deps: OrderActivityDeps) {
             currency: order.currency,
             status: 'unpaid',
             purpose: 'order',
-            workflowId: (order as OrderRow & { workflowId: string }).workflowId,
+            workflowId: order.workflowId,
             expiresAt: new Date(Date.now() + deps.invoiceTtlHours * 3600_000),
           })
-          .returning('*')) as Array<Parameters<typeof invoiceView>[0]>;
+          .returning('*')) as InvoiceRow[];
         await trx('orders')
           .where({ id: orderId })
           .update({ status: 'awaiting_payment', updatedAt: trx.fn.now() });
@@ -42,7 +43,7 @@ export function createOrderInvoiceActivities(deps: OrderActivityDeps) {
       try {
         return await db.transaction(async (trx) => {
           const invoice = (await trx('invoices').where({ orderId }).forUpdate().first()) as
-            (Parameters<typeof invoiceView>[0] & { id: number }) | undefined;
+            InvoiceRow | undefined;
           if (!invoice)
             throw ApplicationFailure.nonRetryable(
               'The order has no invoice.',
@@ -67,8 +68,13 @@ export function createOrderInvoiceActivities(deps: OrderActivityDeps) {
           const [paid] = (await trx('invoices')
             .where({ id: invoice.id })
             .update({ status: 'paid', gateway: 'wallet', paidAt: trx.fn.now(), updatedAt: trx.fn.now() })
-            .returning('*')) as Array<Parameters<typeof invoiceView>[0] & { purpose: string; paidAt: Date }>;
-          await emitEvent(trx, order.resellerId, 'invoice.paid', invoicePaidData(paid!, 'wallet', order));
+            .returning('*')) as InvoiceRow[];
+          await emitEvent(
+            trx,
+            order.resellerId,
+            'invoice.paid',
+            invoicePaidData({ ...paid!, paidAt: paid!.paidAt! }, 'wallet', order),
+          );
           return invoiceView(paid!);
         });
       } catch (err) {

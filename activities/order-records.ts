@@ -4,7 +4,8 @@ import type { Logger } from '../src/logger';
 import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
-import { type InvoiceView, OrderFailures, type OrderInput } from '../workflows/contracts';
+import type { OrderRow } from '../src/db/models';
+import { OrderFailures } from '../workflows/contracts';
 
 /* What the order activities share: the order row, its references, and helpers over them. */
 
@@ -15,42 +16,6 @@ export interface OrderActivityDeps {
   secrets: SecretBox;
   invoiceTtlHours: number;
 }
-
-export interface OrderRow {
-  id: number;
-  publicId: string;
-  resellerId: number;
-  action: 'register' | 'renew' | 'transfer';
-  domainName: string;
-  years: number;
-  status: string;
-  paymentMethod: 'wallet' | 'invoice';
-  amountMinor: string;
-  currency: string;
-  premium: boolean;
-  request: {
-    nameservers?: string[];
-    contacts?: OrderInput['contacts'];
-    privacy?: string | null;
-    autoRenew?: boolean | null;
-  };
-  registrarResult: RegistrarResult | null;
-  authCode: string | null;
-  fromExpiresAt: Date | null;
-  domainId: number | null;
-  attempt: number;
-}
-
-/** What the registrar holds once the order's registrar steps are done (stored before billing). */
-export interface RegistrarResult {
-  expiresAt: string | null;
-  /** Registrations and transfers: the privacy the registrar holds after the privacy step. */
-  privacy?: 'full' | 'partial' | 'off' | null;
-}
-
-/** The reseller's view of an order whose registrar step succeeded and whose billing is under review. */
-export const BILLING_REVIEW_MESSAGE =
-  'The registrar completed this order, but recording its billing failed. It is under review; your funds stay reserved until then, and nothing is charged twice.';
 
 export const refundRef = (orderId: number) => `order:${orderId}:refund`;
 export const LIVE = ['pending', 'awaiting_payment', 'processing'];
@@ -64,24 +29,6 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const code = e.code ?? e.nativeError?.code;
   const name = e.constraint ?? e.nativeError?.constraint;
   return code === '23505' && (constraint === undefined || name === constraint);
-}
-
-export function invoiceView(row: {
-  id: number;
-  publicId: string;
-  status: InvoiceView['status'];
-  amountMinor: string;
-  currency: string;
-  expiresAt: Date;
-}): InvoiceView {
-  return {
-    id: row.id,
-    publicId: row.publicId,
-    status: row.status,
-    amountMinor: String(row.amountMinor),
-    currency: row.currency.trim(),
-    expiresAt: new Date(row.expiresAt).toISOString(),
-  };
 }
 
 /**

@@ -8,16 +8,18 @@ import {
   voidHold,
 } from '../src/services/ledger';
 import { emitEvent, orderEventData } from '../src/webhooks/events';
-import { OrderFailures, type OrderInput } from '../workflows/contracts';
+import type { OrderRow } from '../src/db/models';
 import {
-  auditOrder,
   BILLING_REVIEW_MESSAGE,
-  isUniqueViolation,
-  loadOrder,
-  type OrderActivityDeps,
-  type OrderRow,
-  refundRef,
-} from './order-records';
+  type CompletedOrder,
+  type OpenedOrder,
+  OrderFailures,
+  type OrderInput,
+} from '../workflows/contracts';
+import { auditOrder, isUniqueViolation, loadOrder, type OrderActivityDeps, refundRef } from './order-records';
+
+type OpenedRow = { id: number; createdAt: Date };
+const opened = (row: OpenedRow): OpenedOrder => ({ id: row.id, createdAt: row.createdAt.toISOString() });
 
 /**
  * The order's own steps, in the order the workflow takes them: open, pay (hold funds, or an
@@ -29,10 +31,10 @@ export function createOrderActivities(deps: OrderActivityDeps) {
 
   return {
     /** Inserts the order row (idempotent on the workflow ID); refuses a second live acquisition of a domain. */
-    async openOrder(input: OrderInput, workflowId: string): Promise<number> {
+    async openOrder(input: OrderInput, workflowId: string): Promise<OpenedOrder> {
       if (input.resumeOrderId) {
         // Resume: the same order row, a new attempt, paid from the wallet (where a refund went).
-        const resumed = await db('orders')
+        const resumed = (await db('orders')
           .where({ id: input.resumeOrderId })
           .where((q) => {
             void q.where('status', 'failed').orWhere('workflowId', workflowId);
@@ -46,16 +48,18 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             registrarResult: null,
             attempt: db.raw('CASE WHEN workflow_id = ? THEN attempt ELSE attempt + 1 END', [workflowId]),
             updatedAt: db.fn.now(),
-          });
-        if (resumed === 0)
+          })
+          .returning(['id', 'createdAt'])) as OpenedRow[];
+        if (!resumed[0])
           throw ApplicationFailure.nonRetryable(
             'The order cannot be resumed.',
             OrderFailures.OrderInProgress,
           );
-        return input.resumeOrderId;
+        return opened(resumed[0]);
       }
-      const existing = (await db('orders').where({ workflowId }).first('id')) as { id: number } | undefined;
-      if (existing) return existing.id;
+      const existing = (await db('orders').where({ workflowId }).first('id', 'createdAt')) as
+        OpenedRow | undefined;
+      if (existing) return opened(existing);
       let domainId: number | null = null;
       if (input.action === 'register' || input.action === 'transfer') {
         const taken = (await db('domains').where({ name: input.domain }).first('id', 'resellerId')) as
@@ -107,8 +111,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
               autoRenew: input.autoRenew,
             },
           })
-          .returning('id')) as Array<{ id: number }>;
-        return row!.id;
+          .returning(['id', 'createdAt'])) as OpenedRow[];
+        return opened(row!);
       } catch (err) {
         if (isUniqueViolation(err, 'orders_one_live_acquisition_per_domain')) {
           throw ApplicationFailure.nonRetryable(
@@ -117,8 +121,9 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           );
         }
         if (isUniqueViolation(err)) {
-          const again = (await db('orders').where({ workflowId }).first('id')) as { id: number } | undefined;
-          if (again) return again.id;
+          const again = (await db('orders').where({ workflowId }).first('id', 'createdAt')) as
+            OpenedRow | undefined;
+          if (again) return opened(again);
         }
         throw err;
       }
@@ -165,11 +170,12 @@ export function createOrderActivities(deps: OrderActivityDeps) {
      * Registers or renews at the registrar. Idempotent: before acting it asks the registrar
      * whether an earlier attempt (whose answer was lost) already took effect.
      */
-    async completeOrder(orderId: number): Promise<void> {
-      await db
-        .transaction(async (trx) => {
+    async completeOrder(orderId: number): Promise<CompletedOrder> {
+      return db
+        .transaction(async (trx): Promise<CompletedOrder> => {
           const order = (await trx('orders').where({ id: orderId }).forUpdate().first()) as OrderRow;
-          if (order.status === 'completed') return;
+          if (order.status === 'completed')
+            return { domainId: order.domainId, completedAt: new Date(order.completedAt!).toISOString() };
           if (!order.registrarResult) throw new Error(`order ${orderId} has no registrar result`);
           const expiresAt = order.registrarResult.expiresAt
             ? new Date(order.registrarResult.expiresAt)
@@ -205,13 +211,16 @@ export function createOrderActivities(deps: OrderActivityDeps) {
               .returning('id')) as Array<{ id: number }>;
             domainId = domain!.id;
           }
-          await trx('orders').where({ id: orderId }).update({
-            status: 'completed',
-            domainId,
-            authCode: null,
-            completedAt: trx.fn.now(),
-            updatedAt: trx.fn.now(),
-          });
+          const [done] = (await trx('orders')
+            .where({ id: orderId })
+            .update({
+              status: 'completed',
+              domainId,
+              authCode: null,
+              completedAt: trx.fn.now(),
+              updatedAt: trx.fn.now(),
+            })
+            .returning('completedAt')) as Array<{ completedAt: Date }>;
           const ledger = (await trx('ledger_entries')
             .where({ orderId })
             .orWhere('invoiceId', trx('invoices').select('id').where({ orderId }))
@@ -231,6 +240,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             'domain.order.completed',
             orderEventData(order, { status: 'completed', expiresAt: order.registrarResult.expiresAt }),
           );
+          return { domainId, completedAt: done!.completedAt.toISOString() };
         })
         .catch((err: unknown) => {
           // A constraint or data error is the same on every retry: straight to review.

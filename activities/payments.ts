@@ -4,28 +4,22 @@ import type { Logger } from '../src/logger';
 import type { Gateways } from '../src/payments';
 import { GatewayError } from '../src/payments/types';
 import { creditWallet } from '../src/services/ledger';
-import type { GatewayChoice, InvoiceView, PaidSignal, TopupInput } from '../workflows/contracts';
+import type {
+  GatewayChoice,
+  GatewayPayment,
+  InvoiceView,
+  PaidSignal,
+  TopupInput,
+} from '../workflows/contracts';
 import { emitEvent, invoicePaidData } from '../src/webhooks/events';
-import { invoiceView } from './order-records';
+import { invoiceView } from '../src/services/invoices';
+import type { InvoiceRow } from '../src/db/models';
 
 export interface PaymentActivityDeps {
   db: Knex;
   log: Logger;
   gateways: Gateways;
   invoiceTtlHours: number;
-}
-
-interface InvoiceRow {
-  id: number;
-  publicId: string;
-  resellerId: number;
-  orderId: number | null;
-  purpose: 'order' | 'topup';
-  status: InvoiceView['status'];
-  amountMinor: string;
-  currency: string;
-  expiresAt: Date;
-  gatewayReference: string | null;
 }
 
 export function createPaymentActivities(deps: PaymentActivityDeps) {
@@ -46,7 +40,7 @@ export function createPaymentActivities(deps: PaymentActivityDeps) {
      * callback always finds its invoice; each retry is a new attempt (Midtrans order_ids are single-use).
      * A refusal leaves the invoice payable from the wallet.
      */
-    async createGatewayPayment(invoiceId: number, choice: GatewayChoice): Promise<string | null> {
+    async createGatewayPayment(invoiceId: number, choice: GatewayChoice): Promise<GatewayPayment | null> {
       const invoice = await loadInvoice(db, invoiceId);
       if (invoice.status !== 'unpaid') return null;
       const gateway = deps.gateways.pick(invoice.currency.trim(), choice);
@@ -80,7 +74,7 @@ export function createPaymentActivities(deps: PaymentActivityDeps) {
             .where({ id: invoiceId })
             .update({ gateway: gateway.name, paymentUrl: created.paymentUrl });
         });
-        return created.paymentUrl;
+        return { gateway: gateway.name, paymentUrl: created.paymentUrl };
       } catch (err) {
         await db('payments').where({ id: payment!.id }).update({ status: 'failed' });
         if (err instanceof GatewayError && !err.retryable) {

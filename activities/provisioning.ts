@@ -1,12 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { TransferState } from '../src/registrar/types';
+import type { OrderRow, RegistrarResult } from '../src/db/models';
 import { OrderFailures } from '../workflows/contracts';
 import {
   auditOrder,
   loadOrder,
   type OrderActivityDeps,
-  type OrderRow,
-  type RegistrarResult,
   registrarFailure,
   withHeartbeat,
 } from './order-records';

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Domain } from '../src/db/models';
 import { quote } from '../src/services/catalog';
 import { newPublicId } from '../src/utils/public-ids';
 import { eventRow } from '../src/webhooks/events';
@@ -11,15 +12,12 @@ export interface ReminderActivityDeps {
 const DAY_MS = 24 * 3600_000;
 const PAGE = 500;
 
-interface DomainRow {
-  id: number;
-  resellerId: number;
-  name: string;
+/** A domain due for a look, with its keyset cursor. */
+type ScannedDomain = Pick<Domain, 'id' | 'resellerId' | 'name' | 'autoRenew'> & {
   expiresAt: Date;
-  autoRenew: boolean;
   /** expires_at as UTC ISO text with microseconds: a JS Date keeps only milliseconds. */
   cursorAt: string;
-}
+};
 
 // The keyset cursor must keep Postgres' microseconds: a cursor cut to milliseconds sorts before
 // its own row, so every row sharing that instant would be read again (and with more than a page of
@@ -51,9 +49,9 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
         })
         .orderBy([{ column: 'expiresAt' }, { column: 'id' }])
         .limit(PAGE)
-        .select('id', 'resellerId', 'name', 'expiresAt', 'autoRenew', db.raw(CURSOR_AT))) as DomainRow[];
+        .select('id', 'resellerId', 'name', 'expiresAt', 'autoRenew', db.raw(CURSOR_AT))) as ScannedDomain[];
       const autoRenew: number[] = [];
-      const due: Array<{ domain: DomainRow; threshold: number; msLeft: number }> = [];
+      const due: Array<{ domain: ScannedDomain; threshold: number; msLeft: number }> = [];
       for (const d of rows) {
         const msLeft = new Date(d.expiresAt).getTime() - now;
         const reached = thresholdsDays.filter((t) => msLeft <= t * DAY_MS);

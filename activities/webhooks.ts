@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { EventRow, WebhookJobRow } from '../src/db/models';
 import type { SecretBox } from '../src/secrets';
 import { eventBody } from '../src/webhooks/events';
 import { webhookHeaders } from '../src/webhooks/signing';
@@ -12,15 +13,6 @@ export interface WebhookActivityDeps {
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'disabled' | 'refused';
 
-interface JobRow {
-  id: string;
-  status: string;
-  eventId: string;
-  endpointId: number;
-}
-
-type StoredEvent = Parameters<typeof eventBody>[0];
-
 export function createWebhookActivities(deps: WebhookActivityDeps) {
   const { db } = deps;
   return {
@@ -29,7 +21,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
      * truncated response). 2xx delivered; 410 disables the endpoint; anything else is retried.
      */
     async deliverWebhook(jobId: string, endpointId?: number): Promise<DeliveryOutcome> {
-      const job = (await db('webhookJobs').where({ id: jobId }).first()) as JobRow | undefined;
+      const job = (await db('webhookJobs').where({ id: jobId }).first()) as WebhookJobRow | undefined;
       if (!job) {
         // Deleting an endpoint deletes its jobs: nothing is left to deliver to.
         if (endpointId !== undefined && !(await db('webhookEndpoints').where({ id: endpointId }).first('id')))
@@ -53,7 +45,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         await db('webhookJobs').where({ id: jobId }).update({ status: 'disabled', updatedAt: db.fn.now() });
         return 'disabled';
       }
-      const event = (await db('events').where({ id: job.eventId }).first()) as StoredEvent | undefined;
+      const event = (await db('events').where({ id: job.eventId }).first()) as EventRow | undefined;
       if (!event) throw new Error(`event ${job.eventId} of webhook job ${jobId} not found`);
       const attempt = (
         (await db('webhookJobs')

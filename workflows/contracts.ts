@@ -84,26 +84,78 @@ export interface InvoiceView {
   amountMinor: string;
   currency: string;
   expiresAt: string;
+  /** The gateway that was paid or is to be paid at (`wallet` once paid from it), where known. */
+  gateway?: string | null;
+  /** Where to pay at the gateway, once a gateway payment exists. */
+  paymentUrl?: string | null;
+  paidAt?: string | null;
 }
 
-/** What the API learns as soon as the order is accepted (funds held / invoice issued) or refused. */
-export type Acceptance =
-  | { accepted: true; orderId: number; publicId: string; status: OrderStatus; invoice: InvoiceView | null }
-  | { accepted: false; code: string; message: string };
+/** What `openOrder` answers: the order row's id and when it was created. */
+export interface OpenedOrder {
+  id: number;
+  createdAt: string;
+}
 
+/** What `completeOrder` answers: the domain row the order completed and when. */
+export interface CompletedOrder {
+  domainId: number | null;
+  completedAt: string;
+}
+
+/** A payment created at a gateway for an invoice. */
+export interface GatewayPayment {
+  gateway: string;
+  paymentUrl: string;
+}
+
+/** The reseller's view of an order whose registrar step succeeded and whose billing is under review. */
+export const BILLING_REVIEW_MESSAGE =
+  'The registrar completed this order, but recording its billing failed. It is under review; your funds stay reserved until then, and nothing is charged twice.';
+
+/**
+ * The order as its workflow knows it: what the API answers with when the order is accepted or
+ * finishes, and what the `orderState` query returns. The same fields a row of `orders` gives.
+ */
 export interface OrderState {
   publicId: string;
   orderId: number | null;
+  action: OrderAction;
+  domain: string;
+  years: number;
+  paymentMethod: PaymentMethod;
+  amountMinor: string;
+  currency: string;
   status: OrderStatus;
   failureCode: string | null;
   failureMessage: string | null;
   invoice: InvoiceView | null;
+  createdAt: string | null;
+  completedAt: string | null;
+  /** Once completed: the domain row and the expiry the registrar holds. */
+  domainId: number | null;
+  expiresAt: string | null;
 }
+
+/** What the API learns as soon as the order is accepted (funds held / invoice issued) or refused. */
+export type Acceptance =
+  | {
+      accepted: true;
+      orderId: number;
+      publicId: string;
+      status: OrderStatus;
+      invoice: InvoiceView | null;
+      /** Orders: the order as accepted (absent for top-ups). */
+      order?: OrderState;
+    }
+  | { accepted: false; code: string; message: string };
 
 export interface OrderResult {
   publicId: string;
   status: OrderStatus;
   failureCode: string | null;
+  /** The order as it finished (absent in results of runs that predate it). */
+  order?: OrderState;
 }
 
 export interface PaidSignal {

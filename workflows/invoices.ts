@@ -1,11 +1,27 @@
 import { condition } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { InvoiceView, PaidSignal } from './contracts';
+import type { GatewayChoice, GatewayPayment, InvoiceView, PaidSignal } from './contracts';
 
 type InvoicePaymentActivities = Pick<
   Activities,
   'recordPaymentMismatch' | 'applyInvoicePayment' | 'creditUnappliedPayment'
 >;
+
+/**
+ * Creates the invoice's payment at its gateway and answers the invoice with where to pay (as it
+ * was when no gateway would take the payment: payable from the wallet only).
+ */
+export async function issueGatewayPayment(
+  activities: Pick<Activities, 'createGatewayPayment'>,
+  invoice: InvoiceView,
+  gateway: GatewayChoice,
+): Promise<InvoiceView> {
+  const created = (await activities.createGatewayPayment(invoice.id, gateway)) as
+    GatewayPayment | string | null;
+  // Runs begun before createGatewayPayment named its gateway got the payment URL alone.
+  if (typeof created === 'string') return { ...invoice, paymentUrl: created };
+  return created ? { ...invoice, ...created } : invoice;
+}
 
 /**
  * Waits, until the invoice expires, for a verified payment signalled into `incoming`: a payment

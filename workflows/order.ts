@@ -3,38 +3,23 @@ import {
   condition,
   patched,
   proxyActivities,
-  setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
-  type Acceptance,
-  type InvoiceView,
+  BILLING_REVIEW_MESSAGE,
+  type CompletedOrder,
+  type OpenedOrder,
   OrderFailures,
   OrderIdAttr,
   type OrderInput,
   type OrderResult,
-  type OrderState,
-  OrderStatusAttr,
-  type OrderStatus,
-  type PaidSignal,
-  type WalletPaymentResult,
 } from './contracts';
 import { failureMessage, failureType } from './failures';
-import { awaitInvoicePayment } from './invoices';
-import { acceptanceUpdate, orderStateQuery, paidSignal, payFromWalletUpdate } from './messages';
-
-/** Local bookkeeping: quick, retried until the database answers. */
-const db = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 ms',
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: Object.values(OrderFailures),
-  },
-});
+import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
+import { db, OrderRun } from './order-run';
 
 /** Registrar calls: bounded retries with backoff; rejections are final. */
 const registrar = proxyActivities<Activities>({
@@ -68,205 +53,146 @@ const registrarRead = proxyActivities<Activities>({
 });
 
 /**
- * One order (register, renew or transfer): payment (wallet hold, or an unpaid invoice paid by
- * signal or from the wallet before it expires) → registrar (idempotent: the activity asks the
- * registrar whether an earlier attempt already took effect) → capture and record in one
- * transaction → events. Compensation on a registrar rejection: void the hold, or refund a paid
- * invoice to the wallet.
+ * One order (register, renew or transfer), in steps: open the order row → collect the payment
+ * (a wallet hold, or an unpaid invoice paid by signal or from the wallet before it expires) →
+ * provision at the registrar (idempotent: the activity asks the registrar whether an earlier
+ * attempt already took effect) → capture and record in one transaction. A registrar failure is
+ * compensated (the hold voided, a paid invoice refunded to the wallet); a billing failure after
+ * the registrar's success is kept for review.
  */
 export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
-  const state: OrderState = {
-    publicId: input.publicId,
-    orderId: null,
-    status: 'pending',
-    failureCode: null,
-    failureMessage: null,
-    invoice: null,
-  };
-  let acceptance: Acceptance | undefined;
-  let payment: PaidSignal | undefined;
-  /** Verified gateway payments signalled by the API, not yet looked at. */
-  const incoming: PaidSignal[] = [];
-  let walletPaymentInFlight = false;
+  const run = new OrderRun(input);
+  if (!(await open(run))) return run.finish();
+  if (!(await collectPayment(run))) return run.finish();
+  const provisioned = await provision(run);
+  if (provisioned) await captureAndRecord(run, provisioned);
+  return run.finish();
+}
 
-  setHandler(orderStateQuery, () => state);
-  setHandler(acceptanceUpdate, async () => {
-    await condition(() => acceptance !== undefined);
-    return acceptance!;
-  });
-  setHandler(paidSignal, (p) => {
-    incoming.push(p);
-  });
-  setHandler(payFromWalletUpdate, async (): Promise<WalletPaymentResult> => {
-    await condition(() => state.orderId !== null && !walletPaymentInFlight);
-    if (state.invoice?.status === 'paid') return { paid: true, invoice: state.invoice };
-    if (state.status !== 'awaiting_payment' || !state.invoice) {
-      return {
-        paid: false,
-        code: 'invoice_not_payable',
-        message: `The invoice is ${state.invoice?.status ?? 'missing'}.`,
-      };
-    }
-    walletPaymentInFlight = true;
-    try {
-      const invoice = await db.payInvoiceFromWallet(state.orderId!);
-      state.invoice = invoice;
-      payment ??= {
-        amountMinor: invoice.amountMinor,
-        currency: invoice.currency,
-        gateway: 'wallet',
-        reference: invoice.publicId,
-      };
-      return { paid: true, invoice };
-    } catch (err) {
-      const type = failureType(err);
-      if (type === OrderFailures.InsufficientBalance) {
-        return {
-          paid: false,
-          code: 'insufficient_balance',
-          message: 'The wallet balance does not cover this invoice.',
-        };
-      }
-      if (type === OrderFailures.InvoiceNotPayable) {
-        return { paid: false, code: 'invoice_not_payable', message: failureMessage(err) };
-      }
-      throw err;
-    } finally {
-      walletPaymentInFlight = false;
-    }
-  });
-
-  const setStatus = (status: OrderStatus, extra: { code?: string; message?: string } = {}): void => {
-    state.status = status;
-    if (extra.code) state.failureCode = extra.code;
-    if (extra.message) state.failureMessage = extra.message;
-    upsertSearchAttributes([{ key: OrderStatusAttr, value: status }]);
-  };
-
-  const finish = (): OrderResult => ({
-    publicId: input.publicId,
-    status: state.status,
-    failureCode: state.failureCode,
-  });
-
-  /** Payments that arrived but were not used (a second payment, or one after expiry) go to the wallet. */
-  const creditStragglers = async (invoiceId: number, reason: string): Promise<void> => {
-    while (incoming.length > 0) {
-      const p = incoming.shift()!;
-      if (payment && p.reference === payment.reference) continue;
-      await db.creditUnappliedPayment(invoiceId, p, reason);
-    }
-  };
-
-  // 1. Open the order row (unique per live domain acquisition).
+/** 1. Open the order row (unique per live domain acquisition); false when refused. */
+async function open(run: OrderRun): Promise<boolean> {
+  let opened: OpenedOrder | number;
   try {
-    state.orderId = await db.openOrder(input, workflowInfo().workflowId);
+    opened = await db.openOrder(run.input, workflowInfo().workflowId);
   } catch (err) {
     const type = failureType(err);
-    if (type === OrderFailures.OrderInProgress || type === OrderFailures.DomainUnavailable) {
-      acceptance = {
-        accepted: false,
-        code: type === OrderFailures.OrderInProgress ? 'order_in_progress' : 'domain_unavailable',
-        message: failureMessage(err),
-      };
-      setStatus('failed', { code: acceptance.code, message: acceptance.message });
-      return finish();
-    }
-    throw err;
+    if (type !== OrderFailures.OrderInProgress && type !== OrderFailures.DomainUnavailable) throw err;
+    run.refuse(
+      type === OrderFailures.OrderInProgress ? 'order_in_progress' : 'domain_unavailable',
+      failureMessage(err),
+    );
+    return false;
   }
-  const orderId = state.orderId;
-  upsertSearchAttributes([{ key: OrderIdAttr, value: input.publicId }]);
+  // Runs begun before openOrder answered with the row's creation time got its id alone.
+  if (typeof opened === 'number') run.state.orderId = opened;
+  else {
+    run.state.orderId = opened.id;
+    run.state.createdAt = opened.createdAt;
+  }
+  upsertSearchAttributes([{ key: OrderIdAttr, value: run.input.publicId }]);
+  return true;
+}
 
-  // 2. Payment.
-  if (input.paymentMethod === 'wallet') {
+/** 2. Collect the payment: a wallet hold, or the invoice paid before it expires; false when the order ends here. */
+async function collectPayment(run: OrderRun): Promise<boolean> {
+  const { orderId } = run;
+  if (run.input.paymentMethod === 'wallet') {
     try {
       await db.holdFunds(orderId);
     } catch (err) {
       if (failureType(err) !== OrderFailures.InsufficientBalance) throw err;
-      await db.failOrder(orderId, 'insufficient_balance', 'The wallet balance does not cover this order.');
-      setStatus('failed', {
-        code: 'insufficient_balance',
-        message: 'The wallet balance does not cover this order.',
-      });
-      acceptance = {
-        accepted: false,
-        code: 'insufficient_balance',
-        message: 'The wallet balance does not cover this order.',
-      };
-      return finish();
+      const message = 'The wallet balance does not cover this order.';
+      await db.failOrder(orderId, 'insufficient_balance', message);
+      run.refuse('insufficient_balance', message);
+      return false;
     }
-    acceptance = { accepted: true, orderId, publicId: input.publicId, status: 'processing', invoice: null };
-  } else {
-    const invoice: InvoiceView = await db.createInvoice(orderId);
-    state.invoice = invoice;
-    await db.createGatewayPayment(invoice.id, input.gateway);
-    setStatus('awaiting_payment');
-    acceptance = { accepted: true, orderId, publicId: input.publicId, status: 'awaiting_payment', invoice };
-    const paid = await awaitInvoicePayment(db, invoice, incoming, {
-      settledElsewhere: () => payment !== undefined,
-      busy: () => walletPaymentInFlight,
-    });
-    if (paid) {
-      payment = paid;
-      state.invoice = { ...invoice, status: 'paid' };
-    }
-    if (payment === undefined) {
-      const expired = await db.expireInvoice(orderId);
-      if (expired) {
-        state.invoice = { ...invoice, status: 'expired' };
-        setStatus('cancelled', { code: 'invoice_expired', message: 'The invoice expired unpaid.' });
-        await creditStragglers(invoice.id, 'invoice_expired');
-        return finish();
-      }
-      // Paid from the wallet at the last moment: carry on with that payment.
-      await condition(() => payment !== undefined);
-    }
+    run.state.status = 'processing';
+    run.accept();
+    return true;
   }
 
-  // 3. Registrar.
-  setStatus('processing');
+  const invoice = await db.createInvoice(orderId);
+  run.state.invoice = await issueGatewayPayment(db, invoice, run.input.gateway);
+  run.setStatus('awaiting_payment');
+  run.accept();
+  const paid = await awaitInvoicePayment(db, invoice, run.incoming, {
+    settledElsewhere: () => run.payment !== undefined,
+    busy: () => run.walletPaymentInFlight,
+  });
+  if (paid) {
+    run.payment = paid;
+    run.state.invoice = { ...run.state.invoice, status: 'paid', gateway: paid.gateway };
+  }
+  if (run.payment === undefined) {
+    if (await db.expireInvoice(orderId)) {
+      run.state.invoice = { ...run.state.invoice, status: 'expired' };
+      run.setStatus('cancelled', { code: 'invoice_expired', message: 'The invoice expired unpaid.' });
+      await run.creditStragglers(invoice.id, 'invoice_expired');
+      return false;
+    }
+    // Paid from the wallet at the last moment: carry on with that payment.
+    await condition(() => run.payment !== undefined);
+  }
+  return true;
+}
+
+/** 3. Provision at the registrar; on failure, compensate and answer null. */
+async function provision(run: OrderRun): Promise<{ expiresAt: string | null } | null> {
+  const { orderId } = run;
+  run.setStatus('processing');
   await db.markProcessing(orderId);
-  let result: { expiresAt: string | null };
   try {
-    if (input.action === 'transfer') {
-      await registrar.submitTransfer(orderId);
-      for (;;) {
-        const transfer = await registrarRead.checkTransfer(orderId);
-        if (transfer.state === 'completed') {
-          result = { expiresAt: transfer.expiresAt };
-          break;
-        }
-        if (transfer.state !== 'pending') {
-          throw ApplicationFailure.nonRetryable(
-            `The transfer ended ${transfer.state}.`,
-            OrderFailures.RegistrarRejected,
-          );
-        }
-        await sleep(input.transferPollSeconds * 1000);
-      }
-    } else {
-      try {
-        result = await registrar.provision(orderId);
-      } catch (err) {
-        if (failureType(err) === OrderFailures.RegistrarRejected) throw err;
-        // Retries exhausted on transient faults: the outcome is unknown, so ask before failing.
-        const settled = await registrarRead.findProvisioned(orderId);
-        if (!settled)
-          throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
-        result = settled;
-      }
+    if (run.input.action === 'transfer') return await transfer(run);
+    try {
+      return await registrar.provision(orderId);
+    } catch (err) {
+      if (failureType(err) === OrderFailures.RegistrarRejected) throw err;
+      // Retries exhausted on transient faults: the outcome is unknown, so ask before failing.
+      const settled = await registrarRead.findProvisioned(orderId);
+      if (!settled)
+        throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
+      return settled;
     }
   } catch (err) {
     const code =
       failureType(err) === OrderFailures.RegistrarRejected ? 'registrar_rejected' : 'registrar_failed';
-    await db.failOrder(orderId, code, failureMessage(err));
-    setStatus('failed', { code, message: failureMessage(err) });
-    if (state.invoice) await creditStragglers(state.invoice.id, 'order_failed');
-    return finish();
+    await compensate(run, code, failureMessage(err));
+    return null;
   }
+}
 
-  // 3b. Privacy, when the order asks for it: the registrar takes it only once the domain is in
-  // the account. (Without it, nothing extra is asked of the registrar; sync records drift.)
+/** A transfer: submitted once, then polled until the registrar completes or refuses it. */
+async function transfer(run: OrderRun): Promise<{ expiresAt: string | null }> {
+  await registrar.submitTransfer(run.orderId);
+  for (;;) {
+    const transfer = await registrarRead.checkTransfer(run.orderId);
+    if (transfer.state === 'completed') return { expiresAt: transfer.expiresAt };
+    if (transfer.state !== 'pending') {
+      throw ApplicationFailure.nonRetryable(
+        `The transfer ended ${transfer.state}.`,
+        OrderFailures.RegistrarRejected,
+      );
+    }
+    await sleep(run.input.transferPollSeconds * 1000);
+  }
+}
+
+/** Compensation for a registrar failure: void the hold or refund a paid invoice; the order fails. */
+async function compensate(run: OrderRun, code: string, message: string): Promise<void> {
+  await db.failOrder(run.orderId, code, message);
+  run.setStatus('failed', { code, message });
+  if (run.state.invoice) await run.creditStragglers(run.state.invoice.id, 'order_failed');
+}
+
+/**
+ * 4. Capture and record: privacy set at the registrar when asked for, the registrar's result
+ * stored first (so it is never lost), then the capture, domain, ledger and audit in one
+ * transaction; a billing failure is kept for review.
+ */
+async function captureAndRecord(run: OrderRun, result: { expiresAt: string | null }): Promise<void> {
+  const { orderId, input } = run;
+  // The registrar takes privacy only once the domain is in the account. (Without a request,
+  // nothing extra is asked of the registrar; sync records drift.)
   let privacy: 'full' | 'partial' | 'off' | null = null;
   if (input.action !== 'renew' && input.privacy && patched('order-privacy-at-registrar')) {
     try {
@@ -276,16 +202,19 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
       privacy = 'off';
     }
   }
-
-  // 4. Capture and record: the registrar's success is stored first, so it is never lost.
   await db.recordRegistrarResult(orderId, { ...result, privacy });
   try {
-    await capture.completeOrder(orderId);
-    setStatus('completed');
+    // Runs begun before completeOrder answered with the domain got nothing back.
+    const completed = (await capture.completeOrder(orderId)) as CompletedOrder | undefined;
+    run.state.expiresAt = result.expiresAt;
+    if (completed) {
+      run.state.domainId = completed.domainId;
+      run.state.completedAt = completed.completedAt;
+    }
+    run.setStatus('completed');
   } catch (err) {
     await db.recordBillingFailure(orderId, failureMessage(err));
-    setStatus('billing_failed', { code: 'billing_failed', message: failureMessage(err) });
+    run.setStatus('billing_failed', { code: 'billing_failed', message: BILLING_REVIEW_MESSAGE });
   }
-  if (state.invoice) await creditStragglers(state.invoice.id, 'invoice_already_paid');
-  return finish();
+  if (run.state.invoice) await run.creditStragglers(run.state.invoice.id, 'invoice_already_paid');
 }

@@ -1,7 +1,7 @@
 import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Acceptance, InvoiceView, LatePaymentInput, PaidSignal, TopupInput } from './contracts';
-import { awaitInvoicePayment } from './invoices';
+import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
 import { acceptanceUpdate, paidSignal } from './messages';
 
 const db = proxyActivities<Activities>({
@@ -25,13 +25,12 @@ export async function topupWorkflow(input: TopupInput): Promise<{ status: Invoic
   });
 
   const invoice = await db.createTopupInvoice(input, workflowInfo().workflowId);
-  await db.createGatewayPayment(invoice.id, input.gateway);
   accepted.value = {
     accepted: true,
     orderId: 0,
     publicId: invoice.publicId,
     status: 'awaiting_payment',
-    invoice,
+    invoice: await issueGatewayPayment(db, invoice, input.gateway),
   };
 
   const paid = await awaitInvoicePayment(db, invoice, incoming);

@@ -1,24 +1,10 @@
 import type { Knex } from 'knex';
+import type { ModelObject } from 'objection';
+import type { ApiLog } from '../db/models';
 import type { Logger } from '../logger';
 
-/** One api_logs row as the request-log middleware builds it (jsonb columns as plain values). */
-export interface ApiLogRow {
-  requestId: string;
-  resellerId: number | null;
-  credentialId: number | null;
-  method: string;
-  path: string;
-  route: string | null;
-  status: number;
-  ip: string;
-  durationMs: number;
-  requestHeaders: unknown;
-  requestQuery: unknown;
-  requestBody: unknown;
-  responseBody: unknown;
-  errorCode: string | null;
-  createdAt: Date;
-}
+/** One api_logs row as the request-log middleware builds it (the id is Postgres'). */
+export type ApiLogRow = Omit<ModelObject<ApiLog>, 'id'>;
 
 export interface ApiLogWriterOptions {
   /** Rows written per INSERT at most. */

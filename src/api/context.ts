@@ -1,27 +1,12 @@
 import type { FailureRenderer } from './envelope';
-import type { Client } from '@temporalio/client';
-import type { Knex } from 'knex';
 import type { ParameterizedContext } from 'koa';
 import type { RouterContext } from '@koa/router';
 import type { Ability } from '../auth/credentials';
-import type { Config } from '../config';
 import type { ApiCredential, Reseller } from '../db/models';
-import type { Logger } from '../logger';
-import type { Gateways } from '../payments';
-import type { Registrar } from '../registrar/types';
-import type { SecretBox } from '../secrets';
+import type { CoreDeps } from '../services/deps';
 
-/** Everything the API needs, built once by main-api.ts (or a test) and passed in. */
-export interface AppDeps {
-  config: Config;
-  db: Knex;
-  temporal: Client;
-  log: Logger;
-  /** For reads only (availability, prices); mutations go through workflows. */
-  registrar: Registrar;
-  secrets: SecretBox;
-  gateways: Gateways;
-}
+/** Everything the API needs: the core's dependencies, built once by main-api.ts (or a test). */
+export type AppDeps = CoreDeps;
 
 export interface AuthState {
   reseller: Reseller;

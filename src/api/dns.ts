@@ -2,7 +2,7 @@ import type { Domain } from '../db/models';
 import { changeDnsZone, readDnsZone } from '../services/dns';
 import type { DnsChange } from '../../workflows/contracts';
 import type { AppContext, AppDeps } from './context';
-import { ApiError, unprocessable } from './errors';
+import { AppError, unprocessable } from '../services/errors';
 import { presentDnsZone } from './presenters';
 
 /** The DNS view both surfaces answer with. */
@@ -15,7 +15,7 @@ export async function applyDnsChange(deps: AppDeps, ctx: AppContext, domain: Dom
   const key = ctx.get('Idempotency-Key');
   const result = await changeDnsZone(deps, domain, change, key === '' ? undefined : key);
   if (!result.ok) {
-    if (result.code === 'record_not_found') throw new ApiError(404, result.code, result.message);
+    if (result.code === 'record_not_found') throw new AppError(404, result.code, result.message);
     throw unprocessable(result.code, result.message);
   }
   return result;

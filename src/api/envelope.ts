@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { ApiError, FieldErrors } from './errors';
+import type { AppError, FieldErrors } from '../services/errors';
 
 /** Seed 003's envelopes, shared by the /api/v1 and /api/reseller/v1 surfaces. */
 export interface SuccessEnvelope<T> {
@@ -21,8 +21,8 @@ export function respond<T>(ctx: Context, data: T, message = 'OK', status = 200):
   ctx.body = { success: true, message, data } satisfies SuccessEnvelope<T>;
 }
 
-/** How a surface words a failure: the body an ApiError leaves with. */
-export type FailureRenderer = (failure: ApiError, requestId: string | undefined) => Record<string, unknown>;
+/** How a surface words a failure: the body an AppError leaves with. */
+export type FailureRenderer = (failure: AppError, requestId: string | undefined) => Record<string, unknown>;
 
 /** Seed 003's failure envelope; a 5xx carries only the request id to quote. */
 export const standardFailure: FailureRenderer = (failure, requestId) => {

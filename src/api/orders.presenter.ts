@@ -1,30 +1,30 @@
 import { moneyJson } from '../money';
-import type { InvoiceRecord, OrderRecord } from '../services/orders';
+import type { InvoiceView, OrderState } from '../../workflows/contracts';
 
-export function presentInvoice(i: InvoiceRecord) {
+export function presentInvoice(i: InvoiceView) {
   return {
     id: i.publicId,
     status: i.status,
-    amount: moneyJson(BigInt(i.amountMinor), i.currency.trim()),
-    gateway: i.gateway,
-    payment_url: i.paymentUrl,
-    expires_at: new Date(i.expiresAt).toISOString(),
-    paid_at: i.paidAt ? new Date(i.paidAt).toISOString() : null,
+    amount: moneyJson(BigInt(i.amountMinor), i.currency),
+    gateway: i.gateway ?? null,
+    payment_url: i.paymentUrl ?? null,
+    expires_at: i.expiresAt,
+    paid_at: i.paidAt ?? null,
   };
 }
 
-export function presentOrder(o: OrderRecord, invoice?: InvoiceRecord) {
+export function presentOrder(o: OrderState) {
   return {
     id: o.publicId,
     action: o.action,
-    domain_name: o.domainName,
+    domain_name: o.domain,
     years: o.years,
     status: o.status,
     payment_method: o.paymentMethod,
-    amount: moneyJson(BigInt(o.amountMinor), o.currency.trim()),
+    amount: moneyJson(BigInt(o.amountMinor), o.currency),
     failure: o.failureCode ? { code: o.failureCode, message: o.failureMessage } : null,
-    invoice: invoice ? presentInvoice(invoice) : null,
-    created_at: new Date(o.createdAt).toISOString(),
-    completed_at: o.completedAt ? new Date(o.completedAt).toISOString() : null,
+    invoice: o.invoice ? presentInvoice(o.invoice) : null,
+    created_at: o.createdAt,
+    completed_at: o.completedAt,
   };
 }

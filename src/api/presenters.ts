@@ -1,5 +1,5 @@
-import type { Domain } from '../db/models';
-import type { DnsRecordRow, DnsZoneState } from '../services/dns';
+import type { DnsRecordRow, Domain } from '../db/models';
+import type { DnsZoneState } from '../services/dns';
 
 /** The public JSON of a domain, shared by every surface. */
 export function presentDomain(d: Domain) {

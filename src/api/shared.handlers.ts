@@ -1,10 +1,9 @@
 import type { RouterMiddleware } from '@koa/router';
 import { listDomains } from '../services/domains';
-import { findOrder, invoiceForOrder } from '../services/orders';
+import { showOrder } from '../services/orders';
 import type { AppDeps, AppState } from './context';
 import { requireAuth } from './context';
 import { respond } from './envelope';
-import { notFound } from './errors';
 import { presentOrder } from './orders.presenter';
 import { presentDomain } from './presenters';
 import { input } from './validate';
@@ -30,11 +29,8 @@ export function listDomainsHandler(deps: AppDeps): RouterMiddleware<AppState> {
 export function showOrderHandler(deps: AppDeps): RouterMiddleware<AppState> {
   return async (ctx) => {
     const { params } = input(ctx, showOrderRequest);
-    const order = await findOrder(deps.db, {
-      resellerId: requireAuth(ctx).reseller.id,
-      publicId: params.order,
+    respond(ctx, {
+      order: presentOrder(await showOrder(deps.db, requireAuth(ctx).reseller.id, params.order)),
     });
-    if (!order) throw notFound('Order not found.', 'order_not_found');
-    respond(ctx, { order: presentOrder(order, await invoiceForOrder(deps.db, order.id)) });
   };
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-
-export type OrderAction = 'register' | 'renew' | 'transfer';
+import type { CatalogPriceRow } from '../db/models';
+import type { OrderAction } from '../../workflows/contracts';
 
 export class NotOfferedError extends Error {
   override name = 'NotOfferedError';
@@ -37,7 +37,7 @@ export async function quote(
   const row = (await db('catalog_prices')
     .where({ tld: args.tld, action: args.action, currency: args.currency, active: true })
     .first('priceMinor', 'minYears', 'maxYears')) as
-    { priceMinor: string; minYears: number; maxYears: number } | undefined;
+    Pick<CatalogPriceRow, 'priceMinor' | 'minYears' | 'maxYears'> | undefined;
   if (!row) throw new NotOfferedError(`.${args.tld} ${args.action} is not offered in ${args.currency}.`);
   if (args.years < row.minYears || args.years > row.maxYears) {
     throw new NotOfferedError(
@@ -63,11 +63,7 @@ export async function priceTable(
 ): Promise<Map<string, Partial<Record<OrderAction, bigint>>>> {
   const rows = (await db('catalog_prices')
     .where({ currency, active: true })
-    .select('tld', 'action', 'priceMinor')) as Array<{
-    tld: string;
-    action: OrderAction;
-    priceMinor: string;
-  }>;
+    .select('tld', 'action', 'priceMinor')) as Array<Pick<CatalogPriceRow, 'tld' | 'action' | 'priceMinor'>>;
   const table = new Map<string, Partial<Record<OrderAction, bigint>>>();
   for (const r of rows) {
     const entry = table.get(r.tld) ?? {};
@@ -77,7 +73,8 @@ export async function priceTable(
   return table;
 }
 
-export interface CatalogRow {
+/** A price to set: per year, in minor units. */
+export interface CatalogPrice {
   tld: string;
   action: OrderAction;
   currency: string;
@@ -85,7 +82,7 @@ export interface CatalogRow {
 }
 
 /** Inserts or updates catalog prices (dev seed, tests, operators). */
-export async function upsertPrices(db: Knex, rows: readonly CatalogRow[]): Promise<void> {
+export async function upsertPrices(db: Knex, rows: readonly CatalogPrice[]): Promise<void> {
   if (rows.length === 0) return;
   await db('catalog_prices')
     .insert(rows.map((r) => ({ ...r, priceMinor: r.priceMinor.toString(), active: true })))
@@ -94,15 +91,16 @@ export async function upsertPrices(db: Knex, rows: readonly CatalogRow[]): Promi
 }
 
 /** The prices `npm run dev` and the tests start from. */
-export const DEMO_CATALOG: readonly CatalogRow[] = ['com', 'net', 'org', 'io', 'co.tz', 'id'].flatMap((tld) =>
-  (['USD', 'IDR', 'TZS'] as const).flatMap((currency) => {
-    const base = { com: 1299n, net: 1499n, org: 1399n, io: 3999n, 'co.tz': 2500n, id: 1800n }[tld]!;
-    const unit = currency === 'USD' ? base : currency === 'IDR' ? base * 160n : base * 26n;
-    return (['register', 'renew', 'transfer'] as const).map((action) => ({
-      tld,
-      action,
-      currency,
-      priceMinor: action === 'transfer' ? unit - unit / 10n : unit,
-    }));
-  }),
+export const DEMO_CATALOG: readonly CatalogPrice[] = ['com', 'net', 'org', 'io', 'co.tz', 'id'].flatMap(
+  (tld) =>
+    (['USD', 'IDR', 'TZS'] as const).flatMap((currency) => {
+      const base = { com: 1299n, net: 1499n, org: 1399n, io: 3999n, 'co.tz': 2500n, id: 1800n }[tld]!;
+      const unit = currency === 'USD' ? base : currency === 'IDR' ? base * 160n : base * 26n;
+      return (['register', 'renew', 'transfer'] as const).map((action) => ({
+        tld,
+        action,
+        currency,
+        priceMinor: action === 'transfer' ? unit - unit / 10n : unit,
+      }));
+    }),
 );

@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import type { DnsRecordRow, DnsZoneRow } from '../db/models';
 import type { DnsChange, DnsChangeResult, DnsRecordData } from '../../workflows/contracts';
 import type { Config } from '../config';
 import type { Registrar } from '../registrar/types';
 import { changeDns } from './domain-ops';
-
-/** One stored DNS record. */
-export interface DnsRecordRow extends DnsRecordData {
-  id: number;
-  domainId: number;
-  line: number;
-}
 
 /** A domain's DNS management as the reseller sees it: status, push status, supported types, records. */
 export interface DnsZoneState {
@@ -31,9 +25,7 @@ export async function readDnsZone(
   deps: { db: Knex; registrar: Pick<Registrar, 'dnsRecordTypes'> },
   domainId: number,
 ): Promise<DnsZoneState> {
-  const zone = (await deps.db('dnsZones').where({ domainId }).first()) as
-    | { status: string; version: number; pushedVersion: number; pushStatus: string; pushedAt: Date | null }
-    | undefined;
+  const zone = (await deps.db('dnsZones').where({ domainId }).first()) as DnsZoneRow | undefined;
   const active = zone?.status === 'active';
   const records = active
     ? ((await deps.db('dnsRecords').where({ domainId }).orderBy('line')) as DnsRecordRow[])

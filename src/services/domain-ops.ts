@@ -14,6 +14,7 @@ import {
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
 import { TimeoutError, withTimeout, workflowAnswer } from '../timeout';
+import { notFound } from './errors';
 
 export type OperationOutcome =
   { done: true; workflowId: string; result: DomainOperationResult } | { done: false; workflowId: string };
@@ -98,4 +99,30 @@ export async function changeDns(
     }),
     answerMs,
   );
+}
+
+export type OperationStatus =
+  | { status: 'processing' | 'failed' }
+  | { status: 'completed' }
+  | { status: 'failed'; error: { code: string; message: string } };
+
+/** Where one of the reseller's domain operations stands; 404 for an unknown one or another reseller's. */
+export async function operationStatus(
+  temporal: Client,
+  resellerId: number,
+  workflowId: string,
+): Promise<OperationStatus> {
+  const missing = () => notFound('Operation not found.', 'operation_not_found');
+  if (!workflowId.startsWith(`${domainOperationWorkflowId(resellerId, '')}`)) throw missing();
+  const handle = temporal.workflow.getHandle(workflowId);
+  const status = await handle.describe().then(
+    (d) => d.status.name,
+    () => null,
+  );
+  if (status === null) throw missing();
+  if (status !== 'COMPLETED') return { status: status === 'RUNNING' ? 'processing' : 'failed' };
+  const result = (await handle.result()) as DomainOperationResult;
+  return result.ok
+    ? { status: 'completed' }
+    : { status: 'failed', error: { code: result.code, message: result.message } };
 }

@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
 import { Domain } from '../db/models';
+import { DomainNameError, normaliseDomainName, splitRegistrable } from '../domain-name';
+import type { Contacts } from '../registrar/types';
+import { activeTlds } from './catalog';
+import type { CoreDeps } from './deps';
+import { notFound, validationFailed } from './errors';
+import { registrarRead } from './registrar-read';
 
 export interface Page<T> {
   items: T[];
@@ -38,4 +44,61 @@ export async function listDomains(
   const items = rows.slice(0, opts.limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor(last.id) : null };
+}
+
+/** Finds a domain of this reseller by portal ID or name; another reseller's is a 404. */
+export async function ownedDomain(db: Knex, resellerId: number, idOrName: string): Promise<Domain> {
+  const missing = () => notFound('Domain not found in your account.', 'domain_not_found');
+  let name: string | undefined;
+  // Portal IDs are Postgres integers: anything larger cannot exist.
+  if (/^\d+$/.test(idOrName) && Number(idOrName) > 2_147_483_647) throw missing();
+  if (!/^\d+$/.test(idOrName)) {
+    try {
+      name = normaliseDomainName(idOrName).ascii;
+    } catch {
+      throw missing();
+    }
+  }
+  const domain = await Domain.query(db)
+    .where('resellerId', resellerId)
+    .modify((q) => {
+      if (name) void q.where('name', name);
+      else void q.where('id', Number(idOrName));
+    })
+    .first();
+  if (!domain) throw missing();
+  return domain;
+}
+
+/** Normalises and checks a domain against the catalog: 422 with the caller's field name otherwise. */
+export async function registrableDomain(
+  db: Knex,
+  raw: string,
+  field: string,
+): Promise<{ ascii: string; tld: string }> {
+  try {
+    const { ascii } = normaliseDomainName(raw);
+    const { tld } = splitRegistrable(ascii, await activeTlds(db));
+    return { ascii, tld };
+  } catch (err) {
+    if (err instanceof DomainNameError) throw validationFailed({ [field]: [err.message] });
+    throw err;
+  }
+}
+
+/* What the registrar holds for a domain (the reads seed 003's GET endpoints answer with). */
+
+export const readNameservers = (deps: Pick<CoreDeps, 'registrar'>, domain: Domain): Promise<string[]> =>
+  registrarRead(() => deps.registrar.getNameservers(domain.name));
+
+export const readContacts = (deps: Pick<CoreDeps, 'registrar'>, domain: Domain): Promise<Contacts> =>
+  registrarRead(() => deps.registrar.getContacts(domain.name));
+
+/** Lock and privacy as the registrar holds them (our row's values when it does not know the domain). */
+export async function readProtection(
+  deps: Pick<CoreDeps, 'registrar'>,
+  domain: Domain,
+): Promise<{ locked: boolean; privacy: string }> {
+  const info = await registrarRead(() => deps.registrar.info(domain.name));
+  return { locked: info?.locked ?? domain.locked, privacy: info?.privacy ?? domain.privacy };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { LedgerEntryKind, LedgerEntryRow } from '../db/models';
 import { getBalance } from './wallet';
 
 export class InsufficientBalanceError extends Error {
@@ -15,13 +16,7 @@ export class LedgerStateError extends Error {
   override name = 'LedgerStateError';
 }
 
-type EntryKind = 'topup' | 'hold' | 'refund' | 'invoice_payment' | 'adjustment';
-
-interface EntryRow {
-  id: string;
-  status: 'pending' | 'posted' | 'voided';
-  amountMinor: string;
-}
+type EntryRow = Pick<LedgerEntryRow, 'id' | 'status' | 'amountMinor'>;
 
 /** Locks the reseller row: every spend of one wallet is serialised behind this lock. */
 async function lockWallet(trx: Knex.Transaction, resellerId: number): Promise<void> {
@@ -67,7 +62,7 @@ export async function debitWallet(
 async function spend(
   trx: Knex.Transaction,
   args: SpendArgs,
-  kind: EntryKind,
+  kind: LedgerEntryKind,
   status: 'pending' | 'posted',
 ): Promise<{ entryId: string; created: boolean }> {
   if (args.amount <= 0n) throw new LedgerStateError('amount must be positive');

@@ -5,6 +5,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { Knex } from 'knex';
+import type { OrderRow } from '../db/models';
 import type { expiryRemindersWorkflow, orderWorkflow } from '../../workflows';
 import { EXPIRY_SCHEDULE_ID, type OrderInput, TASK_QUEUE } from '../../workflows/contracts';
 import type { Config } from '../config';
@@ -113,29 +114,7 @@ export async function retryProvisioning(
       if (opts.resellerId !== undefined) void q.where('resellerId', opts.resellerId);
     })
     .orderBy('id')
-    .limit(opts.limit)) as Array<{
-    id: number;
-    publicId: string;
-    resellerId: number;
-    action: OrderInput['action'];
-    domainName: string;
-    years: number;
-    status: string;
-    failureCode: string | null;
-    amountMinor: string;
-    currency: string;
-    workflowId: string;
-    attempt: number;
-    fromExpiresAt: Date | null;
-    premium: boolean;
-    authCode: string | null;
-    request: {
-      nameservers?: string[];
-      contacts?: OrderInput['contacts'];
-      privacy?: OrderInput['privacy'];
-      autoRenew?: boolean | null;
-    };
-  }>;
+    .limit(opts.limit)) as OrderRow[];
   const summary: RetrySummary = { considered: orders.length, resumed: [], skipped: [] };
   for (const [i, order] of orders.entries()) {
     const candidate = {

@@ -1,166 +1,365 @@
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-} from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { orderWorkflow } from '../../workflows';
+import { Domain, type InvoiceRow, type OrderRow, type Reseller } from '../db/models';
+import { formatMinor } from '../money';
+import { amountField } from './amounts';
+import { RegistrarError } from '../registrar/errors';
+import { TimeoutError, withTimeout } from '../timeout';
+import { newPublicId } from '../utils/public-ids';
 import {
-  type Acceptance,
-  DomainNameAttr,
+  type ContactInput,
+  type OrderAction,
   type OrderInput,
+  type OrderState,
   orderWorkflowId,
-  OrderStatusAttr,
-  ResellerIdAttr,
-  TASK_QUEUE,
+  type PaymentMethod,
 } from '../../workflows/contracts';
-import { acceptanceUpdate, payFromWalletUpdate } from '../../workflows/messages';
-import type { WalletPaymentResult } from '../../workflows/contracts';
-import { withTimeout, workflowAnswer } from '../timeout';
+import { NotOfferedError, quote, withMarkup } from './catalog';
+import type { CoreDeps } from './deps';
+import { ownedDomain, registrableDomain } from './domains';
+import { AppError, conflict, notFound, unprocessable } from './errors';
+import { findInvoice, invoiceView } from './invoices';
+import { type OrderKey, payInvoiceFromWallet, startOrder } from './order-workflow';
+import { registrarRead } from './registrar-read';
 
-export interface OrderRecord {
-  id: number;
-  publicId: string;
-  resellerId: number;
-  action: string;
-  domainName: string;
+export interface OrderRequest {
+  action: OrderAction;
+  /** As the caller sent it (a name, or for transfers a portal ID); normalised here. */
+  domain: string;
+  /** The field the domain came in (`domain_name` on seed 003, `domain` on seed 000). */
+  domainField: string;
   years: number;
-  status: string;
-  paymentMethod: string;
-  amountMinor: string;
-  currency: string;
-  workflowId: string;
-  failureCode: string | null;
-  failureMessage: string | null;
-  createdAt: Date;
-  completedAt: Date | null;
+  paymentMethod: PaymentMethod;
+  contacts?: { registrant: ContactInput; admin: ContactInput } | undefined;
+  nameservers?: string[] | undefined;
+  privacy?: 'full' | 'partial' | 'off' | undefined;
+  autoRenew?: boolean | undefined;
+  authCode?: string | undefined;
+  /** The premium price the caller accepts (decimal, reseller currency). */
+  premiumPrice?: string | undefined;
+  /** Invoice orders: where to create the payment (default: PAYMENT_GATEWAY). */
+  gateway?: 'midtrans' | 'xendit' | undefined;
+  /** The request's Idempotency-Key, when it sent one. */
+  idempotencyKey?: string | undefined;
 }
 
-export interface InvoiceRecord {
+/** A completed order's domain as the answer shows it. */
+export interface OrderDomain {
   id: number;
-  publicId: string;
-  orderId: number | null;
+  name: string;
   status: string;
-  amountMinor: string;
-  currency: string;
-  gateway: string | null;
-  paymentUrl: string | null;
-  expiresAt: Date;
-  paidAt: Date | null;
+  expiresAt: string | null;
 }
 
-export type OrderKey =
-  /** An Idempotency-Key: a retry attaches to the same order. */
-  | { kind: 'idempotency'; key: string }
-  /** A natural key (no Idempotency-Key sent): a concurrent duplicate is refused with 409. */
-  | { kind: 'natural'; key: string; concurrent: 'fail' | 'attach' };
+/** What placing an order gives: the order (with its invoice) and, once completed, its domain. */
+export interface PlacedOrder {
+  /** True when the request found an order placed earlier (a retried key, a recent renewal). */
+  replay: boolean;
+  order: OrderState;
+  domain: OrderDomain | null;
+}
 
-export type StartOutcome =
-  | {
-      kind: 'accepted';
-      acceptance: Extract<Acceptance, { accepted: true }>;
-      workflowId: string;
-      done: boolean;
-    }
-  | { kind: 'refused'; code: string; message: string; workflowId: string }
-  | { kind: 'in_progress'; workflowId: string }
-  | { kind: 'existing'; workflowId: string };
+const REGISTRAR_CHECK_TIMEOUT_MS = 5000;
 
 /**
- * Starts (or attaches to) the order workflow with update-with-start: the answer arrives as
- * soon as the order is accepted (funds held, invoice issued) or refused; then waits up to
- * `waitMs` for it to finish, so quick orders answer 201 and slow ones 202.
+ * Prices, checks and starts an order; every surface maps its own fields in and this result out.
+ * The answer is built from what the workflow said when it accepted (and, when it finished within
+ * the wait, from its result); only an order placed earlier is read back from the database.
  */
-export async function startOrder(
-  temporal: Client,
-  input: OrderInput,
-  orderKey: OrderKey,
-  waitMs: number,
-  /** How long to wait for the workflow to accept or refuse (WORKFLOW_ANSWER_TIMEOUT_MS). */
-  answerMs: number,
-): Promise<StartOutcome> {
-  const workflowId = orderWorkflowId(input.resellerId, orderKey.key);
-  const attach = orderKey.kind === 'idempotency' || orderKey.concurrent === 'attach';
-  const operation = new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
-    workflowId,
-    taskQueue: TASK_QUEUE,
-    args: [input],
-    workflowIdConflictPolicy: attach ? 'USE_EXISTING' : 'FAIL',
-    workflowIdReusePolicy: orderKey.kind === 'idempotency' ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE',
-    typedSearchAttributes: [
-      { key: ResellerIdAttr, value: String(input.resellerId) },
-      { key: DomainNameAttr, value: input.domain },
-      { key: OrderStatusAttr, value: 'pending' },
-    ],
-  });
-  let acceptance: Acceptance;
-  try {
-    acceptance = await workflowAnswer(
-      temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
-        startWorkflowOperation: operation,
-      }),
-      answerMs,
-    );
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return attach ? { kind: 'existing', workflowId } : { kind: 'in_progress', workflowId };
+export async function placeOrder(
+  deps: CoreDeps,
+  reseller: Reseller,
+  req: OrderRequest,
+): Promise<PlacedOrder> {
+  const currency = reseller.currency.trim();
+  // A renewal is of a domain in the account (by portal ID or name: another's is a 404), and seed
+  // 003 transfers "an owned domain" too: a portal ID names one in the account.
+  const named =
+    req.action === 'renew' || (req.action === 'transfer' && /^\d+$/.test(req.domain))
+      ? (await ownedDomain(deps.db, reseller.id, req.domain)).name
+      : req.domain;
+  const { ascii: domain, tld } = await registrableDomain(deps.db, named, req.domainField);
+
+  // A retry under an Idempotency-Key whose order already exists (its first attempt answered 503,
+  // or its answer was lost) is that order: skip the availability checks, which the first
+  // attempt's own registration would now fail.
+  if (req.idempotencyKey) {
+    const existing = await findOrder(deps.db, {
+      resellerId: reseller.id,
+      workflowId: orderWorkflowId(reseller.id, req.idempotencyKey),
+    });
+    if (existing) {
+      if (existing.domainName !== domain || existing.action !== req.action)
+        throw unprocessable(
+          'idempotency_key_reused',
+          'This Idempotency-Key was used with a different request.',
+        );
+      return placedEarlier(deps.db, existing);
     }
-    throw err;
   }
-  if (!acceptance.accepted)
-    return { kind: 'refused', code: acceptance.code, message: acceptance.message, workflowId };
-  const handle = await operation.workflowHandle();
-  let done = false;
-  if (waitMs > 0 && acceptance.status !== 'awaiting_payment') {
-    // Finished either way (completed or failed) within the wait, or not yet (a timeout or a
-    // connection error is "not yet": the order is accepted and runs on).
-    done = await withTimeout(
-      handle.result().then(
-        () => true,
-        (err: unknown) => err instanceof WorkflowFailedError,
-      ),
-      waitMs,
-    ).catch(() => false);
+
+  let amount = await price(deps.db, reseller, req, tld);
+  let premium = false;
+  let fromExpiresAt: string | null = null;
+  const local = await Domain.query(deps.db).findOne({ name: domain });
+
+  if (req.action === 'register') {
+    if (local) {
+      throw unprocessable(
+        'domain_unavailable',
+        local.resellerId === reseller.id
+          ? 'The domain is already in your account.'
+          : 'The domain is not available.',
+      );
+    }
+    const premiumAmount = await checkAvailable(deps, reseller, req, domain);
+    if (premiumAmount !== null) {
+      premium = true;
+      amount = premiumAmount;
+    }
+  } else if (req.action === 'renew') {
+    if (!local || local.resellerId !== reseller.id)
+      throw notFound('Domain not found in your account.', 'domain_not_found');
+    if (!local.expiresAt)
+      throw unprocessable('expiry_unknown', 'The domain has no known expiry: sync it first.');
+    fromExpiresAt = local.expiresAt.toISOString();
+  } else {
+    if (local && local.resellerId !== reseller.id)
+      throw notFound('Domain not found in your account.', 'domain_not_found');
+    // A domain in the account (imported, or its transfer still to come) may be transferred in,
+    // unless the registrar already holds it for us.
+    if (local && (await registrarRead(() => deps.registrar.info(domain))))
+      throw unprocessable('domain_unavailable', 'The domain is already at our registrar, in your account.');
   }
-  return { kind: 'accepted', acceptance, workflowId, done };
+
+  let orderKey: OrderKey;
+  if (req.idempotencyKey) orderKey = { kind: 'idempotency', key: req.idempotencyKey };
+  else if (req.action === 'renew') {
+    const recent = await recentRenewal(deps.db, reseller.id, domain, req.years);
+    if (recent) return placedEarlier(deps.db, recent);
+    orderKey = { kind: 'natural', key: `renew:${domain}:${fromExpiresAt}`, concurrent: 'attach' };
+  } else orderKey = { kind: 'natural', key: `${req.action}:${domain}`, concurrent: 'fail' };
+
+  const input: OrderInput = {
+    publicId: newPublicId('ord'),
+    resellerId: reseller.id,
+    action: req.action,
+    domain,
+    years: req.years,
+    paymentMethod: req.paymentMethod,
+    amountMinor: amount.toString(),
+    currency,
+    premium,
+    idempotencyKey: req.idempotencyKey ?? null,
+    fromExpiresAt,
+    nameservers: req.nameservers ?? [],
+    contacts: req.contacts ?? null,
+    privacy: req.privacy ?? null,
+    autoRenew: req.autoRenew ?? null,
+    sealedAuthCode: req.authCode ? deps.secrets.seal(req.authCode) : null,
+    invoiceExpiresAt: null,
+    transferPollSeconds: deps.config.TRANSFER_POLL_SECONDS,
+    gateway: req.gateway ?? null,
+  };
+
+  const outcome = await startOrder(
+    deps.temporal,
+    input,
+    orderKey,
+    deps.config.ORDER_ACCEPT_WAIT_MS,
+    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
+  );
+  switch (outcome.kind) {
+    case 'refused':
+      if (outcome.code === 'order_in_progress') throw conflict('order_in_progress', outcome.message);
+      throw unprocessable(outcome.code, outcome.message);
+    case 'in_progress':
+      throw conflict('order_in_progress', `A ${req.action} order for ${domain} is already in progress.`);
+    case 'existing':
+      return placedEarlier(deps.db, await orderByWorkflow(deps.db, reseller.id, outcome.workflowId));
+    case 'accepted': {
+      const { result, acceptance } = outcome;
+      const order = result === 'failed' ? undefined : (result?.order ?? acceptance.order);
+      if (!order) {
+        // A run that ended in an error, or one that predates answering with the order: its row.
+        const row = await orderByWorkflow(deps.db, reseller.id, outcome.workflowId);
+        return { ...(await placedEarlier(deps.db, row)), replay: false };
+      }
+      const done = order.status === 'completed' && order.domainId !== null;
+      return {
+        replay: false,
+        order,
+        domain: done
+          ? { id: order.domainId!, name: order.domain, status: 'active', expiresAt: order.expiresAt }
+          : null,
+      };
+    }
+  }
 }
 
-/** Pays an order's unpaid invoice from the wallet, through the order's workflow. */
-export async function payInvoiceFromWallet(
-  temporal: Client,
-  workflowId: string,
-  answerMs: number,
-): Promise<WalletPaymentResult> {
-  return workflowAnswer(temporal.workflow.getHandle(workflowId).executeUpdate(payFromWalletUpdate), answerMs);
+/** The catalog price of the order, markup included; 422 not_offered otherwise. */
+async function price(db: Knex, reseller: Reseller, req: OrderRequest, tld: string): Promise<bigint> {
+  try {
+    const q = await quote(db, {
+      tld,
+      action: req.action,
+      years: req.years,
+      currency: reseller.currency.trim(),
+      markupBps: reseller.markupBps,
+    });
+    return q.totalMinor;
+  } catch (err) {
+    if (err instanceof NotOfferedError)
+      throw unprocessable('not_offered', err.message, { [req.domainField]: [err.message] });
+    throw err;
+  }
+}
+
+/**
+ * Asks the registrar whether the name is free: 422 when it is not. Returns the premium amount the
+ * caller accepted for a premium name, or null for a standard one.
+ */
+async function checkAvailable(
+  deps: Pick<CoreDeps, 'registrar'>,
+  reseller: Reseller,
+  req: OrderRequest,
+  domain: string,
+): Promise<bigint | null> {
+  const currency = reseller.currency.trim();
+  const [found] =
+    (await withTimeout(deps.registrar.search([domain], currency), REGISTRAR_CHECK_TIMEOUT_MS).catch(
+      (err: unknown) => {
+        // Unknown availability is not a refusal: the order workflow checks again before creating.
+        if (err instanceof RegistrarError || err instanceof TimeoutError) return undefined;
+        throw err;
+      },
+    )) ?? [];
+  if (found && !found.available) throw unprocessable('domain_unavailable', 'The domain is not available.');
+  if (!found?.premium) return null;
+  if (!found.price || found.price.currency !== currency)
+    throw unprocessable('premium_not_offered', 'This premium name cannot be priced in your currency.');
+  const amount = withMarkup(found.price.amountMinor * BigInt(req.years), reseller.markupBps);
+  const asked = formatMinor(amount, currency);
+  const priceIs = { premium_price: [`The premium price is ${asked} ${currency}.`] };
+  if (req.premiumPrice === undefined) {
+    throw unprocessable(
+      'premium_price_required',
+      `This is a premium name: send premium_price ${asked} to accept its price.`,
+      priceIs,
+    );
+  }
+  if (amountField(req.premiumPrice, currency, 'premium_price') !== amount)
+    throw unprocessable('premium_price_mismatch', `The premium price is ${asked} ${currency}.`, priceIs);
+  return amount;
+}
+
+/** An order placed by an earlier request, as it stands now. */
+async function placedEarlier(db: Knex, row: OrderRow): Promise<PlacedOrder> {
+  const order = await orderWithInvoice(db, row);
+  let domain: OrderDomain | null = null;
+  if (row.status === 'completed') {
+    const d = await Domain.query(db).findOne({ name: row.domainName, resellerId: row.resellerId });
+    if (d)
+      domain = { id: d.id, name: d.name, status: d.status, expiresAt: d.expiresAt?.toISOString() ?? null };
+  }
+  return { replay: true, order, domain };
+}
+
+async function orderByWorkflow(db: Knex, resellerId: number, workflowId: string): Promise<OrderRow> {
+  const row = await findOrder(db, { resellerId, workflowId });
+  if (!row) throw new AppError(500, 'internal_error', 'Unexpected server error.');
+  return row;
+}
+
+/** An order row as the order's workflow describes it (`OrderState`), with its invoice. */
+export function orderState(row: OrderRow, invoice: InvoiceRow | undefined): OrderState {
+  return {
+    publicId: row.publicId,
+    orderId: row.id,
+    action: row.action,
+    domain: row.domainName,
+    years: row.years,
+    paymentMethod: row.paymentMethod,
+    amountMinor: String(row.amountMinor),
+    currency: row.currency.trim(),
+    status: row.status,
+    failureCode: row.failureCode,
+    failureMessage: row.failureMessage,
+    invoice: invoice ? invoiceView(invoice) : null,
+    createdAt: new Date(row.createdAt).toISOString(),
+    completedAt: row.completedAt ? new Date(row.completedAt).toISOString() : null,
+    domainId: row.domainId,
+    expiresAt: row.registrarResult?.expiresAt ?? null,
+  };
+}
+
+async function orderWithInvoice(db: Knex, row: OrderRow): Promise<OrderState> {
+  return orderState(row, (await db('invoices').where({ orderId: row.id }).first()) as InvoiceRow | undefined);
 }
 
 export async function findOrder(
   db: Knex,
   where: { resellerId: number } & ({ workflowId: string } | { publicId: string }),
-): Promise<OrderRecord | undefined> {
-  return (await db('orders').where(where).first()) as OrderRecord | undefined;
+): Promise<OrderRow | undefined> {
+  return (await db('orders').where(where).first()) as OrderRow | undefined;
 }
 
-export async function invoiceForOrder(db: Knex, orderId: number): Promise<InvoiceRecord | undefined> {
-  return (await db('invoices').where({ orderId }).first()) as InvoiceRecord | undefined;
+/** One of the reseller's orders with its invoice; 404 when it is not theirs. */
+export async function showOrder(db: Knex, resellerId: number, publicId: string): Promise<OrderState> {
+  const row = await findOrder(db, { resellerId, publicId });
+  if (!row) throw notFound('Order not found.', 'order_not_found');
+  return orderWithInvoice(db, row);
 }
 
-/** A reseller's orders in a stable order (id ascending), keyset-paginated. */
+/** A reseller's orders with their invoices in a stable order (id ascending), keyset-paginated. */
 export async function listOrders(
   db: Knex,
   resellerId: number,
   opts: { limit: number; afterId?: number | undefined },
-): Promise<{ items: OrderRecord[]; lastId: number | null; more: boolean }> {
+): Promise<{ items: OrderState[]; lastId: number | null; more: boolean }> {
   const rows = (await db('orders')
     .where({ resellerId })
     .modify((q) => {
       if (opts.afterId !== undefined) void q.where('id', '>', opts.afterId);
     })
     .orderBy('id', 'asc')
-    .limit(opts.limit + 1)) as OrderRecord[];
-  const items = rows.slice(0, opts.limit);
-  return { items, lastId: items[items.length - 1]?.id ?? null, more: rows.length > opts.limit };
+    .limit(opts.limit + 1)) as OrderRow[];
+  const page = rows.slice(0, opts.limit);
+  const invoices = (await db('invoices').whereIn(
+    'orderId',
+    page.map((o) => o.id),
+  )) as InvoiceRow[];
+  return {
+    items: page.map((o) =>
+      orderState(
+        o,
+        invoices.find((i) => i.orderId === o.id),
+      ),
+    ),
+    lastId: page[page.length - 1]?.id ?? null,
+    more: rows.length > opts.limit,
+  };
+}
+
+/**
+ * Pays an order's unpaid invoice from the wallet, through the order's workflow (a ledger debit,
+ * then provisioning starts); 404 for an invoice that is not the reseller's order invoice, 422
+ * when it cannot be paid.
+ */
+export async function payOrderInvoice(
+  deps: CoreDeps,
+  resellerId: number,
+  invoicePublicId: string,
+): Promise<OrderState> {
+  const invoice = await findInvoice(deps.db, resellerId, invoicePublicId);
+  if (!invoice || invoice.orderId === null) throw notFound('Invoice not found.', 'invoice_not_found');
+  const order = (await deps.db('orders').where({ id: invoice.orderId }).first()) as OrderRow;
+  const result = await payInvoiceFromWallet(
+    deps.temporal,
+    order.workflowId,
+    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
+  );
+  if (!result.paid) throw unprocessable(result.code, result.message);
+  return orderWithInvoice(deps.db, (await findOrder(deps.db, { resellerId, publicId: order.publicId }))!);
 }
 
 /**
@@ -169,16 +368,16 @@ export async function listOrders(
  */
 export const RENEW_DEDUPE_MINUTES = 10;
 
-export async function recentRenewal(
+async function recentRenewal(
   db: Knex,
   resellerId: number,
   domain: string,
   years: number,
-): Promise<OrderRecord | undefined> {
+): Promise<OrderRow | undefined> {
   return (await db('orders')
     .where({ resellerId, domainName: domain, action: 'renew', years })
     .whereNotIn('status', ['failed', 'cancelled'])
     .where('createdAt', '>', db.raw(`now() - interval '${RENEW_DEDUPE_MINUTES} minutes'`))
     .orderBy('id', 'desc')
-    .first()) as OrderRecord | undefined;
+    .first()) as OrderRow | undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BILLING_REVIEW_MESSAGE } from '../../activities/order-records';
+import { BILLING_REVIEW_MESSAGE } from '../../workflows/contracts';
 import { call, makeReseller } from '../helpers';
 import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
 

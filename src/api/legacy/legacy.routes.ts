@@ -5,12 +5,12 @@ import { runDomainOperation } from '../../services/domain-ops';
 import { getBalance } from '../../services/wallet';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
-import { ApiError, unprocessable } from '../errors';
+import { AppError, unprocessable } from '../../services/errors';
 import { idempotency } from '../middleware/idempotency';
-import { ownedDomain, placeOrder } from '../order-flow';
+import { ownedDomain, readContacts, readNameservers } from '../../services/domains';
+import { searchDomains } from '../../services/search';
+import { placeOrderAnswer } from '../orders';
 import { presentDomain } from '../presenters';
-import { searchDomains } from '../search';
-import { registrarRead } from '../registrar-read';
 import { input, validate } from '../validate';
 import { LEGACY_PATH, legacyReply } from './legacy.envelope';
 import { legacyRequest } from './legacy.schema';
@@ -39,7 +39,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         domainRef: string,
         operation: Parameters<typeof runDomainOperation>[1]['operation'],
       ) => {
-        const domain = await ownedDomain(deps, reseller.id, domainRef);
+        const domain = await ownedDomain(deps.db, reseller.id, domainRef);
         const outcome = await runDomainOperation(
           deps.temporal,
           {
@@ -69,20 +69,17 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
           res = await run();
         } catch (err) {
           // A refused billable action says what the balance was and is, as a success does.
-          if (err instanceof ApiError && err.status < 500) throw err.withMeta(await meta());
+          if (err instanceof AppError && err.status < 500) throw err.withMeta(await meta());
           throw err;
         }
         legacyReply(ctx, res.status, res.message, res.data, await meta());
       };
-      const orderRequest = {
-        paymentMethod: 'wallet' as const,
-        domainField: 'domainName',
-        ordersPath: '/api/v1/orders',
-      };
+      const orderRequest = { paymentMethod: 'wallet' as const, domainField: 'domainName' };
+      const ORDERS_PATH = '/api/v1/orders';
 
       switch (req.action) {
         case 'checkDomain': {
-          const [row] = await searchDomains(deps, auth, [req.domainName]);
+          const [row] = await searchDomains(deps, reseller, [req.domainName]);
           if (row?.reason) throw unprocessable('validation_error', row.reason, { domainName: [row.reason] });
           return legacyReply(ctx, 200, row?.available ? 'Domain is available.' : 'Domain is not available.', {
             domainName: row?.domain_name,
@@ -93,7 +90,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         }
         case 'getDomainInfo': {
           const res = await operate(req.domainName, { op: 'sync' });
-          const fresh = await ownedDomain(deps, reseller.id, String(res.domain.id));
+          const fresh = await ownedDomain(deps.db, reseller.id, String(res.domain.id));
           return legacyReply(
             ctx,
             res.pending ? 202 : 200,
@@ -105,40 +102,49 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         }
         case 'registerDomain':
           return billable(() =>
-            placeOrder(deps, ctx, auth, {
-              ...orderRequest,
-              action: 'register',
-              domain: req.domainName,
-              years: req.period,
-              nameservers: req.nameservers,
-              contacts: { registrant: req.registrantInfo, admin: req.adminInfo ?? req.registrantInfo },
-            }),
+            placeOrderAnswer(
+              deps,
+              ctx,
+              {
+                ...orderRequest,
+                action: 'register',
+                domain: req.domainName,
+                years: req.period,
+                nameservers: req.nameservers,
+                contacts: { registrant: req.registrantInfo, admin: req.adminInfo ?? req.registrantInfo },
+              },
+              ORDERS_PATH,
+            ),
           );
         case 'renewDomain': {
-          const domain = await ownedDomain(deps, reseller.id, req.domainName);
           return billable(() =>
-            placeOrder(deps, ctx, auth, {
-              ...orderRequest,
-              action: 'renew',
-              domain: domain.name,
-              years: req.period,
-            }),
+            placeOrderAnswer(
+              deps,
+              ctx,
+              { ...orderRequest, action: 'renew', domain: req.domainName, years: req.period },
+              ORDERS_PATH,
+            ),
           );
         }
         case 'transferDomain':
           return billable(() =>
-            placeOrder(deps, ctx, auth, {
-              ...orderRequest,
-              action: 'transfer',
-              domain: req.domainName,
-              years: req.period,
-              authCode: req.authCode,
-            }),
+            placeOrderAnswer(
+              deps,
+              ctx,
+              {
+                ...orderRequest,
+                action: 'transfer',
+                domain: req.domainName,
+                years: req.period,
+                authCode: req.authCode,
+              },
+              ORDERS_PATH,
+            ),
           );
         case 'getNameservers': {
-          const domain = await ownedDomain(deps, reseller.id, req.domainName);
+          const domain = await ownedDomain(deps.db, reseller.id, req.domainName);
           return legacyReply(ctx, 200, 'Nameservers retrieved.', {
-            nameservers: await registrarRead(() => deps.registrar.getNameservers(domain.name)),
+            nameservers: await readNameservers(deps, domain),
           });
         }
         case 'updateNameservers': {
@@ -152,8 +158,8 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         }
         case 'getContactDetails':
         case 'getWhois': {
-          const domain = await ownedDomain(deps, reseller.id, req.domainName);
-          const contacts = await registrarRead(() => deps.registrar.getContacts(domain.name));
+          const domain = await ownedDomain(deps.db, reseller.id, req.domainName);
+          const contacts = await readContacts(deps, domain);
           const old = (c: (typeof contacts)['registrant']) => ({
             ...c,
             address: c.address1,

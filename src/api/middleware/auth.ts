@@ -11,7 +11,8 @@ import {
 } from '../../auth/credentials';
 import { ApiCredential, Reseller } from '../../db/models';
 import type { AppState } from '../context';
-import { forbidden, tooManyRequests, unauthenticated } from '../errors';
+import { forbidden, unauthenticated } from '../../services/errors';
+import { tooManyRequests } from '../errors';
 
 export type AuthStyle = 'api_key' | 'bearer';
 

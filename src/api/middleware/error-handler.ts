@@ -5,7 +5,8 @@ import type { Logger } from '../../logger';
 import type { AppState } from '../context';
 import { standardFailure } from '../envelope';
 import { WorkflowAnswerTimeoutError } from '../../timeout';
-import { ApiError, type FieldErrors, workflowUnavailable } from '../errors';
+import { AppError, type FieldErrors } from '../../services/errors';
+import { workflowUnavailable } from '../errors';
 
 /** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
 export function zodFieldErrors(error: ZodError): FieldErrors {
@@ -46,27 +47,27 @@ interface HttpLikeError {
 }
 
 /** Errors raised by Koa, the body parser or the router that carry a 4xx status. */
-function fromHttpError(err: HttpLikeError): ApiError | null {
+function fromHttpError(err: HttpLikeError): AppError | null {
   const status = err.status ?? err.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
   switch (err.type) {
     case 'entity.too.large':
-      return new ApiError(413, 'payload_too_large', 'The request body is too large.');
+      return new AppError(413, 'payload_too_large', 'The request body is too large.');
     case 'entity.parse.failed':
-      return new ApiError(400, 'invalid_body', 'The request body is not valid JSON or form data.');
+      return new AppError(400, 'invalid_body', 'The request body is not valid JSON or form data.');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new ApiError(415, 'unsupported_encoding', 'The request body encoding is not supported.');
+      return new AppError(415, 'unsupported_encoding', 'The request body encoding is not supported.');
     default:
       break;
   }
   if (status === 400 && (err instanceof SyntaxError || 'body' in err)) {
-    return new ApiError(400, 'invalid_body', 'The request body is not valid JSON or form data.');
+    return new AppError(400, 'invalid_body', 'The request body is not valid JSON or form data.');
   }
-  if (status === 405) return new ApiError(405, 'method_not_allowed', 'Method not allowed for this endpoint.');
-  if (status === 501) return new ApiError(405, 'method_not_allowed', 'Method not allowed for this endpoint.');
-  if (status === 404) return new ApiError(404, 'not_found', 'Not found.');
-  return new ApiError(status, 'bad_request', 'The request could not be processed.');
+  if (status === 405) return new AppError(405, 'method_not_allowed', 'Method not allowed for this endpoint.');
+  if (status === 501) return new AppError(405, 'method_not_allowed', 'Method not allowed for this endpoint.');
+  if (status === 404) return new AppError(404, 'not_found', 'Not found.');
+  return new AppError(status, 'bad_request', 'The request could not be processed.');
 }
 
 /**
@@ -75,15 +76,15 @@ function fromHttpError(err: HttpLikeError): ApiError | null {
  */
 export function errorHandler(log: Logger): Middleware<AppState> {
   return async (ctx, next) => {
-    let failure: ApiError;
+    let failure: AppError;
     try {
       await next();
       if (ctx.status !== 404 || ctx.body !== undefined) return;
-      failure = new ApiError(404, 'not_found', 'Not found.');
+      failure = new AppError(404, 'not_found', 'Not found.');
     } catch (err) {
-      if (err instanceof ApiError) failure = err;
+      if (err instanceof AppError) failure = err;
       else if (err instanceof ZodError) {
-        failure = new ApiError(
+        failure = new AppError(
           422,
           'validation_error',
           'The request could not be validated.',
@@ -97,7 +98,7 @@ export function errorHandler(log: Logger): Middleware<AppState> {
         if (http) failure = http;
         else {
           log.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'unhandled error');
-          failure = new ApiError(500, 'internal_error', 'Unexpected server error.');
+          failure = new AppError(500, 'internal_error', 'Unexpected server error.');
         }
       }
     }
@@ -111,7 +112,7 @@ export function errorHandler(log: Logger): Middleware<AppState> {
 /** The body a failure leaves with, in its surface's envelope (the idempotency store keeps the same bytes). */
 export function failureBody(
   state: Pick<AppState, 'renderFailure' | 'requestId'>,
-  failure: ApiError,
+  failure: AppError,
 ): Record<string, unknown> {
   return (state.renderFailure ?? standardFailure)(failure, state.requestId);
 }

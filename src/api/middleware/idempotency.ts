@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { IdempotencyRecordRow } from '../../db/models';
 import type { Middleware } from 'koa';
 import type { AppState } from '../context';
-import { ApiError, badRequest, conflict, unprocessable } from '../errors';
+import { AppError, badRequest, conflict, unprocessable } from '../../services/errors';
 import { failureBody } from './error-handler';
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -38,19 +39,6 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return createHash('sha256')
     .update(JSON.stringify([method, path, canonical(body ?? {})]))
     .digest('hex');
-}
-
-interface RecordRow {
-  id: string;
-  requestHash: string;
-  state: 'in_flight' | 'completed';
-  responseStatus: number | null;
-  responseBody: unknown;
-  /** The body as sent (rows written before it existed have only `responseBody`). */
-  responseText: string | null;
-  responseHeaders: Record<string, string> | null;
-  createdAt: Date;
-  expiresAt: Date;
 }
 
 /**
@@ -97,7 +85,7 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
       const existing = (await trx('idempotencyRecords')
         .where({ resellerId, key })
         .forUpdate()
-        .first()) as RecordRow;
+        .first()) as IdempotencyRecordRow;
       if (existing.expiresAt.getTime() <= now) {
         // Expired: the key is free again.
         await trx('idempotencyRecords')
@@ -161,7 +149,7 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
       await next();
     } catch (err) {
       // Business answers (4xx) are final results and replayed; anything else frees the key.
-      if (err instanceof ApiError && err.status < 500 && err.status !== 409 && err.status !== 429) {
+      if (err instanceof AppError && err.status < 500 && err.status !== 409 && err.status !== 429) {
         await store(err.status, failureBody(ctx.state, err), {});
       } else {
         await release();

@@ -4,7 +4,7 @@ import { requireAuth } from '../context';
 import { respond } from '../envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { ownedDomain } from '../order-flow';
+import { ownedDomain } from '../../services/domains';
 import { input, validate } from '../validate';
 import { applyDnsChange, dnsZoneView } from '../dns';
 import { pushDnsRequest, replaceDnsRequest } from './dns.schema';
@@ -21,7 +21,7 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, replaceDnsRequest);
-      const owned = await ownedDomain(deps, requireAuth(ctx).reseller.id, body.domain);
+      const owned = await ownedDomain(deps.db, requireAuth(ctx).reseller.id, body.domain);
       await applyDnsChange(deps, ctx, owned, { kind: 'replace', records: body.records, push: body.push });
       respond(
         ctx,
@@ -38,7 +38,7 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, pushDnsRequest);
-      const owned = await ownedDomain(deps, requireAuth(ctx).reseller.id, body.domain);
+      const owned = await ownedDomain(deps.db, requireAuth(ctx).reseller.id, body.domain);
       await applyDnsChange(deps, ctx, owned, { kind: 'push' });
       respond(ctx, await dnsZoneView(deps, owned.id), 'DNS push started.', 202);
     },

@@ -2,20 +2,13 @@ import { Router } from '@koa/router';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { encodeCursor } from '../../services/domains';
-import {
-  findOrder,
-  invoiceForOrder,
-  listOrders,
-  payInvoiceFromWallet,
-  type InvoiceRecord,
-} from '../../services/orders';
+import { listOrders, payOrderInvoice } from '../../services/orders';
+import { searchDomains } from '../../services/search';
 import { respond } from '../envelope';
-import { notFound, unprocessable } from '../errors';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
-import { ownedDomain, placeOrder, sendOrderResponse } from '../order-flow';
+import { placeOrderAnswer, sendOrderResponse } from '../orders';
 import { presentOrder } from '../orders.presenter';
-import { searchDomains } from '../search';
 import { input, validate } from '../validate';
 import { showOrderHandler } from '../shared.handlers';
 import { listOrdersRequest, showOrderRequest } from '../v1/orders.schema';
@@ -36,7 +29,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
 
   router.post('/domains/search', requireAbility('domains.read'), validate(searchRequest), async (ctx) => {
     const { body } = input(ctx, searchRequest);
-    respond(ctx, { results: await searchDomains(deps, requireAuth(ctx), body.domains) });
+    respond(ctx, { results: await searchDomains(deps, requireAuth(ctx).reseller, body.domains) });
   });
 
   router.get('/orders', requireAbility('orders.read'), validate(listOrdersRequest), async (ctx) => {
@@ -45,17 +38,8 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
       limit: query.limit,
       afterId: query.cursor,
     });
-    const invoices = (await deps.db('invoices').whereIn(
-      'orderId',
-      page.items.map((o) => o.id),
-    )) as InvoiceRecord[];
     respond(ctx, {
-      orders: page.items.map((o) =>
-        presentOrder(
-          o,
-          invoices.find((i) => i.orderId === o.id),
-        ),
-      ),
+      orders: page.items.map(presentOrder),
       pagination: {
         limit: query.limit,
         next_cursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
@@ -80,20 +64,24 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
       const registrant = body.registrant;
       sendOrderResponse(
         ctx,
-        await placeOrder(deps, ctx, requireAuth(ctx), {
-          action: 'register',
-          domain: body.domain,
-          domainField: 'domain',
-          years: body.years,
-          paymentMethod: 'invoice',
-          gateway: body.gateway,
-          contacts: registrant ? { registrant, admin: body.admin ?? registrant } : undefined,
-          nameservers: body.nameservers,
-          privacy: body.privacy,
-          autoRenew: body.auto_renew,
-          premiumPrice: body.premium_price,
-          ordersPath: ORDERS_PATH,
-        }),
+        await placeOrderAnswer(
+          deps,
+          ctx,
+          {
+            action: 'register',
+            domain: body.domain,
+            domainField: 'domain',
+            years: body.years,
+            paymentMethod: 'invoice',
+            gateway: body.gateway,
+            contacts: registrant ? { registrant, admin: body.admin ?? registrant } : undefined,
+            nameservers: body.nameservers,
+            privacy: body.privacy,
+            autoRenew: body.auto_renew,
+            premiumPrice: body.premium_price,
+          },
+          ORDERS_PATH,
+        ),
       );
     },
   );
@@ -105,19 +93,21 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, orderRenewRequest);
-      const auth = requireAuth(ctx);
-      const domain = await ownedDomain(deps, auth.reseller.id, body.domain);
       sendOrderResponse(
         ctx,
-        await placeOrder(deps, ctx, auth, {
-          action: 'renew',
-          domain: domain.name,
-          domainField: 'domain',
-          years: body.years,
-          paymentMethod: 'invoice',
-          gateway: body.gateway,
-          ordersPath: ORDERS_PATH,
-        }),
+        await placeOrderAnswer(
+          deps,
+          ctx,
+          {
+            action: 'renew',
+            domain: body.domain,
+            domainField: 'domain',
+            years: body.years,
+            paymentMethod: 'invoice',
+            gateway: body.gateway,
+          },
+          ORDERS_PATH,
+        ),
       );
     },
   );
@@ -131,16 +121,20 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
       const { body } = input(ctx, orderTransferRequest);
       sendOrderResponse(
         ctx,
-        await placeOrder(deps, ctx, requireAuth(ctx), {
-          action: 'transfer',
-          domain: body.domain,
-          domainField: 'domain',
-          years: body.years,
-          paymentMethod: 'invoice',
-          gateway: body.gateway,
-          authCode: body.auth_code,
-          ordersPath: ORDERS_PATH,
-        }),
+        await placeOrderAnswer(
+          deps,
+          ctx,
+          {
+            action: 'transfer',
+            domain: body.domain,
+            domainField: 'domain',
+            years: body.years,
+            paymentMethod: 'invoice',
+            gateway: body.gateway,
+            authCode: body.auth_code,
+          },
+          ORDERS_PATH,
+        ),
       );
     },
   );
@@ -153,31 +147,8 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { params } = input(ctx, payInvoiceRequest);
-      const { reseller } = requireAuth(ctx);
-      const invoice = (await deps
-        .db('invoices')
-        .where({ publicId: params.invoice, resellerId: reseller.id })
-        .first()) as InvoiceRecord | undefined;
-      if (!invoice || invoice.orderId === null) throw notFound('Invoice not found.', 'invoice_not_found');
-      const order = (await deps
-        .db('orders')
-        .where({ id: invoice.orderId })
-        .first('workflowId', 'publicId')) as {
-        workflowId: string;
-        publicId: string;
-      };
-      const result = await payInvoiceFromWallet(
-        deps.temporal,
-        order.workflowId,
-        deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
-      );
-      if (!result.paid) throw unprocessable(result.code, result.message);
-      const fresh = await findOrder(deps.db, { resellerId: reseller.id, publicId: order.publicId });
-      respond(
-        ctx,
-        { order: fresh ? presentOrder(fresh, await invoiceForOrder(deps.db, invoice.orderId)) : null },
-        'Invoice paid from the wallet.',
-      );
+      const order = await payOrderInvoice(deps, requireAuth(ctx).reseller.id, params.invoice);
+      respond(ctx, { order: presentOrder(order) }, 'Invoice paid from the wallet.');
     },
   );
 

@@ -3,10 +3,10 @@ import type { AppContext, AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { applyDnsChange, dnsZoneView } from '../dns';
 import { respond } from '../envelope';
-import { validationFailed } from '../errors';
+import { validationFailed } from '../../services/errors';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { ownedDomain } from '../order-flow';
+import { ownedDomain } from '../../services/domains';
 import { input, validate } from '../validate';
 import {
   createRecordRequest,
@@ -23,7 +23,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
   const read = requireAbility('domains.read');
   const write = requireAbility('domains.write');
   const domainOf = async (ctx: AppContext, ref: string) =>
-    ownedDomain(deps, requireAuth(ctx).reseller.id, ref);
+    ownedDomain(deps.db, requireAuth(ctx).reseller.id, ref);
 
   router.get('/domains/:domain/dns', read, validate(zoneRequest), async (ctx) => {
     const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);

@@ -1,20 +1,24 @@
 import { Router, type RouterMiddleware } from '@koa/router';
-import { z } from 'zod';
-import { runDomainOperation } from '../../services/domain-ops';
+import type { z } from 'zod';
+import { operationStatus, runDomainOperation } from '../../services/domain-ops';
+import { ownedDomain, readContacts, readNameservers, readProtection } from '../../services/domains';
+import { unprocessable } from '../../services/errors';
 import type { DomainOperation } from '../../../workflows/contracts';
-import { contactSchema, flagSchema, nameserversSchema } from '../contacts.schema';
 import type { AppContext, AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';
-import { ApiError, unprocessable } from '../errors';
-import { registrarRead } from '../registrar-read';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { ownedDomain } from '../order-flow';
 import { presentDomain } from '../presenters';
 import { input, validate } from '../validate';
-
-const domainParam = z.object({ domain: z.string().min(1).max(1000) });
+import {
+  domainRequest,
+  lockRequest,
+  nameserversRequest,
+  operationRequest,
+  privacyRequest,
+  whoisRequest,
+} from './manage.schema';
 
 /** Seed 003 domain management: sync, nameservers, Whois, EPP, lock, privacy (DNS: dns.routes.ts). */
 export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
@@ -23,19 +27,19 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
   const read = requireAbility('domains.read');
   const write = requireAbility('domains.write');
 
-  const domainOf = async (ctx: AppContext, ref: string) =>
-    ownedDomain(deps, requireAuth(ctx).reseller.id, ref);
+  const domainOf = async (ctx: AppContext) =>
+    ownedDomain(deps.db, requireAuth(ctx).reseller.id, input(ctx, domainRequest).params.domain);
 
   /** Runs an operation workflow; 200 with the result, 202 + Location while it is still retrying. */
-  const operate = (
-    schema: z.ZodType<{ params: { domain: string } }>,
-    build: (input: unknown) => DomainOperation,
+  const operate = <S extends z.ZodType<{ params: { domain: string } }>>(
+    schema: S,
+    build: (input: z.infer<S>) => DomainOperation,
     message: string,
     present: (data: Record<string, unknown>) => Record<string, unknown> = (d) => d,
   ): RouterMiddleware<AppState> => {
     return async (ctx) => {
       const parsed = input(ctx, schema);
-      const domain = await domainOf(ctx, parsed.params.domain);
+      const domain = await domainOf(ctx);
       const outcome = await runDomainOperation(
         deps.temporal,
         {
@@ -62,55 +66,43 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     };
   };
 
-  const syncReq = z.object({ params: domainParam });
-  router.post('/domains/:domain/sync', write, validate(syncReq), keyed, async (ctx, next) => {
-    await operate(syncReq, () => ({ op: 'sync' }), 'Domain synced successfully.')(ctx, next);
+  router.post('/domains/:domain/sync', write, validate(domainRequest), keyed, async (ctx, next) => {
+    await operate(domainRequest, () => ({ op: 'sync' }), 'Domain synced successfully.')(ctx, next);
     if (ctx.status === 200) {
-      const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
       ctx.body = {
         success: true,
         message: 'Domain synced successfully.',
-        data: { domain: presentDomain(domain), ...(ctx.body as { data: object }).data },
+        data: { domain: presentDomain(await domainOf(ctx)), ...(ctx.body as { data: object }).data },
       };
     }
   });
 
-  router.get('/domains/:domain/nameservers', read, validate(syncReq), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    respond(ctx, { nameservers: await registrarRead(() => deps.registrar.getNameservers(domain.name)) });
+  router.get('/domains/:domain/nameservers', read, validate(domainRequest), async (ctx) => {
+    respond(ctx, { nameservers: await readNameservers(deps, await domainOf(ctx)) });
   });
-  const nsReq = z.object({ params: domainParam, body: z.object({ nameservers: nameserversSchema }) });
   router.post(
     '/domains/:domain/nameservers',
     write,
-    validate(nsReq),
+    validate(nameserversRequest),
     keyed,
     operate(
-      nsReq,
-      (i) => ({ op: 'set_nameservers', nameservers: (i as z.infer<typeof nsReq>).body.nameservers }),
+      nameserversRequest,
+      (i) => ({ op: 'set_nameservers', nameservers: i.body.nameservers }),
       'Nameservers updated successfully.',
     ),
   );
 
-  router.get('/domains/:domain/whois', read, validate(syncReq), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    respond(ctx, await registrarRead(() => deps.registrar.getContacts(domain.name)));
-  });
-  const whoisReq = z.object({
-    params: domainParam,
-    body: z.object({ registrant: contactSchema, admin: contactSchema }),
+  router.get('/domains/:domain/whois', read, validate(domainRequest), async (ctx) => {
+    respond(ctx, await readContacts(deps, await domainOf(ctx)));
   });
   router.post(
     '/domains/:domain/whois',
     write,
-    validate(whoisReq),
+    validate(whoisRequest),
     keyed,
     operate(
-      whoisReq,
-      (i) => {
-        const b = (i as z.infer<typeof whoisReq>).body;
-        return { op: 'set_contacts', contacts: { registrant: b.registrant, admin: b.admin } };
-      },
+      whoisRequest,
+      (i) => ({ op: 'set_contacts', contacts: { registrant: i.body.registrant, admin: i.body.admin } }),
       'Whois contacts updated successfully.',
     ),
   );
@@ -118,10 +110,10 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
   router.post(
     '/domains/:domain/epp-code',
     read,
-    validate(syncReq),
+    validate(domainRequest),
     keyed,
     operate(
-      syncReq,
+      domainRequest,
       () => ({ op: 'request_epp' }),
       'EPP code retrieved.',
       (data) => ({
@@ -129,8 +121,8 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
       }),
     ),
   );
-  router.put('/domains/:domain/epp-code', write, validate(syncReq), async (ctx) => {
-    await domainOf(ctx, input(ctx, syncReq).params.domain);
+  router.put('/domains/:domain/epp-code', write, validate(domainRequest), async (ctx) => {
+    await domainOf(ctx);
     if (!deps.registrar.canSetAuthCode) {
       throw unprocessable(
         'unsupported_capability',
@@ -140,42 +132,30 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     throw unprocessable('unsupported_capability', 'Setting an EPP code is not available.');
   });
 
-  router.get('/domains/:domain/lock', read, validate(syncReq), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    const info = await registrarRead(() => deps.registrar.info(domain.name));
-    respond(ctx, { locked: info?.locked ?? domain.locked });
+  router.get('/domains/:domain/lock', read, validate(domainRequest), async (ctx) => {
+    const { locked } = await readProtection(deps, await domainOf(ctx));
+    respond(ctx, { locked });
   });
-  const lockReq = z.object({ params: domainParam, body: z.object({ locked: flagSchema }) });
   router.put(
     '/domains/:domain/lock',
     write,
-    validate(lockReq),
+    validate(lockRequest),
     keyed,
-    operate(
-      lockReq,
-      (i) => ({ op: 'set_lock', locked: (i as z.infer<typeof lockReq>).body.locked }),
-      'Domain lock updated.',
-    ),
+    operate(lockRequest, (i) => ({ op: 'set_lock', locked: i.body.locked }), 'Domain lock updated.'),
   );
 
-  router.get('/domains/:domain/privacy', read, validate(syncReq), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, syncReq).params.domain);
-    const info = await registrarRead(() => deps.registrar.info(domain.name));
-    const privacy = info?.privacy ?? domain.privacy;
+  router.get('/domains/:domain/privacy', read, validate(domainRequest), async (ctx) => {
+    const { privacy } = await readProtection(deps, await domainOf(ctx));
     respond(ctx, { enabled: privacy !== 'off', privacy });
   });
-  const privacyReq = z.object({ params: domainParam, body: z.object({ enabled: flagSchema }) });
   router.put(
     '/domains/:domain/privacy',
     write,
-    validate(privacyReq),
+    validate(privacyRequest),
     keyed,
     operate(
-      privacyReq,
-      (i) => ({
-        op: 'set_privacy',
-        privacy: (i as z.infer<typeof privacyReq>).body.enabled ? 'full' : 'off',
-      }),
+      privacyRequest,
+      (i) => ({ op: 'set_privacy', privacy: i.body.enabled ? 'full' : 'off' }),
       'Privacy protection updated.',
       (d) => ({
         enabled: d['privacy'] !== 'off',
@@ -184,29 +164,10 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     ),
   );
 
-  const opReq = z.object({ params: z.object({ operation: z.string().min(1).max(300) }) });
-  router.get('/operations/:operation', read, validate(opReq), async (ctx) => {
-    const id = input(ctx, opReq).params.operation;
-    if (!id.startsWith(`domain-op:${requireAuth(ctx).reseller.id}:`))
-      throw new ApiError(404, 'operation_not_found', 'Operation not found.');
-    const handle = deps.temporal.workflow.getHandle(id);
-    const status = await handle.describe().then(
-      (d) => d.status.name,
-      () => null,
-    );
-    if (status === null) throw new ApiError(404, 'operation_not_found', 'Operation not found.');
-    if (status !== 'COMPLETED') {
-      respond(ctx, { operation: { id, status: status === 'RUNNING' ? 'processing' : 'failed' } });
-      return;
-    }
-    const result = (await handle.result()) as { ok: boolean; code?: string; message?: string };
-    respond(ctx, {
-      operation: {
-        id,
-        status: result.ok ? 'completed' : 'failed',
-        ...(result.ok ? {} : { error: { code: result.code, message: result.message } }),
-      },
-    });
+  router.get('/operations/:operation', read, validate(operationRequest), async (ctx) => {
+    const id = input(ctx, operationRequest).params.operation;
+    const operation = await operationStatus(deps.temporal, requireAuth(ctx).reseller.id, id);
+    respond(ctx, { operation: { id, ...operation } });
   });
 
   return router;

@@ -2,13 +2,14 @@ import { Router } from '@koa/router';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';
-import { validationFailed } from '../errors';
+import { validationFailed } from '../../services/errors';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
-import { ownedDomain, placeOrder, sendOrderResponse } from '../order-flow';
+import { ownedDomain } from '../../services/domains';
+import { searchDomains } from '../../services/search';
+import { placeOrderAnswer, sendOrderResponse } from '../orders';
 import { showOrderHandler } from '../shared.handlers';
 import { presentDomain } from '../presenters';
-import { searchDomains } from '../search';
 import { input, validate } from '../validate';
 import {
   checkRequest,
@@ -28,7 +29,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
 
   router.post('/domains/check', requireAbility('domains.read'), validate(checkRequest), async (ctx) => {
     const { body } = input(ctx, checkRequest);
-    const [row] = await searchDomains(deps, requireAuth(ctx), [body.domain_name]);
+    const [row] = await searchDomains(deps, requireAuth(ctx).reseller, [body.domain_name]);
     if (row?.reason) throw validationFailed({ domain_name: [row.reason] });
     respond(
       ctx,
@@ -44,19 +45,23 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, registerRequest);
-      const res = await placeOrder(deps, ctx, requireAuth(ctx), {
-        action: 'register',
-        domain: body.domain_name,
-        domainField: 'domain_name',
-        years: body.period,
-        paymentMethod: 'wallet',
-        contacts: { registrant: body.registrant, admin: body.admin ?? body.registrant },
-        nameservers: body.nameservers,
-        privacy: body.privacy,
-        autoRenew: body.auto_renew,
-        premiumPrice: body.premium_price,
-        ordersPath: ORDERS_PATH,
-      });
+      const res = await placeOrderAnswer(
+        deps,
+        ctx,
+        {
+          action: 'register',
+          domain: body.domain_name,
+          domainField: 'domain_name',
+          years: body.period,
+          paymentMethod: 'wallet',
+          contacts: { registrant: body.registrant, admin: body.admin ?? body.registrant },
+          nameservers: body.nameservers,
+          privacy: body.privacy,
+          autoRenew: body.auto_renew,
+          premiumPrice: body.premium_price,
+        },
+        ORDERS_PATH,
+      );
       sendOrderResponse(ctx, res);
     },
   );
@@ -68,18 +73,20 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { params, body } = input(ctx, renewRequest);
-      const auth = requireAuth(ctx);
-      const domain = await ownedDomain(deps, auth.reseller.id, params.domain);
       sendOrderResponse(
         ctx,
-        await placeOrder(deps, ctx, auth, {
-          action: 'renew',
-          domain: domain.name,
-          domainField: 'domain',
-          years: body.period,
-          paymentMethod: 'wallet',
-          ordersPath: ORDERS_PATH,
-        }),
+        await placeOrderAnswer(
+          deps,
+          ctx,
+          {
+            action: 'renew',
+            domain: params.domain,
+            domainField: 'domain',
+            years: body.period,
+            paymentMethod: 'wallet',
+          },
+          ORDERS_PATH,
+        ),
       );
     },
   );
@@ -93,22 +100,26 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
       const { params, body } = input(ctx, transferRequest);
       sendOrderResponse(
         ctx,
-        await placeOrder(deps, ctx, requireAuth(ctx), {
-          action: 'transfer',
-          domain: params.domain,
-          domainField: 'domain',
-          years: body.period,
-          paymentMethod: 'wallet',
-          authCode: (body.auth_code ?? body.epp_code)!,
-          ordersPath: ORDERS_PATH,
-        }),
+        await placeOrderAnswer(
+          deps,
+          ctx,
+          {
+            action: 'transfer',
+            domain: params.domain,
+            domainField: 'domain',
+            years: body.period,
+            paymentMethod: 'wallet',
+            authCode: (body.auth_code ?? body.epp_code)!,
+          },
+          ORDERS_PATH,
+        ),
       );
     },
   );
 
   router.get('/domains/:domain', requireAbility('domains.read'), validate(showDomainRequest), async (ctx) => {
     const { params } = input(ctx, showDomainRequest);
-    const domain = await ownedDomain(deps, requireAuth(ctx).reseller.id, params.domain);
+    const domain = await ownedDomain(deps.db, requireAuth(ctx).reseller.id, params.domain);
     respond(ctx, { domain: presentDomain(domain) });
   });
 

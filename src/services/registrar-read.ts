@@ -1,6 +1,6 @@
 import { RegistrarError } from '../registrar/errors';
 import { withTimeout } from '../timeout';
-import { ApiError, unprocessable } from './errors';
+import { unavailable, unprocessable } from './errors';
 
 export const REGISTRAR_READ_TIMEOUT_MS = 10_000;
 
@@ -16,13 +16,11 @@ export async function registrarRead<T>(fn: () => Promise<T>): Promise<T> {
     if (err instanceof RegistrarError) {
       if (err.kind === 'unsupported')
         throw unprocessable('unsupported_capability', 'The provider does not support this operation.');
-      if (err.kind === 'retryable') {
-        throw new ApiError(
-          503,
+      if (err.kind === 'retryable')
+        throw unavailable(
           'registrar_unavailable',
           'The registrar could not be reached; please retry shortly.',
         );
-      }
       throw unprocessable('registrar_rejected', err.message);
     }
     throw err;

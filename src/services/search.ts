@@ -1,9 +1,10 @@
 import { DomainNameError, normaliseDomainName, splitRegistrable } from '../domain-name';
 import { moneyJson } from '../money';
 import { RegistrarError } from '../registrar/errors';
-import { activeTlds, priceTable, withMarkup } from '../services/catalog';
-import type { AppDeps, AuthState } from './context';
-import { ApiError } from './errors';
+import type { Reseller } from '../db/models';
+import { activeTlds, priceTable, withMarkup } from './catalog';
+import type { CoreDeps } from './deps';
+import { unavailable } from './errors';
 
 export interface SearchRow {
   domain_name: string;
@@ -18,14 +19,14 @@ export interface SearchRow {
  * Invalid or unsold names come back with a reason instead of failing the whole search.
  */
 export async function searchDomains(
-  deps: AppDeps,
-  auth: AuthState,
+  deps: Pick<CoreDeps, 'db' | 'registrar'>,
+  reseller: Pick<Reseller, 'currency' | 'markupBps'>,
   names: readonly string[],
 ): Promise<SearchRow[]> {
-  const currency = auth.reseller.currency.trim();
+  const currency = reseller.currency.trim();
   const [tlds, table] = await Promise.all([
     activeTlds(deps.db),
-    priceTable(deps.db, currency, auth.reseller.markupBps),
+    priceTable(deps.db, currency, reseller.markupBps),
   ]);
   const rows: SearchRow[] = [];
   const lookups: Array<{ row: SearchRow; ascii: string }> = [];
@@ -53,8 +54,7 @@ export async function searchDomains(
       );
     } catch (err) {
       if (err instanceof RegistrarError) {
-        throw new ApiError(
-          503,
+        throw unavailable(
           'registrar_unavailable',
           'Availability could not be checked right now; try again shortly.',
         );
@@ -77,10 +77,7 @@ export async function searchDomains(
       row.available = res.available && !taken.has(row.domain_name);
       row.premium = res.premium;
       if (res.premium && res.price && res.price.currency === currency && row.prices) {
-        row.prices['register'] = moneyJson(
-          withMarkup(res.price.amountMinor, auth.reseller.markupBps),
-          currency,
-        );
+        row.prices['register'] = moneyJson(withMarkup(res.price.amountMinor, reseller.markupBps), currency);
       }
     });
   }

@@ -1,0 +1,15 @@
+import type { OrderAction } from '../../../workflows/contracts';
+
+/** A row of `catalog_prices`: the per-year price of one TLD and action in one currency. */
+export interface CatalogPriceRow {
+  id: number;
+  tld: string;
+  action: OrderAction;
+  currency: string;
+  priceMinor: string;
+  active: boolean;
+  minYears: number;
+  maxYears: number;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,25 @@
+import type { DnsRecordData } from '../../../workflows/contracts';
+
+/** A row of `dns_zones`: a domain's DNS management and what of it reached the registrar. */
+export interface DnsZoneRow {
+  domainId: number;
+  status: 'active' | 'cancelled';
+  /** Bumped by every change; `pushedVersion` is the version the registrar publishes. */
+  version: number;
+  pushedVersion: number;
+  pushStatus: string;
+  pushError: string | null;
+  pushedAt: Date | null;
+  nextLine: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A row of `dns_records`. */
+export interface DnsRecordRow extends DnsRecordData {
+  id: number;
+  domainId: number;
+  /** Stable per zone: the record's identifier on seed 003's surface. */
+  line: number;
+  createdAt: Date;
+}

@@ -1,0 +1,46 @@
+import type { ContactInput, OrderAction, OrderStatus, PaymentMethod } from '../../../workflows/contracts';
+
+/** What the registrar holds once the order's registrar steps are done (stored before billing). */
+export interface RegistrarResult {
+  expiresAt: string | null;
+  /** Registrations and transfers: the privacy the registrar holds after the privacy step. */
+  privacy?: 'full' | 'partial' | 'off' | null;
+}
+
+/** What the order asked for beyond its action and domain (`orders.request`). */
+export interface OrderRequestDetails {
+  nameservers?: string[];
+  contacts?: { registrant: ContactInput; admin: ContactInput } | null;
+  privacy?: 'full' | 'partial' | 'off' | null;
+  autoRenew?: boolean | null;
+}
+
+/** A row of `orders` as knex reads it (camelCase; bigint as string; char(3) padded). */
+export interface OrderRow {
+  id: number;
+  publicId: string;
+  resellerId: number;
+  action: OrderAction;
+  domainName: string;
+  years: number;
+  status: OrderStatus;
+  paymentMethod: PaymentMethod;
+  amountMinor: string;
+  currency: string;
+  workflowId: string;
+  idempotencyKey: string | null;
+  premium: boolean;
+  request: OrderRequestDetails;
+  registrarResult: RegistrarResult | null;
+  /** Transfers: the sealed auth code, until the transfer ends. */
+  authCode: string | null;
+  fromExpiresAt: Date | null;
+  domainId: number | null;
+  /** 1, then one more for every `domains:retry-provisioning` resume. */
+  attempt: number;
+  failureCode: string | null;
+  failureMessage: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}

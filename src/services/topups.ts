@@ -1,0 +1,55 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { Reseller } from '../db/models';
+import { workflowAnswer } from '../timeout';
+import { newPublicId } from '../utils/public-ids';
+import type { topupWorkflow } from '../../workflows';
+import {
+  type GatewayChoice,
+  type InvoiceView,
+  ResellerIdAttr,
+  TASK_QUEUE,
+  topupWorkflowId,
+} from '../../workflows/contracts';
+import { acceptanceUpdate } from '../../workflows/messages';
+import { amountField } from './amounts';
+import type { CoreDeps } from './deps';
+import { unprocessable, validationFailed } from './errors';
+
+/**
+ * Starts a wallet top-up under the request's Idempotency-Key: an invoice with a gateway payment,
+ * credited once when the gateway says paid. Answers the invoice as the top-up's workflow issued it.
+ */
+export async function startTopup(
+  deps: Pick<CoreDeps, 'temporal' | 'config'>,
+  reseller: Pick<Reseller, 'id' | 'currency'>,
+  req: { amount: string; gateway?: GatewayChoice | undefined; idempotencyKey: string },
+): Promise<InvoiceView> {
+  const currency = reseller.currency.trim();
+  const amount = amountField(req.amount, currency, 'amount');
+  if (amount <= 0n) throw validationFailed({ amount: ['The amount must be positive.'] });
+  const operation = new WithStartWorkflowOperation<typeof topupWorkflow>('topupWorkflow', {
+    workflowId: topupWorkflowId(reseller.id, req.idempotencyKey),
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        invoicePublicId: newPublicId('inv'),
+        resellerId: reseller.id,
+        amountMinor: amount.toString(),
+        currency,
+        gateway: req.gateway ?? null,
+      },
+    ],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [{ key: ResellerIdAttr, value: String(reseller.id) }],
+  });
+  const acceptance = await workflowAnswer(
+    deps.temporal.workflow.executeUpdateWithStart(acceptanceUpdate, { startWorkflowOperation: operation }),
+    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
+  );
+  if (!acceptance.accepted || !acceptance.invoice)
+    throw unprocessable(
+      acceptance.accepted ? 'topup_failed' : acceptance.code,
+      acceptance.accepted ? 'The top-up could not be created.' : acceptance.message,
+    );
+  return acceptance.invoice;
+}

@@ -1,0 +1,366 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { Activities } from '../../activities';
+import { installRuntime } from '../../src/temporal/runtime';
+import type { latePaymentWorkflow, orderWorkflow } from '../../workflows';
+import {
+  BILLING_REVIEW_MESSAGE,
+  type InvoiceView,
+  OrderFailures,
+  type OrderInput,
+  type OrderResult,
+  type PaidSignal,
+} from '../../workflows/contracts';
+import { acceptanceUpdate, paidSignal } from '../../workflows/messages';
+import { workflowBundle } from '../harness';
+import { silentLog } from '../helpers';
+
+/*
+ * The order workflow on its own: its steps run against mocked activities (typed as the real
+ * ones) on the test Temporal server, one worker per test on its own task queue. What is checked is
+ * the workflow's decisions: which step runs, which compensation, what the order ends as.
+ * Timers are real (the dev server has no time skipping), so the invoices here expire in about a
+ * second instead of the configured hours.
+ */
+
+let connection: Connection;
+let client: Client;
+let workerConnection: NativeConnection;
+
+beforeAll(async () => {
+  installRuntime(silentLog);
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  client = new Client({ connection, namespace: 'default' });
+  workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+});
+
+afterAll(async () => {
+  await workerConnection.close();
+  await connection.close();
+});
+
+type Mocks = { [K in keyof Activities]: ReturnType<typeof vi.fn<Activities[K]>> };
+
+const ORDER_ID = 41;
+
+function invoice(expiresInMs: number, status: InvoiceView['status'] = 'unpaid'): InvoiceView {
+  return {
+    id: 7,
+    publicId: 'inv_test',
+    status,
+    amountMinor: '1299',
+    currency: 'USD',
+    expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+  };
+}
+
+/** Every activity the order workflow calls, answering as on the happy path; tests override some. */
+function mockActivities(): Mocks {
+  const mocks = {
+    openOrder: vi.fn(() => Promise.resolve({ id: ORDER_ID, createdAt: new Date().toISOString() })),
+    holdFunds: vi.fn(() => Promise.resolve(undefined)),
+    failOrder: vi.fn(() => Promise.resolve(undefined)),
+    markProcessing: vi.fn(() => Promise.resolve(undefined)),
+    provision: vi.fn(() => Promise.resolve({ expiresAt: '2027-12-01T00:00:00.000Z' })),
+    findProvisioned: vi.fn(() => Promise.resolve(null)),
+    submitTransfer: vi.fn(() => Promise.resolve(undefined)),
+    checkTransfer: vi.fn(() =>
+      Promise.resolve({
+        state: 'completed' as const,
+        expiresAt: '2027-12-01T00:00:00.000Z',
+      }),
+    ),
+    applyOrderPrivacy: vi.fn(() => Promise.resolve('full' as const)),
+    recordPrivacyFailure: vi.fn(() => Promise.resolve(undefined)),
+    recordRegistrarResult: vi.fn(() => Promise.resolve(undefined)),
+    completeOrder: vi.fn(() => Promise.resolve({ domainId: 9, completedAt: new Date().toISOString() })),
+    recordBillingFailure: vi.fn(() => Promise.resolve(undefined)),
+    createInvoice: vi.fn(() => Promise.resolve(invoice(60_000))),
+    createGatewayPayment: vi.fn(() =>
+      Promise.resolve({
+        gateway: 'midtrans',
+        paymentUrl: 'https://pay.test/inv_test',
+      }),
+    ),
+    payInvoiceFromWallet: vi.fn(() => Promise.resolve(invoice(60_000, 'paid'))),
+    expireInvoice: vi.fn(() => Promise.resolve(true)),
+    applyInvoicePayment: vi.fn(() => Promise.resolve('applied' as const)),
+    recordPaymentMismatch: vi.fn(() => Promise.resolve(undefined)),
+    creditUnappliedPayment: vi.fn(() => Promise.resolve(true)),
+  };
+  return mocks as unknown as Mocks;
+}
+
+function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
+  return {
+    publicId: `ord_${randomUUID().slice(0, 8)}`,
+    resellerId: 1,
+    action: 'register',
+    domain: 'unit-test.com',
+    years: 1,
+    paymentMethod: 'wallet',
+    amountMinor: '1299',
+    currency: 'USD',
+    premium: false,
+    idempotencyKey: null,
+    fromExpiresAt: null,
+    nameservers: [],
+    contacts: null,
+    privacy: null,
+    autoRenew: null,
+    sealedAuthCode: null,
+    invoiceExpiresAt: null,
+    transferPollSeconds: 1,
+    gateway: null,
+    ...overrides,
+  };
+}
+
+/** A fresh worker on its own task queue, running these activities. */
+async function mockedWorker(activities: Mocks): Promise<{ worker: Worker; taskQueue: string }> {
+  const taskQueue = `unit-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  return { worker, taskQueue };
+}
+
+/** Runs one order workflow to its end on a fresh worker with these activities. */
+async function runOrder(
+  activities: Mocks,
+  input: OrderInput,
+  during?: (workflowId: string) => Promise<void>,
+): Promise<OrderResult> {
+  const { worker, taskQueue } = await mockedWorker(activities);
+  const workflowId = `unit-order-${randomUUID()}`;
+  return worker.runUntil(async () => {
+    const handle = await client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
+    await during?.(workflowId);
+    return handle.result();
+  });
+}
+
+const payment = (reference: string, amountMinor = '1299'): PaidSignal => ({
+  amountMinor,
+  currency: 'USD',
+  gateway: 'midtrans',
+  reference,
+  attemptRef: `inv_test-${reference}`,
+});
+
+describe('the order workflow, step by step', () => {
+  it('a wallet order opens, holds, provisions, captures and completes, in that order', async () => {
+    const a = mockActivities();
+    const result = await runOrder(a, orderInput());
+    expect(result.status).toBe('completed');
+    expect(result.order).toMatchObject({
+      orderId: ORDER_ID,
+      domainId: 9,
+      expiresAt: '2027-12-01T00:00:00.000Z',
+    });
+    const steps = [
+      a.openOrder,
+      a.holdFunds,
+      a.markProcessing,
+      a.provision,
+      a.recordRegistrarResult,
+      a.completeOrder,
+    ];
+    const calledAt = steps.map((fn) => fn.mock.invocationCallOrder[0]!);
+    expect(calledAt).toEqual([...calledAt].sort((x, y) => x - y));
+    expect(a.completeOrder).toHaveBeenCalledTimes(1);
+    expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('an unfunded wallet order is refused at acceptance and nothing reaches the registrar', async () => {
+    const a = mockActivities();
+    a.holdFunds.mockRejectedValue(
+      ApplicationFailure.nonRetryable('Insufficient balance', OrderFailures.InsufficientBalance),
+    );
+    const { worker, taskQueue } = await mockedWorker(a);
+    const acceptance = await worker.runUntil(
+      client.workflow.executeUpdateWithStart(acceptanceUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
+          taskQueue,
+          workflowId: `unit-order-${randomUUID()}`,
+          args: [orderInput()],
+          workflowIdConflictPolicy: 'FAIL',
+        }),
+      }),
+    );
+    expect(acceptance).toEqual({
+      accepted: false,
+      code: 'insufficient_balance',
+      message: 'The wallet balance does not cover this order.',
+    });
+    expect(a.failOrder).toHaveBeenCalledWith(ORDER_ID, 'insufficient_balance', expect.any(String));
+    expect(a.provision).not.toHaveBeenCalled();
+  });
+
+  it('accepts an invoice order with where to pay, before anything is paid', async () => {
+    const a = mockActivities();
+    const { worker, taskQueue } = await mockedWorker(a);
+    const workflowId = `unit-order-${randomUUID()}`;
+    const acceptance = await worker.runUntil(async () => {
+      const answer = await client.workflow.executeUpdateWithStart(acceptanceUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
+          taskQueue,
+          workflowId,
+          args: [orderInput({ paymentMethod: 'invoice' })],
+          workflowIdConflictPolicy: 'FAIL',
+        }),
+      });
+      await client.workflow.getHandle(workflowId).terminate('test done');
+      return answer;
+    });
+    expect(acceptance).toMatchObject({
+      accepted: true,
+      status: 'awaiting_payment',
+      invoice: { publicId: 'inv_test', gateway: 'midtrans', paymentUrl: 'https://pay.test/inv_test' },
+      order: { status: 'awaiting_payment', action: 'register', domain: 'unit-test.com' },
+    });
+  });
+
+  it('an invoice left unpaid expires: the order is cancelled and never provisioned', async () => {
+    const a = mockActivities();
+    a.createInvoice.mockResolvedValue(invoice(1_000));
+    const started = Date.now();
+    const result = await runOrder(a, orderInput({ paymentMethod: 'invoice' }));
+    expect(result).toMatchObject({ status: 'cancelled', failureCode: 'invoice_expired' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(a.expireInvoice).toHaveBeenCalledTimes(1);
+    expect(a.markProcessing).not.toHaveBeenCalled();
+    expect(a.provision).not.toHaveBeenCalled();
+    expect(a.creditUnappliedPayment).not.toHaveBeenCalled();
+  });
+
+  it('a payment arriving while the invoice expires is credited to the wallet, not applied', async () => {
+    const a = mockActivities();
+    a.createInvoice.mockResolvedValue(invoice(800));
+    let expiring: () => void = () => undefined;
+    const expired = new Promise<void>((resolve) => (expiring = resolve));
+    a.expireInvoice.mockImplementation(async () => {
+      expiring();
+      await new Promise((r) => setTimeout(r, 500));
+      return true;
+    });
+    const result = await runOrder(a, orderInput({ paymentMethod: 'invoice' }), async (workflowId) => {
+      await expired;
+      await client.workflow.getHandle(workflowId).signal(paidSignal, payment('late-1'));
+    });
+    expect(result.status).toBe('cancelled');
+    expect(a.applyInvoicePayment).not.toHaveBeenCalled();
+    expect(a.creditUnappliedPayment).toHaveBeenCalledTimes(1);
+    expect(a.creditUnappliedPayment).toHaveBeenCalledWith(7, payment('late-1'), 'invoice_expired');
+    expect(a.provision).not.toHaveBeenCalled();
+  });
+
+  it('a payment after the workflow ended is credited once by the late-payment workflow', async () => {
+    const a = mockActivities();
+    const { worker, taskQueue } = await mockedWorker(a);
+    const result = await worker.runUntil(
+      client.workflow.execute<typeof latePaymentWorkflow>('latePaymentWorkflow', {
+        taskQueue,
+        workflowId: `unit-late-${randomUUID()}`,
+        args: [{ invoiceId: 7, payment: payment('after-end') }],
+      }),
+    );
+    expect(result).toEqual({ credited: true });
+    expect(a.creditUnappliedPayment).toHaveBeenCalledTimes(1);
+    expect(a.creditUnappliedPayment).toHaveBeenCalledWith(7, payment('after-end'), 'late_payment');
+  });
+
+  it('pays with the first matching payment; a second one and a wrong amount are never applied', async () => {
+    const a = mockActivities();
+    const result = await runOrder(a, orderInput({ paymentMethod: 'invoice' }), async (workflowId) => {
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.signal(paidSignal, payment('short', '1000'));
+      await handle.signal(paidSignal, payment('first'));
+      await handle.signal(paidSignal, payment('second'));
+    });
+    expect(result.status).toBe('completed');
+    expect(a.recordPaymentMismatch).toHaveBeenCalledWith(7, payment('short', '1000'));
+    expect(a.applyInvoicePayment).toHaveBeenCalledTimes(1);
+    expect(a.applyInvoicePayment).toHaveBeenCalledWith(7, payment('first'));
+    expect(a.creditUnappliedPayment).toHaveBeenCalledWith(7, payment('second'), 'invoice_already_paid');
+    expect(a.provision).toHaveBeenCalledTimes(1);
+  });
+
+  it('a billing failure after the registrar succeeded is kept for review, once, with no compensation', async () => {
+    const a = mockActivities();
+    a.completeOrder.mockRejectedValue(
+      ApplicationFailure.nonRetryable('relation "ledger" violates check xyz', OrderFailures.BillingFailed),
+    );
+    const result = await runOrder(a, orderInput());
+    expect(result.status).toBe('billing_failed');
+    // The reseller reads the review message; the internal error goes to the audit event only.
+    expect(result.order?.failureMessage).toBe(BILLING_REVIEW_MESSAGE);
+    expect(a.recordBillingFailure).toHaveBeenCalledWith(ORDER_ID, 'relation "ledger" violates check xyz');
+    expect(a.completeOrder).toHaveBeenCalledTimes(1);
+    expect(a.recordRegistrarResult).toHaveBeenCalledBefore(a.completeOrder);
+    expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('a registrar rejection is compensated: the order fails, nothing is captured', async () => {
+    const a = mockActivities();
+    a.provision.mockRejectedValue(
+      ApplicationFailure.nonRetryable('Domain not available', OrderFailures.RegistrarRejected),
+    );
+    const result = await runOrder(a, orderInput());
+    expect(result).toMatchObject({ status: 'failed', failureCode: 'registrar_rejected' });
+    expect(a.provision).toHaveBeenCalledTimes(1);
+    expect(a.failOrder).toHaveBeenCalledWith(ORDER_ID, 'registrar_rejected', 'Domain not available');
+    expect(a.findProvisioned).not.toHaveBeenCalled();
+    expect(a.completeOrder).not.toHaveBeenCalled();
+    expect(a.recordRegistrarResult).not.toHaveBeenCalled();
+  });
+
+  it('a paid invoice order the registrar rejects is compensated and a second payment goes to the wallet', async () => {
+    const a = mockActivities();
+    let rejecting: () => void = () => undefined;
+    const provisioning = new Promise<void>((resolve) => (rejecting = resolve));
+    a.provision.mockImplementation(async () => {
+      rejecting();
+      await new Promise((r) => setTimeout(r, 300));
+      throw ApplicationFailure.nonRetryable('Registry says no', OrderFailures.RegistrarRejected);
+    });
+    const result = await runOrder(a, orderInput({ paymentMethod: 'invoice' }), async (workflowId) => {
+      const handle = client.workflow.getHandle(workflowId);
+      await handle.signal(paidSignal, payment('paid-1'));
+      await provisioning;
+      await handle.signal(paidSignal, payment('paid-2'));
+    });
+    expect(result).toMatchObject({ status: 'failed', failureCode: 'registrar_rejected' });
+    // failOrder refunds the paid invoice to the wallet (the activity's job); the second payment too.
+    expect(a.failOrder).toHaveBeenCalledWith(ORDER_ID, 'registrar_rejected', 'Registry says no');
+    expect(a.creditUnappliedPayment).toHaveBeenCalledWith(7, payment('paid-2'), 'order_failed');
+    expect(a.completeOrder).not.toHaveBeenCalled();
+  });
+
+  it('a registration whose answer was lost is settled by asking the registrar, not by failing', async () => {
+    const a = mockActivities();
+    a.provision.mockRejectedValue(
+      ApplicationFailure.nonRetryable('gateway timeout', OrderFailures.RegistrarUnavailable),
+    );
+    a.findProvisioned.mockResolvedValue({ expiresAt: '2028-01-01T00:00:00.000Z' });
+    const result = await runOrder(a, orderInput());
+    expect(result.status).toBe('completed');
+    expect(a.findProvisioned).toHaveBeenCalledTimes(1);
+    expect(a.recordRegistrarResult).toHaveBeenCalledWith(ORDER_ID, {
+      expiresAt: '2028-01-01T00:00:00.000Z',
+      privacy: null,
+    });
+    expect(a.failOrder).not.toHaveBeenCalled();
+  });
+});
