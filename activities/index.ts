@@ -10,6 +10,7 @@ import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createProvisioningActivities } from './provisioning';
 import { createReminderActivities } from './reminders';
+import { createReviewActivities } from './reviews';
 import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDnsActivities(deps),
     ...createWebhookActivities(deps),
     ...createReminderActivities(deps),
+    ...createReviewActivities(deps),
   };
 }
 

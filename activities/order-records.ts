@@ -66,8 +66,11 @@ export async function auditOrder(
   order: Pick<OrderRow, 'resellerId' | 'publicId'>,
   type: string,
   data: Record<string, unknown>,
+  /** Who caused it: the workflows themselves unless an operator did. */
+  actor = 'system',
 ): Promise<void> {
   await db('auditEvents').insert({
+    actor,
     resellerId: order.resellerId,
     type,
     subjectType: 'order',

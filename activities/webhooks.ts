@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { EventRow, WebhookJobRow } from '../src/db/models';
+import type { EventRow, WebhookEndpointRow, WebhookJobRow } from '../src/db/models';
 import type { SecretBox } from '../src/secrets';
 import { eventBody } from '../src/webhooks/events';
 import { webhookHeaders } from '../src/webhooks/signing';
@@ -31,15 +31,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       }
       if (job.status === 'delivered') return 'delivered';
       const endpoint = (await db('webhookEndpoints').where({ id: job.endpointId }).first()) as
-        | {
-            id: number;
-            url: string;
-            secret: string;
-            previousSecret: string | null;
-            previousSecretExpiresAt: Date | null;
-            enabled: boolean;
-          }
-        | undefined;
+        WebhookEndpointRow | undefined;
       if (!endpoint) return 'disabled';
       if (!endpoint.enabled) {
         await db('webhookJobs').where({ id: jobId }).update({ status: 'disabled', updatedAt: db.fn.now() });

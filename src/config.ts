@@ -19,6 +19,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default(path.resolve(process.cwd(), '.data')),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  /** Where operators open workflows in the Temporal UI (links from the admin API and console). */
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   TEMPORAL_UI_PORT: port.default(8233),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
@@ -66,6 +68,9 @@ export const configSchema = z.object({
     .transform((v) => [...new Set(v.split(',').map(Number))].sort((a, b) => b - a)),
   AUTO_RENEW_DAYS: z.coerce.number().int().min(0).default(7),
   EXPIRY_SCHEDULE_CRON: z.string().default('0 2 * * *'),
+  /** API log rows older than this many days are deleted by the daily `api-log-retention` schedule. */
+  API_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  API_LOG_RETENTION_CRON: z.string().default('30 3 * * *'),
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
 });
 

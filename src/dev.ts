@@ -15,6 +15,7 @@ import { seedDemoData } from './dev-seed';
 import { PaymentGatewaySimulator } from './payments/simulator/server';
 import { RegistrarSimulator } from './registrar/simulator/server';
 import { seedDemoReseller } from './services/resellers';
+import { seedDemoAdmin } from './services/admins';
 import { startDevServer } from './temporal/dev-server';
 
 async function main(): Promise<void> {
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
 
     const demo = await seedDemoReseller(db);
     await seedDemoData(db, demo.reseller.id, demo.reseller.currency);
+    const demoAdmin = await seedDemoAdmin(db);
     const banner = [
       '',
       '  domain-reseller is running',
@@ -112,11 +114,14 @@ async function main(): Promise<void> {
       `  Demo reseller #${demo.reseller.id} (${demo.reseller.currency}); fresh credentials for this run:`,
       `    X-API-KEY      ${demo.apiKey}   (API whitelist: 127.0.0.1 and ::1, for both credentials on /api/v1)`,
       `    Bearer token   ${demo.token}`,
+      `  Demo admin ${demoAdmin.admin.email}: admin token for ${api.url}/api/admin/v1`,
+      `    Bearer token   ${demoAdmin.token}`,
       '',
       `  curl -H "X-API-KEY: ${demo.apiKey}" ${api.url}/api/v1/domains`,
       `  curl -H "Authorization: Bearer ${demo.token}" ${api.url}/api/reseller/v1/status`,
       `  curl -H "X-API-KEY: ${demo.apiKey}" -H 'Content-Type: application/json' \\`,
       `       -d '{"domain_name":"my-first-domain.com"}' ${api.url}/api/v1/domains/check`,
+      `  curl -H "Authorization: Bearer ${demoAdmin.token}" ${api.url}/api/admin/v1/review`,
       '',
       '  Ctrl-C stops everything.',
       '',

@@ -12,6 +12,8 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  /** Worth an operator's attention, but nothing is broken (printed `warn`, exit 0). */
+  warn?: boolean;
 }
 
 function message(err: unknown): string {
@@ -40,6 +42,23 @@ export async function runDoctor(config: Config, opts: { workflow?: boolean } = {
       });
     } catch (err) {
       checks.push({ name: 'migrations', ok: false, detail: message(err) });
+    }
+    try {
+      const [row] = await db('catalogPrices')
+        .where({ active: true })
+        .count<{ count: string }[]>('id as count');
+      const prices = Number(row?.count ?? 0);
+      checks.push({
+        name: 'catalog',
+        ok: true,
+        warn: prices === 0,
+        detail:
+          prices === 0
+            ? 'no active prices: every check, register and renew answers 422 (set some: npm run cli -- catalog:import-registrar --margin 20% --currency USD)'
+            : `${prices} active prices`,
+      });
+    } catch {
+      // The migrations check above says why the table cannot be read.
     }
   } catch (err) {
     checks.push({ name: 'database', ok: false, detail: message(err) });

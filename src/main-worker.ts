@@ -4,7 +4,7 @@ import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
 import { Client, Connection } from '@temporalio/client';
-import { ensureExpirySchedule } from './services/operations';
+import { ensureExpirySchedule, ensureRetentionSchedule } from './services/operations';
 import { relayOptions, startEventRelay } from './webhooks/dispatcher';
 import { buildActivityDeps } from './activity-deps';
 import type { Registrar } from './registrar/types';
@@ -55,6 +55,10 @@ export async function startWorker(
   await ensureExpirySchedule(relayClient, config).then(
     (what) => log.info({ schedule: 'expiry-reminders', what }, 'expiry reminder schedule ready'),
     (err: unknown) => log.warn({ err }, 'could not create the expiry reminder schedule; run doctor'),
+  );
+  await ensureRetentionSchedule(relayClient, config).then(
+    (what) => log.info({ schedule: 'api-log-retention', what }, 'API log retention schedule ready'),
+    (err: unknown) => log.warn({ err }, 'could not create the API log retention schedule; run doctor'),
   );
   const stopRelay = startEventRelay(db, relayClient, relayOptions(config), log);
   const done = worker.run().finally(async () => {

@@ -14,6 +14,8 @@ export const CURRENCY_SCALE: Readonly<Record<string, number>> = {
   KES: 2,
 };
 
+export const SUPPORTED_CURRENCIES = Object.keys(CURRENCY_SCALE);
+
 export function currencyScale(currency: string): number {
   const scale = CURRENCY_SCALE[currency.toUpperCase()];
   if (scale === undefined) throw new Error(`unsupported currency ${currency}`);
@@ -55,4 +57,14 @@ export function parseDecimalToMinor(text: string, currency: string): bigint {
   if (frac.length > scale) throw new Error(`${text} has more precision than ${currency} allows`);
   const minor = BigInt(m[2]! + frac.padEnd(scale, '0'));
   return m[1] ? -minor : minor;
+}
+
+/** Like parseDecimalToMinor, but extra precision rounds up to the currency's minor unit (a cost price). */
+export function parseDecimalCeilToMinor(text: string, currency: string): bigint {
+  const scale = currencyScale(currency);
+  const m = /^\s*(\d+)(?:\.(\d+))?\s*$/.exec(text);
+  if (!m) throw new Error(`not a decimal amount: ${text}`);
+  const frac = m[2] ?? '';
+  const kept = BigInt(m[1]! + frac.slice(0, scale).padEnd(scale, '0'));
+  return /[1-9]/.test(frac.slice(scale)) ? kept + 1n : kept;
 }

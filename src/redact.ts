@@ -8,7 +8,7 @@ const SENSITIVE_KEY =
 export const REDACTED = '[REDACTED]';
 
 /** Our own credential shapes, caught even where a field name does not give them away. */
-const SECRET_VALUE = /\b(drk|dak)_[0-9A-Za-z]{12}_[0-9A-Za-z]{40}\b/g;
+const SECRET_VALUE = /\b(drk|dak|dat)_[0-9A-Za-z]{12}_[0-9A-Za-z]{40}\b/g;
 
 // Every logged request walks its headers and bodies: the verdict per key name is remembered
 // (bounded, so generated key names cannot grow it without limit).

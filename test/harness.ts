@@ -74,6 +74,8 @@ export interface OrderHarnessOptions {
   inProcessWorker?: boolean;
   /** false: no event relay (the test dispatches events itself). */
   relay?: boolean;
+  /** Another database than the run's shared one (a test that starts from an empty catalog). */
+  db?: Knex;
 }
 
 /**
@@ -105,7 +107,7 @@ export function useOrderHarness(opts: OrderHarnessOptions = {}): OrderHarness {
 
 export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise<OrderHarness> {
   installRuntime(silentLog);
-  const db = testDb();
+  const db = opts.db ?? testDb();
   const sim = new RegistrarSimulator({
     apiKey: 'test-key',
     timeoutHoldMs: 5_000,
@@ -233,6 +235,30 @@ let counter = 0;
 export function uniqueName(prefix = 'test', tld = 'com'): string {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}.${tld}`;
+}
+
+/**
+ * While `fn` runs, the local capture of `domain`'s order fails every time (a constraint the data
+ * breaks), after the registrar succeeded: the order ends billing_failed.
+ */
+export async function withRefusedCapture<T>(db: Knex, domain: string, fn: () => Promise<T>): Promise<T> {
+  const name = `test_refuse_${Math.random().toString(36).slice(2, 10)}`;
+  await db.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger AS $$
+    BEGIN
+      IF NEW.status = 'completed' AND NEW.domain_name = TG_ARGV[0] THEN
+        RAISE EXCEPTION 'test: the ledger refused this capture' USING ERRCODE = 'check_violation';
+      END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql`);
+  await db.raw(
+    `CREATE TRIGGER ${name} BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION ${name}('${domain}')`,
+  );
+  try {
+    return await fn();
+  } finally {
+    await db.raw(`DROP TRIGGER IF EXISTS ${name} ON orders`);
+    await db.raw(`DROP FUNCTION IF EXISTS ${name}()`);
+  }
 }
 
 /** Polls until `check` is truthy (or fails after `timeoutMs`). */

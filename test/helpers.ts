@@ -9,7 +9,8 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import pino from 'pino';
 import { inject } from 'vitest';
-import type { Ability } from '../src/auth/credentials';
+import type { Ability, AdminAbility } from '../src/auth/credentials';
+import { createAdmin, issueAdminToken } from '../src/services/admins';
 import { createApp } from '../src/api/app';
 import type { AppDeps } from '../src/api/context';
 import { type Config, loadConfig } from '../src/config';
@@ -125,6 +126,21 @@ export async function makeReseller(
   return { id: issued.reseller.id, apiKey: issued.apiKey, token: issued.token };
 }
 
+export interface TestAdmin {
+  id: number;
+  token: string;
+}
+
+/** An admin with one admin token carrying `abilities` (default: all). */
+export async function makeAdmin(db: Knex, abilities?: AdminAbility[]): Promise<TestAdmin> {
+  const admin = await createAdmin(db, 'system', {
+    email: `admin-${randomUUID()}@example.test`,
+    name: 'Test Admin',
+  });
+  const { secret } = await issueAdminToken(db, 'system', admin.id, { name: 'test', abilities });
+  return { id: admin.id, token: secret };
+}
+
 export async function setResellerStatus(
   db: Knex,
   id: number,
@@ -151,6 +167,34 @@ export async function call(url: string, init: RequestInit = {}): Promise<JsonRes
     body = { raw: text };
   }
   return { status: res.status, headers: res.headers, body, text };
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** Bearer token (reseller or admin). */
+  token?: string;
+  apiKey?: string;
+  /** JSON body (POST unless `method` says otherwise). */
+  body?: unknown;
+  /** Idempotency-Key. */
+  key?: string;
+  /** Connect from this loopback address (to be outside a whitelist). */
+  from?: string;
+}
+
+/** A JSON request to `base + path` with the credential, body and key given. */
+export function request(base: string, path: string, opts: RequestOptions = {}): Promise<JsonResponse> {
+  const init = {
+    method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      'Content-Type': 'application/json',
+      ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.apiKey ? { 'X-API-KEY': opts.apiKey } : {}),
+      ...(opts.key ? { 'Idempotency-Key': opts.key } : {}),
+    },
+    ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+  };
+  return opts.from ? callFrom(opts.from, `${base}${path}`, init) : call(`${base}${path}`, init);
 }
 
 /**

@@ -285,3 +285,43 @@ export interface ExpiryScanInput {
 }
 
 export const EXPIRY_SCHEDULE_ID = 'expiry-reminders';
+
+/** A one-off signed `webhook.test` delivery to one endpoint, sent on request. */
+export interface WebhookTestInput {
+  jobId: string;
+  endpointId: number;
+}
+
+export const webhookTestWorkflowId = (jobId: string): string => `webhook-test:${jobId}`;
+
+// ---------------------------------------------------------------- operations: review queue, retention
+
+/** An admin's resolution of an order whose billing failed after the registrar succeeded. */
+export interface BillingReviewInput {
+  orderId: number;
+  /** capture: post the held funds and complete the order; void: release them and fail it. */
+  resolution: 'capture' | 'void';
+  reason: string;
+  /** Who resolved it (admin:<id>, cli:<user>). */
+  actor: string;
+}
+
+export type BillingReviewResult =
+  | { ok: true; resolution: 'capture' | 'void'; status: OrderStatus }
+  | { ok: false; code: string; message: string };
+
+/** One review per order: a second request attaches to the first (and a failed one may be retried). */
+export const billingReviewWorkflowId = (orderId: number): string => `review:${orderId}`;
+
+export const ReviewFailures = {
+  /** The registrar does not hold the domain: nothing to charge for. */
+  RegistrarMissing: 'RegistrarMissing',
+  /** The order is not (any more) waiting for a billing review. */
+  NotInReview: 'NotInReview',
+} as const;
+
+export interface RetentionInput {
+  days: number;
+}
+
+export const API_LOG_RETENTION_SCHEDULE_ID = 'api-log-retention';

@@ -6,4 +6,6 @@ export { orderWorkflow } from './order';
 export { latePaymentWorkflow, topupWorkflow } from './payments';
 export { pingWorkflow } from './ping';
 export { expiryRemindersWorkflow } from './reminders';
-export { webhookDeliveryWorkflow } from './webhooks';
+export { apiLogRetentionWorkflow } from './retention';
+export { billingReviewWorkflow } from './reviews';
+export { webhookDeliveryWorkflow, webhookTestWorkflow } from './webhooks';

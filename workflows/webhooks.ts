@@ -1,6 +1,6 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { WebhookDeliveryInput } from './contracts';
+import type { WebhookDeliveryInput, WebhookTestInput } from './contracts';
 
 const { deliverWebhook, markWebhookFailed } = proxyActivities<Activities>({
   // One attempt = one HTTP call (bounded by its own timeout); activity retries only cover our own faults.
@@ -27,4 +27,11 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     }
     await sleep(delay * 1000);
   }
+}
+
+/** A test event, sent once now: the caller reads the attempt's answer; a failed one is not retried. */
+export async function webhookTestWorkflow(input: WebhookTestInput): Promise<string> {
+  const outcome = await deliverWebhook(input.jobId, input.endpointId);
+  if (outcome === 'retry') await markWebhookFailed(input.jobId);
+  return outcome === 'retry' ? 'failed' : outcome;
 }

@@ -128,5 +128,9 @@ export function createApp(deps: AppDeps): App {
   app.use(
     surface(deps, '/api/reseller/v1', { accept: ['bearer'], ipPolicy: 'credential' }, routers.resellerV1),
   );
+  // Operators: admin tokens only (reseller credentials are no credential here, and the other way round).
+  app.use(
+    surface(deps, '/api/admin/v1', { accept: ['admin_bearer'], ipPolicy: 'credential' }, routers.admin),
+  );
   return Object.assign(app, { apiLogs });
 }

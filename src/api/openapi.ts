@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import { z } from 'zod';
-import { EVENT_SCHEMAS, EVENT_TYPES, eventEnvelope } from '../webhooks/events';
+import { EVENT_SCHEMAS, eventEnvelope } from '../webhooks/events';
 import type { AppState } from './context';
 import type { SurfaceRouters } from './surfaces';
 
@@ -136,6 +136,10 @@ export function buildOpenApi(routers: SurfaceRouters, serverUrl = '/'): Record<s
     routers.resellerV1.flatMap((r) => routesOf(r, '/api/reseller/v1')),
     { tag: 'reseller v1 (seed 000)', security: [{ Bearer: [] }] },
   );
+  add(
+    routers.admin.flatMap((r) => routesOf(r, '/api/admin/v1')),
+    { tag: 'admin v1 (operators)', security: [{ AdminBearer: [] }] },
+  );
   add(routesOf(routers.legacy), {
     tag: 'legacy action API',
     security: [{ ApiKey: [] }, { LegacyBodyKey: [] }],
@@ -148,12 +152,12 @@ export function buildOpenApi(routers: SurfaceRouters, serverUrl = '/'): Record<s
       title: 'domain-reseller API',
       version: '0.1.0',
       description:
-        'Native API (/api/v1), reseller order/invoice API (/api/reseller/v1), legacy action API (/api/index.php), payment callbacks and outbound webhooks.',
+        'Native API (/api/v1), reseller order/invoice API (/api/reseller/v1), operator API (/api/admin/v1), legacy action API (/api/index.php), payment callbacks and outbound webhooks.',
     },
     servers: [{ url: serverUrl }],
     paths,
     webhooks: Object.fromEntries(
-      EVENT_TYPES.map((type) => [
+      (Object.keys(EVENT_SCHEMAS) as Array<keyof typeof EVENT_SCHEMAS>).map((type) => [
         type,
         {
           post: {
@@ -171,6 +175,7 @@ export function buildOpenApi(routers: SurfaceRouters, serverUrl = '/'): Record<s
       securitySchemes: {
         ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
         Bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'drk_…' },
+        AdminBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'dat_…' },
         LegacyBodyKey: { type: 'apiKey', in: 'query', name: 'api_key' },
       },
     },

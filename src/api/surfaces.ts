@@ -11,6 +11,11 @@ import { createV1DomainsRouter } from './v1/domains.routes';
 import { createV1ManageRouter } from './v1/manage.routes';
 import { createV1OrdersRouter } from './v1/orders.routes';
 import { createWebhooksRouter } from './webhooks.routes';
+import { createAccountRouter } from './account.routes';
+import { createAdminCatalogRouter } from './admin/catalog.routes';
+import { createAdminLogsRouter } from './admin/logs.routes';
+import { createAdminResellersRouter } from './admin/resellers.routes';
+import { createAdminReviewsRouter } from './admin/reviews.routes';
 
 /** Every surface's routers: what the app mounts, the OpenAPI document describes and the route tests walk. */
 export function surfaceRouters(deps: AppDeps) {
@@ -21,6 +26,7 @@ export function surfaceRouters(deps: AppDeps) {
       createV1ManageRouter(deps),
       createV1DnsRouter(deps),
       createWebhooksRouter(deps),
+      createAccountRouter(deps),
     ],
     resellerV1: [
       createStatusRouter(deps),
@@ -29,6 +35,13 @@ export function surfaceRouters(deps: AppDeps) {
       createWalletRouter(deps),
       createResellerDnsRouter(deps),
       createWebhooksRouter(deps),
+      createAccountRouter(deps),
+    ],
+    admin: [
+      createAdminLogsRouter(deps),
+      createAdminResellersRouter(deps),
+      createAdminCatalogRouter(deps),
+      createAdminReviewsRouter(deps),
     ],
     legacy: createLegacyRouter(deps),
     callbacks: createPaymentCallbacksRouter(deps),

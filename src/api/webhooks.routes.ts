@@ -7,16 +7,19 @@ import {
   type EndpointDelivery,
   listDeliveries,
   listEndpoints,
+  resendDelivery,
   rotateSecret,
+  sendTestEvent,
   updateEndpoint,
 } from '../webhooks/endpoints';
+import { relayOptions } from '../webhooks/dispatcher';
 import { EVENT_TYPES } from '../webhooks/events';
 import type { AppDeps, AppState } from './context';
 import { requireAuth } from './context';
 import { respond } from './envelope';
 import { requireAbility } from './middleware/auth';
 import { input, validate } from './validate';
-import { createWebhookRequest, updateWebhookRequest, webhookRequest } from './webhooks.schema';
+import { createWebhookRequest, resendRequest, updateWebhookRequest, webhookRequest } from './webhooks.schema';
 
 function present(e: WebhookEndpointRow) {
   return {
@@ -40,6 +43,14 @@ function presentDelivery(j: EndpointDelivery) {
     attempts: j.attempts,
     last_attempt_at: iso(j.lastAttemptAt),
     delivered_at: iso(j.deliveredAt),
+    last_response: j.lastAttemptAt
+      ? {
+          status_code: j.statusCode,
+          latency_ms: j.latencyMs,
+          excerpt: j.responseExcerpt,
+          error: j.error,
+        }
+      : null,
   };
 }
 
@@ -111,6 +122,55 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const jobs = await listDeliveries(deps.db, resellerOf(ctx), input(ctx, webhookRequest).params.webhook);
       respond(ctx, { deliveries: jobs.map(presentDelivery) });
+    },
+  );
+
+  router.post(
+    '/webhooks/:webhook/test',
+    requireAbility('orders.write'),
+    validate(webhookRequest),
+    async (ctx) => {
+      const { params } = input(ctx, webhookRequest);
+      const sent = await sendTestEvent(
+        { ...endpoints, temporal: deps.temporal, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS + 15_000 },
+        resellerOf(ctx),
+        params.webhook,
+      );
+      respond(
+        ctx,
+        {
+          event_id: sent.eventId,
+          outcome: sent.outcome,
+          response: sent.attempt
+            ? {
+                status_code: sent.attempt.statusCode,
+                latency_ms: sent.attempt.latencyMs,
+                excerpt: sent.attempt.responseExcerpt,
+                error: sent.attempt.error,
+                delivered: sent.attempt.delivered,
+              }
+            : null,
+        },
+        sent.outcome === 'delivered'
+          ? 'Test event delivered.'
+          : `Test event not delivered (${sent.outcome}); see the response.`,
+      );
+    },
+  );
+
+  router.post(
+    '/webhooks/:webhook/deliveries/:event/resend',
+    requireAbility('orders.write'),
+    validate(resendRequest),
+    async (ctx) => {
+      const { params } = input(ctx, resendRequest);
+      const delivery = await resendDelivery(
+        { db: deps.db, temporal: deps.temporal, dispatch: relayOptions(deps.config) },
+        resellerOf(ctx),
+        params.webhook,
+        params.event,
+      );
+      respond(ctx, { delivery: presentDelivery(delivery) }, 'Delivery restarted.', 202);
     },
   );
 

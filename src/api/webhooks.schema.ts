@@ -29,3 +29,6 @@ export const updateWebhookRequest = z.object({
   }),
 });
 export const webhookRequest = z.object({ params: idParam });
+export const resendRequest = z.object({
+  params: z.object({ webhook: z.string().min(1).max(64), event: z.string().min(1).max(64) }),
+});

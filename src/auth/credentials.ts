@@ -2,19 +2,32 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { CredentialKind } from '../db/models';
 
-/** Every ability a credential can carry (seed 000's table). */
+/**
+ * Every ability a reseller credential can carry: seed 000's table, and `account.manage` (its own
+ * credentials and whitelist), which the default token carries and API keys never do: a stolen key
+ * must not be able to re-whitelist itself.
+ */
 export const ABILITIES = [
   'billing.read',
   'domains.read',
   'domains.write',
   'orders.read',
   'orders.write',
+  'account.manage',
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 
+/** What an API key may carry: everything but managing the account. */
+export const API_KEY_ABILITIES: readonly Ability[] = ABILITIES.filter((a) => a !== 'account.manage');
+
+/** The abilities of admin tokens: read anything, change the business, move money. */
+export const ADMIN_ABILITIES = ['admin.read', 'admin.write', 'admin.money'] as const;
+export type AdminAbility = (typeof ADMIN_ABILITIES)[number];
+
 /** Shape of a secret: `<tag>_<12 char public id>_<40 char secret>`, base62. */
-const TAGS: Record<CredentialKind, string> = { token: 'drk', api_key: 'dak' };
-const SECRET_RE = /^(drk|dak)_([0-9A-Za-z]{12})_([0-9A-Za-z]{40})$/;
+const TAGS: Record<CredentialKind, string> = { token: 'drk', api_key: 'dak', admin_token: 'dat' };
+const KINDS: Record<string, CredentialKind> = { drk: 'token', dak: 'api_key', dat: 'admin_token' };
+const SECRET_RE = /^(drk|dak|dat)_([0-9A-Za-z]{12})_([0-9A-Za-z]{40})$/;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 function randomBase62(length: number): string {
@@ -57,7 +70,7 @@ export function parseSecret(presented: string): ParsedSecret | null {
   const m = SECRET_RE.exec(presented.trim());
   if (!m) return null;
   return {
-    kind: m[1] === 'drk' ? 'token' : 'api_key',
+    kind: KINDS[m[1]!]!,
     prefix: `${m[1]}_${m[2]}`,
     secret: presented.trim(),
   };

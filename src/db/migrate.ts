@@ -8,6 +8,7 @@ import * as domainsExpiryKeyset from './migrations/20261122050000_domains_expiry
 import * as webhookSweepEventSequence from './migrations/20261123000000_webhook_sweep_event_sequence';
 import * as resellerApiWhitelist from './migrations/20261123010000_reseller_api_whitelist';
 import * as idempotencyResponseText from './migrations/20261123020000_idempotency_response_text';
+import * as operations from './migrations/20261201000000_operations';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261123000000_webhook_sweep_event_sequence', webhookSweepEventSequence],
   ['20261123010000_reseller_api_whitelist', resellerApiWhitelist],
   ['20261123020000_idempotency_response_text', idempotencyResponseText],
+  ['20261201000000_operations', operations],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

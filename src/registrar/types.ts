@@ -27,6 +27,15 @@ export interface DomainInfo {
   nameservers: string[];
 }
 
+/** What the registrar charges us for one year of a TLD, in minor units of `currency`. */
+export interface TldPrice {
+  tld: string;
+  currency: string;
+  register: bigint | null;
+  renew: bigint | null;
+  transfer: bigint | null;
+}
+
 export type TransferState = 'pending' | 'completed' | 'cancelled' | 'failed';
 
 export interface DnsRecord {
@@ -39,6 +48,8 @@ export interface DnsRecord {
 
 export interface Registrar {
   search(domains: readonly string[], currency: string): Promise<SearchResult[]>;
+  /** The account's price list: one-year register, renew and transfer prices per TLD. */
+  tldPrices(currency: string): Promise<TldPrice[]>;
   register(args: {
     domain: string;
     years: number;

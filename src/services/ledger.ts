@@ -59,6 +59,14 @@ export async function debitWallet(
   return spend(trx, args, 'invoice_payment', 'posted');
 }
 
+/** An operator's debit adjustment: posted at once, same guard as a hold (never below zero). */
+export async function debitAdjustment(
+  trx: Knex.Transaction,
+  args: SpendArgs,
+): Promise<{ entryId: string; created: boolean }> {
+  return spend(trx, args, 'adjustment', 'posted');
+}
+
 async function spend(
   trx: Knex.Transaction,
   args: SpendArgs,

@@ -6,8 +6,13 @@ import {
 } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { OrderRow } from '../db/models';
-import type { expiryRemindersWorkflow, orderWorkflow } from '../../workflows';
-import { EXPIRY_SCHEDULE_ID, type OrderInput, TASK_QUEUE } from '../../workflows/contracts';
+import type { apiLogRetentionWorkflow, expiryRemindersWorkflow, orderWorkflow } from '../../workflows';
+import {
+  API_LOG_RETENTION_SCHEDULE_ID,
+  EXPIRY_SCHEDULE_ID,
+  type OrderInput,
+  TASK_QUEUE,
+} from '../../workflows/contracts';
 import type { Config } from '../config';
 import { holdRef, voidHold } from './ledger';
 import { newPublicId } from '../utils/public-ids';
@@ -21,25 +26,25 @@ import {
   sweepWebhookJobs,
 } from '../webhooks/dispatcher';
 
-/** Creates the daily expiry-reminder Schedule, or updates it to the current configuration (idempotent). */
-export async function ensureExpirySchedule(
+/** Creates a daily Schedule that starts `workflowType`, or updates it to the current configuration (idempotent). */
+async function ensureSchedule(
   temporal: Client,
-  config: Pick<Config, 'EXPIRY_SCHEDULE_CRON' | 'EXPIRY_REMINDER_DAYS' | 'AUTO_RENEW_DAYS'>,
+  scheduleId: string,
+  cron: string,
+  workflowType: string,
+  args: unknown[],
 ): Promise<'created' | 'updated'> {
-  const args: Parameters<typeof expiryRemindersWorkflow> = [
-    { thresholdsDays: config.EXPIRY_REMINDER_DAYS, autoRenewDays: config.AUTO_RENEW_DAYS },
-  ];
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: 'expiryRemindersWorkflow',
+    workflowType,
     taskQueue: TASK_QUEUE,
     args,
-    workflowId: 'expiry-reminders-run',
+    workflowId: `${scheduleId}-run`,
   };
-  const spec = { cronExpressions: [config.EXPIRY_SCHEDULE_CRON] };
+  const spec = { cronExpressions: [cron] };
   try {
     await temporal.schedule.create({
-      scheduleId: EXPIRY_SCHEDULE_ID,
+      scheduleId,
       spec,
       action,
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
@@ -47,9 +52,41 @@ export async function ensureExpirySchedule(
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await temporal.schedule.getHandle(EXPIRY_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action }));
+    await temporal.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
     return 'updated';
   }
+}
+
+/** The daily expiry-reminder Schedule, created or brought up to the configuration. */
+export function ensureExpirySchedule(
+  temporal: Client,
+  config: Pick<Config, 'EXPIRY_SCHEDULE_CRON' | 'EXPIRY_REMINDER_DAYS' | 'AUTO_RENEW_DAYS'>,
+): Promise<'created' | 'updated'> {
+  const args: Parameters<typeof expiryRemindersWorkflow> = [
+    { thresholdsDays: config.EXPIRY_REMINDER_DAYS, autoRenewDays: config.AUTO_RENEW_DAYS },
+  ];
+  return ensureSchedule(
+    temporal,
+    EXPIRY_SCHEDULE_ID,
+    config.EXPIRY_SCHEDULE_CRON,
+    'expiryRemindersWorkflow',
+    args,
+  );
+}
+
+/** The daily API log retention Schedule (API_LOG_RETENTION_DAYS), created or brought up to the configuration. */
+export function ensureRetentionSchedule(
+  temporal: Client,
+  config: Pick<Config, 'API_LOG_RETENTION_CRON' | 'API_LOG_RETENTION_DAYS'>,
+): Promise<'created' | 'updated'> {
+  const args: Parameters<typeof apiLogRetentionWorkflow> = [{ days: config.API_LOG_RETENTION_DAYS }];
+  return ensureSchedule(
+    temporal,
+    API_LOG_RETENTION_SCHEDULE_ID,
+    config.API_LOG_RETENTION_CRON,
+    'apiLogRetentionWorkflow',
+    args,
+  );
 }
 
 /** Failures a new attempt can fix: the registrar was unreachable, or a crash abandoned the order. */

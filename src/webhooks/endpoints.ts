@@ -1,9 +1,14 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { WebhookEndpointRow, WebhookJobRow } from '../db/models';
+import type { WebhookDeliveryRow, WebhookEndpointRow, WebhookJobRow } from '../db/models';
 import type { SecretBox } from '../secrets';
-import { notFound, validationFailed } from '../services/errors';
+import { conflict, notFound, unprocessable, validationFailed } from '../services/errors';
+import { TimeoutError, withTimeout } from '../timeout';
 import { newPublicId } from '../utils/public-ids';
-import type { EventType } from './events';
+import type { webhookTestWorkflow } from '../../workflows';
+import { TASK_QUEUE, webhookTestWorkflowId } from '../../workflows/contracts';
+import { type DispatchOptions, restartDelivery } from './dispatcher';
+import { type EventType, eventRow } from './events';
 import { generateWebhookSecret } from './signing';
 import { checkWebhookTarget, TargetRefusedError } from './targets';
 
@@ -124,7 +129,14 @@ export async function deleteEndpoint(db: Knex, resellerId: number, publicId: str
 export type EndpointDelivery = Pick<
   WebhookJobRow,
   'id' | 'eventId' | 'status' | 'attempts' | 'lastAttemptAt' | 'deliveredAt'
-> & { type: string };
+> & {
+  type: string;
+  /** The latest attempt's answer (null before the first attempt). */
+  statusCode: number | null;
+  latencyMs: number | null;
+  responseExcerpt: string | null;
+  error: string | null;
+};
 
 /** The endpoint's latest deliveries (one per event owed to it), newest first. */
 export async function listDeliveries(
@@ -136,6 +148,10 @@ export async function listDeliveries(
   const row = await findEndpoint(db, resellerId, publicId);
   return (await db('webhookJobs as j')
     .join('events as e', 'e.id', 'j.eventId')
+    .joinRaw(
+      `LEFT JOIN LATERAL (SELECT status_code, latency_ms, response_excerpt, error FROM webhook_deliveries d
+        WHERE d.job_id = j.id ORDER BY d.id DESC LIMIT 1) AS last ON true`,
+    )
     .where('j.endpointId', row.id)
     .orderBy('j.id', 'desc')
     .limit(limit)
@@ -147,5 +163,103 @@ export async function listDeliveries(
       'j.attempts',
       'j.lastAttemptAt',
       'j.deliveredAt',
+      'last.statusCode',
+      'last.latencyMs',
+      'last.responseExcerpt',
+      'last.error',
     )) as EndpointDelivery[];
+}
+
+/** The answer a receiver gave to one attempt. */
+export type DeliveryAttempt = Pick<
+  WebhookDeliveryRow,
+  'attempt' | 'statusCode' | 'latencyMs' | 'responseExcerpt' | 'error' | 'delivered' | 'createdAt'
+>;
+
+/** The attempts of one job, newest first. */
+export async function deliveryAttempts(db: Knex, jobId: string, limit = 20): Promise<DeliveryAttempt[]> {
+  return (await db('webhookDeliveries')
+    .where({ jobId })
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .select(
+      'attempt',
+      'statusCode',
+      'latencyMs',
+      'responseExcerpt',
+      'error',
+      'delivered',
+      'createdAt',
+    )) as DeliveryAttempt[];
+}
+
+/**
+ * Sends a signed `webhook.test` event to the endpoint now (through a one-attempt workflow) and
+ * answers what the receiver said. The event goes to this endpoint only, whatever it subscribes to,
+ * and is listed among its deliveries like any other.
+ */
+export async function sendTestEvent(
+  deps: EndpointDeps & { temporal: Client; timeoutMs: number },
+  resellerId: number,
+  publicId: string,
+): Promise<{ eventId: string; outcome: string; attempt: DeliveryAttempt | null }> {
+  const endpoint = await findEndpoint(deps.db, resellerId, publicId);
+  if (!endpoint.enabled)
+    throw unprocessable('webhook_disabled', 'The endpoint is disabled: enable it before testing it.');
+  const event = eventRow(resellerId, 'webhook.test', {
+    endpoint_id: endpoint.publicId,
+    message: 'A test event sent on request from the webhook settings.',
+  });
+  const jobId = await deps.db.transaction(async (trx) => {
+    await trx('events').insert({ ...event, dispatchedAt: trx.fn.now() });
+    const [job] = (await trx('webhookJobs')
+      .insert({ eventId: event.id, endpointId: endpoint.id, startedAt: trx.fn.now() })
+      .returning('id')) as Array<{ id: string | number }>;
+    return String(job!.id);
+  });
+  const outcome = await withTimeout(
+    deps.temporal.workflow.execute<typeof webhookTestWorkflow>('webhookTestWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: webhookTestWorkflowId(jobId),
+      args: [{ jobId, endpointId: endpoint.id }],
+    }),
+    deps.timeoutMs,
+  ).catch((err: unknown) => {
+    if (err instanceof TimeoutError) return 'pending';
+    throw err;
+  });
+  const [attempt] = await deliveryAttempts(deps.db, jobId, 1);
+  return { eventId: event.id, outcome, attempt: attempt ?? null };
+}
+
+/**
+ * Delivers one event again to the endpoint (a new delivery run with its own backoff); the
+ * receiver dedupes on the event id. 404 for an event the endpoint was never owed.
+ */
+export async function resendDelivery(
+  deps: { db: Knex; temporal: Client; dispatch: DispatchOptions },
+  resellerId: number,
+  publicId: string,
+  eventId: string,
+): Promise<EndpointDelivery> {
+  const endpoint = await findEndpoint(deps.db, resellerId, publicId);
+  const missing = () => notFound('No delivery of this event to this endpoint.', 'delivery_not_found');
+  if (!/^[0-9a-f-]{36}$/i.test(eventId)) throw missing();
+  const job = (await deps.db('webhookJobs').where({ endpointId: endpoint.id, eventId }).first()) as
+    WebhookJobRow | undefined;
+  if (!job) throw missing();
+  if (!endpoint.enabled)
+    throw unprocessable('webhook_disabled', 'The endpoint is disabled: enable it before resending.');
+  if (job.status === 'pending' && job.startedAt)
+    throw conflict('delivery_in_progress', 'This event is being delivered already.');
+  await restartDelivery(
+    deps.db,
+    deps.temporal,
+    { id: String(job.id), run: job.run, resellerId, endpointId: endpoint.id },
+    deps.dispatch,
+  );
+  const [delivery] = (await listDeliveries(deps.db, resellerId, publicId, 1000)).filter(
+    (d) => d.eventId === eventId,
+  );
+  return delivery!;
 }

@@ -57,12 +57,19 @@ export const EVENT_SCHEMAS = {
     days_left: z.int(),
     auto_renew: z.boolean(),
   }),
+  'webhook.test': z.strictObject({
+    endpoint_id: z.string(),
+    message: z.string(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
 
-/** Event types the product emits (resellers may subscribe to a subset); the same keys as EVENT_SCHEMAS. */
+/**
+ * Event types resellers subscribe to (a subset, or all): every key of EVENT_SCHEMAS but
+ * `webhook.test`, which goes only to the endpoint it was sent to, on request.
+ */
 export const EVENT_TYPES = [
   'invoice.paid',
   'domain.order.processing',
@@ -71,7 +78,9 @@ export const EVENT_TYPES = [
   'domain.expiring',
 ] as const satisfies ReadonlyArray<EventType>;
 // Every schema has its name in the list: a new type added to one and not the other fails to compile.
-const _allListed: Exclude<EventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
+const _allListed: Exclude<EventType, (typeof EVENT_TYPES)[number] | 'webhook.test'> extends never
+  ? true
+  : never = true;
 void _allListed;
 
 /** What every receiver gets, around `data`. */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCredential } from '../../src/api/middleware/auth';
 import { ApiCredential, Domain, Reseller } from '../../src/db/models';
-import { issueCredential } from '../../src/services/resellers';
+import { issueCredential } from '../../src/services/credentials';
 import { call, makeReseller, setResellerStatus, startTestApi, testDb, type TestApi } from '../helpers';
 
 let db: Knex;
@@ -103,7 +103,7 @@ describe('authentication', () => {
     expect((await call(`${api.url}/api/reseller/v1/domains`, withBearer(empty.token))).status).toBe(200);
     expect((await call(`${api.url}/api/v1/domains`, withBearer(range.token))).status).toBe(200);
     // A token's own list narrows the whitelist further, on both surfaces.
-    const restricted = await issueCredential(db, range.id, 'token', {
+    const restricted = await issueCredential(db, { resellerId: range.id }, 'token', {
       name: 't',
       ipAllowlist: ['203.0.113.7'],
     });

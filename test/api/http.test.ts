@@ -111,7 +111,9 @@ describe('health', () => {
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ success: false, data: { database: 'ok', temporal: 'unavailable' } });
     } finally {
-      await lonely.close();
+      // The SDK retries the unanswered describeNamespace on timers that throw once their
+      // connection is closed (an unhandled error seen in a full run): leave it open.
+      await lonely.close({ keepTemporal: true });
     }
   });
 });

@@ -40,6 +40,7 @@ describe('OpenAPI document and docs page', () => {
     const expected = [
       ...routers.v1.flatMap((r) => routesOf(r, '/api/v1')),
       ...routers.resellerV1.flatMap((r) => routesOf(r, '/api/reseller/v1')),
+      ...routers.admin.flatMap((r) => routesOf(r, '/api/admin/v1')),
       ...routesOf(routers.legacy),
       ...routesOf(routers.callbacks),
     ];
@@ -54,6 +55,10 @@ describe('OpenAPI document and docs page', () => {
       '/payments/webhooks/xendit',
       '/api/v1/domains/register',
       '/api/reseller/v1/orders/register',
+      '/api/admin/v1/resellers',
+      '/api/admin/v1/review/orders/{order}/capture',
+      '/api/reseller/v1/account/api-key/regenerate',
+      '/api/v1/account/ip-whitelist',
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
@@ -64,6 +69,7 @@ describe('OpenAPI document and docs page', () => {
         'domain.order.failed',
         'domain.order.processing',
         'invoice.paid',
+        'webhook.test',
       ].sort(),
     );
   });

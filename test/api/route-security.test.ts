@@ -2,10 +2,11 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surfaceRouters } from '../../src/api/surfaces';
 import { type Operation, routesOf } from '../../src/api/openapi';
-import { ABILITIES } from '../../src/auth/credentials';
+import { ABILITIES, ADMIN_ABILITIES } from '../../src/auth/credentials';
 import {
   call,
   callFrom,
+  makeAdmin,
   makeReseller,
   startTestApi,
   testAppDeps,
@@ -16,7 +17,7 @@ import {
 
 let db: Knex;
 let api: TestApi;
-let routes: { v1: Operation[]; resellerV1: Operation[] };
+let routes: { v1: Operation[]; resellerV1: Operation[]; admin: Operation[] };
 
 beforeAll(async () => {
   db = testDb();
@@ -26,6 +27,7 @@ beforeAll(async () => {
   routes = {
     v1: routers.v1.flatMap((r) => routesOf(r, '/api/v1')),
     resellerV1: routers.resellerV1.flatMap((r) => routesOf(r, '/api/reseller/v1')),
+    admin: routers.admin.flatMap((r) => routesOf(r, '/api/admin/v1')),
   };
   await deps.temporal.connection.close();
 });
@@ -49,14 +51,14 @@ const send = (op: Operation, headers: Record<string, string>, from?: string) => 
 
 describe('every route of the router table is guarded', () => {
   it('has every authenticated route tagged with the ability it needs', () => {
-    const all = [...routes.v1, ...routes.resellerV1];
+    const all = [...routes.v1, ...routes.resellerV1, ...routes.admin];
     expect(all.length).toBeGreaterThan(40);
     const untagged = all.filter((op) => !op.ability).map((op) => `${op.method} ${op.path}`);
     expect(untagged).toEqual([]);
   });
 
   it('answers 401 without credentials on every route', async () => {
-    for (const op of [...routes.v1, ...routes.resellerV1]) {
+    for (const op of [...routes.v1, ...routes.resellerV1, ...routes.admin]) {
       const res = await send(op, {});
       expect(res.status, `${op.method} ${op.path}`).toBe(401);
     }
@@ -114,5 +116,70 @@ describe('every route of the router table is guarded', () => {
       expect(res.status, `${op.method} ${op.path} without ${op.ability}`).toBe(403);
       expect(res.body['code']).toBe('ability_missing');
     }
+  });
+
+  it('keeps admin and reseller credentials apart: each is 401 on the other surfaces', async () => {
+    const r = await makeReseller(db);
+    const admin = await makeAdmin(db);
+    expect(routes.admin.length).toBeGreaterThan(25);
+    for (const op of routes.admin) {
+      for (const [kind, headers] of [
+        ['reseller token', { Authorization: `Bearer ${r.token}` }],
+        ['reseller API key', { 'X-API-KEY': r.apiKey }],
+      ] as const) {
+        const res = await send(op, headers);
+        expect(res.status, `${kind} ${op.method} ${op.path}`).toBe(401);
+      }
+    }
+    for (const op of [...routes.v1, ...routes.resellerV1]) {
+      const res = await send(op, { Authorization: `Bearer ${admin.token}` });
+      expect(res.status, `admin token ${op.method} ${op.path}`).toBe(401);
+    }
+    const legacy = await call(`${api.url}/api/index.php`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': admin.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ action: 'getBalance' }),
+    });
+    expect(legacy.status).toBe(401);
+  });
+
+  it('answers 403 ability_missing on every admin route whose ability the admin token lacks', async () => {
+    const tokens = new Map<string, string>();
+    for (const ability of ADMIN_ABILITIES) {
+      tokens.set(
+        ability,
+        (
+          await makeAdmin(
+            db,
+            ADMIN_ABILITIES.filter((a) => a !== ability),
+          )
+        ).token,
+      );
+    }
+    for (const op of routes.admin) {
+      const res = await send(op, { Authorization: `Bearer ${tokens.get(op.ability!)!}` });
+      expect(res.status, `${op.method} ${op.path} without ${op.ability}`).toBe(403);
+      expect(res.body['code']).toBe('ability_missing');
+    }
+  });
+
+  it('never lets an API key manage its own account (no account.manage), on either surface', async () => {
+    const r = await makeReseller(db);
+    const self = routes.v1.filter((op) => op.ability === 'account.manage');
+    expect(self.length).toBeGreaterThan(5);
+    for (const op of self) {
+      const res = await send(op, { 'X-API-KEY': r.apiKey });
+      expect(res.status, `${op.method} ${op.path}`).toBe(403);
+      expect(res.body['code']).toBe('ability_missing');
+    }
+    const put = await call(`${api.url}/api/v1/account/ip-whitelist`, {
+      method: 'PUT',
+      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ips: ['0.0.0.0/0'] }),
+    });
+    expect(put.status).toBe(403);
+    expect((await db('resellers').where({ id: r.id }).first('apiIpAllowlist')) as object).toEqual({
+      apiIpAllowlist: ['127.0.0.1'],
+    });
   });
 });

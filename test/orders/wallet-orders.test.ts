@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { BILLING_REVIEW_MESSAGE } from '../../workflows/contracts';
 import { call, makeReseller } from '../helpers';
-import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
+import {
+  balanceOf,
+  eventually,
+  SEED_CONTACT,
+  useOrderHarness,
+  topUp,
+  uniqueName,
+  withRefusedCapture,
+} from '../harness';
 
 const h = useOrderHarness();
 
@@ -132,18 +140,7 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     await topUp(h.db, r.id, 10_000n);
     const domain = uniqueName('billing');
     // The local capture fails for this one order, every time (a constraint the data breaks).
-    await h.db.raw(`CREATE OR REPLACE FUNCTION test_refuse_completion() RETURNS trigger AS $$
-      BEGIN
-        IF NEW.status = 'completed' AND NEW.domain_name = TG_ARGV[0] THEN
-          RAISE EXCEPTION 'test: the ledger refused this capture' USING ERRCODE = 'check_violation';
-        END IF;
-        RETURN NEW;
-      END $$ LANGUAGE plpgsql`);
-    await h.db.raw(
-      `CREATE TRIGGER test_refuse_completion BEFORE UPDATE ON orders FOR EACH ROW
-       EXECUTE FUNCTION test_refuse_completion('${domain}')`,
-    );
-    try {
+    await withRefusedCapture(h.db, domain, async () => {
       const res = await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, registerBody(domain)));
       expect(res.status).toBe(202);
       const review = {
@@ -180,10 +177,7 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
       }>;
       expect(audit).toHaveLength(1);
       expect(audit[0]!.data.error).toContain('test: the ledger refused this capture');
-    } finally {
-      await h.db.raw('DROP TRIGGER IF EXISTS test_refuse_completion ON orders');
-      await h.db.raw('DROP FUNCTION IF EXISTS test_refuse_completion()');
-    }
+    });
   });
 
   it('replays a refusal under its Idempotency-Key byte for byte', async () => {

@@ -4,17 +4,19 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import {
   type Ability,
   ABILITIES,
+  ADMIN_ABILITIES,
+  type AdminAbility,
   ipAllowed,
   normaliseIp,
   parseSecret,
   secretMatches,
 } from '../../auth/credentials';
-import { ApiCredential, Reseller } from '../../db/models';
-import type { AppState } from '../context';
+import { Admin, ApiCredential, Reseller } from '../../db/models';
 import { forbidden, unauthenticated } from '../../services/errors';
+import type { AppContext, AppState } from '../context';
 import { tooManyRequests } from '../errors';
 
-export type AuthStyle = 'api_key' | 'bearer';
+export type AuthStyle = 'api_key' | 'bearer' | 'admin_bearer';
 
 export interface AuthOptions {
   /** Which ways of presenting a credential this surface accepts. */
@@ -22,7 +24,7 @@ export interface AuthOptions {
   /**
    * `reseller`: the reseller's API whitelist holds for every credential (seed 003's surfaces; an
    * empty whitelist blocks them), and a credential's own list narrows it further. `credential`:
-   * only a credential's own list, when it has one (the order/invoice surface's tokens).
+   * only a credential's own list, when it has one (the order/invoice surface's tokens, admin tokens).
    */
   ipPolicy: 'reseller' | 'credential';
   /** Failed attempts allowed per client IP per window before 429. */
@@ -35,16 +37,48 @@ function presented(
   accept: readonly AuthStyle[],
 ): { style: AuthStyle; value: string } | null {
   const authorization = ctx.get('Authorization');
-  if (accept.includes('bearer') && authorization !== '') {
+  const bearer = accept.find((s) => s === 'bearer' || s === 'admin_bearer');
+  if (bearer && authorization !== '') {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return { style: 'bearer', value: m?.[1] ?? '' };
+    return { style: bearer, value: m?.[1] ?? '' };
   }
   const apiKey = ctx.get('X-API-KEY');
   if (accept.includes('api_key') && apiKey !== '') return { style: 'api_key', value: apiKey };
   return null;
 }
 
-const KNOWN_ABILITIES: ReadonlySet<string> = new Set(ABILITIES);
+const EXPECTED_KIND = { api_key: 'api_key', bearer: 'token', admin_bearer: 'admin_token' } as const;
+const KNOWN_ABILITIES: ReadonlySet<string> = new Set<string>([...ABILITIES, ...ADMIN_ABILITIES]);
+
+/** Live: not revoked (or revoked only from a future instant: a grace period) and not expired. */
+function live(q: Knex.QueryBuilder, db: Knex): void {
+  void q
+    .where((w) => void w.whereNull('c.revokedAt').orWhere('c.revokedAt', '>', db.fn.now()))
+    .where((w) => void w.whereNull('c.expiresAt').orWhere('c.expiresAt', '>', db.fn.now()));
+}
+
+/** The live credential with this prefix and its owner's row (aliased columns), in one round trip. */
+async function credentialWithOwner<T>(
+  db: Knex,
+  prefix: string,
+  owner: { table: 'resellers' | 'admins'; key: 'resellerId' | 'adminId'; columns: readonly string[] },
+  build: (credential: ApiCredential, row: Record<string, unknown>) => T,
+): Promise<T | null> {
+  const alias = (col: string) => `owner${col[0]!.toUpperCase()}${col.slice(1)}`;
+  const row = (await db('apiCredentials as c')
+    .join(`${owner.table} as o`, 'o.id', `c.${owner.key}`)
+    .where('c.prefix', prefix)
+    .modify((q) => live(q, db))
+    .first('c.*', ...owner.columns.map((col) => `o.${col} as ${alias(col)}`))) as
+    Record<string, unknown> | undefined;
+  if (!row) return null;
+  const ownerRow: Record<string, unknown> = { id: row[owner.key] };
+  for (const col of owner.columns) {
+    ownerRow[col] = row[alias(col)];
+    delete row[alias(col)];
+  }
+  return build(ApiCredential.fromDatabaseJson(row), ownerRow);
+}
 
 // Every column of resellers but id (a test compares the result with the Reseller model row).
 const RESELLER_COLUMNS = [
@@ -54,43 +88,59 @@ const RESELLER_COLUMNS = [
   'status',
   'currency',
   'markupBps',
+  'markupTierId',
   'apiIpAllowlist',
   'createdAt',
   'updatedAt',
 ];
+const ADMIN_COLUMNS = ['email', 'name', 'status', 'createdAt', 'updatedAt'];
 
 /**
- * The live (unrevoked) credential with this prefix and its reseller, in one round trip: every
+ * The live reseller credential with this prefix and its reseller, in one round trip: every
  * authenticated request pays for this lookup.
  */
-export async function findCredential(
+export function findCredential(
   db: Knex,
   prefix: string,
 ): Promise<{ credential: ApiCredential; reseller: Reseller } | null> {
-  const alias = (col: string) => `reseller${col[0]!.toUpperCase()}${col.slice(1)}`;
-  const row = (await db('apiCredentials as c')
-    .join('resellers as r', 'r.id', 'c.resellerId')
-    .where('c.prefix', prefix)
-    .whereNull('c.revokedAt')
-    .first('c.*', ...RESELLER_COLUMNS.map((col) => `r.${col} as ${alias(col)}`))) as
-    Record<string, unknown> | undefined;
+  return credentialWithOwner(
+    db,
+    prefix,
+    { table: 'resellers', key: 'resellerId', columns: RESELLER_COLUMNS },
+    (credential, row) => ({ credential, reseller: Reseller.fromDatabaseJson(row) }),
+  );
+}
+
+/** The live admin token with this prefix and its admin. */
+export function findAdminCredential(
+  db: Knex,
+  prefix: string,
+): Promise<{ credential: ApiCredential; admin: Admin } | null> {
+  return credentialWithOwner(
+    db,
+    prefix,
+    { table: 'admins', key: 'adminId', columns: ADMIN_COLUMNS },
+    (credential, row) => ({ credential, admin: Admin.fromDatabaseJson(row) }),
+  );
+}
+
+/** Whether a revoked or expired credential with this prefix exists (to say why it no longer works). */
+async function endedCredential(db: Knex, prefix: string): Promise<'expired' | 'revoked' | null> {
+  const row = (await db('apiCredentials').where({ prefix }).first('revokedAt', 'expiresAt')) as
+    Pick<ApiCredential, 'revokedAt' | 'expiresAt'> | undefined;
   if (!row) return null;
-  const reseller: Record<string, unknown> = { id: row['resellerId'] };
-  for (const col of RESELLER_COLUMNS) {
-    reseller[col] = row[alias(col)];
-    delete row[alias(col)];
-  }
-  return {
-    credential: ApiCredential.fromDatabaseJson(row),
-    reseller: Reseller.fromDatabaseJson(reseller),
-  };
+  if (row.revokedAt && row.revokedAt.getTime() <= Date.now()) return 'revoked';
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return 'expired';
+  return null;
 }
 
 /**
- * Authenticates a request: one credential store for API keys (`X-API-KEY`) and Bearer tokens
- * (`drk_…`, carrying abilities), each optionally narrowed by its own IP list, under the
- * reseller's API whitelist where the surface applies it (`ipPolicy`). Secrets are compared as hashes in constant time. Suspended
- * resellers and admin accounts are rejected. Repeated failures from one IP are throttled.
+ * Authenticates a request: one credential store for API keys (`X-API-KEY`), reseller Bearer
+ * tokens (`drk_…`) and admin tokens (`dat_…`), each carrying abilities and optionally narrowed by
+ * its own IP list, under the reseller's API whitelist where the surface applies it (`ipPolicy`).
+ * A surface accepts only its own kinds: an admin token is no credential on a reseller surface and
+ * the other way round. Secrets are compared as hashes in constant time; suspended resellers and
+ * disabled admins are refused; repeated failures from one IP are throttled.
  */
 export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> {
   const failures = new RateLimiterMemory({
@@ -114,23 +164,42 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
     const given = presented(ctx, opts.accept);
     if (!given) return reject(ip, unauthenticated('Missing API key.', 'unauthenticated'));
     const parsed = parseSecret(given.value);
-    const expectedKind = given.style === 'bearer' ? 'token' : 'api_key';
-    if (!parsed || parsed.kind !== expectedKind)
+    if (!parsed || parsed.kind !== EXPECTED_KIND[given.style])
       return reject(ip, unauthenticated('Invalid API key.', 'invalid_credentials'));
 
-    const found = await findCredential(db, parsed.prefix);
+    const found =
+      given.style === 'admin_bearer'
+        ? await findAdminCredential(db, parsed.prefix)
+        : await findCredential(db, parsed.prefix);
     if (!found || !secretMatches(parsed.secret, found.credential.secretHash)) {
-      return reject(ip, unauthenticated('Invalid API key.', 'invalid_credentials'));
+      const ended = found ? null : await endedCredential(db, parsed.prefix);
+      return reject(
+        ip,
+        ended === 'expired'
+          ? unauthenticated('This credential has expired.', 'credential_expired')
+          : unauthenticated('Invalid API key.', 'invalid_credentials'),
+      );
     }
-    const { credential, reseller } = found;
-    if (reseller.status !== 'active' || reseller.role !== 'reseller') {
-      return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
-    }
-    const allowed =
-      (opts.ipPolicy === 'credential' || ipAllowed(ip, reseller.apiIpAllowlist)) &&
-      (credential.ipAllowlist.length === 0 || ipAllowed(ip, credential.ipAllowlist));
-    if (!allowed) {
-      throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this account.`);
+    const { credential } = found;
+    const abilities = new Set(credential.abilities.filter((a) => KNOWN_ABILITIES.has(a)));
+    if ('admin' in found) {
+      if (found.admin.status !== 'active')
+        return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
+      if (credential.ipAllowlist.length > 0 && !ipAllowed(ip, credential.ipAllowlist))
+        throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this credential.`);
+      ctx.state.admin = { admin: found.admin, credential, abilities: abilities as Set<AdminAbility> };
+    } else {
+      const { reseller } = found;
+      if (reseller.status !== 'active' || reseller.role !== 'reseller') {
+        return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
+      }
+      const allowed =
+        (opts.ipPolicy === 'credential' || ipAllowed(ip, reseller.apiIpAllowlist)) &&
+        (credential.ipAllowlist.length === 0 || ipAllowed(ip, credential.ipAllowlist));
+      if (!allowed) {
+        throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this account.`);
+      }
+      ctx.state.auth = { reseller, credential, abilities: abilities as Set<Ability> };
     }
 
     // last_used_at is kept to the minute: the row just read says whether it is due.
@@ -142,22 +211,23 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
         .where((q) => {
           void q.whereNull('lastUsedAt').orWhere('lastUsedAt', '<', db.raw("now() - interval '1 minute'"));
         });
-
-    ctx.state.auth = {
-      reseller,
-      credential,
-      abilities: new Set(credential.abilities.filter((a): a is Ability => KNOWN_ABILITIES.has(a))),
-    };
     await next();
   };
 }
 
+/** The credential the request was authenticated with, whoever owns it. */
+export function authenticatedCredential(ctx: { state: AppState }): ApiCredential | undefined {
+  return (ctx.state.auth ?? ctx.state.admin)?.credential;
+}
+
 /** 403 unless the credential carries the ability (seed 000's table names one per endpoint). */
-export function requireAbility(ability: Ability): Middleware<AppState> & { ability: Ability } {
-  const middleware: Middleware<AppState> = async (ctx, next) => {
-    const auth = ctx.state.auth;
-    if (!auth) throw unauthenticated();
-    if (!auth.abilities.has(ability)) {
+export function requireAbility(
+  ability: Ability | AdminAbility,
+): Middleware<AppState> & { ability: Ability | AdminAbility } {
+  const middleware: Middleware<AppState> = async (ctx: AppContext, next) => {
+    const held = (ctx.state.auth ?? ctx.state.admin)?.abilities as ReadonlySet<string> | undefined;
+    if (!held) throw unauthenticated();
+    if (!held.has(ability)) {
       throw forbidden('ability_missing', `This credential lacks the ${ability} ability.`);
     }
     await next();
@@ -170,11 +240,11 @@ export function requireAbility(ability: Ability): Middleware<AppState> & { abili
 export function rateLimit(points: number, windowSeconds: number): Middleware<AppState> {
   const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
   return async (ctx, next) => {
-    const auth = ctx.state.auth;
-    if (!auth) throw unauthenticated();
+    const credential = authenticatedCredential(ctx);
+    if (!credential) throw unauthenticated();
     ctx.set('X-RateLimit-Limit', String(points));
     try {
-      const res = await limiter.consume(`cred:${auth.credential.id}`);
+      const res = await limiter.consume(`cred:${credential.id}`);
       ctx.set('X-RateLimit-Remaining', String(res.remainingPoints));
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;

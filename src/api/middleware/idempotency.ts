@@ -60,17 +60,22 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
       await next();
       return;
     }
-    const auth = ctx.state.auth;
-    if (!auth) throw new Error('idempotency before authentication');
+    const owner = ctx.state.auth
+      ? `reseller:${ctx.state.auth.reseller.id}`
+      : ctx.state.admin
+        ? `admin:${ctx.state.admin.admin.id}`
+        : undefined;
+    if (!owner) throw new Error('idempotency before authentication');
+    const resellerId = ctx.state.auth?.reseller.id ?? null;
     ctx.state.idempotencyKey = key;
     const requestHash = requestFingerprint(ctx.method, ctx.path, (ctx.request as { body?: unknown }).body);
-    const resellerId = auth.reseller.id;
 
     const claimed = await db.transaction(async (trx) => {
       const now = Date.now();
       // Claim the key; when it exists already, lock and read the holder instead.
       const inserted = (await trx('idempotencyRecords')
         .insert({
+          owner,
           resellerId,
           key,
           scope: `${ctx.method} ${ctx.path}`,
@@ -78,12 +83,12 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
           state: 'in_flight',
           expiresAt: new Date(now + TTL_HOURS * 3600_000),
         })
-        .onConflict(['resellerId', 'key'])
+        .onConflict(['owner', 'key'])
         .ignore()
         .returning('id')) as unknown[];
       if (inserted.length > 0) return null;
       const existing = (await trx('idempotencyRecords')
-        .where({ resellerId, key })
+        .where({ owner, key })
         .forUpdate()
         .first()) as IdempotencyRecordRow;
       if (existing.expiresAt.getTime() <= now) {
@@ -133,11 +138,11 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
       return;
     }
 
-    const release = () => db('idempotencyRecords').where({ resellerId, key, state: 'in_flight' }).del();
+    const release = () => db('idempotencyRecords').where({ owner, key, state: 'in_flight' }).del();
     // Koa sends an object body as JSON.stringify(body): the same bytes are kept for replay.
     const store = (status: number, body: unknown, headers: Record<string, string>) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
-      return db('idempotencyRecords').where({ resellerId, key }).update({
+      return db('idempotencyRecords').where({ owner, key }).update({
         state: 'completed',
         responseStatus: status,
         responseText: text,

@@ -3,6 +3,7 @@ import type { ApiLogWriter } from '../api-log-writer';
 import type { Logger } from '../../logger';
 import { redact } from '../../redact';
 import type { AppState } from '../context';
+import { authenticatedCredential } from './auth';
 
 const MAX_STORED_BODY_CHARS = 16_384;
 
@@ -37,7 +38,7 @@ export function requestLog(writer: ApiLogWriter, log: Logger): Middleware<AppSta
       const row = {
         requestId: ctx.state.requestId,
         resellerId: auth?.reseller.id ?? null,
-        credentialId: auth?.credential.id ?? null,
+        credentialId: authenticatedCredential(ctx)?.id ?? null,
         method: ctx.method,
         path: ctx.path.slice(0, 2048),
         route: typeof matched === 'string' ? matched : null,

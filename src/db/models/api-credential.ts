@@ -1,13 +1,16 @@
 import { BaseModel } from './base';
 
-export type CredentialKind = 'api_key' | 'token';
+export type CredentialKind = 'api_key' | 'token' | 'admin_token';
 
 export class ApiCredential extends BaseModel {
   static override tableName = 'api_credentials';
   static override jsonAttributes = [];
 
   id!: number;
-  resellerId!: number;
+  /** The reseller's, or null for an admin token. */
+  resellerId!: number | null;
+  /** The admin's (admin tokens only). */
+  adminId!: number | null;
   kind!: CredentialKind;
   name!: string;
   prefix!: string;
@@ -15,6 +18,8 @@ export class ApiCredential extends BaseModel {
   abilities!: string[];
   ipAllowlist!: string[];
   lastUsedAt!: Date | null;
+  /** Set in the future: revoked once that instant passes (a regenerated key's grace period). */
   revokedAt!: Date | null;
+  expiresAt!: Date | null;
   createdAt!: Date;
 }

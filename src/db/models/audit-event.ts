@@ -10,5 +10,9 @@ export class AuditEvent extends BaseModel {
   subjectType!: string | null;
   subjectId!: string | null;
   data!: Record<string, unknown>;
+  /** admin:<id>, reseller:<id>, cli:<user> or system. */
+  actor!: string | null;
+  acknowledgedAt!: Date | null;
+  acknowledgedBy!: string | null;
   createdAt!: Date;
 }

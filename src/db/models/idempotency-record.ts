@@ -1,7 +1,9 @@
 /** A row of `idempotency_records`: the first answer given under a reseller's Idempotency-Key. */
 export interface IdempotencyRecordRow {
   id: string;
-  resellerId: number;
+  /** reseller:<id> or admin:<id>: whose key it is. */
+  owner: string;
+  resellerId: number | null;
   key: string;
   scope: string;
   requestHash: string;

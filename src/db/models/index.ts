@@ -1,3 +1,4 @@
+export { Admin, type AdminStatus } from './admin';
 export { ApiCredential, type CredentialKind } from './api-credential';
 export { ApiLog } from './api-log';
 export { AuditEvent } from './audit-event';
@@ -7,6 +8,7 @@ export { Domain } from './domain';
 export type { IdempotencyRecordRow } from './idempotency-record';
 export type { InvoiceRow } from './invoice';
 export type { LedgerEntryKind, LedgerEntryRow, LedgerEntryStatus } from './ledger-entry';
+export type { MarkupTierRow } from './markup-tier';
 export type { OrderRequestDetails, OrderRow, RegistrarResult } from './order';
 export type { CallbackVerdict, PaymentCallbackRow, PaymentRow } from './payment';
 export { Reseller, type ResellerRole, type ResellerStatus } from './reseller';

@@ -14,6 +14,8 @@ export class Reseller extends BaseModel {
   status!: ResellerStatus;
   currency!: string;
   markupBps!: number;
+  /** When set, markupBps follows this tier's. */
+  markupTierId!: number | null;
   /** The API whitelist (IPs or CIDR ranges) of every credential on /api/v1 and the legacy API; empty blocks them. */
   apiIpAllowlist!: string[];
   createdAt!: Date;

@@ -1,4 +1,4 @@
-import { parseDecimalToMinor } from '../../money';
+import { parseDecimalCeilToMinor, parseDecimalToMinor } from '../../money';
 import { RegistrarError } from '../errors';
 import { CallLimiter } from '../limiter';
 import type {
@@ -8,6 +8,7 @@ import type {
   DomainInfo,
   Registrar,
   SearchResult,
+  TldPrice,
   TransferState,
 } from '../types';
 import { type Body, buildUrl, type Params, parseEnvelope, parseEpochMs, splitPhone, yes } from './wire';
@@ -121,6 +122,40 @@ export class DynadotRegistrar implements Registrar {
         price,
       };
     });
+  }
+
+  /** `tld_price`, page by page (100 TLDs a page) until a short page. */
+  async tldPrices(currency: string): Promise<TldPrice[]> {
+    const out: TldPrice[] = [];
+    const perPage = 100;
+    for (let page = 1; page <= 100; page += 1) {
+      const body = await this.call('tld_price', { currency, count_per_page: perPage, page_index: page });
+      const listed = asArray(body['TldPrice']) as Body[];
+      const unit = str(body['Currency']).toUpperCase() || currency;
+      for (const entry of listed) {
+        const tld = str(entry['Tld']).replace(/^\./, '').toLowerCase();
+        if (!tld) continue;
+        const price = (entry['Price'] ?? {}) as Body;
+        const amount = (key: string): bigint | null => {
+          const text = str(price[key]).trim();
+          if (!text) return null;
+          try {
+            return parseDecimalCeilToMinor(text, unit);
+          } catch {
+            return null;
+          }
+        };
+        out.push({
+          tld,
+          currency: unit,
+          register: amount('Register'),
+          renew: amount('Renew'),
+          transfer: amount('Transfer'),
+        });
+      }
+      if (listed.length < perPage) break;
+    }
+    return out;
   }
 
   private async createContact(contact: Contact): Promise<string> {

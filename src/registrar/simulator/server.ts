@@ -60,6 +60,25 @@ const PRICES: Record<string, string> = {
   'co.tz': '20.00',
   id: '15.00',
 };
+/** What the account pays per year (USD) for renewals and transfers in, next to PRICES (registrations). */
+const RENEW_PRICES: Record<string, string> = {
+  com: '11.49',
+  net: '13.49',
+  org: '12.49',
+  io: '38.00',
+  'co.tz': '20.00',
+  id: '15.00',
+};
+const TRANSFER_PRICES: Record<string, string> = {
+  com: '10.49',
+  net: '12.49',
+  org: '11.49',
+  io: '35.00',
+  'co.tz': '18.00',
+  id: '15.00',
+};
+/** `tld_price` converts the USD list at these rates (other currencies are refused). */
+const RATES: Record<string, number> = { USD: 1, EUR: 0.92, IDR: 16_000, TZS: 2_600 };
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 const MUTATING = new Set(['register', 'renew', 'transfer']);
 
@@ -298,6 +317,35 @@ export class RegistrarSimulator {
             };
           });
         return { SearchResponse: { ResponseCode: '0', Status: 'success', SearchResults: results } };
+      }
+      case 'tld_price': {
+        const currency = (p['currency'] ?? 'USD').toUpperCase();
+        const rate = RATES[currency];
+        if (rate === undefined) return fail(`unsupported currency ${currency}`);
+        const perPage = Math.max(1, Math.min(500, Number(p['count_per_page'] ?? 100) || 100));
+        const page = Math.max(1, Number(p['page_index'] ?? 1) || 1);
+        const convert = (usd: string | undefined) =>
+          usd === undefined ? '' : (Number(usd) * rate).toFixed(2);
+        const tlds = Object.keys(PRICES).slice((page - 1) * perPage, page * perPage);
+        return envelope(command, {
+          ResponseCode: '0',
+          Status: 'success',
+          PriceLevel: 'Regular Pricing',
+          Currency: currency,
+          TldPrice: tlds.map((t) => ({
+            Tld: `.${t}`,
+            Usage: 'Usage',
+            Price: {
+              Unit: '(Price/1 year)',
+              Register: convert(PRICES[t]),
+              Renew: convert(RENEW_PRICES[t]),
+              Transfer: convert(TRANSFER_PRICES[t]),
+              Restore: convert('99.00'),
+            },
+            Privacy: 'Yes',
+            IDN: 'Yes',
+          })),
+        });
       }
       case 'create_contact': {
         const id = String(this.nextId++);

@@ -1,0 +1,122 @@
+import type { ApiCredential, ApiLog, AuditEvent, LedgerEntryRow } from '../db/models';
+import { moneyJson } from '../money';
+import type { ApiLogSummary } from '../services/api-logs';
+import type { Statement } from '../services/statements';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** A credential without its secret or hash: what listings and the API Access page show. */
+export function presentCredential(c: ApiCredential) {
+  const now = Date.now();
+  const status = c.revokedAt
+    ? c.revokedAt.getTime() > now
+      ? 'revoking'
+      : 'revoked'
+    : c.expiresAt && c.expiresAt.getTime() <= now
+      ? 'expired'
+      : 'live';
+  return {
+    id: c.prefix,
+    kind: c.kind,
+    name: c.name,
+    prefix: c.prefix,
+    abilities: c.abilities,
+    ip_allowlist: c.ipAllowlist,
+    status,
+    created_at: iso(c.createdAt),
+    last_used_at: iso(c.lastUsedAt),
+    expires_at: iso(c.expiresAt),
+    revoked_at: iso(c.revokedAt),
+  };
+}
+
+/** An issued credential: its secret, shown this once. */
+export const presentIssued = (issued: { credential: ApiCredential; secret: string }) => ({
+  credential: presentCredential(issued.credential),
+  secret: issued.secret,
+});
+
+/** A regenerated API key: the new secret (shown once) and when the one it replaced stops. */
+export const presentRegenerated = (res: {
+  credential: ApiCredential;
+  secret: string;
+  replaced: { prefix: string; revokedAt: Date } | null;
+}) => ({
+  ...presentIssued(res),
+  replaced: res.replaced
+    ? { id: res.replaced.prefix, revoked_at: res.replaced.revokedAt.toISOString() }
+    : null,
+});
+
+export function presentApiLog(l: ApiLogSummary) {
+  return {
+    id: String(l.id),
+    request_id: l.requestId,
+    reseller_id: l.resellerId,
+    credential_id: l.credentialId,
+    method: l.method,
+    path: l.path,
+    route: l.route,
+    status: l.status,
+    ip: l.ip,
+    duration_ms: l.durationMs,
+    error_code: l.errorCode,
+    created_at: iso(l.createdAt),
+  };
+}
+
+/** The detail view: headers, query and bodies as stored (secrets were redacted when written). */
+export const presentApiLogDetail = (l: ApiLog) => ({
+  ...presentApiLog(l),
+  request_headers: l.requestHeaders,
+  request_query: l.requestQuery,
+  request_body: l.requestBody,
+  response_body: l.responseBody,
+});
+
+export function presentAuditEvent(e: AuditEvent) {
+  return {
+    id: String(e.id),
+    type: e.type,
+    actor: e.actor,
+    reseller_id: e.resellerId,
+    subject_type: e.subjectType,
+    subject_id: e.subjectId,
+    data: e.data,
+    created_at: iso(e.createdAt),
+    acknowledged_at: iso(e.acknowledgedAt),
+    acknowledged_by: e.acknowledgedBy,
+  };
+}
+
+export function presentLedgerEntry(e: LedgerEntryRow) {
+  const currency = e.currency.trim();
+  return {
+    id: String(e.id),
+    kind: e.kind,
+    status: e.status,
+    amount: moneyJson(BigInt(e.amountMinor), currency),
+    description: e.description,
+    created_at: iso(e.createdAt),
+    posted_at: iso(e.postedAt),
+  };
+}
+
+/** A statement: the period's opening and closing balance, its posted lines, the holds pending now. */
+export function presentStatement(s: Statement) {
+  return {
+    currency: s.currency,
+    from: iso(s.from),
+    until: iso(s.until),
+    opening_balance: moneyJson(s.opening, s.currency),
+    closing_balance: moneyJson(s.closing, s.currency),
+    transactions: s.lines.map((l) => ({
+      ...presentLedgerEntry(l.entry),
+      order_id: l.orderPublicId,
+      invoice_id: l.invoicePublicId,
+      balance_after: moneyJson(l.balanceAfter, s.currency),
+    })),
+    holds: s.holds.map((h) => ({ ...presentLedgerEntry(h.entry), order_id: h.orderPublicId })),
+    pagination: { next_cursor: s.nextCursor },
+  };
+}

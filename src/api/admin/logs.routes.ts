@@ -1,0 +1,41 @@
+import { Router } from '@koa/router';
+import { listApiLogs, showApiLog } from '../../services/api-logs';
+import { presentApiLog, presentApiLogDetail } from '../account.presenter';
+import { apiLogFilter, apiLogRequest } from '../account.schema';
+import type { AppDeps, AppState } from '../context';
+import { requireAdmin } from '../context';
+import { respond } from '../envelope';
+import { requireAbility } from '../middleware/auth';
+import { input, validate } from '../validate';
+import { adminApiLogsRequest } from './logs.schema';
+
+/** Every reseller's API logs (bodies redacted when written), and who is asking. */
+export function createAdminLogsRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const read = requireAbility('admin.read');
+
+  router.get('/me', read, (ctx) => {
+    const { admin, credential, abilities } = requireAdmin(ctx);
+    respond(ctx, {
+      admin: { id: admin.id, email: admin.email, name: admin.name },
+      credential: { id: credential.prefix, abilities: [...abilities] },
+    });
+  });
+
+  router.get('/api-logs', read, validate(adminApiLogsRequest), async (ctx) => {
+    const { query } = input(ctx, adminApiLogsRequest);
+    const page = await listApiLogs(deps.db, apiLogFilter(query, query.reseller));
+    respond(ctx, {
+      logs: page.items.map(presentApiLog),
+      pagination: { limit: query.limit, next_cursor: page.nextBeforeId },
+    });
+  });
+
+  router.get('/api-logs/:log', read, validate(apiLogRequest), async (ctx) => {
+    respond(ctx, {
+      log: presentApiLogDetail(await showApiLog(deps.db, input(ctx, apiLogRequest).params.log)),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,51 @@
+import type { Config } from '../../config';
+import type { Reseller } from '../../db/models';
+import { moneyJson } from '../../money';
+import type { PriceChange } from '../../services/catalog-admin';
+import { formatMarkup } from '../../services/markup-tiers';
+import type { ResellerOverview } from '../../services/resellers';
+
+export function presentReseller(r: Reseller) {
+  return {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    status: r.status,
+    currency: r.currency.trim(),
+    markup: formatMarkup(r.markupBps),
+    markup_bps: r.markupBps,
+    api_ip_allowlist: r.apiIpAllowlist,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+export function presentOverview(o: ResellerOverview) {
+  const c = o.balance.currency;
+  return {
+    ...presentReseller(o.reseller),
+    markup_tier: o.tier,
+    wallet: {
+      balance: moneyJson(o.balance.posted, c),
+      held: moneyJson(-o.balance.held, c),
+      available: moneyJson(o.balance.available, c),
+    },
+    domains: o.domains,
+    open_orders: o.openOrders,
+    live_credentials: o.liveCredentials,
+  };
+}
+
+export function presentChanges(changes: PriceChange[]) {
+  const count = (k: PriceChange['change']) => changes.filter((c) => c.change === k).length;
+  return {
+    summary: { added: count('added'), changed: count('changed'), unchanged: count('unchanged') },
+    changes,
+  };
+}
+
+/** The order's workflow in the Temporal UI. */
+export const workflowUrl = (
+  config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>,
+  workflowId: string,
+) =>
+  `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;

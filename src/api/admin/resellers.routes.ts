@@ -1,0 +1,230 @@
+import { Router } from '@koa/router';
+import { adjustWallet } from '../../services/adjustments';
+import {
+  issueToken,
+  listCredentials,
+  regenerateApiKey,
+  revokeCredential,
+  setApiWhitelist,
+} from '../../services/credentials';
+import { parseMarkup } from '../../services/markup-tiers';
+import {
+  createReseller,
+  listResellers,
+  setResellerStatus,
+  showReseller,
+  updateReseller,
+} from '../../services/resellers';
+import { encodeCursor } from '../../services/domains';
+import { walletStatement, walletStatementCsv } from '../../services/statements';
+import {
+  presentCredential,
+  presentIssued,
+  presentLedgerEntry,
+  presentRegenerated,
+  presentStatement,
+} from '../account.presenter';
+import type { AppDeps, AppState } from '../context';
+import { requireAdmin } from '../context';
+import { respond } from '../envelope';
+import { requireAbility } from '../middleware/auth';
+import { idempotency } from '../middleware/idempotency';
+import { input, validate } from '../validate';
+import { presentOverview, presentReseller } from './presenters';
+import {
+  adjustmentRequest,
+  createResellerRequest,
+  listResellersRequest,
+  resellerCredentialRequest,
+  resellerRegenerateRequest,
+  resellerRequest,
+  resellerStatementRequest,
+  resellerTokenRequest,
+  resellerWhitelistRequest,
+  statusChangeRequest,
+  updateResellerRequest,
+} from './resellers.schema';
+
+/** Operators manage resellers: create, search, show, update, suspend, credentials, whitelist, wallet. */
+export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const read = requireAbility('admin.read');
+  const write = requireAbility('admin.write');
+  const money = requireAbility('admin.money');
+  const keyed = idempotency(deps.db, { required: false });
+  const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
+
+  router.get('/resellers', read, validate(listResellersRequest), async (ctx) => {
+    const { query } = input(ctx, listResellersRequest);
+    const page = await listResellers(deps.db, {
+      q: query.q,
+      status: query.status,
+      afterId: query.cursor,
+      limit: query.limit,
+    });
+    respond(ctx, {
+      resellers: page.items.map(presentReseller),
+      pagination: {
+        limit: query.limit,
+        next_cursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
+      },
+    });
+  });
+
+  router.post('/resellers', write, validate(createResellerRequest), keyed, async (ctx) => {
+    const { body } = input(ctx, createResellerRequest);
+    const issued = await createReseller(
+      deps.db,
+      {
+        name: body.name,
+        email: body.email,
+        currency: body.currency,
+        ipAllowlist: body.ip_allowlist ?? [],
+        markupTier: body.markup_tier,
+        markupBps: body.markup === undefined ? undefined : parseMarkup(body.markup),
+        ...(body.abilities ? { abilities: body.abilities } : {}),
+      },
+      actor(ctx),
+    );
+    respond(
+      ctx,
+      { reseller: presentReseller(issued.reseller), api_key: issued.apiKey, token: issued.token },
+      'Reseller created. Hand over the API key and token now: they are shown once.',
+      201,
+    );
+  });
+
+  router.get('/resellers/:reseller', read, validate(resellerRequest), async (ctx) => {
+    const { params } = input(ctx, resellerRequest);
+    respond(ctx, { reseller: presentOverview(await showReseller(deps.db, params.reseller)) });
+  });
+
+  router.patch('/resellers/:reseller', write, validate(updateResellerRequest), keyed, async (ctx) => {
+    const { params, body } = input(ctx, updateResellerRequest);
+    const reseller = await updateReseller(deps.db, actor(ctx), params.reseller, {
+      name: body.name,
+      email: body.email,
+      markupTier: body.markup_tier,
+      markupBps: body.markup === undefined ? undefined : parseMarkup(body.markup),
+    });
+    respond(ctx, { reseller: presentReseller(reseller) }, 'Reseller updated.');
+  });
+
+  for (const [path, status] of [
+    ['suspend', 'suspended'],
+    ['reactivate', 'active'],
+  ] as const) {
+    router.post(`/resellers/:reseller/${path}`, write, validate(statusChangeRequest), keyed, async (ctx) => {
+      const { params, body } = input(ctx, statusChangeRequest);
+      const reseller = await setResellerStatus(deps.db, actor(ctx), params.reseller, status, body.reason);
+      respond(
+        ctx,
+        { reseller: presentReseller(reseller) },
+        status === 'suspended'
+          ? 'Reseller suspended: its credentials are refused from the next request.'
+          : 'Reseller reactivated.',
+      );
+    });
+  }
+
+  router.get('/resellers/:reseller/credentials', read, validate(resellerRequest), async (ctx) => {
+    const { params } = input(ctx, resellerRequest);
+    await showReseller(deps.db, params.reseller);
+    const rows = await listCredentials(deps.db, { resellerId: params.reseller });
+    respond(ctx, { credentials: rows.map(presentCredential) });
+  });
+
+  router.post('/resellers/:reseller/tokens', write, validate(resellerTokenRequest), keyed, async (ctx) => {
+    const { params, body } = input(ctx, resellerTokenRequest);
+    await showReseller(deps.db, params.reseller);
+    const issued = await issueToken(deps.db, actor(ctx), params.reseller, {
+      name: body.name,
+      abilities: body.abilities,
+      expiresAt: body.expires_at ?? null,
+    });
+    respond(ctx, presentIssued(issued), 'Token issued. It is shown once.', 201);
+  });
+
+  router.post(
+    '/resellers/:reseller/api-key/regenerate',
+    write,
+    validate(resellerRegenerateRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, resellerRegenerateRequest);
+      await showReseller(deps.db, params.reseller);
+      const res = await regenerateApiKey(deps.db, actor(ctx), params.reseller, {
+        prefix: body.prefix,
+        graceSeconds: body.grace_seconds,
+      });
+      respond(ctx, presentRegenerated(res), 'API key regenerated. The new key is shown once.', 201);
+    },
+  );
+
+  router.delete(
+    '/resellers/:reseller/credentials/:credential',
+    write,
+    validate(resellerCredentialRequest),
+    async (ctx) => {
+      const { params } = input(ctx, resellerCredentialRequest);
+      const revoked = await revokeCredential(
+        deps.db,
+        actor(ctx),
+        { resellerId: params.reseller },
+        params.credential,
+      );
+      respond(ctx, { credential: presentCredential(revoked) }, 'Credential revoked.');
+    },
+  );
+
+  router.put(
+    '/resellers/:reseller/ip-whitelist',
+    write,
+    validate(resellerWhitelistRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, resellerWhitelistRequest);
+      const ips = await setApiWhitelist(deps.db, actor(ctx), params.reseller, body.ips);
+      respond(ctx, { ips, blocks_all: ips.length === 0 }, 'API whitelist updated.');
+    },
+  );
+
+  router.post(
+    '/resellers/:reseller/wallet/adjustments',
+    money,
+    validate(adjustmentRequest),
+    idempotency(deps.db, { required: true }),
+    async (ctx) => {
+      const { params, body } = input(ctx, adjustmentRequest);
+      const { entry } = await adjustWallet(deps.db, actor(ctx), params.reseller, {
+        ...body,
+        idempotencyKey: ctx.state.idempotencyKey!,
+      });
+      respond(ctx, { entry: presentLedgerEntry(entry) }, `Wallet ${body.direction}ed.`, 201);
+    },
+  );
+
+  router.get(
+    '/resellers/:reseller/wallet/transactions',
+    read,
+    validate(resellerStatementRequest),
+    async (ctx) => {
+      const { params, query } = input(ctx, resellerStatementRequest);
+      const period = { from: query.from, until: query.until };
+      if (query.format === 'csv') {
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.set('Content-Disposition', `attachment; filename="wallet-${params.reseller}.csv"`);
+        ctx.body = await walletStatementCsv(deps.db, params.reseller, period);
+        return;
+      }
+      const statement = await walletStatement(deps.db, params.reseller, {
+        ...period,
+        cursor: query.cursor,
+        limit: query.limit,
+      });
+      respond(ctx, { statement: presentStatement(statement) });
+    },
+  );
+
+  return router;
+}

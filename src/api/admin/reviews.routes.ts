@@ -1,0 +1,115 @@
+import { Router } from '@koa/router';
+import type { OrderRow } from '../../db/models';
+import { acknowledgeAuditEvent, listAuditEvents } from '../../services/audit';
+import { orderState } from '../../services/orders';
+import { resolveBillingFailure, reviewQueue } from '../../services/reviews';
+import { unprocessable } from '../../services/errors';
+import { presentAuditEvent } from '../account.presenter';
+import type { AppDeps, AppState } from '../context';
+import { requireAdmin } from '../context';
+import { respond } from '../envelope';
+import { requireAbility } from '../middleware/auth';
+import { idempotency } from '../middleware/idempotency';
+import { presentOrder } from '../orders.presenter';
+import { presentDomain } from '../presenters';
+import { input, validate } from '../validate';
+import { workflowUrl } from './presenters';
+import { acknowledgeRequest, auditEventsRequest, resolveRequest, reviewQueueRequest } from './reviews.schema';
+
+/** The review queue and its resolutions, and the audit trail. */
+export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const read = requireAbility('admin.read');
+  const keyed = idempotency(deps.db, { required: false });
+  const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
+  const orderJson = (o: OrderRow) => ({
+    ...presentOrder(orderState(o, undefined)),
+    reseller_id: o.resellerId,
+    workflow_url: workflowUrl(deps.config, o.workflowId),
+  });
+
+  router.get('/review', read, validate(reviewQueueRequest), async (ctx) => {
+    const { query } = input(ctx, reviewQueueRequest);
+    const q = await reviewQueue(deps.db, {
+      resellerId: query.reseller,
+      types: query.types,
+      beforeId: query.cursor,
+      limit: query.limit,
+    });
+    respond(ctx, {
+      orders: q.orders.map((o) => ({
+        ...orderJson(o.order),
+        failed_at: o.failedAt.toISOString(),
+        error: o.error,
+      })),
+      events: q.events.map(presentAuditEvent),
+      pagination: { limit: query.limit, next_cursor: q.nextBeforeId },
+    });
+  });
+
+  for (const resolution of ['capture', 'void'] as const) {
+    router.post(
+      `/review/orders/:order/${resolution}`,
+      requireAbility('admin.money'),
+      validate(resolveRequest),
+      keyed,
+      async (ctx) => {
+        const { params, body } = input(ctx, resolveRequest);
+        const outcome = await resolveBillingFailure(
+          deps,
+          actor(ctx),
+          params.order,
+          { resolution, reason: body.reason },
+          deps.config.ORDER_ACCEPT_WAIT_MS,
+        );
+        if (!outcome.done) {
+          respond(
+            ctx,
+            { review: { workflow_id: outcome.workflowId, status: 'processing' } },
+            'Resolution under way.',
+            202,
+          );
+          return;
+        }
+        if (!outcome.result.ok) throw unprocessable(outcome.result.code, outcome.result.message);
+        respond(
+          ctx,
+          { order: orderJson(outcome.order), domain: outcome.domain ? presentDomain(outcome.domain) : null },
+          resolution === 'capture'
+            ? 'Captured: the order is completed.'
+            : 'Voided: the hold is released and the order failed.',
+        );
+      },
+    );
+  }
+
+  router.post(
+    '/review/events/:event/acknowledge',
+    requireAbility('admin.write'),
+    validate(acknowledgeRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, acknowledgeRequest);
+      const event = await acknowledgeAuditEvent(deps.db, actor(ctx), params.event, body.note);
+      respond(ctx, { event: presentAuditEvent(event) }, 'Acknowledged.');
+    },
+  );
+
+  router.get('/audit-events', read, validate(auditEventsRequest), async (ctx) => {
+    const { query } = input(ctx, auditEventsRequest);
+    const page = await listAuditEvents(deps.db, {
+      resellerId: query.reseller,
+      types: query.type,
+      since: query.since,
+      until: query.until,
+      beforeId: query.cursor,
+      limit: query.limit,
+    });
+    respond(ctx, {
+      events: page.items.map(presentAuditEvent),
+      pagination: { limit: query.limit, next_cursor: page.nextBeforeId },
+    });
+  });
+
+  return router;
+}

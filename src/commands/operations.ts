@@ -1,0 +1,289 @@
+import { msToNumber } from '@temporalio/common/lib/time';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config';
+import { createKnex } from '../db/knex';
+import { migrateLatest, migrateRollback } from '../db/migrate';
+import { databaseUrlFor } from '../deps';
+import { runDoctor } from '../doctor';
+import { createLogger } from '../logger';
+import { startApi } from '../main-api';
+import { startWorker } from '../main-worker';
+import { createRegistrar } from '../registrar';
+import { RegistrarSimulator } from '../registrar/simulator/server';
+import { checkLedger } from '../services/ledger-check';
+import {
+  ensureExpirySchedule,
+  replayEvent,
+  retryFailedWebhooks,
+  retryProvisioning,
+} from '../services/operations';
+import { pendingReviews } from '../services/reviews';
+import { checkWebhooks } from '../services/webhook-check';
+import { relayOptions } from '../webhooks/dispatcher';
+import { EXPIRY_SCHEDULE_ID } from '../../workflows/contracts';
+import { withCore } from './context';
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+/** The processes (api, worker, simulator), migrations, doctor, and the batch repairs. */
+export function registerOperations(program: Command): void {
+  program
+    .command('api')
+    .description('Run the HTTP API (PORT, default 3000).')
+    .action(async () => {
+      const config = loadConfig();
+      const log = createLogger(config);
+      const api = await startApi(config, log);
+      onSignals(() => api.close());
+    });
+
+  program
+    .command('worker')
+    .description('Run the Temporal worker (task queue domain-reseller); stops gracefully on SIGTERM.')
+    .action(async () => {
+      const config = loadConfig();
+      const log = createLogger(config);
+      const worker = await startWorker(config, log);
+      onSignals(() => worker.shutdown());
+      await worker.done;
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (or undo the last batch with --rollback).')
+    .option('--rollback', 'roll back the last batch')
+    .action(async (opts: { rollback?: boolean }) => {
+      const config = loadConfig();
+      const db = createKnex(databaseUrlFor(config), { max: 1 });
+      try {
+        const names = opts.rollback ? await migrateRollback(db) : await migrateLatest(db);
+        const verb = opts.rollback ? 'rolled back' : 'applied';
+        console.log(names.length === 0 ? 'nothing to do' : `${verb}: ${names.join(', ')}`);
+      } finally {
+        await db.destroy();
+      }
+    });
+
+  program
+    .command('domains:retry-provisioning')
+    .description(
+      'Resume register, renew and transfer orders that failed because the registrar was unavailable, or were abandoned processing, as a new attempt paid from the wallet. Refusals (insufficient balance, registrar rejection, unavailable domain) are never resumed.',
+    )
+    .option('--status <list>', 'order statuses to consider: failed and/or processing', 'failed,processing')
+    .option('--limit <n>', 'at most this many orders', '50')
+    .option('--older-than <duration>', 'only orders unchanged for at least this long (e.g. 30m, 2h, 1d)')
+    .option('--dry-run', 'list what would be resumed and why; change nothing')
+    .option('--reseller <id>', "only this reseller's orders")
+    .action(
+      async (opts: {
+        status: string;
+        limit: string;
+        olderThan?: string;
+        dryRun?: boolean;
+        reseller?: string;
+      }) => {
+        const statuses = opts.status.split(',').map((s) => s.trim());
+        const unknown = statuses.filter((s) => !['failed', 'processing'].includes(s));
+        if (unknown.length > 0)
+          throw new InvalidArgumentError(
+            `--status takes failed and/or processing, not ${unknown.join(', ')}`,
+          );
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new InvalidArgumentError('--limit must be a positive whole number');
+        let olderThanMs: number | undefined;
+        if (opts.olderThan !== undefined) {
+          try {
+            olderThanMs = msToNumber(opts.olderThan as Parameters<typeof msToNumber>[0]);
+          } catch {
+            throw new InvalidArgumentError(
+              `--older-than takes a duration such as 30m, 2h or 1d, not ${opts.olderThan}`,
+            );
+          }
+        }
+        const resellerId = opts.reseller === undefined ? undefined : Number(opts.reseller);
+        if (resellerId !== undefined && (!Number.isInteger(resellerId) || resellerId < 1))
+          throw new InvalidArgumentError('--reseller takes a reseller id');
+        const summary = await withCore(({ config, db, temporal }) =>
+          retryProvisioning(db, temporal, config, {
+            statuses,
+            limit,
+            ...(olderThanMs === undefined ? {} : { olderThanMs }),
+            ...(resellerId === undefined ? {} : { resellerId }),
+            dryRun: opts.dryRun ?? false,
+            onProgress: (line) => console.log(line),
+          }),
+        );
+        console.log(
+          `considered ${summary.considered}, ${opts.dryRun ? 'would resume' : 'resumed'} ${summary.resumed.length}, skipped ${summary.skipped.length}`,
+        );
+      },
+    );
+
+  program
+    .command('domains:send-expiry-reminders')
+    .description('Run the expiry reminder schedule now (creates or updates it first).')
+    .action(async () => {
+      await withCore(async ({ config, temporal }) => {
+        const what = await ensureExpirySchedule(temporal, config);
+        await temporal.schedule.getHandle(EXPIRY_SCHEDULE_ID).trigger();
+        console.log(
+          `schedule ${EXPIRY_SCHEDULE_ID} ${what}; triggered a run now (see it in the Temporal UI)`,
+        );
+      });
+    });
+
+  program
+    .command('webhooks:retry-failed')
+    .description(
+      'Give pending deliveries with no running workflow one, then restart failed deliveries (enabled endpoints only).',
+    )
+    .option('--limit <n>', 'at most this many deliveries', '100')
+    .action(async (opts: { limit: string }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new InvalidArgumentError('--limit must be a positive whole number');
+      const res = await withCore(({ config, db, temporal }) =>
+        retryFailedWebhooks(db, temporal, {
+          limit,
+          ...relayOptions(config),
+          graceSeconds: config.WEBHOOK_SWEEP_GRACE_SECONDS,
+          onProgress: (line) => console.log(line),
+        }),
+      );
+      console.log(
+        `restarted ${res.failed} failed deliveries; ${res.started + res.restarted} stranded pending deliveries given a workflow`,
+      );
+    });
+
+  program
+    .command('webhooks:replay')
+    .description('Deliver one event again to its endpoints.')
+    .requiredOption('--event <id>', 'event id (the X-Webhook-Id receivers saw)')
+    .action(async (opts: { event: string }) => {
+      const n = await withCore(({ config, db, temporal }) =>
+        replayEvent(db, temporal, opts.event, relayOptions(config)),
+      );
+      console.log(`replaying event ${opts.event} to ${n} endpoint(s)`);
+    });
+
+  program
+    .command('simulator')
+    .description(
+      'Run the registrar simulator (Dynadot api3 protocol) on SIMULATOR_PORT, key DYNADOT_API_KEY.',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const sim = new RegistrarSimulator({ port: config.SIMULATOR_PORT, apiKey: config.DYNADOT_API_KEY });
+      await sim.start();
+      console.log(`registrar simulator on ${sim.apiUrl} (admin: ${sim.url}/__sim/state)`);
+      onSignals(() => sim.close());
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'Check database, migrations, Temporal, namespace, search attributes and webhook deliveries; non-zero exit on failure.',
+    )
+    .option('--workflow', 'also run a ping workflow through a running worker')
+    .option('--check-registrar', 'also call the registrar (a search) with the configured credentials')
+    .option('--check-dynadot', 'the same as --check-registrar (the flag seed 000 names)')
+    .option('--ledger', 'also verify the money invariants (balances, holds, debits, paid invoices)')
+    .option(
+      '--webhooks',
+      'fail when the webhook check cannot run (it runs whenever the database and Temporal answer)',
+    )
+    .action(
+      async (opts: {
+        workflow?: boolean;
+        checkRegistrar?: boolean;
+        checkDynadot?: boolean;
+        ledger?: boolean;
+        webhooks?: boolean;
+      }) => {
+        const config = loadConfig();
+        const checks = await runDoctor(config, { workflow: opts.workflow ?? false });
+        const up = (name: string) => checks.some((c) => c.name === name && c.ok);
+        const report = (name: string, findings: Array<{ check: string; detail: string }>, clean: string) => {
+          checks.push({
+            name,
+            ok: findings.length === 0,
+            detail: findings.length === 0 ? clean : `${findings.length} problem(s)`,
+          });
+          for (const f of findings) console.log(`      ${f.check}: ${f.detail}`);
+        };
+        if (opts.ledger) {
+          const db = createKnex(databaseUrlFor(config), { max: 1 });
+          try {
+            report('ledger', await checkLedger(db), 'all invariants hold');
+            // Resolved reviews are clean; what still waits for a decision is listed, not failed.
+            const waiting = await pendingReviews(db);
+            checks.push({
+              name: 'review queue',
+              ok: true,
+              warn: waiting.length > 0,
+              detail:
+                waiting.length === 0
+                  ? 'nothing waits for review'
+                  : `${waiting.length} item(s) wait for review`,
+            });
+            for (const w of waiting) console.log(`      ${w.check}: ${w.detail}`);
+          } finally {
+            await db.destroy();
+          }
+        }
+        if (up('database') && up('namespace')) {
+          await withCore(async ({ db, temporal }) =>
+            report(
+              'webhooks',
+              await checkWebhooks(db, temporal, { graceSeconds: config.WEBHOOK_SWEEP_GRACE_SECONDS * 5 }),
+              'every event has its jobs, every pending job a running delivery',
+            ),
+          );
+        } else if (opts.webhooks) {
+          checks.push({
+            name: 'webhooks',
+            ok: false,
+            detail: 'not checked: database or Temporal unavailable',
+          });
+        }
+        if (opts.checkRegistrar || opts.checkDynadot) {
+          const registrar = createRegistrar(config);
+          try {
+            const [res] = await registrar.search(['domain-reseller-doctor-check.com'], 'USD');
+            checks.push({
+              name: 'registrar',
+              ok: true,
+              detail: `answered (available: ${String(res?.available)})`,
+            });
+          } catch (err) {
+            checks.push({
+              name: 'registrar',
+              ok: false,
+              detail: err instanceof Error ? err.message : String(err),
+            });
+          }
+        }
+        for (const c of checks)
+          console.log(`${c.ok ? (c.warn ? 'warn' : 'ok  ') : 'FAIL'}  ${c.name.padEnd(18)} ${c.detail}`);
+        const failed = checks.filter((c) => !c.ok).length;
+        console.log(failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);
+        if (failed > 0) process.exitCode = 1;
+      },
+    );
+}

@@ -1,0 +1,286 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { Knex } from 'knex';
+import type { CatalogPriceRow } from '../db/models';
+import { formatMinor, isSupportedCurrency, SUPPORTED_CURRENCIES } from '../money';
+import type { Registrar } from '../registrar/types';
+import type { OrderAction } from '../../workflows/contracts';
+import { amountField } from './amounts';
+import { type Actor, audit } from './audit';
+import { withMarkup } from './catalog';
+import { notFound, validationFailed } from './errors';
+import { registrarRead } from './registrar-read';
+
+const ACTIONS: readonly OrderAction[] = ['register', 'renew', 'transfer'];
+const TLD = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?$/;
+
+/** One price to set: per year, in minor units, for one TLD, action and currency. */
+export interface PriceInput {
+  tld: string;
+  action: OrderAction;
+  currency: string;
+  priceMinor: bigint;
+  active?: boolean | undefined;
+  minYears?: number | undefined;
+  maxYears?: number | undefined;
+}
+
+export interface PriceFilter {
+  tld?: string | undefined;
+  action?: OrderAction | undefined;
+  currency?: string | undefined;
+  active?: boolean | undefined;
+}
+
+export async function listPrices(db: Knex, filter: PriceFilter = {}): Promise<CatalogPriceRow[]> {
+  return (await db('catalogPrices')
+    .modify((q) => {
+      if (filter.tld) void q.where('tld', filter.tld.toLowerCase());
+      if (filter.action) void q.where('action', filter.action);
+      if (filter.currency) void q.where('currency', filter.currency.toUpperCase());
+      if (filter.active !== undefined) void q.where('active', filter.active);
+    })
+    .orderBy(['tld', 'currency', 'action'])) as CatalogPriceRow[];
+}
+
+/** A price input checked and normalised; `where` names the place in field errors (`prices.3`, `line 4`). */
+export function checkPrice(p: PriceInput, where = 'price'): PriceInput {
+  const errors: string[] = [];
+  const tld = p.tld.trim().toLowerCase().replace(/^\./, '');
+  const currency = p.currency.trim().toUpperCase();
+  if (!TLD.test(tld)) errors.push(`"${p.tld}" is not a TLD such as com or co.tz.`);
+  if (!ACTIONS.includes(p.action))
+    errors.push(`The action must be register, renew or transfer, not "${p.action}".`);
+  if (!isSupportedCurrency(currency))
+    errors.push(`"${p.currency}" is not a supported currency (${SUPPORTED_CURRENCIES.join(', ')}).`);
+  if (p.priceMinor <= 0n) errors.push('The price must be positive.');
+  const min = p.minYears ?? 1;
+  const max = p.maxYears ?? 10;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max > 10 || min > max)
+    errors.push('Years must satisfy 1 ≤ min_years ≤ max_years ≤ 10.');
+  if (errors.length > 0) throw validationFailed({ [where]: errors });
+  return { ...p, tld, currency, active: p.active ?? true, minYears: min, maxYears: max };
+}
+
+export interface PriceChange {
+  tld: string;
+  action: OrderAction;
+  currency: string;
+  change: 'added' | 'changed' | 'unchanged';
+  before: { price: string; active: boolean; min_years: number; max_years: number } | null;
+  after: { price: string; active: boolean; min_years: number; max_years: number };
+}
+
+const shown = (
+  currency: string,
+  priceMinor: bigint | string,
+  active: boolean,
+  minYears: number,
+  maxYears: number,
+) => ({
+  price: formatMinor(BigInt(priceMinor), currency),
+  active,
+  min_years: minYears,
+  max_years: maxYears,
+});
+
+/** What setting these prices would change: each one added, changed or unchanged. */
+export async function diffPrices(
+  db: Knex | Knex.Transaction,
+  prices: readonly PriceInput[],
+): Promise<PriceChange[]> {
+  const current = (await db('catalogPrices')) as CatalogPriceRow[];
+  const byKey = new Map(current.map((r) => [`${r.tld}|${r.action}|${r.currency.trim()}`, r]));
+  return prices.map((p) => {
+    const row = byKey.get(`${p.tld}|${p.action}|${p.currency}`);
+    const after = shown(p.currency, p.priceMinor, p.active ?? true, p.minYears ?? 1, p.maxYears ?? 10);
+    const before = row ? shown(p.currency, row.priceMinor, row.active, row.minYears, row.maxYears) : null;
+    const change = !before
+      ? 'added'
+      : JSON.stringify(before) === JSON.stringify(after)
+        ? 'unchanged'
+        : 'changed';
+    return { tld: p.tld, action: p.action, currency: p.currency, change, before, after };
+  });
+}
+
+/**
+ * Sets prices (insert or update, one transaction) and audits what changed; with `dryRun` only
+ * answers the diff. Prices not named are left as they are.
+ */
+export async function setPrices(
+  db: Knex,
+  actor: Actor,
+  input: readonly PriceInput[],
+  opts: { dryRun?: boolean; source?: string } = {},
+): Promise<PriceChange[]> {
+  const prices = input.map((p, i) => checkPrice(p, input.length === 1 ? 'price' : `prices.${i}`));
+  const keys = new Set(prices.map((p) => `${p.tld}|${p.action}|${p.currency}`));
+  if (keys.size !== prices.length)
+    throw validationFailed({ prices: ['A TLD, action and currency appears twice.'] });
+  if (opts.dryRun) return diffPrices(db, prices);
+  return db.transaction(async (trx) => {
+    await trx.raw('LOCK TABLE catalog_prices IN SHARE ROW EXCLUSIVE MODE');
+    const changes = await diffPrices(trx, prices);
+    const changed = prices.filter((_, i) => changes[i]!.change !== 'unchanged');
+    if (changed.length > 0) {
+      await trx('catalogPrices')
+        .insert(
+          changed.map((p) => ({
+            tld: p.tld,
+            action: p.action,
+            currency: p.currency,
+            priceMinor: p.priceMinor.toString(),
+            active: p.active,
+            minYears: p.minYears,
+            maxYears: p.maxYears,
+          })),
+        )
+        .onConflict(['tld', 'action', 'currency'])
+        .merge(['priceMinor', 'active', 'minYears', 'maxYears', 'updatedAt']);
+      await audit(trx, {
+        actor,
+        resellerId: null,
+        type: 'catalog_prices_set',
+        subjectType: 'catalog',
+        subjectId: opts.source ?? 'prices',
+        data: { changes: changes.filter((c) => c.change !== 'unchanged') },
+      });
+    }
+    return changes;
+  });
+}
+
+export async function deletePrice(
+  db: Knex,
+  actor: Actor,
+  key: { tld: string; action: OrderAction; currency: string },
+): Promise<void> {
+  const where = { tld: key.tld.toLowerCase(), action: key.action, currency: key.currency.toUpperCase() };
+  await db.transaction(async (trx) => {
+    const row = (await trx('catalogPrices').where(where).first()) as CatalogPriceRow | undefined;
+    if (!row) throw notFound('No such price.', 'price_not_found');
+    await trx('catalogPrices').where({ id: row.id }).del();
+    await audit(trx, {
+      actor,
+      resellerId: null,
+      type: 'catalog_price_deleted',
+      subjectType: 'catalog',
+      subjectId: `${where.tld}/${where.action}/${where.currency}`,
+      before: shown(where.currency, row.priceMinor, row.active, row.minYears, row.maxYears),
+    });
+  });
+}
+
+const CSV_COLUMNS = ['tld', 'action', 'currency', 'price', 'active', 'min_years', 'max_years'] as const;
+
+/** The catalog as CSV: one row per TLD, action and currency, prices as decimals. */
+export async function exportPricesCsv(db: Knex, filter: PriceFilter = {}): Promise<string> {
+  const rows = await listPrices(db, filter);
+  return stringify(
+    rows.map((r) => {
+      const currency = r.currency.trim();
+      return [
+        r.tld,
+        r.action,
+        currency,
+        formatMinor(BigInt(r.priceMinor), currency),
+        r.active,
+        r.minYears,
+        r.maxYears,
+      ];
+    }),
+    { header: true, columns: [...CSV_COLUMNS], cast: { boolean: (v) => String(v) } },
+  );
+}
+
+/**
+ * Prices from CSV text (the export's columns; `active`, `min_years`, `max_years` optional). Every
+ * bad row is named by its line in one 422.
+ */
+export function parsePricesCsv(text: string): PriceInput[] {
+  let records: Array<Record<string, string>>;
+  try {
+    records = parse(text, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
+  } catch (err) {
+    throw validationFailed({ csv: [`Not readable as CSV: ${(err as Error).message}`] });
+  }
+  if (records.length === 0)
+    throw validationFailed({ csv: ['No rows: expected a header and at least one price.'] });
+  if (records.length > 10_000) throw validationFailed({ csv: ['At most 10,000 rows at a time.'] });
+  const missing = ['tld', 'action', 'currency', 'price'].filter((c) => !(c in records[0]!));
+  if (missing.length > 0) throw validationFailed({ csv: [`Missing columns: ${missing.join(', ')}.`] });
+  const errors: Record<string, string[]> = {};
+  const prices: PriceInput[] = [];
+  records.forEach((r, i) => {
+    const line = `line ${i + 2}`;
+    try {
+      const currency = (r['currency'] ?? '').toUpperCase();
+      const flag = (r['active'] ?? '').toLowerCase();
+      if (!['', 'true', 'false', '1', '0', 'yes', 'no'].includes(flag))
+        throw validationFailed({ [line]: ['active must be true or false.'] });
+      const years = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+      prices.push(
+        checkPrice(
+          {
+            tld: r['tld'] ?? '',
+            action: (r['action'] ?? '') as OrderAction,
+            currency,
+            priceMinor: isSupportedCurrency(currency) ? amountField(r['price'] ?? '', currency, line) : 0n,
+            active: flag === '' ? true : ['true', '1', 'yes'].includes(flag),
+            minYears: years(r['min_years']),
+            maxYears: years(r['max_years']),
+          },
+          line,
+        ),
+      );
+    } catch (err) {
+      const fields = (err as { errors?: Record<string, string[]> }).errors;
+      if (!fields) throw err;
+      for (const [k, v] of Object.entries(fields)) (errors[k] ??= []).push(...v);
+    }
+  });
+  if (Object.keys(errors).length > 0) throw validationFailed(errors, 'Some rows could not be read.');
+  return prices;
+}
+
+/**
+ * Prices from the registrar's own price list (Dynadot `tld_price`) plus a margin, rounded up to
+ * a whole minor unit: register, renew and transfer for each TLD asked for (all it sells when none
+ * are). With `dryRun` only the diff.
+ */
+export async function importRegistrarPrices(
+  deps: { db: Knex; registrar: Pick<Registrar, 'tldPrices'> },
+  actor: Actor,
+  req: { marginBps: number; currency: string; tlds?: readonly string[] | undefined; dryRun?: boolean },
+): Promise<{ changes: PriceChange[]; missing: string[] }> {
+  const currency = req.currency.toUpperCase();
+  if (!isSupportedCurrency(currency))
+    throw validationFailed({ currency: [`A supported currency (${SUPPORTED_CURRENCIES.join(', ')}).`] });
+  const wanted = req.tlds?.map((t) => t.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
+  const list = await registrarRead(() => deps.registrar.tldPrices(currency));
+  const prices: PriceInput[] = [];
+  for (const entry of list) {
+    if (wanted && wanted.length > 0 && !wanted.includes(entry.tld)) continue;
+    if (entry.currency !== currency) continue;
+    for (const action of ACTIONS) {
+      const cost = entry[action];
+      if (cost !== null && cost > 0n)
+        prices.push({ tld: entry.tld, action, currency, priceMinor: withMarkup(cost, req.marginBps) });
+    }
+  }
+  const found = new Set(prices.map((p) => p.tld));
+  const missing = (wanted ?? []).filter((t) => !found.has(t));
+  if (prices.length === 0)
+    throw validationFailed({ tld: [`The registrar lists none of these TLDs in ${currency}.`] });
+  const changes = await setPrices(deps.db, actor, prices, {
+    dryRun: req.dryRun ?? false,
+    source: `registrar import (+${req.marginBps} bps)`,
+  });
+  return { changes, missing };
+}
