@@ -34,7 +34,7 @@ export default tseslint.config(
   {
     // Secrets are compared with crypto.timingSafeEqual (src/auth/credentials.ts, the gateway
     // clients, src/webhooks/signing.ts), never with === or !==, whose early exit leaks timing.
-    files: ['src/**/*.ts', 'activities/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'activities/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', SECRET_COMPARISON] },
   },
   {
@@ -65,7 +65,7 @@ export default tseslint.config(
   {
     // Files stay readable: a file past ~400 lines is split along its steps. Migrations and the
     // simulators are exempt (long by nature, and not product logic).
-    files: ['src/**/*.ts', 'activities/**/*.ts', 'workflows/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'activities/**/*.ts', 'workflows/**/*.ts'],
     ignores: ['src/db/migrations/**', 'src/registrar/simulator/**', 'src/payments/simulator/**'],
     rules: { 'max-lines': ['error', { max: 400 }] },
   },

@@ -6,6 +6,7 @@ import { registerLogs } from './commands/logs';
 import { registerOperations } from './commands/operations';
 import { registerResellers } from './commands/resellers';
 import { registerReview } from './commands/review';
+import { registerSignIn } from './commands/sign-in';
 import { registerWallet } from './commands/wallet';
 import { AppError } from './services/errors';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerWallet(program);
   registerReview(program);
   registerLogs(program);
+  registerSignIn(program);
   return program;
 }
 

@@ -19,6 +19,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default(path.resolve(process.cwd(), '.data')),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  /** Where the app is reached from outside: sign-in links the CLI prints point here. */
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Where operators open workflows in the Temporal UI (links from the admin API and console). */
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   TEMPORAL_UI_PORT: port.default(8233),

@@ -3,6 +3,7 @@
  * Temporal dev server with its Web UI, a seeded demo reseller with printed credentials, the
  * worker and the API, all in one terminal; Ctrl-C stops everything.
  */
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from './config';
 import { createKnex } from './db/knex';
 import { migrateLatest } from './db/migrate';
@@ -16,6 +17,7 @@ import { PaymentGatewaySimulator } from './payments/simulator/server';
 import { RegistrarSimulator } from './registrar/simulator/server';
 import { seedDemoReseller } from './services/resellers';
 import { seedDemoAdmin } from './services/admins';
+import { setPassword } from './services/sessions';
 import { startDevServer } from './temporal/dev-server';
 
 async function main(): Promise<void> {
@@ -101,6 +103,11 @@ async function main(): Promise<void> {
     const demo = await seedDemoReseller(db);
     await seedDemoData(db, demo.reseller.id, demo.reseller.currency);
     const demoAdmin = await seedDemoAdmin(db);
+    // Fresh browser passwords every run, like the credentials (only their hashes are stored).
+    const resellerPassword = randomBytes(12).toString('base64url');
+    const adminPassword = randomBytes(12).toString('base64url');
+    await setPassword(db, 'system', 'reseller', demo.reseller.id, resellerPassword);
+    await setPassword(db, 'system', 'admin', demoAdmin.admin.id, adminPassword);
     const banner = [
       '',
       '  domain-reseller is running',
@@ -116,6 +123,9 @@ async function main(): Promise<void> {
       `    Bearer token   ${demo.token}`,
       `  Demo admin ${demoAdmin.admin.email}: admin token for ${api.url}/api/admin/v1`,
       `    Bearer token   ${demoAdmin.token}`,
+      '',
+      `  Reseller portal  ${api.url}/portal    sign in: ${demo.reseller.email} / ${resellerPassword}`,
+      `  Operator console ${api.url}/console   sign in: ${demoAdmin.admin.email} / ${adminPassword}`,
       '',
       `  curl -H "X-API-KEY: ${demo.apiKey}" ${api.url}/api/v1/domains`,
       `  curl -H "Authorization: Bearer ${demo.token}" ${api.url}/api/reseller/v1/status`,

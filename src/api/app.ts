@@ -13,6 +13,7 @@ import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { ApiLogWriter } from './api-log-writer';
+import { createPortal } from '../portal/router';
 
 /** Authentication, the per-credential rate limit, then the router (with 405 for known paths). */
 type Access = Pick<AuthOptions, 'accept' | 'ipPolicy'>;
@@ -103,10 +104,10 @@ export function createApp(deps: AppDeps): App {
     ctx.body = await metrics.registry.metrics();
   });
   app.use(async (ctx, next) => {
-    // Probes and metrics stay out of api_logs; every API call is recorded.
+    // Probes, metrics, docs and the browser pages stay out of api_logs; every API call is recorded.
     if (
       ['/healthz', '/readyz', '/metrics', '/openapi.json'].includes(ctx.path) ||
-      ctx.path.startsWith('/docs')
+      /^\/(docs|portal|console|assets)(\/|$)/.test(ctx.path)
     )
       await next();
     else await logRequest(ctx, next);
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): App {
   app.use(legacySurface(deps, routers.legacy));
   app.use(routers.callbacks.routes());
   app.use(createDocsRouter(deps).routes());
+  app.use(createPortal(deps));
   // Seed 003: "API key plus IP whitelist" on every request, whatever the credential.
   app.use(surface(deps, '/api/v1', { accept: ['api_key', 'bearer'], ipPolicy: 'reseller' }, routers.v1));
   app.use(

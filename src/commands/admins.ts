@@ -3,6 +3,7 @@ import { ADMIN_ABILITIES, type AdminAbility } from '../auth/credentials';
 import { createAdmin, findAdmin, issueAdminToken } from '../services/admins';
 import { cliActor } from '../services/audit';
 import { isoDate, withDb } from './context';
+import { browserAccess, browserOptions } from './sign-in';
 
 function adminAbilities(value: string): AdminAbility[] {
   const list = value.split(',').map((a) => a.trim());
@@ -16,7 +17,7 @@ function adminAbilities(value: string): AdminAbility[] {
 
 /** Operators of the business: admin:create and admin tokens for the admin API (/api/admin/v1). */
 export function registerAdmins(program: Command): void {
-  program
+  const create = program
     .command('admin:create')
     .description('Create an admin and print an admin token (dat_…) for /api/admin/v1, shown once.')
     .requiredOption('--email <email>', 'the admin’s email (unique)')
@@ -26,9 +27,17 @@ export function registerAdmins(program: Command): void {
       `admin abilities, comma-separated (default: ${ADMIN_ABILITIES.join(',')})`,
       adminAbilities,
     )
-    .option('--no-token', 'create the admin without a token')
-    .action(async (opts: { email: string; name: string; abilities?: AdminAbility[]; token: boolean }) => {
-      await withDb(async (db) => {
+    .option('--no-token', 'create the admin without a token');
+  browserOptions(create).action(
+    async (opts: {
+      email: string;
+      name: string;
+      abilities?: AdminAbility[];
+      token: boolean;
+      passwordStdin?: boolean;
+      signInLink?: boolean;
+    }) => {
+      await withDb(async (db, config) => {
         const actor = cliActor();
         const admin = await createAdmin(db, actor, opts);
         console.log(`admin #${admin.id} ${admin.name} <${admin.email}>`);
@@ -41,8 +50,10 @@ export function registerAdmins(program: Command): void {
           console.log(`abilities:     ${credential.abilities.join(', ')}`);
           console.log('The token is shown once; only its hash is stored.');
         }
+        await browserAccess(db, config, 'admin', admin.id, opts);
       });
-    });
+    },
+  );
 
   program
     .command('admin:token')

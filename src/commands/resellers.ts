@@ -18,6 +18,7 @@ import {
   showReseller,
   updateReseller,
 } from '../services/resellers';
+import { browserAccess, browserOptions } from './sign-in';
 import { collect, isoDate, jsonOption, positiveInt, printRecord, printRows, withDb } from './context';
 
 function abilities(value: string): Ability[] {
@@ -53,7 +54,7 @@ export const credentialRow = (c: ApiCredential) => ({
 
 /** Resellers, their credentials and their API whitelist. */
 export function registerResellers(program: Command): void {
-  program
+  const create = program
     .command('reseller:create')
     .description('Create a reseller; prints its API key and Bearer token once.')
     .requiredOption('--name <name>', 'display name')
@@ -67,43 +68,46 @@ export function registerResellers(program: Command): void {
     )
     .option('--abilities <list>', `comma-separated subset of ${ABILITIES.join(', ')}`, abilities)
     .option('--markup-tier <name>', 'put the reseller on this markup tier')
-    .option('--markup <percent>', 'a markup of its own, such as 15%', (v: string) => parseMarkup(v))
-    .action(
-      async (opts: {
-        name: string;
-        email: string;
-        currency: string;
-        ip: string[];
-        abilities?: Ability[];
-        markupTier?: string;
-        markup?: number;
-      }) => {
-        await withDb(async (db) => {
-          const issued = await createReseller(
-            db,
-            {
-              name: opts.name,
-              email: opts.email,
-              currency: opts.currency,
-              ipAllowlist: opts.ip,
-              markupTier: opts.markupTier,
-              markupBps: opts.markup,
-              ...(opts.abilities ? { abilities: opts.abilities } : {}),
-            },
-            cliActor(),
-          );
-          console.log(`reseller #${issued.reseller.id} ${issued.reseller.name} <${issued.reseller.email}>`);
-          console.log(`X-API-KEY:     ${issued.apiKey}`);
-          console.log(`Bearer token:  ${issued.token}`);
-          console.log(
-            opts.ip.length === 0
-              ? 'note: the API whitelist is empty, so /api/v1 and the legacy API are blocked until an IP is added (--ip).'
-              : `API whitelist: ${opts.ip.join(', ')}`,
-          );
-          console.log('These secrets are shown once; only their hashes are stored.');
-        });
-      },
-    );
+    .option('--markup <percent>', 'a markup of its own, such as 15%', (v: string) => parseMarkup(v));
+  browserOptions(create).action(
+    async (opts: {
+      name: string;
+      email: string;
+      currency: string;
+      ip: string[];
+      abilities?: Ability[];
+      markupTier?: string;
+      markup?: number;
+      passwordStdin?: boolean;
+      signInLink?: boolean;
+    }) => {
+      await withDb(async (db, config) => {
+        const issued = await createReseller(
+          db,
+          {
+            name: opts.name,
+            email: opts.email,
+            currency: opts.currency,
+            ipAllowlist: opts.ip,
+            markupTier: opts.markupTier,
+            markupBps: opts.markup,
+            ...(opts.abilities ? { abilities: opts.abilities } : {}),
+          },
+          cliActor(),
+        );
+        console.log(`reseller #${issued.reseller.id} ${issued.reseller.name} <${issued.reseller.email}>`);
+        console.log(`X-API-KEY:     ${issued.apiKey}`);
+        console.log(`Bearer token:  ${issued.token}`);
+        console.log(
+          opts.ip.length === 0
+            ? 'note: the API whitelist is empty, so /api/v1 and the legacy API are blocked until an IP is added (--ip).'
+            : `API whitelist: ${opts.ip.join(', ')}`,
+        );
+        console.log('These secrets are shown once; only their hashes are stored.');
+        await browserAccess(db, config, 'reseller', issued.reseller.id, opts);
+      });
+    },
+  );
 
   jsonOption(
     program

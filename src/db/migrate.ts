@@ -9,6 +9,7 @@ import * as webhookSweepEventSequence from './migrations/20261123000000_webhook_
 import * as resellerApiWhitelist from './migrations/20261123010000_reseller_api_whitelist';
 import * as idempotencyResponseText from './migrations/20261123020000_idempotency_response_text';
 import * as operations from './migrations/20261201000000_operations';
+import * as portalSessions from './migrations/20261201010000_portal_sessions';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261123010000_reseller_api_whitelist', resellerApiWhitelist],
   ['20261123020000_idempotency_response_text', idempotencyResponseText],
   ['20261201000000_operations', operations],
+  ['20261201010000_portal_sessions', portalSessions],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

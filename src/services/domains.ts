@@ -102,3 +102,13 @@ export async function readProtection(
   const info = await registrarRead(() => deps.registrar.info(domain.name));
   return { locked: info?.locked ?? domain.locked, privacy: info?.privacy ?? domain.privacy };
 }
+
+/** A reseller's domains that expire within `days` (expired ones included), soonest first. */
+export async function expiringDomains(db: Knex, resellerId: number, days: number): Promise<Domain[]> {
+  return Domain.query(db)
+    .where('resellerId', resellerId)
+    .whereNotNull('expiresAt')
+    .where('expiresAt', '<', db.raw('now() + make_interval(days => ?)', [days]))
+    .orderBy('expiresAt')
+    .limit(50);
+}

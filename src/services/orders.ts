@@ -310,36 +310,6 @@ export async function showOrder(db: Knex, resellerId: number, publicId: string):
   return orderWithInvoice(db, row);
 }
 
-/** A reseller's orders with their invoices in a stable order (id ascending), keyset-paginated. */
-export async function listOrders(
-  db: Knex,
-  resellerId: number,
-  opts: { limit: number; afterId?: number | undefined },
-): Promise<{ items: OrderState[]; lastId: number | null; more: boolean }> {
-  const rows = (await db('orders')
-    .where({ resellerId })
-    .modify((q) => {
-      if (opts.afterId !== undefined) void q.where('id', '>', opts.afterId);
-    })
-    .orderBy('id', 'asc')
-    .limit(opts.limit + 1)) as OrderRow[];
-  const page = rows.slice(0, opts.limit);
-  const invoices = (await db('invoices').whereIn(
-    'orderId',
-    page.map((o) => o.id),
-  )) as InvoiceRow[];
-  return {
-    items: page.map((o) =>
-      orderState(
-        o,
-        invoices.find((i) => i.orderId === o.id),
-      ),
-    ),
-    lastId: page[page.length - 1]?.id ?? null,
-    more: rows.length > opts.limit,
-  };
-}
-
 /**
  * Pays an order's unpaid invoice from the wallet, through the order's workflow (a ledger debit,
  * then provisioning starts); 404 for an invoice that is not the reseller's order invoice, 422

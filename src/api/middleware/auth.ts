@@ -90,10 +90,11 @@ const RESELLER_COLUMNS = [
   'markupBps',
   'markupTierId',
   'apiIpAllowlist',
+  'passwordHash',
   'createdAt',
   'updatedAt',
 ];
-const ADMIN_COLUMNS = ['email', 'name', 'status', 'createdAt', 'updatedAt'];
+const ADMIN_COLUMNS = ['email', 'name', 'status', 'passwordHash', 'createdAt', 'updatedAt'];
 
 /**
  * The live reseller credential with this prefix and its reseller, in one round trip: every

@@ -11,6 +11,8 @@ export class Admin extends BaseModel {
   email!: string;
   name!: string;
   status!: AdminStatus;
+  /** scrypt hash for the console sign-in (null: no password set). Never presented. */
+  passwordHash!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

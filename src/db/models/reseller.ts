@@ -16,6 +16,8 @@ export class Reseller extends BaseModel {
   markupBps!: number;
   /** When set, markupBps follows this tier's. */
   markupTierId!: number | null;
+  /** scrypt hash for the portal sign-in (null: no password set). Never presented. */
+  passwordHash!: string | null;
   /** The API whitelist (IPs or CIDR ranges) of every credential on /api/v1 and the legacy API; empty blocks them. */
   apiIpAllowlist!: string[];
   createdAt!: Date;

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+
+/** Pico's classless stylesheet, from node_modules (the pages need nothing from the internet). */
+export const PICO_CSS = readFileSync(require.resolve('@picocss/pico/css/pico.classless.min.css'), 'utf8');
+
+/** The few rules of our own: narrow screens, secrets, statuses, inline action forms. */
+export const PORTAL_CSS = `
+body > header, body > main { padding-inline: 1rem; }
+header nav ul { flex-wrap: wrap; }
+header nav a[aria-current="page"] { font-weight: bold; text-decoration: underline; }
+form.sign-out { display: flex; gap: .5rem; align-items: center; justify-content: flex-end; margin: 0; }
+form.sign-out button { width: auto; padding: .25rem .75rem; margin: 0; }
+form.inline { display: inline-block; margin: 0 .25rem .25rem 0; }
+form.inline button { width: auto; margin: 0; padding: .3rem .8rem; }
+form.inline label { margin-bottom: .25rem; }
+form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
+form.filters label { flex: 1 1 10rem; }
+form.filters button { width: auto; }
+figure.table { overflow-x: auto; margin: 0 0 1.5rem; }
+figure.table table { min-width: 36rem; }
+dl.figures { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dl.figures dt { font-weight: bold; }
+dl.figures dd { margin: 0; }
+article.secret pre { white-space: pre-wrap; word-break: break-all; }
+.notice { border-left: .25rem solid var(--pico-primary); padding: .5rem 1rem; background: var(--pico-card-background-color); }
+.error { border-left: .25rem solid var(--pico-del-color); padding: .5rem 1rem; }
+.note strong { color: var(--pico-del-color); }
+pre code { white-space: pre-wrap; word-break: break-word; }
+@media (max-width: 480px) { dl.figures { grid-template-columns: 1fr; } }
+`;

@@ -1,0 +1,186 @@
+import type { Router } from '@koa/router';
+import type { AppDeps } from '../../api/context';
+import { formatMinor } from '../../money';
+import { amountField } from '../../services/amounts';
+import { importRegistrarPrices, listPrices, type PriceChange, setPrices } from '../../services/catalog-admin';
+import type { AppError } from '../../services/errors';
+import { formatMarkup, listTiers, parseMarkup, setTier } from '../../services/markup-tiers';
+import type { OrderAction } from '../../../workflows/contracts';
+import { CurrencySelect, Csrf, Errors, Field, Table } from '../components';
+import { attempt, field, type PortalContext, type PortalState, redirectWithFlash } from '../http';
+import { actorOf, consolePage } from './page';
+
+const ACTIONS: OrderAction[] = ['register', 'renew', 'transfer'];
+
+function Changes(props: { changes: PriceChange[] }) {
+  const shown = props.changes.filter((c) => c.change !== 'unchanged');
+  return (
+    <Table
+      caption="What would change"
+      head={['Change', 'TLD', 'Action', 'Currency', 'Before', 'After']}
+      rows={shown.map((c) => [c.change, c.tld, c.action, c.currency, c.before?.price ?? '—', c.after.price])}
+      empty="Nothing would change."
+    />
+  );
+}
+
+/** Prices (edit one, import from the registrar with a previewed diff) and markup tiers. */
+export function addConsoleCatalog(router: Router<PortalState>, deps: AppDeps): void {
+  const page = async (
+    ctx: PortalContext,
+    extra: {
+      error?: AppError;
+      preview?: { changes: PriceChange[]; missing: string[]; margin: string; currency: string; tlds: string };
+    } = {},
+  ) => {
+    const [prices, tiers] = await Promise.all([listPrices(deps.db), listTiers(deps.db)]);
+    const csrf = ctx.state.page?.csrfToken;
+    consolePage(
+      ctx,
+      'Catalog',
+      '/console/catalog',
+      <>
+        <Errors message={extra.error?.message} errors={extra.error?.errors} />
+        <section aria-labelledby="import-h">
+          <h2 id="import-h">Import from the registrar</h2>
+          {extra.preview ? (
+            <>
+              <Changes changes={extra.preview.changes} />
+              {extra.preview.missing.length > 0 && (
+                <p>Not listed by the registrar: {extra.preview.missing.join(', ')}</p>
+              )}
+              <form method="post" action="/console/catalog/import-registrar">
+                <Csrf token={csrf} />
+                <input type="hidden" name="margin" value={extra.preview.margin} />
+                <input type="hidden" name="currency" value={extra.preview.currency} />
+                <input type="hidden" name="tlds" value={extra.preview.tlds} />
+                <input type="hidden" name="apply" value="1" />
+                <button type="submit">Apply these prices</button> <a href="/console/catalog">Cancel</a>
+              </form>
+            </>
+          ) : (
+            <form method="post" action="/console/catalog/import-registrar">
+              <Csrf token={csrf} />
+              <Field name="margin" label="Margin on the registrar's price" value="20%" required />
+              <CurrencySelect id="i-currency" />
+              <Field name="tlds" label="TLDs (comma-separated; empty: all the registrar lists)" />
+              <button type="submit">Preview the import</button>
+            </form>
+          )}
+        </section>
+        <section aria-labelledby="set-h">
+          <h2 id="set-h">Set a price</h2>
+          <form method="post" action="/console/catalog/prices">
+            <Csrf token={csrf} />
+            <Field name="tld" label="TLD" required placeholder="com" />
+            <label for="p-action">
+              Action
+              <select id="p-action" name="action">
+                {ACTIONS.map((a) => (
+                  <option value={a} key={a}>
+                    {a}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <CurrencySelect id="p-currency" />
+            <Field name="price" label="Price per year" required placeholder="12.99" />
+            <label for="p-active">
+              <input type="checkbox" id="p-active" name="active" value="1" checked /> Sold
+            </label>
+            <button type="submit">Save price</button>
+          </form>
+        </section>
+        <Table
+          caption="Prices per year, before reseller markup"
+          head={['TLD', 'Action', 'Currency', 'Price', 'Sold', 'Years']}
+          rows={prices.map((p) => [
+            p.tld,
+            p.action,
+            p.currency.trim(),
+            formatMinor(BigInt(p.priceMinor), p.currency.trim()),
+            p.active ? 'yes' : 'no',
+            `${p.minYears}–${p.maxYears}`,
+          ])}
+          empty="No prices: every check, register and renew is refused until some are set."
+        />
+        <section aria-labelledby="tiers-h">
+          <h2 id="tiers-h">Markup tiers</h2>
+          <Table
+            caption="Markup tiers"
+            head={['Tier', 'Markup', 'Resellers']}
+            rows={tiers.map((t) => [t.name, formatMarkup(t.markupBps), String(t.resellers)])}
+            empty="No tiers."
+          />
+          <form method="post" action="/console/catalog/tiers">
+            <Csrf token={csrf} />
+            <Field name="name" label="Tier name" required />
+            <Field name="markup" label="Markup (such as 15%)" required />
+            <button type="submit">Save tier</button>
+          </form>
+        </section>
+      </>,
+      extra.error ? 422 : 200,
+    );
+  };
+
+  router.get('/console/catalog', (ctx) => page(ctx));
+
+  router.post('/console/catalog/prices', async (ctx) => {
+    const currency = field(ctx, 'currency').toUpperCase();
+    const res = await attempt(() =>
+      setPrices(
+        deps.db,
+        actorOf(ctx),
+        [
+          {
+            tld: field(ctx, 'tld'),
+            action: field(ctx, 'action') as OrderAction,
+            currency,
+            priceMinor: amountField(field(ctx, 'price'), currency, 'price'),
+            active: field(ctx, 'active') === '1',
+          },
+        ],
+        { source: 'console' },
+      ),
+    );
+    if ('error' in res) return page(ctx, { error: res.error });
+    await redirectWithFlash(deps, ctx, '/console/catalog', `Price ${res.ok[0]?.change ?? 'saved'}.`);
+  });
+
+  router.post('/console/catalog/import-registrar', async (ctx) => {
+    const margin = field(ctx, 'margin');
+    const currency = field(ctx, 'currency');
+    const tlds = field(ctx, 'tlds');
+    const apply = field(ctx, 'apply') === '1';
+    const res = await attempt(() =>
+      importRegistrarPrices(deps, actorOf(ctx), {
+        marginBps: parseMarkup(margin, 'margin'),
+        currency,
+        tlds: tlds.split(/[\s,]+/).filter(Boolean),
+        dryRun: !apply,
+      }),
+    );
+    if ('error' in res) return page(ctx, { error: res.error });
+    if (!apply) return page(ctx, { preview: { ...res.ok, margin, currency, tlds } });
+    await redirectWithFlash(
+      deps,
+      ctx,
+      '/console/catalog',
+      `Imported: ${res.ok.changes.filter((c) => c.change !== 'unchanged').length} prices changed.`,
+    );
+  });
+
+  router.post('/console/catalog/tiers', async (ctx) => {
+    const res = await attempt(() =>
+      setTier(deps.db, actorOf(ctx), field(ctx, 'name').trim(), parseMarkup(field(ctx, 'markup'))),
+    );
+    if ('error' in res) return page(ctx, { error: res.error });
+    await redirectWithFlash(
+      deps,
+      ctx,
+      '/console/catalog',
+      `Tier ${res.ok.name} is ${formatMarkup(res.ok.markupBps)}.`,
+    );
+  });
+}

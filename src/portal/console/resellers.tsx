@@ -1,0 +1,364 @@
+import { randomUUID } from 'node:crypto';
+import type { Router } from '@koa/router';
+import { workflowUrl } from '../../api/admin/presenters';
+import type { AppDeps } from '../../api/context';
+import { presentOrder } from '../../api/orders.presenter';
+import { moneyJson } from '../../money';
+import { adjustWallet } from '../../services/adjustments';
+import { listCredentials, revokeCredential } from '../../services/credentials';
+import { decodeCursor, encodeCursor } from '../../services/domains';
+import type { AppError } from '../../services/errors';
+import { formatMarkup, listTiers, parseMarkup } from '../../services/markup-tiers';
+import { latestOrderRows } from '../../services/order-lists';
+import {
+  createReseller,
+  listResellers,
+  setResellerStatus,
+  showReseller,
+  updateReseller,
+} from '../../services/resellers';
+import { createSignInLink } from '../../services/sessions';
+import {
+  Action,
+  CurrencySelect,
+  Csrf,
+  Errors,
+  Field,
+  Money,
+  Next,
+  ShownOnce,
+  Table,
+  when,
+} from '../components';
+import { attempt, field, type PortalContext, type PortalState, redirectWithFlash } from '../http';
+import { actorOf, consolePage } from './page';
+
+/** Resellers: search, create (credentials shown once), overview, suspend, markup, wallet adjustments, credentials. */
+export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps): void {
+  const listPage = async (
+    ctx: PortalContext,
+    extra: { error?: AppError; values?: Record<string, string> } = {},
+  ) => {
+    const q = typeof ctx.query['q'] === 'string' ? ctx.query['q'] : '';
+    const after =
+      typeof ctx.query['cursor'] === 'string' ? (decodeCursor(ctx.query['cursor']) ?? undefined) : undefined;
+    const [page, tiers] = await Promise.all([
+      listResellers(deps.db, { q: q || undefined, afterId: after, limit: 25 }),
+      listTiers(deps.db),
+    ]);
+    const v = extra.values ?? {};
+    consolePage(
+      ctx,
+      'Resellers',
+      '/console/resellers',
+      <>
+        <form method="get" action="/console/resellers" role="search" class="filters">
+          <label for="s-q">
+            Name or email
+            <input id="s-q" name="q" type="search" value={q} />
+          </label>
+          <button type="submit">Search</button>
+        </form>
+        <Table
+          caption="Resellers"
+          head={['Id', 'Name', 'Email', 'Status', 'Currency', 'Markup']}
+          rows={page.items.map((r) => [
+            String(r.id),
+            <a href={`/console/resellers/${r.id}`}>{r.name}</a>,
+            r.email,
+            <span data-status={r.status}>{r.status}</span>,
+            r.currency.trim(),
+            formatMarkup(r.markupBps),
+          ])}
+          empty="No resellers match."
+        />
+        <Next
+          href={
+            page.more && page.lastId !== null
+              ? `/console/resellers?q=${encodeURIComponent(q)}&cursor=${encodeCursor(page.lastId)}`
+              : null
+          }
+        />
+        <section aria-labelledby="new-r-h">
+          <h2 id="new-r-h">New reseller</h2>
+          <Errors message={extra.error?.message} errors={extra.error?.errors} shown={['name', 'email']} />
+          <form method="post" action="/console/resellers">
+            <Csrf token={ctx.state.page?.csrfToken} />
+            <Field name="name" label="Name" value={v['name']} errors={extra.error?.errors} required />
+            <Field
+              name="email"
+              label="Email"
+              type="email"
+              value={v['email']}
+              errors={extra.error?.errors}
+              required
+            />
+            <CurrencySelect id="f-currency" selected={v['currency']} />
+            <label for="f-tier">
+              Markup tier
+              <select id="f-tier" name="markup_tier">
+                <option value="">none</option>
+                {tiers.map((t) => (
+                  <option value={t.name} key={t.name}>
+                    {t.name} ({formatMarkup(t.markupBps)})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <Field
+              name="ips"
+              label="API whitelist (IPs or CIDRs, comma-separated)"
+              value={v['ips']}
+              errors={extra.error?.errors}
+              hint="Empty blocks /api/v1 and the legacy API until set."
+            />
+            <button type="submit">Create reseller</button>
+          </form>
+        </section>
+      </>,
+      extra.error ? 422 : 200,
+    );
+  };
+
+  router.get('/console/resellers', (ctx) => listPage(ctx));
+
+  router.post('/console/resellers', async (ctx) => {
+    const values = {
+      name: field(ctx, 'name'),
+      email: field(ctx, 'email'),
+      currency: field(ctx, 'currency'),
+      ips: field(ctx, 'ips'),
+    };
+    const res = await attempt(() =>
+      createReseller(
+        deps.db,
+        {
+          name: values.name,
+          email: values.email,
+          currency: values.currency || 'USD',
+          ipAllowlist: values.ips.split(/[\s,]+/).filter(Boolean),
+          markupTier: field(ctx, 'markup_tier') || undefined,
+        },
+        actorOf(ctx),
+      ),
+    );
+    if ('error' in res) {
+      await listPage(ctx, { error: res.error, values });
+      return;
+    }
+    consolePage(
+      ctx,
+      `Reseller ${res.ok.reseller.name} created`,
+      '/console/resellers',
+      <>
+        <ShownOnce label="X-API-KEY" secret={res.ok.apiKey} />
+        <ShownOnce
+          label="Bearer token"
+          secret={res.ok.token}
+          note="Hand both over now over a safe channel."
+        />
+        <p>
+          <a href={`/console/resellers/${res.ok.reseller.id}`}>Go to the reseller</a>
+        </p>
+      </>,
+      201,
+    );
+  });
+
+  const detailPage = async (ctx: PortalContext, extra: { link?: string; error?: AppError } = {}) => {
+    const id = Number(ctx.params['reseller']);
+    const o = await showReseller(deps.db, Number.isSafeInteger(id) ? id : 0);
+    const [creds, orders, tiers] = await Promise.all([
+      listCredentials(deps.db, { resellerId: o.reseller.id }),
+      latestOrderRows(deps.db, o.reseller.id, 10),
+      listTiers(deps.db),
+    ]);
+    const csrf = ctx.state.page?.csrfToken;
+    const c = o.balance.currency;
+    const base = `/console/resellers/${o.reseller.id}`;
+    consolePage(
+      ctx,
+      `${o.reseller.name} (#${o.reseller.id})`,
+      '/console/resellers',
+      <>
+        {extra.link && <ShownOnce label="One-time sign-in link (valid for an hour)" secret={extra.link} />}
+        <Errors message={extra.error?.message} errors={extra.error?.errors} />
+        <dl class="figures">
+          <dt>Status</dt>
+          <dd data-figure="status">{o.reseller.status}</dd>
+          <dt>Email</dt>
+          <dd>{o.reseller.email}</dd>
+          <dt>Balance / held / available</dt>
+          <dd>
+            <Money value={moneyJson(o.balance.posted, c)} /> / <Money value={moneyJson(-o.balance.held, c)} />{' '}
+            / <Money value={moneyJson(o.balance.available, c)} />
+          </dd>
+          <dt>Domains / open orders</dt>
+          <dd>
+            {o.domains} / {o.openOrders}
+          </dd>
+          <dt>Markup</dt>
+          <dd>
+            {formatMarkup(o.reseller.markupBps)} {o.tier ? `(tier ${o.tier})` : ''}
+          </dd>
+          <dt>API whitelist</dt>
+          <dd>{o.reseller.apiIpAllowlist.join(', ') || 'empty: /api/v1 blocked'}</dd>
+        </dl>
+        <p>
+          {o.reseller.status === 'active' ? (
+            <Action action={`${base}/suspend`} label="Suspend" csrf={csrf}>
+              <Field name="reason" id="suspend-reason" label="Reason for suspending" />
+            </Action>
+          ) : (
+            <Action action={`${base}/reactivate`} label="Reactivate" csrf={csrf} />
+          )}{' '}
+          <Action action={`${base}/sign-in-link`} label="Make a sign-in link" csrf={csrf} secondary />
+        </p>
+        <h2>Markup</h2>
+        <form method="post" action={`${base}/markup`}>
+          <Csrf token={csrf} />
+          <label for="m-tier">
+            Tier
+            <select id="m-tier" name="markup_tier">
+              <option value="">none (own markup below)</option>
+              {tiers.map((t) => (
+                <option value={t.name} selected={o.tier === t.name} key={t.name}>
+                  {t.name} ({formatMarkup(t.markupBps)})
+                </option>
+              ))}
+            </select>
+          </label>
+          <Field
+            name="markup"
+            label="Own markup (such as 12.5%)"
+            value={o.tier ? '' : formatMarkup(o.reseller.markupBps)}
+          />
+          <button type="submit">Save markup</button>
+        </form>
+        <h2>Wallet adjustment</h2>
+        <form method="post" action={`${base}/adjust`}>
+          <Csrf token={csrf} />
+          <input type="hidden" name="key" value={randomUUID()} />
+          <label for="a-dir">
+            Direction
+            <select id="a-dir" name="direction">
+              <option value="credit">credit (add)</option>
+              <option value="debit">debit (take)</option>
+            </select>
+          </label>
+          <Field name="amount" id="adjust-amount" label={`Amount (${c})`} required />
+          <Field name="reason" id="adjust-reason" label="Reason (kept in the audit trail)" required />
+          <button type="submit">Post adjustment</button>
+        </form>
+        <h2>Credentials</h2>
+        <Table
+          caption="API keys and tokens"
+          head={['Prefix', 'Kind', 'Name', 'Abilities', 'Last used', 'Expires', 'Revoked', '']}
+          rows={creds.map((k) => [
+            <code>{k.prefix}</code>,
+            k.kind,
+            k.name,
+            k.abilities.join(', '),
+            when(k.lastUsedAt),
+            when(k.expiresAt),
+            when(k.revokedAt),
+            k.revokedAt ? (
+              ''
+            ) : (
+              <Action
+                action={`${base}/credentials/${encodeURIComponent(k.prefix)}/revoke`}
+                label="Revoke"
+                csrf={csrf}
+                secondary
+              />
+            ),
+          ])}
+        />
+        <h2>Latest orders</h2>
+        <Table
+          caption="Latest orders"
+          head={['Order', 'Action', 'Domain', 'Status', 'Amount', 'Placed', 'Workflow']}
+          rows={orders.map(({ row, order }) => {
+            const p = presentOrder(order);
+            return [
+              p.id,
+              p.action,
+              p.domain_name,
+              p.status,
+              <Money value={p.amount} />,
+              when(p.created_at),
+              <a href={workflowUrl(deps.config, row.workflowId)}>in the Temporal UI</a>,
+            ];
+          })}
+        />
+      </>,
+      extra.error ? 422 : 200,
+    );
+  };
+
+  router.get('/console/resellers/:reseller', (ctx) => detailPage(ctx));
+
+  for (const [path, status] of [
+    ['suspend', 'suspended'],
+    ['reactivate', 'active'],
+  ] as const) {
+    router.post(`/console/resellers/:reseller/${path}`, async (ctx) => {
+      const id = Number(ctx.params['reseller']);
+      const r = await setResellerStatus(deps.db, actorOf(ctx), id, status, field(ctx, 'reason') || undefined);
+      await redirectWithFlash(
+        deps,
+        ctx,
+        `/console/resellers/${r.id}`,
+        status === 'suspended' ? 'Suspended: its credentials are refused from now on.' : 'Reactivated.',
+      );
+    });
+  }
+
+  router.post('/console/resellers/:reseller/markup', async (ctx) => {
+    const id = Number(ctx.params['reseller']);
+    const tier = field(ctx, 'markup_tier');
+    const own = field(ctx, 'markup').trim();
+    const res = await attempt(() =>
+      updateReseller(
+        deps.db,
+        actorOf(ctx),
+        id,
+        tier ? { markupTier: tier } : { markupBps: parseMarkup(own || '0%') },
+      ),
+    );
+    if ('error' in res) await detailPage(ctx, { error: res.error });
+    else
+      await redirectWithFlash(
+        deps,
+        ctx,
+        `/console/resellers/${id}`,
+        `Markup now ${formatMarkup(res.ok.markupBps)}.`,
+      );
+  });
+
+  router.post('/console/resellers/:reseller/adjust', async (ctx) => {
+    const id = Number(ctx.params['reseller']);
+    const res = await attempt(() =>
+      adjustWallet(deps.db, actorOf(ctx), id, {
+        direction: field(ctx, 'direction') === 'debit' ? 'debit' : 'credit',
+        amount: field(ctx, 'amount'),
+        reason: field(ctx, 'reason'),
+        idempotencyKey: field(ctx, 'key') || randomUUID(),
+      }),
+    );
+    if ('error' in res) await detailPage(ctx, { error: res.error });
+    else await redirectWithFlash(deps, ctx, `/console/resellers/${id}`, 'Adjustment posted.');
+  });
+
+  router.post('/console/resellers/:reseller/credentials/:prefix/revoke', async (ctx) => {
+    const id = Number(ctx.params['reseller']);
+    await revokeCredential(deps.db, actorOf(ctx), { resellerId: id }, ctx.params['prefix'] ?? '');
+    await redirectWithFlash(deps, ctx, `/console/resellers/${id}`, 'Credential revoked.');
+  });
+
+  router.post('/console/resellers/:reseller/sign-in-link', async (ctx) => {
+    const id = Number(ctx.params['reseller']);
+    const token = await createSignInLink(deps.db, 'reseller', id);
+    await detailPage(ctx, { link: `${ctx.origin}/portal/sign-in/link/${token}` });
+  });
+}

@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import type { RouterContext } from '@koa/router';
+import type { Context, Middleware, Next } from 'koa';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { normaliseIp } from '../auth/credentials';
+import type { Admin, Reseller } from '../db/models';
+import { AppError } from '../services/errors';
+import { csrfMatches, loadSession, type SessionKind, setFlash, type SignedIn } from '../services/sessions';
+import type { AppDeps, AppState } from '../api/context';
+
+/*
+ * What every browser page shares: the session cookie, CSRF, security headers, rendering and the
+ * error page. Pages call the same services as the API; nothing here decides business rules.
+ */
+
+export interface PortalState extends AppState {
+  /** The signed-in account, set by `sessionFor`. */
+  page?: SignedIn & { token: string };
+}
+export type PortalContext = RouterContext<PortalState>;
+
+/** Each area has its own cookie (a browser may be signed in to both), scoped to its path. */
+export const AREAS = {
+  reseller: { cookie: 'dr_session', path: '/portal', title: 'Reseller portal' },
+  admin: { cookie: 'dr_console', path: '/console', title: 'Operator console' },
+} as const satisfies Record<SessionKind, { cookie: string; path: string; title: string }>;
+
+/** No scripts at all; styles and images only from the app itself. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function cookieOptions(deps: AppDeps, kind: SessionKind) {
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.config.NODE_ENV === 'production',
+    path: AREAS[kind].path,
+    overwrite: true,
+  };
+}
+
+/** Security headers on every page; pages are never cached (some show a secret once). */
+export const pageHeaders: Middleware = async (ctx, next) => {
+  await next();
+  ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'same-origin');
+  ctx.set('X-Frame-Options', 'DENY');
+  if (ctx.type.startsWith('text/html')) ctx.set('Cache-Control', 'no-store');
+};
+
+export function render(ctx: Context, page: VNode, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = `<!doctype html>${renderToString(page)}`;
+}
+
+export function redirect(ctx: Context, to: string): void {
+  ctx.status = 303;
+  ctx.redirect(to);
+}
+
+/** Redirects (303) to a page that will show `message` once (post/redirect/get). */
+export async function redirectWithFlash(
+  deps: Pick<AppDeps, 'db'>,
+  ctx: PortalContext,
+  to: string,
+  message: string,
+): Promise<void> {
+  await setFlash(deps.db, ctx.state.page!.token, message);
+  redirect(ctx, to);
+}
+
+/** The form body as strings (and string arrays), whatever was posted. */
+export function form(ctx: Context): Record<string, string | string[] | undefined> {
+  const body = (ctx.request as { body?: unknown }).body;
+  return body !== null && typeof body === 'object' ? (body as Record<string, string | string[]>) : {};
+}
+
+export const field = (ctx: Context, name: string): string => {
+  const v = form(ctx)[name];
+  return typeof v === 'string' ? v : '';
+};
+
+export const fields = (ctx: Context, name: string): string[] => {
+  const v = form(ctx)[name];
+  return Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string')
+    : typeof v === 'string'
+      ? [v]
+      : [];
+};
+
+/**
+ * Loads the area's session (when the browser has one). Every POST of a signed-in browser must
+ * carry the session's CSRF token (`_csrf`) or it is refused with 403 and changes nothing; the
+ * sign-in forms carry a pre-session token instead (`preSessionCsrf`).
+ */
+export function loadPage(deps: AppDeps, kind: SessionKind): Middleware<PortalState> {
+  return async (ctx, next) => {
+    const token = ctx.cookies.get(AREAS[kind].cookie);
+    const signedIn = await loadSession(deps.db, token);
+    if (signedIn && signedIn.kind === kind) ctx.state.page = { ...signedIn, token: token! };
+    const signingIn = /\/sign-in(\/link)?$/.test(ctx.path);
+    if (
+      ctx.method === 'POST' &&
+      !signingIn &&
+      !(ctx.state.page && csrfMatches(ctx.state.page, form(ctx)['_csrf']))
+    )
+      throw new AppError(
+        403,
+        'csrf_failed',
+        'This form has expired or did not come from this site. Go back, reload and try again.',
+      );
+    await next();
+  };
+}
+
+/** Pages of an area: a signed-out browser is sent to sign in. */
+export function signedInOnly(deps: AppDeps, kind: SessionKind): Middleware<PortalState> {
+  return async (ctx, next) => {
+    if (!ctx.state.page) {
+      if (ctx.cookies.get(AREAS[kind].cookie))
+        ctx.cookies.set(AREAS[kind].cookie, null, cookieOptions(deps, kind));
+      redirect(ctx, `${AREAS[kind].path}/sign-in`);
+      return;
+    }
+    await next();
+  };
+}
+
+export function signedInReseller(ctx: PortalContext): Reseller {
+  if (ctx.state.page?.kind !== 'reseller') throw new Error('reseller page without a reseller session');
+  return ctx.state.page.subject;
+}
+
+export function signedInAdmin(ctx: PortalContext): Admin {
+  if (ctx.state.page?.kind !== 'admin') throw new Error('console page without an admin session');
+  return ctx.state.page.subject;
+}
+
+/** The sign-in form's CSRF token: a cookie and the same value in the form (no session exists yet). */
+export function preSessionCsrf(ctx: Context, deps: AppDeps, kind: SessionKind): string {
+  const name = `${AREAS[kind].cookie}_csrf`;
+  const existing = ctx.cookies.get(name);
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const token = randomBytes(32).toString('base64url');
+  ctx.cookies.set(name, token, { ...cookieOptions(deps, kind), sameSite: 'strict' });
+  return token;
+}
+
+export function preSessionCsrfMatches(ctx: Context, kind: SessionKind): boolean {
+  const cookie = ctx.cookies.get(`${AREAS[kind].cookie}_csrf`);
+  return cookie !== undefined && csrfMatches({ csrfToken: cookie }, form(ctx)['_csrf']);
+}
+
+/**
+ * Sign-in throttling: per client IP and per account (email), in failed attempts per window. An
+ * IP or account over its limit is refused (429) without the password being checked.
+ */
+export function signInThrottle(perIp = 20, perAccount = 5, windowSeconds = 900) {
+  const byIp = new RateLimiterMemory({ points: perIp, duration: windowSeconds, keyPrefix: 'ip' });
+  const byAccount = new RateLimiterMemory({ points: perAccount, duration: windowSeconds, keyPrefix: 'acct' });
+  const keys = (ctx: Context, kind: SessionKind) => ({
+    ip: normaliseIp(ctx.ip),
+    account: `${kind}:${field(ctx, 'email').trim().toLowerCase()}`,
+  });
+  return {
+    /** Seconds until another attempt is allowed, or 0. */
+    async blocked(ctx: Context, kind: SessionKind): Promise<number> {
+      const k = keys(ctx, kind);
+      const [ip, account] = await Promise.all([byIp.get(k.ip), byAccount.get(k.account)]);
+      const over = [
+        ip && ip.consumedPoints >= perIp ? ip : null,
+        account && account.consumedPoints >= perAccount ? account : null,
+      ].filter((r): r is RateLimiterRes => r !== null);
+      return over.length === 0 ? 0 : Math.ceil(Math.max(...over.map((r) => r.msBeforeNext)) / 1000);
+    },
+    async failed(ctx: Context, kind: SessionKind): Promise<void> {
+      const k = keys(ctx, kind);
+      await Promise.all([byIp.penalty(k.ip, 1), byAccount.penalty(k.account, 1)]);
+    },
+    async succeeded(ctx: Context, kind: SessionKind): Promise<void> {
+      await byAccount.delete(keys(ctx, kind).account);
+    },
+  };
+}
+export type SignInThrottle = ReturnType<typeof signInThrottle>;
+
+/** Turns failures below into an error page (never the JSON envelope, never a stack trace). */
+export function errorPage(
+  renderError: (ctx: Context, status: number, message: string) => void,
+  log: { error(obj: object, msg: string): void },
+): Middleware {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) renderError(ctx, 404, 'There is no such page.');
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) {
+        ctx.state['errorCode'] = err.code;
+        renderError(ctx, err.status, err.message);
+        return;
+      }
+      ctx.state['errorCode'] = 'internal_error';
+      log.error({ err, requestId: ctx.state['requestId'] as unknown, path: ctx.path }, 'page failed');
+      renderError(
+        ctx,
+        500,
+        `Something went wrong on our side (request ${String(ctx.state['requestId'] ?? '')}).`,
+      );
+    }
+  };
+}
+
+/** Business refusals (4xx) become the form's errors; anything else goes on to the error page. */
+export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: T } | { error: AppError }> {
+  try {
+    return { ok: await fn() };
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return { error: err };
+    throw err;
+  }
+}

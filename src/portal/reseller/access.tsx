@@ -1,0 +1,263 @@
+import type { Router } from '@koa/router';
+import type { AppDeps } from '../../api/context';
+import { ABILITIES } from '../../auth/credentials';
+import type { ApiCredential } from '../../db/models';
+import {
+  issueToken,
+  listCredentials,
+  MAX_GRACE_SECONDS,
+  regenerateApiKey,
+  revokeCredential,
+  setApiWhitelist,
+} from '../../services/credentials';
+import { AppError } from '../../services/errors';
+import { Action, Csrf, Errors, Field, ShownOnce, Table, when } from '../components';
+import {
+  attempt,
+  field,
+  fields,
+  type PortalContext,
+  type PortalState,
+  redirectWithFlash,
+  signedInReseller,
+} from '../http';
+import { resellerPage } from './page';
+
+const actor = (ctx: PortalContext) => `reseller:${signedInReseller(ctx).id}` as const;
+const status = (c: ApiCredential) =>
+  c.revokedAt
+    ? c.revokedAt.getTime() > Date.now()
+      ? `stops ${when(c.revokedAt)}`
+      : 'revoked'
+    : c.expiresAt && c.expiresAt.getTime() <= Date.now()
+      ? 'expired'
+      : 'live';
+
+/** Seed 003's API Access page (the key and the IP whitelist) and seed 000's API Token page. */
+export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
+  const accessPage = async (
+    ctx: PortalContext,
+    extra: { shown?: { secret: string; note: string }; whitelist?: string; error?: AppError } = {},
+  ) => {
+    const reseller = signedInReseller(ctx);
+    const keys = (await listCredentials(deps.db, { resellerId: reseller.id })).filter(
+      (c) => c.kind === 'api_key',
+    );
+    const csrf = ctx.state.page?.csrfToken;
+    const ips = extra.whitelist ?? reseller.apiIpAllowlist.join('\n');
+    resellerPage(
+      ctx,
+      'API Access',
+      '/portal/api-access',
+      <>
+        {extra.shown && (
+          <ShownOnce label="Your new API key" secret={extra.shown.secret} note={extra.shown.note} />
+        )}
+        <section aria-labelledby="keys-h">
+          <h2 id="keys-h">API keys</h2>
+          <Table
+            caption="API keys (send as X-API-KEY)"
+            head={['Key', 'Name', 'Last used', 'Created', 'Status']}
+            rows={keys.map((k) => [
+              <code>{k.prefix}…</code>,
+              k.name,
+              when(k.lastUsedAt),
+              when(k.createdAt),
+              status(k),
+            ])}
+            empty="No API key yet."
+          />
+          <form method="post" action="/portal/api-access/regenerate">
+            <Csrf token={csrf} />
+            <p>Regenerate the API key if it may have been exposed. The new key is shown once.</p>
+            <label for="f-grace">
+              Keep the old key working for
+              <select id="f-grace" name="grace_seconds">
+                <option value="0">no time: stop it now</option>
+                <option value="3600">1 hour</option>
+                <option value={String(MAX_GRACE_SECONDS)}>24 hours</option>
+              </select>
+            </label>
+            <button type="submit">Regenerate API key</button>
+          </form>
+        </section>
+        <section aria-labelledby="wl-h">
+          <h2 id="wl-h">IP whitelist</h2>
+          <p class="note">
+            Every credential on <code>/api/v1</code> and the legacy API works only from these addresses.{' '}
+            <strong>An empty list blocks all of them.</strong>
+          </p>
+          <Errors message={extra.error?.message} errors={extra.error?.errors} />
+          <form method="post" action="/portal/api-access/whitelist">
+            <Csrf token={csrf} />
+            <label for="f-ips">
+              IP addresses and CIDR ranges, one per line (IPv4 or IPv6)
+              <textarea id="f-ips" name="ips" rows={5} aria-invalid={extra.error ? 'true' : undefined}>
+                {ips}
+              </textarea>
+            </label>
+            <button type="submit">Save whitelist</button>
+          </form>
+        </section>
+      </>,
+      extra.error ? 422 : 200,
+    );
+  };
+
+  router.get('/portal/api-access', (ctx) => accessPage(ctx));
+
+  router.post('/portal/api-access/regenerate', async (ctx) => {
+    const grace = Number(field(ctx, 'grace_seconds') || '0');
+    const res = await regenerateApiKey(deps.db, actor(ctx), signedInReseller(ctx).id, {
+      graceSeconds: grace,
+    });
+    await accessPage(ctx, {
+      shown: {
+        secret: res.secret,
+        note: res.replaced
+          ? `The old key ${res.replaced.prefix}… stops working at ${when(res.replaced.revokedAt)}.`
+          : 'This account had no API key; this is its first.',
+      },
+    });
+  });
+
+  router.post('/portal/api-access/whitelist', async (ctx) => {
+    const text = field(ctx, 'ips');
+    const entries = text.split(/[\s,]+/).filter(Boolean);
+    const res = await attempt(() => setApiWhitelist(deps.db, actor(ctx), signedInReseller(ctx).id, entries));
+    if ('error' in res) {
+      await accessPage(ctx, { whitelist: text, error: res.error });
+      return;
+    }
+    await redirectWithFlash(
+      deps,
+      ctx,
+      '/portal/api-access',
+      res.ok.length === 0
+        ? 'The whitelist is empty: /api/v1 and the legacy API now refuse every credential of this account.'
+        : `Whitelist saved: ${res.ok.join(', ')}.`,
+    );
+  });
+
+  const tokensPage = async (
+    ctx: PortalContext,
+    extra: {
+      shown?: string;
+      error?: AppError;
+      values?: { name: string; abilities: string[]; expires: string };
+    } = {},
+  ) => {
+    const reseller = signedInReseller(ctx);
+    const tokens = (await listCredentials(deps.db, { resellerId: reseller.id })).filter(
+      (c) => c.kind === 'token',
+    );
+    const csrf = ctx.state.page?.csrfToken;
+    const chosen = new Set(extra.values?.abilities ?? ABILITIES.filter((a) => a !== 'account.manage'));
+    resellerPage(
+      ctx,
+      'API Tokens',
+      '/portal/tokens',
+      <>
+        {extra.shown && (
+          <ShownOnce
+            label="Your new token"
+            secret={extra.shown}
+            note="Send it as Authorization: Bearer <token>."
+          />
+        )}
+        <Table
+          caption="Bearer tokens"
+          head={['Token', 'Name', 'Abilities', 'Last used', 'Expires', 'Status', '']}
+          rows={tokens.map((t) => [
+            <code>{t.prefix}…</code>,
+            t.name,
+            t.abilities.join(', '),
+            when(t.lastUsedAt),
+            when(t.expiresAt),
+            status(t),
+            t.revokedAt ? (
+              ''
+            ) : (
+              <Action
+                action={`/portal/tokens/${encodeURIComponent(t.prefix)}/revoke`}
+                label="Revoke"
+                csrf={csrf}
+                secondary
+              />
+            ),
+          ])}
+        />
+        <section aria-labelledby="new-token-h">
+          <h2 id="new-token-h">Create a token</h2>
+          <Errors
+            message={extra.error?.message}
+            errors={extra.error?.errors}
+            shown={['name', 'expires_at']}
+          />
+          <form method="post" action="/portal/tokens">
+            <Csrf token={csrf} />
+            <Field
+              name="name"
+              label="Name (what it is for)"
+              value={extra.values?.name}
+              errors={extra.error?.errors}
+              required
+            />
+            <fieldset>
+              <legend>Abilities</legend>
+              {ABILITIES.map((a) => (
+                <label for={`ab-${a}`} key={a}>
+                  <input type="checkbox" id={`ab-${a}`} name="abilities" value={a} checked={chosen.has(a)} />{' '}
+                  {a}
+                </label>
+              ))}
+            </fieldset>
+            <Field
+              name="expires_at"
+              label="Expires on (optional)"
+              type="date"
+              value={extra.values?.expires}
+              errors={extra.error?.errors}
+              hint="Leave empty for a token that does not expire."
+            />
+            <button type="submit">Create token</button>
+          </form>
+        </section>
+      </>,
+      extra.error ? 422 : 200,
+    );
+  };
+
+  router.get('/portal/tokens', (ctx) => tokensPage(ctx));
+
+  router.post('/portal/tokens', async (ctx) => {
+    const values = {
+      name: field(ctx, 'name'),
+      abilities: fields(ctx, 'abilities'),
+      expires: field(ctx, 'expires_at'),
+    };
+    const res = await attempt(() => {
+      if (values.name.trim() === '')
+        throw new AppError(422, 'validation_error', 'The token needs a name.', {
+          name: ['A name is required.'],
+        });
+      return issueToken(deps.db, actor(ctx), signedInReseller(ctx).id, {
+        name: values.name.trim(),
+        abilities: values.abilities,
+        expiresAt: values.expires ? new Date(`${values.expires}T23:59:59Z`) : null,
+      });
+    });
+    if ('error' in res) await tokensPage(ctx, { error: res.error, values });
+    else await tokensPage(ctx, { shown: res.ok.secret });
+  });
+
+  router.post('/portal/tokens/:prefix/revoke', async (ctx) => {
+    const revoked = await revokeCredential(
+      deps.db,
+      actor(ctx),
+      { resellerId: signedInReseller(ctx).id },
+      ctx.params['prefix'] ?? '',
+    );
+    await redirectWithFlash(deps, ctx, '/portal/tokens', `Token ${revoked.prefix}… revoked.`);
+  });
+}

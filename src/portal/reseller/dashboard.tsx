@@ -1,0 +1,187 @@
+import type { Router } from '@koa/router';
+import type { AppDeps } from '../../api/context';
+import { presentOrder } from '../../api/orders.presenter';
+import { moneyJson } from '../../money';
+import { expiringDomains } from '../../services/domains';
+import { AppError } from '../../services/errors';
+import { latestOrders, unpaidInvoices } from '../../services/order-lists';
+import { payOrderInvoice, showOrder } from '../../services/orders';
+import { getBalance } from '../../services/wallet';
+import { Action, Money, Table, when } from '../components';
+import { type PortalContext, type PortalState, signedInReseller, redirectWithFlash } from '../http';
+import { resellerPage } from './page';
+
+type PresentedOrder = ReturnType<typeof presentOrder>;
+
+const OrderStatus = (props: { order: PresentedOrder }) => (
+  <span class={`status status-${props.order.status}`} data-status={props.order.status}>
+    {props.order.status.replace('_', ' ')}
+  </span>
+);
+
+export const orderRow = (o: PresentedOrder) => [
+  <a href={`/portal/orders/${encodeURIComponent(o.id)}`}>{o.id}</a>,
+  o.action,
+  o.domain_name,
+  <OrderStatus order={o} />,
+  <Money value={o.amount} />,
+  when(o.created_at),
+];
+
+/** The dashboard (balance, expiring domains, latest orders, unpaid invoices) and one order. */
+export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
+  router.get('/portal', async (ctx) => {
+    const reseller = signedInReseller(ctx);
+    const currency = reseller.currency.trim();
+    const [balance, expiring, orders, unpaid] = await Promise.all([
+      getBalance(deps.db, reseller.id, currency),
+      expiringDomains(deps.db, reseller.id, 30),
+      latestOrders(deps.db, reseller.id, 10),
+      unpaidInvoices(deps.db, reseller.id),
+    ]);
+    const csrf = ctx.state.page?.csrfToken;
+    resellerPage(
+      ctx,
+      `Welcome, ${reseller.name}`,
+      '/portal',
+      <>
+        <section aria-labelledby="wallet-h">
+          <h2 id="wallet-h">Wallet</h2>
+          <dl class="figures">
+            <dt>Balance</dt>
+            <dd data-figure="balance">
+              <Money value={moneyJson(balance.posted, currency)} />
+            </dd>
+            <dt>Held for orders in progress</dt>
+            <dd data-figure="held">
+              <Money value={moneyJson(-balance.held, currency)} />
+            </dd>
+            <dt>Available</dt>
+            <dd data-figure="available">
+              <Money value={moneyJson(balance.available, currency)} />
+            </dd>
+          </dl>
+        </section>
+        <section aria-labelledby="unpaid-h">
+          <h2 id="unpaid-h">Unpaid invoices</h2>
+          <Table
+            caption="Invoices waiting for payment"
+            head={['Invoice', 'Order', 'Amount', 'Pay before', '']}
+            empty="No unpaid invoices."
+            rows={unpaid.map((o) => {
+              const p = presentOrder(o);
+              return [
+                o.invoice.publicId,
+                `${p.action} ${p.domain_name}`,
+                <Money value={p.invoice!.amount} />,
+                when(o.invoice.expiresAt),
+                <Action
+                  action={`/portal/invoices/${encodeURIComponent(o.invoice.publicId)}/pay`}
+                  label="Pay from wallet"
+                  csrf={csrf}
+                />,
+              ];
+            })}
+          />
+        </section>
+        <section aria-labelledby="expiring-h">
+          <h2 id="expiring-h">Domains expiring within 30 days</h2>
+          <Table
+            caption="Expiring domains"
+            head={['Domain', 'Expires', 'Auto-renew']}
+            empty="None expire in the next 30 days."
+            rows={expiring.map((d) => [
+              <a href={`/portal/domains/${d.id}`}>{d.name}</a>,
+              when(d.expiresAt),
+              d.autoRenew ? 'on' : 'off',
+            ])}
+          />
+        </section>
+        <section aria-labelledby="orders-h">
+          <h2 id="orders-h">Latest orders</h2>
+          <Table
+            caption="Latest orders"
+            head={['Order', 'Action', 'Domain', 'Status', 'Amount', 'Placed']}
+            empty="No orders yet."
+            rows={orders.map((o) => orderRow(presentOrder(o)))}
+          />
+          <p>
+            <a href="/portal/orders">All orders</a>
+          </p>
+        </section>
+      </>,
+    );
+  });
+
+  router.post('/portal/invoices/:invoice/pay', async (ctx: PortalContext) => {
+    const reseller = signedInReseller(ctx);
+    try {
+      const order = await payOrderInvoice(deps, reseller.id, ctx.params['invoice'] ?? '');
+      await redirectWithFlash(
+        deps,
+        ctx,
+        `/portal/orders/${encodeURIComponent(order.publicId)}`,
+        'Paid from the wallet: the order is being provisioned.',
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
+      await redirectWithFlash(deps, ctx, '/portal', `Not paid: ${err.message}`);
+    }
+  });
+
+  router.get('/portal/orders/:order', async (ctx) => {
+    const o = presentOrder(await showOrder(deps.db, signedInReseller(ctx).id, ctx.params['order'] ?? ''));
+    resellerPage(
+      ctx,
+      `Order ${o.id}`,
+      '/portal/orders',
+      <>
+        <dl class="figures">
+          <dt>Action</dt>
+          <dd>{o.action}</dd>
+          <dt>Domain</dt>
+          <dd>{o.domain_name}</dd>
+          <dt>Status</dt>
+          <dd>
+            <OrderStatus order={o} />
+          </dd>
+          <dt>Amount</dt>
+          <dd>
+            <Money value={o.amount} /> ({o.payment_method})
+          </dd>
+          <dt>Placed</dt>
+          <dd>{when(o.created_at)}</dd>
+          <dt>Completed</dt>
+          <dd>{when(o.completed_at)}</dd>
+          {o.failure && (
+            <>
+              <dt>Why</dt>
+              <dd>{o.failure.message}</dd>
+            </>
+          )}
+          {o.invoice && (
+            <>
+              <dt>Invoice</dt>
+              <dd>
+                {o.invoice.id} — {o.invoice.status}
+                {o.invoice.payment_url && o.invoice.status === 'unpaid' && (
+                  <>
+                    {' '}
+                    (<a href={o.invoice.payment_url}>pay at the gateway</a>)
+                  </>
+                )}
+              </dd>
+            </>
+          )}
+        </dl>
+        {o.status === 'awaiting_payment' && o.invoice && (
+          <Action
+            action={`/portal/invoices/${encodeURIComponent(o.invoice.id)}/pay`}
+            label="Pay from wallet"
+            csrf={ctx.state.page?.csrfToken}
+          />
+        )}
+      </>,
+    );
+  });
+}

@@ -1,0 +1,15 @@
+import { areaPage, type PageArgs } from '../page';
+
+export const RESELLER_NAV = [
+  { href: '/portal', label: 'Dashboard' },
+  { href: '/portal/domains', label: 'Domains' },
+  { href: '/portal/orders', label: 'Orders' },
+  { href: '/portal/wallet', label: 'Wallet' },
+  { href: '/portal/api-access', label: 'API Access' },
+  { href: '/portal/tokens', label: 'API Tokens' },
+  { href: '/portal/webhooks', label: 'Webhooks' },
+  { href: '/portal/api-logs', label: 'API Logs' },
+];
+
+/** Renders a reseller page inside the portal's layout. */
+export const resellerPage = (...args: PageArgs) => areaPage('reseller', RESELLER_NAV, ...args);
