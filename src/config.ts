@@ -8,72 +8,248 @@ const bool = z
 const port = z.coerce.number().int().min(0).max(65535);
 
 /**
- * Every environment variable the project reads. docs/configuration.md mirrors this
- * schema; keep them in step.
+ * Every environment variable the app reads, each with its meaning: the configuration list in
+ * docs/configuration.md is generated from this schema (`npm run generate`; a test fails when it
+ * is stale).
  */
 export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().default('0.0.0.0'),
-  PORT: port.default(3000),
-  DATABASE_URL: z.string().min(1).optional(),
-  DATA_DIR: z.string().default(path.resolve(process.cwd(), '.data')),
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  /** Where the app is reached from outside: sign-in links the CLI prints point here. */
-  PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
-  /** Where operators open workflows in the Temporal UI (links from the admin API and console). */
-  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
-  TEMPORAL_UI_PORT: port.default(8233),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_PRETTY: bool.optional(),
-  TRUST_PROXY: bool.default(false),
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('`development`, `test` or `production`'),
+  HOST: z.string().default('0.0.0.0').describe('API bind address'),
+  PORT: port.default(3000).describe('API port'),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Postgres URL. Required in production; in development defaults to `postgres://postgres@127.0.0.1:5432/domain_reseller_dev` (and `npm run dev` falls back to embedded Postgres)',
+    ),
+  DATA_DIR: z
+    .string()
+    .default(path.resolve(process.cwd(), '.data'))
+    .describe('where `npm run dev` keeps the Temporal SQLite file and embedded Postgres'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233').describe('Temporal frontend (gRPC)'),
+  TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:3000')
+    .describe('where the app is reached from outside: the sign-in links the CLI prints point here'),
+  TEMPORAL_UI_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:8233')
+    .describe("the Temporal UI operators open; the admin API's `workflow_url` links point there"),
+  TEMPORAL_UI_PORT: port.default(8233).describe('Web UI port of the dev server started by `npm run dev`'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino level (`fatal` … `trace`, `silent`)'),
+  LOG_PRETTY: bool
+    .optional()
+    .describe(
+      '`true`/`false`: pino-pretty instead of JSON lines (unset: pretty in development on a terminal)',
+    ),
+  TRUST_PROXY: bool.default(false).describe('take the client IP from `X-Forwarded-For`'),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'use a size such as 512kb or 1mb')
-    .default('1mb'),
-  RATE_LIMIT_POINTS: z.coerce.number().int().positive().default(120),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
-  RATE_LIMIT_UNAUTHENTICATED_POINTS: z.coerce.number().int().positive().default(30),
-  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().positive().default(30),
-  SECRETS_KEY: z.string().min(16).default('dev-only-secrets-key-change-me'),
-  DYNADOT_API_URL: z.string().url().default('http://127.0.0.1:4010/api3.json'),
-  DYNADOT_API_KEY: z.string().min(1).default('sim-key'),
-  REGISTRAR_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(25).default(5),
-  REGISTRAR_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-  SIMULATOR_PORT: port.default(4010),
-  ORDER_ACCEPT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
-  WORKFLOW_ANSWER_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(30_000),
-  INVOICE_TTL_HOURS: z.coerce.number().positive().default(24),
-  TRANSFER_POLL_SECONDS: z.coerce.number().positive().default(3600),
-  PAYMENT_GATEWAY: z.enum(['auto', 'midtrans', 'xendit', 'none']).default('auto'),
-  MIDTRANS_SERVER_KEY: z.string().min(1).default('SB-Mid-server-dev-only'),
-  MIDTRANS_SNAP_URL: z.string().url().default('http://127.0.0.1:4020/snap/v1'),
-  MIDTRANS_API_URL: z.string().url().default('http://127.0.0.1:4020'),
-  MIDTRANS_VERIFY_STATUS: bool.default(false),
-  XENDIT_SECRET_KEY: z.string().min(1).default('xnd_development_dev_only'),
-  XENDIT_API_URL: z.string().url().default('http://127.0.0.1:4020'),
-  XENDIT_CALLBACK_TOKEN: z.string().min(1).default('dev-only-xendit-callback-token'),
-  GATEWAY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  GATEWAY_SIM_PORT: port.default(4020),
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce.number().positive().default(60),
-  WEBHOOK_RETRY_HORIZON_HOURS: z.coerce.number().positive().default(72),
-  WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
-  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
-  WEBHOOK_SWEEP_GRACE_SECONDS: z.coerce.number().int().positive().default(60),
-  /** Private/loopback webhook targets: allowed outside production unless set. */
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+    .default('1mb')
+    .describe('largest accepted request body (`512kb`, `1mb`, …)'),
+  RATE_LIMIT_POINTS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(120)
+    .describe('requests per credential per window'),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60).describe('rate-limit window'),
+  RATE_LIMIT_UNAUTHENTICATED_POINTS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30)
+    .describe('failed authentications per IP per window'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30)
+    .describe('reserved for graceful-shutdown deadlines'),
+  SECRETS_KEY: z
+    .string()
+    .min(16)
+    .default('dev-only-secrets-key-change-me')
+    .describe('key for sealing transfer auth codes and webhook secrets (AES-256-GCM)'),
+  DYNADOT_API_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:4010/api3.json')
+    .describe(
+      'Dynadot api3 endpoint (`https://api.dynadot.com/api3.json` in production; the simulator in dev)',
+    ),
+  DYNADOT_API_KEY: z
+    .string()
+    .min(1)
+    .default('sim-key')
+    .describe('Dynadot API key (sent as the `key` query parameter; never logged)'),
+  REGISTRAR_MAX_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(25)
+    .default(5)
+    .describe('concurrent registrar calls per process (Dynadot: 1, 5 or 25 by account level)'),
+  REGISTRAR_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('timeout of one registrar call'),
+  SIMULATOR_PORT: port
+    .default(4010)
+    .describe('port of the registrar simulator (`npm run dev`, `cli simulator`)'),
+  ORDER_ACCEPT_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(5_000)
+    .describe('how long an order request waits for completion before answering 202'),
+  WORKFLOW_ANSWER_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .max(300_000)
+    .default(30_000)
+    .describe(
+      'how long a request waits for a workflow to accept or answer an update (order acceptance, DNS change, wallet payment, top-up); then 503 `workflow_unavailable`',
+    ),
+  INVOICE_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(24)
+    .describe('how long an unpaid invoice stays payable'),
+  TRANSFER_POLL_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(3600)
+    .describe('interval between transfer status polls'),
+  PAYMENT_GATEWAY: z
+    .enum(['auto', 'midtrans', 'xendit', 'none'])
+    .default('auto')
+    .describe('`auto` (Midtrans for IDR, Xendit otherwise), `midtrans`, `xendit` or `none`'),
+  MIDTRANS_SERVER_KEY: z
+    .string()
+    .min(1)
+    .default('SB-Mid-server-dev-only')
+    .describe('Midtrans server key (Basic auth and callback signatures)'),
+  MIDTRANS_SNAP_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:4020/snap/v1')
+    .describe('Snap API (`https://app.midtrans.com/snap/v1` in production)'),
+  MIDTRANS_API_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:4020')
+    .describe('core API for status checks (`https://api.midtrans.com`)'),
+  MIDTRANS_VERIFY_STATUS: bool
+    .default(false)
+    .describe('confirm paid notifications with the status API before acting'),
+  XENDIT_SECRET_KEY: z
+    .string()
+    .min(1)
+    .default('xnd_development_dev_only')
+    .describe('Xendit secret key (Basic auth)'),
+  XENDIT_API_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:4020')
+    .describe('Xendit API (`https://api.xendit.co`)'),
+  XENDIT_CALLBACK_TOKEN: z
+    .string()
+    .min(1)
+    .default('dev-only-xendit-callback-token')
+    .describe("the account's callback verification token"),
+  GATEWAY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15_000)
+    .describe('timeout of one gateway call'),
+  GATEWAY_SIM_PORT: port.default(4020).describe('port of the gateway simulator `npm run dev` starts'),
+  WEBHOOK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('timeout of one webhook delivery attempt'),
+  WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(60)
+    .describe('first retry delay (doubles per attempt, capped at 6 h, ±20 % jitter)'),
+  WEBHOOK_RETRY_HORIZON_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(72)
+    .describe('how long a delivery keeps being retried'),
+  WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1_000)
+    .describe('how often the worker relays new events from the outbox'),
+  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('how often the relay looks for pending deliveries with no running workflow'),
+  WEBHOOK_SWEEP_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60)
+    .describe(
+      'a pending delivery younger than this (or checked more recently) is left to its workflow; `doctor` reports one stranded for 5× this',
+    ),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool
+    .optional()
+    .describe('allow private/loopback webhook URLs and plain http'),
   EXPIRY_REMINDER_DAYS: z
     .string()
     .regex(/^\d+(,\d+)*$/, 'use comma-separated whole days, such as 30,14,7,1')
     .default('30,14,7,1')
-    .transform((v) => [...new Set(v.split(',').map(Number))].sort((a, b) => b - a)),
-  AUTO_RENEW_DAYS: z.coerce.number().int().min(0).default(7),
-  EXPIRY_SCHEDULE_CRON: z.string().default('0 2 * * *'),
-  /** API log rows older than this many days are deleted by the daily `api-log-retention` schedule. */
-  API_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  API_LOG_RETENTION_CRON: z.string().default('30 3 * * *'),
-  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+    .transform((v) => [...new Set(v.split(',').map(Number))].sort((a, b) => b - a))
+    .describe('reminder thresholds in days'),
+  AUTO_RENEW_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(7)
+    .describe('auto-renew domains with `auto_renew` this many days before expiry'),
+  EXPIRY_SCHEDULE_CRON: z
+    .string()
+    .default('0 2 * * *')
+    .describe('when the expiry reminder schedule runs (UTC)'),
+  API_LOG_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(90)
+    .describe('the daily `api-log-retention` schedule deletes API log rows older than this'),
+  API_LOG_RETENTION_CRON: z
+    .string()
+    .default('30 3 * * *')
+    .describe('when the `api-log-retention` schedule runs (UTC)'),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .default('127.0.0.1:9464')
+    .describe('where the worker serves the Temporal SDK metrics (empty: off)'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -124,4 +300,48 @@ export function allowPrivateWebhookTargets(
 
 export function usePrettyLogs(config: Config): boolean {
   return config.LOG_PRETTY ?? (config.NODE_ENV === 'development' && process.stdout.isTTY === true);
+}
+
+/** Variables read outside the app's configuration: the build scripts, the tests and the benches. */
+export const OTHER_VARIABLES: ReadonlyArray<{ name: string; default: string; description: string }> = [
+  { name: 'TEMPORAL_BIN', default: '—', description: 'use this `temporal` binary instead of building one' },
+  {
+    name: 'TEMPORAL_CLI_VERSION',
+    default: '`v1.5.1`',
+    description: 'CLI version `scripts/ensure-temporal.sh` builds',
+  },
+  {
+    name: 'TEST_POSTGRES_URL',
+    default: '`postgres://postgres@127.0.0.1:5432/postgres`',
+    description: 'tests: server on which each run creates (and drops) its own database',
+  },
+  {
+    name: 'CHROMIUM_PATH',
+    default: '`/usr/bin/chromium`',
+    description: 'tests: the Chromium the browser tests drive',
+  },
+  {
+    name: 'FUZZ_RUNS',
+    default: '`1500`',
+    description: 'tests: requests the fuzz test sends (10,000 in `npm run test:reliability`)',
+  },
+  { name: 'RELIABILITY_SCALE', default: '—', description: '`full`: the reliability suites at full size' },
+];
+
+/** What a variable's default is, as the configuration reference shows it. */
+function shownDefault(name: keyof Config): string {
+  if ((DEVELOPMENT_ONLY as readonly string[]).includes(name)) return 'a public development value';
+  if (name === 'DATA_DIR') return '`./.data`';
+  const value = configSchema.shape[name].parse(undefined) as string | number | boolean | number[] | undefined;
+  if (value === undefined) return '—';
+  return `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+}
+
+/** The configuration reference (docs/configuration.md), generated from the schema. */
+export function configReference(): string {
+  const rows = (Object.keys(configSchema.shape) as Array<keyof Config>).map(
+    (name) => `- \`${name}\` (default ${shownDefault(name)}): ${configSchema.shape[name].description ?? ''}`,
+  );
+  const others = OTHER_VARIABLES.map((v) => `- \`${v.name}\` (default ${v.default}): ${v.description}`);
+  return [...rows, '', 'Read by the scripts and tests only:', '', ...others].join('\n');
 }

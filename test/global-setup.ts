@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -15,6 +16,19 @@ declare module 'vitest' {
     temporalAddress: string;
     temporalBin: string;
   }
+}
+
+const CONTRACT_CHECKS = path.resolve(__dirname, '..', 'coverage', 'contract-checks.jsonl');
+
+/** How many answers the suites checked against the served OpenAPI document (test/contract.ts). */
+function reportContractChecks(): void {
+  if (!existsSync(CONTRACT_CHECKS)) return;
+  const rows = readFileSync(CONTRACT_CHECKS, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { file: string; checked: number });
+  const total = rows.reduce((n, r) => n + r.checked, 0);
+  console.log(`contract: ${total} API answers checked against /openapi.json in ${rows.length} test files`);
 }
 
 const POSTGRES = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -67,8 +81,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalAddress', `127.0.0.1:${port}`);
   project.provide('temporalBin', temporalBin);
 
+  rmSync(CONTRACT_CHECKS, { force: true });
   return async () => {
     await env.teardown();
     await dropDatabase(databaseUrl);
+    reportContractChecks();
   };
 }

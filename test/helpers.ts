@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import pino from 'pino';
 import { inject } from 'vitest';
+import { checkAnswer } from './contract';
 import type { Ability, AdminAbility } from '../src/auth/credentials';
 import { createAdmin, issueAdminToken } from '../src/services/admins';
 import { createApp } from '../src/api/app';
@@ -160,6 +161,7 @@ export interface JsonResponse {
 export async function call(url: string, init: RequestInit = {}): Promise<JsonResponse> {
   const res = await fetch(url, init);
   const text = await res.text();
+  await checkAnswer(url, init.method ?? 'GET', { status: res.status, headers: res.headers, text });
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -263,7 +265,7 @@ export function callFrom(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<JsonResponse> {
-  return new Promise((resolve, reject) => {
+  return new Promise<JsonResponse>((resolve, reject) => {
     const req = httpRequest(
       url,
       {
@@ -294,5 +296,8 @@ export function callFrom(
     );
     req.on('error', reject);
     req.end(init.body);
+  }).then(async (res) => {
+    await checkAnswer(url, init.method ?? 'GET', res);
+    return res;
   });
 }

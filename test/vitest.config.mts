@@ -6,6 +6,7 @@ export default defineConfig({
     root: path.resolve(import.meta.dirname, '..'),
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/contract-setup.ts'],
     // One Temporal dev server and one database for the run; files run one at a time in forks
     // (the Temporal worker's native runtime does not belong in worker threads).
     pool: 'forks',

@@ -2,11 +2,22 @@ import type { ApiCredential, ApiLog, AuditEvent, LedgerEntryRow } from '../db/mo
 import { moneyJson } from '../money';
 import type { ApiLogSummary } from '../services/api-logs';
 import type { Statement } from '../services/statements';
+import type { z } from 'zod';
+import type {
+  ApiLogDetailJson,
+  ApiLogJson,
+  AuditEventJson,
+  CredentialJson,
+  IssuedJson,
+  LedgerEntryJson,
+  RegeneratedJson,
+  StatementJson,
+} from './schemas';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /** A credential without its secret or hash: what listings and the API Access page show. */
-export function presentCredential(c: ApiCredential) {
+export function presentCredential(c: ApiCredential): z.infer<typeof CredentialJson> {
   const now = Date.now();
   const status = c.revokedAt
     ? c.revokedAt.getTime() > now
@@ -31,7 +42,10 @@ export function presentCredential(c: ApiCredential) {
 }
 
 /** An issued credential: its secret, shown this once. */
-export const presentIssued = (issued: { credential: ApiCredential; secret: string }) => ({
+export const presentIssued = (issued: {
+  credential: ApiCredential;
+  secret: string;
+}): z.infer<typeof IssuedJson> => ({
   credential: presentCredential(issued.credential),
   secret: issued.secret,
 });
@@ -41,14 +55,14 @@ export const presentRegenerated = (res: {
   credential: ApiCredential;
   secret: string;
   replaced: { prefix: string; revokedAt: Date } | null;
-}) => ({
+}): z.infer<typeof RegeneratedJson> => ({
   ...presentIssued(res),
   replaced: res.replaced
     ? { id: res.replaced.prefix, revoked_at: res.replaced.revokedAt.toISOString() }
     : null,
 });
 
-export function presentApiLog(l: ApiLogSummary) {
+export function presentApiLog(l: ApiLogSummary): z.infer<typeof ApiLogJson> {
   return {
     id: String(l.id),
     request_id: l.requestId,
@@ -66,7 +80,7 @@ export function presentApiLog(l: ApiLogSummary) {
 }
 
 /** The detail view: headers, query and bodies as stored (secrets were redacted when written). */
-export const presentApiLogDetail = (l: ApiLog) => ({
+export const presentApiLogDetail = (l: ApiLog): z.infer<typeof ApiLogDetailJson> => ({
   ...presentApiLog(l),
   request_headers: l.requestHeaders,
   request_query: l.requestQuery,
@@ -74,7 +88,7 @@ export const presentApiLogDetail = (l: ApiLog) => ({
   response_body: l.responseBody,
 });
 
-export function presentAuditEvent(e: AuditEvent) {
+export function presentAuditEvent(e: AuditEvent): z.infer<typeof AuditEventJson> {
   return {
     id: String(e.id),
     type: e.type,
@@ -89,7 +103,7 @@ export function presentAuditEvent(e: AuditEvent) {
   };
 }
 
-export function presentLedgerEntry(e: LedgerEntryRow) {
+export function presentLedgerEntry(e: LedgerEntryRow): z.infer<typeof LedgerEntryJson> {
   const currency = e.currency.trim();
   return {
     id: String(e.id),
@@ -103,7 +117,7 @@ export function presentLedgerEntry(e: LedgerEntryRow) {
 }
 
 /** A statement: the period's opening and closing balance, its posted lines, the holds pending now. */
-export function presentStatement(s: Statement) {
+export function presentStatement(s: Statement): z.infer<typeof StatementJson> {
   return {
     currency: s.currency,
     from: iso(s.from),

@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import { z } from 'zod';
 import { EVENT_SCHEMAS, eventEnvelope } from '../webhooks/events';
+import { type Answer, type Answers, COMMON_ERRORS } from './answers';
 import type { AppState } from './context';
 import type { SurfaceRouters } from './surfaces';
 
@@ -12,6 +13,8 @@ export interface Operation {
   schema?: z.ZodType;
   /** The ability `requireAbility()` demands, when the route has one. */
   ability?: string;
+  /** What it answers (`answers()`). */
+  answers?: Answers;
 }
 
 /** Routes of a router, with the request schema its `validate()` (or `documented()`) middleware carries. */
@@ -20,6 +23,7 @@ export function routesOf(router: Router<AppState>, prefix = ''): Operation[] {
   for (const layer of router.stack) {
     const schema = layer.stack.map((mw) => (mw as { schema?: z.ZodType }).schema).find(Boolean);
     const ability = layer.stack.map((mw) => (mw as { ability?: string }).ability).find(Boolean);
+    const answered = layer.stack.map((mw) => (mw as { answers?: Answers }).answers).find(Boolean);
     for (const method of layer.methods) {
       if (method === 'HEAD') continue;
       out.push({
@@ -27,27 +31,71 @@ export function routesOf(router: Router<AppState>, prefix = ''): Operation[] {
         path: `${prefix}${String(layer.path)}`,
         ...(schema ? { schema } : {}),
         ...(ability ? { ability } : {}),
+        ...(answered ? { answers: answered } : {}),
       });
     }
   }
   return out;
 }
 
-const toJson = (schema: z.ZodType): JsonSchema => {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  delete json['$schema'];
-  return json;
+/** Refs to the presented objects (schemas with a `meta({ id })`) point into components.schemas. */
+function toComponentRefs(json: JsonSchema): JsonSchema {
+  const text = JSON.stringify(json).replace(/"#\/\$defs\/([A-Za-z0-9_]+)"/g, '"#/components/schemas/$1"');
+  const out = JSON.parse(text) as JsonSchema;
+  delete out['$defs'];
+  delete out['$schema'];
+  return out;
+}
+
+const toJson = (schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema =>
+  toComponentRefs(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema);
+
+/** The presented objects, once each, for `components.schemas`. */
+function presentedSchemas(): Record<string, JsonSchema> {
+  const all = z.toJSONSchema(z.globalRegistry, {
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  return Object.fromEntries(Object.entries(all.schemas).map(([id, schema]) => [id, toComponentRefs(schema)]));
+}
+
+const legacyMeta = {
+  type: 'object',
+  required: ['balance_before', 'balance_after', 'currency'],
+  properties: {
+    balance_before: { type: 'string' },
+    balance_after: { type: 'string' },
+    currency: { type: 'string' },
+  },
+  description: 'Billable actions: the available balance before and after (on refusals too).',
 };
 
 const envelope = {
-  success: {
+  legacySuccess: {
     type: 'object',
-    required: ['success', 'message', 'data'],
-    properties: { success: { const: true }, message: { type: 'string' }, data: {} },
+    required: ['status', 'message', 'data'],
+    additionalProperties: false,
+    properties: { status: { const: 'success' }, message: { type: 'string' }, data: {}, meta: legacyMeta },
+  },
+  legacyFailure: {
+    type: 'object',
+    required: ['status', 'message', 'code', 'data'],
+    additionalProperties: false,
+    properties: {
+      status: { const: 'error' },
+      message: { type: 'string' },
+      code: { type: 'string' },
+      errors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      request_id: { type: 'string' },
+      data: { type: 'null' },
+      meta: legacyMeta,
+    },
   },
   failure: {
     type: 'object',
     required: ['success', 'message', 'code'],
+    additionalProperties: false,
     properties: {
       success: { const: false },
       message: { type: 'string' },
@@ -106,17 +154,59 @@ function operationFor(
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     security: surface.security,
-    responses: {
-      '200': {
-        description: 'OK',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } },
-      },
-      default: {
-        description: 'Error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } },
+    responses: responsesFor(op, surface.tag === 'legacy action API' ? 'legacy' : 'standard'),
+  };
+}
+
+/** The envelope around `data` on success, and the failure envelope with the route's codes. */
+function responsesFor(op: Operation, envelope: 'standard' | 'legacy'): Record<string, unknown> {
+  const codes = [...new Set([...COMMON_ERRORS, ...(op.answers?.errors ?? [])])].sort();
+  const failure = {
+    description: 'Refused or failed: `code` is one of the listed values (field errors under `errors`).',
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            {
+              $ref:
+                envelope === 'legacy' ? '#/components/schemas/LegacyFailure' : '#/components/schemas/Failure',
+            },
+            { type: 'object', properties: { code: { enum: codes } } },
+          ],
+        },
       },
     },
   };
+  const out: Record<string, unknown> = {};
+  const ok: Record<string, Answer | 'any'> = op.answers?.ok ?? { 200: 'any' };
+  for (const [status, answer] of Object.entries(ok)) {
+    if (answer === 'csv') {
+      out[status] = {
+        description: 'A CSV download.',
+        content: { 'text/csv': { schema: { type: 'string' } } },
+      };
+      continue;
+    }
+    const data = answer === 'any' || answer === 'legacy' ? {} : toJson(answer, 'output');
+    out[status] = {
+      description: status === '202' ? 'Accepted; still in progress.' : status === '201' ? 'Created.' : 'OK.',
+      content: {
+        'application/json': {
+          schema:
+            envelope === 'legacy'
+              ? { $ref: '#/components/schemas/LegacySuccess' }
+              : {
+                  type: 'object',
+                  required: ['success', 'message', 'data'],
+                  additionalProperties: false,
+                  properties: { success: { const: true }, message: { type: 'string' }, data },
+                },
+        },
+      },
+    };
+  }
+  out['default'] = failure;
+  return out;
 }
 
 /** The OpenAPI 3.1 document of every surface, generated from the routers and their zod schemas. */
@@ -171,7 +261,12 @@ export function buildOpenApi(routers: SurfaceRouters, serverUrl = '/'): Record<s
       ]),
     ),
     components: {
-      schemas: { Success: envelope.success, Failure: envelope.failure },
+      schemas: {
+        ...presentedSchemas(),
+        Failure: envelope.failure,
+        LegacySuccess: envelope.legacySuccess,
+        LegacyFailure: envelope.legacyFailure,
+      },
       securitySchemes: {
         ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
         Bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'drk_…' },

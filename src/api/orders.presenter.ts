@@ -1,7 +1,9 @@
+import type { z } from 'zod';
 import { moneyJson } from '../money';
+import type { InvoiceJson, OrderJson } from './schemas';
 import type { InvoiceView, OrderState } from '../../workflows/contracts';
 
-export function presentInvoice(i: InvoiceView) {
+export function presentInvoice(i: InvoiceView): z.infer<typeof InvoiceJson> {
   return {
     id: i.publicId,
     status: i.status,
@@ -13,7 +15,7 @@ export function presentInvoice(i: InvoiceView) {
   };
 }
 
-export function presentOrder(o: OrderState) {
+export function presentOrder(o: OrderState): z.infer<typeof OrderJson> {
   return {
     id: o.publicId,
     action: o.action,

@@ -1,8 +1,10 @@
 import type { DnsRecordRow, Domain } from '../db/models';
 import type { DnsZoneState } from '../services/dns';
+import type { z } from 'zod';
+import type { DnsRecordJson, DnsZoneJson, DomainJson } from './schemas';
 
 /** The public JSON of a domain, shared by every surface. */
-export function presentDomain(d: Domain) {
+export function presentDomain(d: Domain): z.infer<typeof DomainJson> {
   return {
     id: d.id,
     domain_name: d.name,
@@ -17,7 +19,7 @@ export function presentDomain(d: Domain) {
 }
 
 /** A DNS record as both surfaces show it: `line` first (seed 003's record identifier). */
-export function presentRecord(r: DnsRecordRow) {
+export function presentRecord(r: DnsRecordRow): z.infer<typeof DnsRecordJson> {
   return {
     line: r.line,
     id: r.id,
@@ -34,20 +36,22 @@ export function presentRecord(r: DnsRecordRow) {
 }
 
 /** The DNS view: management status, supported types, push status (generic message only) and records. */
-export function presentDnsZone(z: DnsZoneState) {
+export function presentDnsZone(zone: DnsZoneState): z.infer<typeof DnsZoneJson> {
   return {
     dns: {
-      status: z.status,
-      supported_types: z.supportedTypes,
-      push: z.push
+      status: zone.status,
+      supported_types: [...zone.supportedTypes],
+      push: zone.push
         ? {
-            status: z.push.status,
+            status: zone.push.status,
             // Generic message only: no upstream infrastructure details.
-            error: z.push.failed ? 'The DNS records could not be published; check the record types.' : null,
-            pushed_at: z.push.pushedAt ? new Date(z.push.pushedAt).toISOString() : null,
+            error: zone.push.failed
+              ? 'The DNS records could not be published; check the record types.'
+              : null,
+            pushed_at: zone.push.pushedAt ? new Date(zone.push.pushedAt).toISOString() : null,
           }
         : null,
     },
-    records: z.records.map(presentRecord),
+    records: zone.records.map(presentRecord),
   };
 }

@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { answers } from './answers';
+import { DeliveryJson, WebhookJson, WebhookTestJson } from './schemas';
 import { allowPrivateWebhookTargets } from '../config';
 import type { WebhookEndpointRow } from '../db/models';
 import {
@@ -21,7 +24,7 @@ import { requireAbility } from './middleware/auth';
 import { input, validate } from './validate';
 import { createWebhookRequest, resendRequest, updateWebhookRequest, webhookRequest } from './webhooks.schema';
 
-function present(e: WebhookEndpointRow) {
+function present(e: WebhookEndpointRow): z.infer<typeof WebhookJson> {
   return {
     id: e.publicId,
     url: e.url,
@@ -35,7 +38,7 @@ function present(e: WebhookEndpointRow) {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function presentDelivery(j: EndpointDelivery) {
+function presentDelivery(j: EndpointDelivery): z.infer<typeof DeliveryJson> {
   return {
     event_id: j.eventId,
     type: j.type,
@@ -64,23 +67,35 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
   };
   const resellerOf = (ctx: { state: AppState }) => requireAuth(ctx).reseller.id;
 
-  router.post('/webhooks', requireAbility('orders.write'), validate(createWebhookRequest), async (ctx) => {
-    const { body } = input(ctx, createWebhookRequest);
-    const { endpoint, secret } = await createEndpoint(endpoints, resellerOf(ctx), body);
-    respond(
-      ctx,
-      { webhook: present(endpoint), secret },
-      'Webhook endpoint created. Store the secret now: it is shown once.',
-      201,
-    );
-  });
+  router.post(
+    '/webhooks',
+    answers({ 201: z.object({ webhook: WebhookJson, secret: z.string() }) }),
+    requireAbility('orders.write'),
+    validate(createWebhookRequest),
+    async (ctx) => {
+      const { body } = input(ctx, createWebhookRequest);
+      const { endpoint, secret } = await createEndpoint(endpoints, resellerOf(ctx), body);
+      respond(
+        ctx,
+        { webhook: present(endpoint), secret },
+        'Webhook endpoint created. Store the secret now: it is shown once.',
+        201,
+      );
+    },
+  );
 
-  router.get('/webhooks', requireAbility('orders.read'), async (ctx) => {
-    respond(ctx, { webhooks: (await listEndpoints(deps.db, resellerOf(ctx))).map(present) });
-  });
+  router.get(
+    '/webhooks',
+    answers({ 200: z.object({ webhooks: z.array(WebhookJson) }) }),
+    requireAbility('orders.read'),
+    async (ctx) => {
+      respond(ctx, { webhooks: (await listEndpoints(deps.db, resellerOf(ctx))).map(present) });
+    },
+  );
 
   router.patch(
     '/webhooks/:webhook',
+    answers({ 200: z.object({ webhook: WebhookJson }) }, ['webhook_not_found']),
     requireAbility('orders.write'),
     validate(updateWebhookRequest),
     async (ctx) => {
@@ -92,6 +107,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/webhooks/:webhook/rotate-secret',
+    answers({ 200: z.object({ webhook: WebhookJson, secret: z.string() }) }, ['webhook_not_found']),
     requireAbility('orders.write'),
     validate(webhookRequest),
     async (ctx) => {
@@ -107,6 +123,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
 
   router.delete(
     '/webhooks/:webhook',
+    answers({ 200: z.null() }, ['webhook_not_found']),
     requireAbility('orders.write'),
     validate(webhookRequest),
     async (ctx) => {
@@ -117,6 +134,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
 
   router.get(
     '/webhooks/:webhook/deliveries',
+    answers({ 200: z.object({ deliveries: z.array(DeliveryJson) }) }, ['webhook_not_found']),
     requireAbility('orders.read'),
     validate(webhookRequest),
     async (ctx) => {
@@ -127,6 +145,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/webhooks/:webhook/test',
+    answers({ 200: WebhookTestJson }, ['webhook_not_found', 'webhook_disabled']),
     requireAbility('orders.write'),
     validate(webhookRequest),
     async (ctx) => {
@@ -160,6 +179,12 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/webhooks/:webhook/deliveries/:event/resend',
+    answers({ 202: z.object({ delivery: DeliveryJson }) }, [
+      'webhook_not_found',
+      'webhook_disabled',
+      'delivery_not_found',
+      'delivery_in_progress',
+    ]),
     requireAbility('orders.write'),
     validate(resendRequest),
     async (ctx) => {

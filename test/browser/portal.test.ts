@@ -287,8 +287,10 @@ describe('the operator console in Chromium', () => {
       expect(await page.getByRole('link', { name: 'Temporal UI' }).first().getAttribute('href')).toMatch(
         /\/namespaces\/default\/workflows\/order%3A/,
       );
-      await page.getByLabel(`Reason to capture`).fill('ledger repaired; registrar holds the domain');
-      await page.getByRole('button', { name: 'Capture' }).click();
+      // Other files' orders may wait in the queue too: act on this one's card.
+      const card = page.getByRole('article').filter({ hasText: orderId });
+      await card.getByLabel('Reason to capture').fill('ledger repaired; registrar holds the domain');
+      await card.getByRole('button', { name: 'Capture' }).click();
       await expect
         .poll(() => page.getByRole('status').textContent(), { timeout: 20_000 })
         .toContain(`Order ${orderId} is completed`);

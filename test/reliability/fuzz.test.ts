@@ -6,6 +6,7 @@ import { type Operation, routesOf } from '../../src/api/openapi';
 import { LEGACY_ACTIONS } from '../../src/api/legacy/legacy.schema';
 import { Domain } from '../../src/db/models';
 import { createLogger } from '../../src/logger';
+import { checkAnswer } from '../contract';
 import {
   makeAdmin,
   makeReseller,
@@ -208,6 +209,12 @@ describe('fuzzing every endpoint of every surface', () => {
             });
             const text = await res.text();
             count += 1;
+            // Whatever came back is what the document says this route answers.
+            await checkAnswer(`${api.url}${path}${query}`, op.method, {
+              status: res.status,
+              headers: res.headers,
+              text,
+            });
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
             expect(res.status, `${op.method} ${path}: ${text.slice(0, 300)}`).not.toBe(500);
             // Downloads (catalog export, statements as CSV) are CSV, not an envelope.

@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { answers } from '../answers';
+import { PriceChangesJson, PriceJson, TierJson } from '../schemas';
 import type { Context } from 'koa';
 import { formatMinor } from '../../money';
 import {
@@ -53,47 +56,61 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
   const keyed = idempotency(deps.db, { required: false });
   const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
 
-  router.get('/catalog/prices', read, validate(listPricesRequest), async (ctx) => {
-    const { query } = input(ctx, listPricesRequest);
-    const rows = await listPrices(deps.db, query);
-    respond(ctx, {
-      prices: rows.map((r) => {
-        const currency = r.currency.trim();
-        return {
-          tld: r.tld,
-          action: r.action,
-          currency,
-          price: formatMinor(BigInt(r.priceMinor), currency),
-          price_minor: String(r.priceMinor),
-          active: r.active,
-          min_years: r.minYears,
-          max_years: r.maxYears,
-          updated_at: r.updatedAt.toISOString(),
-        };
-      }),
-    });
-  });
+  router.get(
+    '/catalog/prices',
+    answers({ 200: z.object({ prices: z.array(PriceJson) }) }),
+    read,
+    validate(listPricesRequest),
+    async (ctx) => {
+      const { query } = input(ctx, listPricesRequest);
+      const rows = await listPrices(deps.db, query);
+      respond(ctx, {
+        prices: rows.map((r) => {
+          const currency = r.currency.trim();
+          return {
+            tld: r.tld,
+            action: r.action,
+            currency,
+            price: formatMinor(BigInt(r.priceMinor), currency),
+            price_minor: String(r.priceMinor),
+            active: r.active,
+            min_years: r.minYears,
+            max_years: r.maxYears,
+            updated_at: r.updatedAt.toISOString(),
+          };
+        }),
+      });
+    },
+  );
 
-  router.put('/catalog/prices', write, validate(setPricesRequest), keyed, async (ctx) => {
-    const { body } = input(ctx, setPricesRequest);
-    const prices: PriceInput[] = body.prices.map((p, i) => ({
-      tld: p.tld,
-      action: p.action,
-      currency: p.currency.toUpperCase(),
-      priceMinor: amountField(p.price, p.currency.toUpperCase(), `prices.${i}.price`),
-      active: p.active,
-      minYears: p.min_years,
-      maxYears: p.max_years,
-    }));
-    const changes = await setPrices(deps.db, actor(ctx), prices, {
-      dryRun: body.dry_run,
-      source: 'admin API',
-    });
-    answerChanges(ctx, body.dry_run, changes, 'Prices set.');
-  });
+  router.put(
+    '/catalog/prices',
+    answers({ 200: PriceChangesJson }),
+    write,
+    validate(setPricesRequest),
+    keyed,
+    async (ctx) => {
+      const { body } = input(ctx, setPricesRequest);
+      const prices: PriceInput[] = body.prices.map((p, i) => ({
+        tld: p.tld,
+        action: p.action,
+        currency: p.currency.toUpperCase(),
+        priceMinor: amountField(p.price, p.currency.toUpperCase(), `prices.${i}.price`),
+        active: p.active,
+        minYears: p.min_years,
+        maxYears: p.max_years,
+      }));
+      const changes = await setPrices(deps.db, actor(ctx), prices, {
+        dryRun: body.dry_run,
+        source: 'admin API',
+      });
+      answerChanges(ctx, body.dry_run, changes, 'Prices set.');
+    },
+  );
 
   router.delete(
     '/catalog/prices/:tld/:action/:currency',
+    answers({ 200: z.null() }, ['price_not_found']),
     write,
     validate(deletePriceRequest),
     async (ctx) => {
@@ -102,33 +119,53 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
     },
   );
 
-  router.post('/catalog/import', write, validate(importCsvRequest), keyed, async (ctx) => {
-    const { body } = input(ctx, importCsvRequest);
-    const changes = await setPrices(deps.db, actor(ctx), parsePricesCsv(body.csv), {
-      dryRun: body.dry_run,
-      source: 'CSV import',
-    });
-    answerChanges(ctx, body.dry_run, changes, 'Prices imported.');
-  });
+  router.post(
+    '/catalog/import',
+    answers({ 200: PriceChangesJson }),
+    write,
+    validate(importCsvRequest),
+    keyed,
+    async (ctx) => {
+      const { body } = input(ctx, importCsvRequest);
+      const changes = await setPrices(deps.db, actor(ctx), parsePricesCsv(body.csv), {
+        dryRun: body.dry_run,
+        source: 'CSV import',
+      });
+      answerChanges(ctx, body.dry_run, changes, 'Prices imported.');
+    },
+  );
 
-  router.get('/catalog/export', read, validate(exportCsvRequest), async (ctx) => {
+  router.get('/catalog/export', answers({ 200: 'csv' }), read, validate(exportCsvRequest), async (ctx) => {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('Content-Disposition', 'attachment; filename="catalog.csv"');
     ctx.body = await exportPricesCsv(deps.db, input(ctx, exportCsvRequest).query);
   });
 
-  router.post('/catalog/import-registrar', write, validate(importRegistrarRequest), keyed, async (ctx) => {
-    const { body } = input(ctx, importRegistrarRequest);
-    const { changes, missing } = await importRegistrarPrices(deps, actor(ctx), {
-      marginBps: parseMarkup(body.margin, 'margin'),
-      currency: body.currency,
-      tlds: body.tlds,
-      dryRun: body.dry_run,
-    });
-    answerChanges(ctx, body.dry_run, changes, 'Prices imported from the registrar.', { not_listed: missing });
-  });
+  router.post(
+    '/catalog/import-registrar',
+    answers({ 200: PriceChangesJson.extend({ not_listed: z.array(z.string()) }) }, [
+      'registrar_unavailable',
+      'registrar_rejected',
+      'unsupported_capability',
+    ]),
+    write,
+    validate(importRegistrarRequest),
+    keyed,
+    async (ctx) => {
+      const { body } = input(ctx, importRegistrarRequest);
+      const { changes, missing } = await importRegistrarPrices(deps, actor(ctx), {
+        marginBps: parseMarkup(body.margin, 'margin'),
+        currency: body.currency,
+        tlds: body.tlds,
+        dryRun: body.dry_run,
+      });
+      answerChanges(ctx, body.dry_run, changes, 'Prices imported from the registrar.', {
+        not_listed: missing,
+      });
+    },
+  );
 
-  router.get('/markup-tiers', read, async (ctx) => {
+  router.get('/markup-tiers', answers({ 200: z.object({ tiers: z.array(TierJson) }) }), read, async (ctx) => {
     const tiers = await listTiers(deps.db);
     respond(ctx, {
       tiers: tiers.map((t) => ({
@@ -140,15 +177,22 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
     });
   });
 
-  router.put('/markup-tiers/:tier', write, validate(tierRequest), keyed, async (ctx) => {
-    const { params, body } = input(ctx, tierRequest);
-    const tier = await setTier(deps.db, actor(ctx), params.tier, parseMarkup(body.markup));
-    respond(
-      ctx,
-      { tier: { name: tier.name, markup: formatMarkup(tier.markupBps), markup_bps: tier.markupBps } },
-      'Tier set.',
-    );
-  });
+  router.put(
+    '/markup-tiers/:tier',
+    answers({ 200: z.object({ tier: TierJson }) }),
+    write,
+    validate(tierRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, tierRequest);
+      const tier = await setTier(deps.db, actor(ctx), params.tier, parseMarkup(body.markup));
+      respond(
+        ctx,
+        { tier: { name: tier.name, markup: formatMarkup(tier.markupBps), markup_bps: tier.markupBps } },
+        'Tier set.',
+      );
+    },
+  );
 
   return router;
 }

@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { answers } from '../answers';
+import { ApiLogDetailJson, ApiLogJson, MeJson, Pagination } from '../schemas';
 import { listApiLogs, showApiLog } from '../../services/api-logs';
 import { presentApiLog, presentApiLogDetail } from '../account.presenter';
 import { apiLogFilter, apiLogRequest } from '../account.schema';
@@ -14,7 +17,7 @@ export function createAdminLogsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   const read = requireAbility('admin.read');
 
-  router.get('/me', read, (ctx) => {
+  router.get('/me', answers({ 200: MeJson }), read, (ctx) => {
     const { admin, credential, abilities } = requireAdmin(ctx);
     respond(ctx, {
       admin: { id: admin.id, email: admin.email, name: admin.name },
@@ -22,20 +25,32 @@ export function createAdminLogsRouter(deps: AppDeps): Router<AppState> {
     });
   });
 
-  router.get('/api-logs', read, validate(adminApiLogsRequest), async (ctx) => {
-    const { query } = input(ctx, adminApiLogsRequest);
-    const page = await listApiLogs(deps.db, apiLogFilter(query, query.reseller));
-    respond(ctx, {
-      logs: page.items.map(presentApiLog),
-      pagination: { limit: query.limit, next_cursor: page.nextBeforeId },
-    });
-  });
+  router.get(
+    '/api-logs',
+    answers({ 200: z.object({ logs: z.array(ApiLogJson), pagination: Pagination }) }),
+    read,
+    validate(adminApiLogsRequest),
+    async (ctx) => {
+      const { query } = input(ctx, adminApiLogsRequest);
+      const page = await listApiLogs(deps.db, apiLogFilter(query, query.reseller));
+      respond(ctx, {
+        logs: page.items.map(presentApiLog),
+        pagination: { limit: query.limit, next_cursor: page.nextBeforeId },
+      });
+    },
+  );
 
-  router.get('/api-logs/:log', read, validate(apiLogRequest), async (ctx) => {
-    respond(ctx, {
-      log: presentApiLogDetail(await showApiLog(deps.db, input(ctx, apiLogRequest).params.log)),
-    });
-  });
+  router.get(
+    '/api-logs/:log',
+    answers({ 200: z.object({ log: ApiLogDetailJson }) }, ['api_log_not_found']),
+    read,
+    validate(apiLogRequest),
+    async (ctx) => {
+      respond(ctx, {
+        log: presentApiLogDetail(await showApiLog(deps.db, input(ctx, apiLogRequest).params.log)),
+      });
+    },
+  );
 
   return router;
 }

@@ -4,8 +4,10 @@ import { moneyJson } from '../../money';
 import type { PriceChange } from '../../services/catalog-admin';
 import { formatMarkup } from '../../services/markup-tiers';
 import type { ResellerOverview } from '../../services/resellers';
+import type { z } from 'zod';
+import type { PriceChangesJson, ResellerJson, ResellerOverviewJson } from '../schemas';
 
-export function presentReseller(r: Reseller) {
+export function presentReseller(r: Reseller): z.infer<typeof ResellerJson> {
   return {
     id: r.id,
     name: r.name,
@@ -19,7 +21,7 @@ export function presentReseller(r: Reseller) {
   };
 }
 
-export function presentOverview(o: ResellerOverview) {
+export function presentOverview(o: ResellerOverview): z.infer<typeof ResellerOverviewJson> {
   const c = o.balance.currency;
   return {
     ...presentReseller(o.reseller),
@@ -35,7 +37,7 @@ export function presentOverview(o: ResellerOverview) {
   };
 }
 
-export function presentChanges(changes: PriceChange[]) {
+export function presentChanges(changes: PriceChange[]): Omit<z.infer<typeof PriceChangesJson>, 'dry_run'> {
   const count = (k: PriceChange['change']) => changes.filter((c) => c.change === k).length;
   return {
     summary: { added: count('added'), changed: count('changed'), unchanged: count('unchanged') },

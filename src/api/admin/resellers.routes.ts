@@ -1,4 +1,17 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { answers } from '../answers';
+import {
+  CredentialJson,
+  IssuedJson,
+  LedgerEntryJson,
+  Pagination,
+  RegeneratedJson,
+  ResellerJson,
+  ResellerOverviewJson,
+  StatementJson,
+  WhitelistJson,
+} from '../schemas';
 import { adjustWallet } from '../../services/adjustments';
 import {
   issueToken,
@@ -54,99 +67,153 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
   const keyed = idempotency(deps.db, { required: false });
   const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
 
-  router.get('/resellers', read, validate(listResellersRequest), async (ctx) => {
-    const { query } = input(ctx, listResellersRequest);
-    const page = await listResellers(deps.db, {
-      q: query.q,
-      status: query.status,
-      afterId: query.cursor,
-      limit: query.limit,
-    });
-    respond(ctx, {
-      resellers: page.items.map(presentReseller),
-      pagination: {
+  router.get(
+    '/resellers',
+    answers({ 200: z.object({ resellers: z.array(ResellerJson), pagination: Pagination }) }),
+    read,
+    validate(listResellersRequest),
+    async (ctx) => {
+      const { query } = input(ctx, listResellersRequest);
+      const page = await listResellers(deps.db, {
+        q: query.q,
+        status: query.status,
+        afterId: query.cursor,
         limit: query.limit,
-        next_cursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
-      },
-    });
-  });
+      });
+      respond(ctx, {
+        resellers: page.items.map(presentReseller),
+        pagination: {
+          limit: query.limit,
+          next_cursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
+        },
+      });
+    },
+  );
 
-  router.post('/resellers', write, validate(createResellerRequest), keyed, async (ctx) => {
-    const { body } = input(ctx, createResellerRequest);
-    const issued = await createReseller(
-      deps.db,
-      {
+  router.post(
+    '/resellers',
+    answers({ 201: z.object({ reseller: ResellerJson, api_key: z.string(), token: z.string() }) }, [
+      'email_taken',
+      'markup_tier_not_found',
+    ]),
+    write,
+    validate(createResellerRequest),
+    keyed,
+    async (ctx) => {
+      const { body } = input(ctx, createResellerRequest);
+      const issued = await createReseller(
+        deps.db,
+        {
+          name: body.name,
+          email: body.email,
+          currency: body.currency,
+          ipAllowlist: body.ip_allowlist ?? [],
+          markupTier: body.markup_tier,
+          markupBps: body.markup === undefined ? undefined : parseMarkup(body.markup),
+          ...(body.abilities ? { abilities: body.abilities } : {}),
+        },
+        actor(ctx),
+      );
+      respond(
+        ctx,
+        { reseller: presentReseller(issued.reseller), api_key: issued.apiKey, token: issued.token },
+        'Reseller created. Hand over the API key and token now: they are shown once.',
+        201,
+      );
+    },
+  );
+
+  router.get(
+    '/resellers/:reseller',
+    answers({ 200: z.object({ reseller: ResellerOverviewJson }) }, ['reseller_not_found']),
+    read,
+    validate(resellerRequest),
+    async (ctx) => {
+      const { params } = input(ctx, resellerRequest);
+      respond(ctx, { reseller: presentOverview(await showReseller(deps.db, params.reseller)) });
+    },
+  );
+
+  router.patch(
+    '/resellers/:reseller',
+    answers({ 200: z.object({ reseller: ResellerJson }) }, [
+      'reseller_not_found',
+      'email_taken',
+      'markup_tier_not_found',
+    ]),
+    write,
+    validate(updateResellerRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, updateResellerRequest);
+      const reseller = await updateReseller(deps.db, actor(ctx), params.reseller, {
         name: body.name,
         email: body.email,
-        currency: body.currency,
-        ipAllowlist: body.ip_allowlist ?? [],
         markupTier: body.markup_tier,
         markupBps: body.markup === undefined ? undefined : parseMarkup(body.markup),
-        ...(body.abilities ? { abilities: body.abilities } : {}),
-      },
-      actor(ctx),
-    );
-    respond(
-      ctx,
-      { reseller: presentReseller(issued.reseller), api_key: issued.apiKey, token: issued.token },
-      'Reseller created. Hand over the API key and token now: they are shown once.',
-      201,
-    );
-  });
-
-  router.get('/resellers/:reseller', read, validate(resellerRequest), async (ctx) => {
-    const { params } = input(ctx, resellerRequest);
-    respond(ctx, { reseller: presentOverview(await showReseller(deps.db, params.reseller)) });
-  });
-
-  router.patch('/resellers/:reseller', write, validate(updateResellerRequest), keyed, async (ctx) => {
-    const { params, body } = input(ctx, updateResellerRequest);
-    const reseller = await updateReseller(deps.db, actor(ctx), params.reseller, {
-      name: body.name,
-      email: body.email,
-      markupTier: body.markup_tier,
-      markupBps: body.markup === undefined ? undefined : parseMarkup(body.markup),
-    });
-    respond(ctx, { reseller: presentReseller(reseller) }, 'Reseller updated.');
-  });
+      });
+      respond(ctx, { reseller: presentReseller(reseller) }, 'Reseller updated.');
+    },
+  );
 
   for (const [path, status] of [
     ['suspend', 'suspended'],
     ['reactivate', 'active'],
   ] as const) {
-    router.post(`/resellers/:reseller/${path}`, write, validate(statusChangeRequest), keyed, async (ctx) => {
-      const { params, body } = input(ctx, statusChangeRequest);
-      const reseller = await setResellerStatus(deps.db, actor(ctx), params.reseller, status, body.reason);
-      respond(
-        ctx,
-        { reseller: presentReseller(reseller) },
-        status === 'suspended'
-          ? 'Reseller suspended: its credentials are refused from the next request.'
-          : 'Reseller reactivated.',
-      );
-    });
+    router.post(
+      `/resellers/:reseller/${path}`,
+      answers({ 200: z.object({ reseller: ResellerJson }) }, ['reseller_not_found']),
+      write,
+      validate(statusChangeRequest),
+      keyed,
+      async (ctx) => {
+        const { params, body } = input(ctx, statusChangeRequest);
+        const reseller = await setResellerStatus(deps.db, actor(ctx), params.reseller, status, body.reason);
+        respond(
+          ctx,
+          { reseller: presentReseller(reseller) },
+          status === 'suspended'
+            ? 'Reseller suspended: its credentials are refused from the next request.'
+            : 'Reseller reactivated.',
+        );
+      },
+    );
   }
 
-  router.get('/resellers/:reseller/credentials', read, validate(resellerRequest), async (ctx) => {
-    const { params } = input(ctx, resellerRequest);
-    await showReseller(deps.db, params.reseller);
-    const rows = await listCredentials(deps.db, { resellerId: params.reseller });
-    respond(ctx, { credentials: rows.map(presentCredential) });
-  });
+  router.get(
+    '/resellers/:reseller/credentials',
+    answers({ 200: z.object({ credentials: z.array(CredentialJson) }) }, ['reseller_not_found']),
+    read,
+    validate(resellerRequest),
+    async (ctx) => {
+      const { params } = input(ctx, resellerRequest);
+      await showReseller(deps.db, params.reseller);
+      const rows = await listCredentials(deps.db, { resellerId: params.reseller });
+      respond(ctx, { credentials: rows.map(presentCredential) });
+    },
+  );
 
-  router.post('/resellers/:reseller/tokens', write, validate(resellerTokenRequest), keyed, async (ctx) => {
-    const { params, body } = input(ctx, resellerTokenRequest);
-    await showReseller(deps.db, params.reseller);
-    const issued = await issueToken(deps.db, actor(ctx), params.reseller, {
-      name: body.name,
-      abilities: body.abilities,
-      expiresAt: body.expires_at ?? null,
-    });
-    respond(ctx, presentIssued(issued), 'Token issued. It is shown once.', 201);
-  });
+  router.post(
+    '/resellers/:reseller/tokens',
+    answers({ 201: IssuedJson }, ['reseller_not_found']),
+    write,
+    validate(resellerTokenRequest),
+    keyed,
+    async (ctx) => {
+      const { params, body } = input(ctx, resellerTokenRequest);
+      await showReseller(deps.db, params.reseller);
+      const issued = await issueToken(deps.db, actor(ctx), params.reseller, {
+        name: body.name,
+        abilities: body.abilities,
+        expiresAt: body.expires_at ?? null,
+      });
+      respond(ctx, presentIssued(issued), 'Token issued. It is shown once.', 201);
+    },
+  );
 
   router.post(
     '/resellers/:reseller/api-key/regenerate',
+    answers({ 201: RegeneratedJson }, ['reseller_not_found', 'credential_not_found']),
     write,
     validate(resellerRegenerateRequest),
     keyed,
@@ -163,6 +230,7 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
 
   router.delete(
     '/resellers/:reseller/credentials/:credential',
+    answers({ 200: z.object({ credential: CredentialJson }) }, ['credential_not_found']),
     write,
     validate(resellerCredentialRequest),
     async (ctx) => {
@@ -179,6 +247,7 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
 
   router.put(
     '/resellers/:reseller/ip-whitelist',
+    answers({ 200: WhitelistJson }, ['reseller_not_found']),
     write,
     validate(resellerWhitelistRequest),
     keyed,
@@ -191,6 +260,7 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/resellers/:reseller/wallet/adjustments',
+    answers({ 201: z.object({ entry: LedgerEntryJson }) }, ['reseller_not_found', 'insufficient_balance']),
     money,
     validate(adjustmentRequest),
     idempotency(deps.db, { required: true }),
@@ -206,6 +276,7 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
 
   router.get(
     '/resellers/:reseller/wallet/transactions',
+    answers({ 200: z.object({ statement: StatementJson }) }, ['reseller_not_found']),
     read,
     validate(resellerStatementRequest),
     async (ctx) => {

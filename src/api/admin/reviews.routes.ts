@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { answers } from '../answers';
+import { AdminOrderJson, AuditEventJson, DomainJson, Pagination, ReviewQueueJson } from '../schemas';
 import type { OrderRow } from '../../db/models';
 import { acknowledgeAuditEvent, listAuditEvents } from '../../services/audit';
 import { orderState } from '../../services/orders';
@@ -28,28 +31,41 @@ export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
     workflow_url: workflowUrl(deps.config, o.workflowId),
   });
 
-  router.get('/review', read, validate(reviewQueueRequest), async (ctx) => {
-    const { query } = input(ctx, reviewQueueRequest);
-    const q = await reviewQueue(deps.db, {
-      resellerId: query.reseller,
-      types: query.types,
-      beforeId: query.cursor,
-      limit: query.limit,
-    });
-    respond(ctx, {
-      orders: q.orders.map((o) => ({
-        ...orderJson(o.order),
-        failed_at: o.failedAt.toISOString(),
-        error: o.error,
-      })),
-      events: q.events.map(presentAuditEvent),
-      pagination: { limit: query.limit, next_cursor: q.nextBeforeId },
-    });
-  });
+  router.get(
+    '/review',
+    answers({ 200: ReviewQueueJson }),
+    read,
+    validate(reviewQueueRequest),
+    async (ctx) => {
+      const { query } = input(ctx, reviewQueueRequest);
+      const q = await reviewQueue(deps.db, {
+        resellerId: query.reseller,
+        types: query.types,
+        beforeId: query.cursor,
+        limit: query.limit,
+      });
+      respond(ctx, {
+        orders: q.orders.map((o) => ({
+          ...orderJson(o.order),
+          failed_at: o.failedAt.toISOString(),
+          error: o.error,
+        })),
+        events: q.events.map(presentAuditEvent),
+        pagination: { limit: query.limit, next_cursor: q.nextBeforeId },
+      });
+    },
+  );
 
   for (const resolution of ['capture', 'void'] as const) {
     router.post(
       `/review/orders/:order/${resolution}`,
+      answers(
+        {
+          200: z.object({ order: AdminOrderJson, domain: DomainJson.nullable() }),
+          202: z.object({ review: z.object({ workflow_id: z.string(), status: z.literal('processing') }) }),
+        },
+        ['order_not_found', 'not_in_review', 'already_resolved', 'registrar_missing', 'review_failed'],
+      ),
       requireAbility('admin.money'),
       validate(resolveRequest),
       keyed,
@@ -85,6 +101,7 @@ export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/review/events/:event/acknowledge',
+    answers({ 200: z.object({ event: AuditEventJson }) }, ['audit_event_not_found']),
     requireAbility('admin.write'),
     validate(acknowledgeRequest),
     keyed,
@@ -95,21 +112,27 @@ export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
     },
   );
 
-  router.get('/audit-events', read, validate(auditEventsRequest), async (ctx) => {
-    const { query } = input(ctx, auditEventsRequest);
-    const page = await listAuditEvents(deps.db, {
-      resellerId: query.reseller,
-      types: query.type,
-      since: query.since,
-      until: query.until,
-      beforeId: query.cursor,
-      limit: query.limit,
-    });
-    respond(ctx, {
-      events: page.items.map(presentAuditEvent),
-      pagination: { limit: query.limit, next_cursor: page.nextBeforeId },
-    });
-  });
+  router.get(
+    '/audit-events',
+    answers({ 200: z.object({ events: z.array(AuditEventJson), pagination: Pagination }) }),
+    read,
+    validate(auditEventsRequest),
+    async (ctx) => {
+      const { query } = input(ctx, auditEventsRequest);
+      const page = await listAuditEvents(deps.db, {
+        resellerId: query.reseller,
+        types: query.type,
+        since: query.since,
+        until: query.until,
+        beforeId: query.cursor,
+        limit: query.limit,
+      });
+      respond(ctx, {
+        events: page.items.map(presentAuditEvent),
+        pagination: { limit: query.limit, next_cursor: page.nextBeforeId },
+      });
+    },
+  );
 
   return router;
 }

@@ -1,4 +1,5 @@
 import { Router } from '@koa/router';
+import { answers, DOMAIN_OPERATION, ORDER_PLACEMENT, REGISTRAR_READ } from '../answers';
 import { z } from 'zod';
 import { formatMinor } from '../../money';
 import { runDomainOperation } from '../../services/domain-ops';
@@ -26,6 +27,9 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     LEGACY_PATH,
+    answers({ 200: 'legacy', 201: 'legacy', 202: 'legacy' }, [
+      ...new Set([...ORDER_PLACEMENT, ...DOMAIN_OPERATION, ...REGISTRAR_READ]),
+    ]),
     validate(legacyEnvelope),
     idempotency(deps.db, { required: false }),
     async (ctx) => {

@@ -1,4 +1,6 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { answers } from '../answers';
 import type { Context } from 'koa';
 import type { GatewayName } from '../../payments/types';
 import { receiveGatewayCallback } from '../../services/payment-callbacks';
@@ -24,7 +26,12 @@ export function createPaymentCallbacksRouter(deps: AppDeps): Router<AppState> {
     respond(ctx, null, message);
   };
 
-  router.post('/payments/webhooks/midtrans', documented(midtransNotificationSchema, handle('midtrans')));
-  router.post('/payments/webhooks/xendit', documented(xenditCallbackSchema, handle('xendit')));
+  const answered = answers({ 200: z.null() }, ['invalid_signature', 'invalid_callback_token', 'try_again']);
+  router.post(
+    '/payments/webhooks/midtrans',
+    answered,
+    documented(midtransNotificationSchema, handle('midtrans')),
+  );
+  router.post('/payments/webhooks/xendit', answered, documented(xenditCallbackSchema, handle('xendit')));
   return router;
 }

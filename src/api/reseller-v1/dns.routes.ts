@@ -1,4 +1,6 @@
 import { Router } from '@koa/router';
+import { DNS_CHANGE, answers } from '../answers';
+import { DnsZoneJson } from '../schemas';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';
@@ -16,6 +18,7 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
 
   router.put(
     '/domains/dns',
+    answers({ 200: DnsZoneJson }, DNS_CHANGE),
     requireAbility('domains.write'),
     validate(replaceDnsRequest),
     keyed,
@@ -33,6 +36,7 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/domains/dns/push',
+    answers({ 202: DnsZoneJson }, DNS_CHANGE),
     requireAbility('domains.write'),
     validate(pushDnsRequest),
     keyed,

@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { ORDER_PLACEMENT, answers } from '../answers';
+import { ORDER_ANSWERS, OrderJson, Pagination, SearchRowJson } from '../schemas';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { encodeCursor } from '../../services/domains';
@@ -28,28 +31,41 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   const keyed = idempotency(deps.db, { required: true });
 
-  router.post('/domains/search', requireAbility('domains.read'), validate(searchRequest), async (ctx) => {
-    const { body } = input(ctx, searchRequest);
-    respond(ctx, { results: await searchDomains(deps, requireAuth(ctx).reseller, body.domains) });
-  });
+  router.post(
+    '/domains/search',
+    answers({ 200: z.object({ results: z.array(SearchRowJson) }) }, ['registrar_unavailable']),
+    requireAbility('domains.read'),
+    validate(searchRequest),
+    async (ctx) => {
+      const { body } = input(ctx, searchRequest);
+      respond(ctx, { results: await searchDomains(deps, requireAuth(ctx).reseller, body.domains) });
+    },
+  );
 
-  router.get('/orders', requireAbility('orders.read'), validate(listOrdersRequest), async (ctx) => {
-    const { query } = input(ctx, listOrdersRequest);
-    const page = await listOrders(deps.db, requireAuth(ctx).reseller.id, {
-      limit: query.limit,
-      afterId: query.cursor,
-    });
-    respond(ctx, {
-      orders: page.items.map(presentOrder),
-      pagination: {
+  router.get(
+    '/orders',
+    answers({ 200: z.object({ orders: z.array(OrderJson), pagination: Pagination }) }),
+    requireAbility('orders.read'),
+    validate(listOrdersRequest),
+    async (ctx) => {
+      const { query } = input(ctx, listOrdersRequest);
+      const page = await listOrders(deps.db, requireAuth(ctx).reseller.id, {
         limit: query.limit,
-        next_cursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
-      },
-    });
-  });
+        afterId: query.cursor,
+      });
+      respond(ctx, {
+        orders: page.items.map(presentOrder),
+        pagination: {
+          limit: query.limit,
+          next_cursor: page.more && page.lastId !== null ? encodeCursor(page.lastId) : null,
+        },
+      });
+    },
+  );
 
   router.get(
     '/orders/:order',
+    answers({ 200: z.object({ order: OrderJson }) }, ['order_not_found']),
     requireAbility('orders.read'),
     validate(showOrderRequest),
     showOrderHandler(deps),
@@ -57,6 +73,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/orders/register',
+    answers(ORDER_ANSWERS, ORDER_PLACEMENT),
     requireAbility('orders.write'),
     validate(orderRegisterRequest),
     keyed,
@@ -89,6 +106,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/orders/renew',
+    answers(ORDER_ANSWERS, ORDER_PLACEMENT),
     requireAbility('orders.write'),
     validate(orderRenewRequest),
     keyed,
@@ -115,6 +133,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/orders/transfer',
+    answers(ORDER_ANSWERS, ORDER_PLACEMENT),
     requireAbility('orders.write'),
     validate(orderTransferRequest),
     keyed,
@@ -143,6 +162,11 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
   /** Wallet payment of an unpaid invoice: a ledger debit, then provisioning starts. */
   router.post(
     '/invoices/:invoice/pay',
+    answers({ 200: z.object({ order: OrderJson }) }, [
+      'invoice_not_found',
+      'invoice_not_payable',
+      'insufficient_balance',
+    ]),
     requireAbility('orders.write'),
     validate(payInvoiceRequest),
     keyed,

@@ -1,4 +1,6 @@
 import { Router } from '@koa/router';
+import { answers } from '../answers';
+import { StatusJson } from '../schemas';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';
@@ -10,7 +12,7 @@ import { getBalance } from '../../services/wallet';
 export function createStatusRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
 
-  router.get('/status', requireAbility('billing.read'), async (ctx) => {
+  router.get('/status', answers({ 200: StatusJson }), requireAbility('billing.read'), async (ctx) => {
     const { reseller } = requireAuth(ctx);
     const [balance, domainCount] = await Promise.all([
       getBalance(deps.db, reseller.id, reseller.currency),

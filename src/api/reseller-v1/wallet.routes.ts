@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { answers } from '../answers';
+import { InvoiceJson } from '../schemas';
 import { startTopup } from '../../services/topups';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
@@ -15,6 +18,7 @@ export function createWalletRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/wallet/topups',
+    answers({ 201: z.object({ topup: InvoiceJson }) }, ['topup_failed']),
     requireAbility('orders.write'),
     validate(topupRequest),
     idempotency(deps.db, { required: true }),

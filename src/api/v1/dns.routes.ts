@@ -1,4 +1,6 @@
 import { Router } from '@koa/router';
+import { DNS_CHANGE, answers } from '../answers';
+import { DnsRecordAnswer, DnsZoneJson } from '../schemas';
 import type { AppContext, AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { applyDnsChange, dnsZoneView } from '../dns';
@@ -25,33 +27,60 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
   const domainOf = async (ctx: AppContext, ref: string) =>
     ownedDomain(deps.db, requireAuth(ctx).reseller.id, ref);
 
-  router.get('/domains/:domain/dns', read, validate(zoneRequest), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
-    respond(ctx, await dnsZoneView(deps, domain.id));
-  });
-  router.post('/domains/:domain/dns/provision', write, validate(provisionRequest), keyed, async (ctx) => {
-    const parsed = input(ctx, provisionRequest);
-    if (parsed.body.confirm !== true)
-      throw validationFailed({ confirm: ['Send confirm: true to enable DNS management.'] });
-    const domain = await domainOf(ctx, parsed.params.domain);
-    await applyDnsChange(deps, ctx, domain, { kind: 'provision' });
-    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management enabled.');
-  });
-  router.delete('/domains/:domain/dns', write, validate(zoneRequest), async (ctx) => {
-    const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
-    await applyDnsChange(deps, ctx, domain, { kind: 'cancel' });
-    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management cancelled.');
-  });
-  router.post('/domains/:domain/dns/records', write, validate(createRecordRequest), keyed, async (ctx) => {
-    const parsed = input(ctx, createRecordRequest);
-    const domain = await domainOf(ctx, parsed.params.domain);
-    const result = await applyDnsChange(deps, ctx, domain, { kind: 'create', record: parsed.body });
-    const view = await dnsZoneView(deps, domain.id);
-    const record = view.records.find((r) => result.ok && r.line === result.line);
-    respond(ctx, { record, ...view }, 'DNS record created.', 201);
-  });
+  router.get(
+    '/domains/:domain/dns',
+    answers({ 200: DnsZoneJson }, DNS_CHANGE),
+    read,
+    validate(zoneRequest),
+    async (ctx) => {
+      const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
+      respond(ctx, await dnsZoneView(deps, domain.id));
+    },
+  );
+  router.post(
+    '/domains/:domain/dns/provision',
+    answers({ 200: DnsZoneJson }, DNS_CHANGE),
+    write,
+    validate(provisionRequest),
+    keyed,
+    async (ctx) => {
+      const parsed = input(ctx, provisionRequest);
+      if (parsed.body.confirm !== true)
+        throw validationFailed({ confirm: ['Send confirm: true to enable DNS management.'] });
+      const domain = await domainOf(ctx, parsed.params.domain);
+      await applyDnsChange(deps, ctx, domain, { kind: 'provision' });
+      respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management enabled.');
+    },
+  );
+  router.delete(
+    '/domains/:domain/dns',
+    answers({ 200: DnsZoneJson }, DNS_CHANGE),
+    write,
+    validate(zoneRequest),
+    async (ctx) => {
+      const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
+      await applyDnsChange(deps, ctx, domain, { kind: 'cancel' });
+      respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management cancelled.');
+    },
+  );
+  router.post(
+    '/domains/:domain/dns/records',
+    answers({ 201: DnsRecordAnswer }, DNS_CHANGE),
+    write,
+    validate(createRecordRequest),
+    keyed,
+    async (ctx) => {
+      const parsed = input(ctx, createRecordRequest);
+      const domain = await domainOf(ctx, parsed.params.domain);
+      const result = await applyDnsChange(deps, ctx, domain, { kind: 'create', record: parsed.body });
+      const view = await dnsZoneView(deps, domain.id);
+      const record = view.records.find((r) => result.ok && r.line === result.line);
+      respond(ctx, { record, ...view }, 'DNS record created.', 201);
+    },
+  );
   router.put(
     '/domains/:domain/dns/records/:record',
+    answers({ 200: DnsRecordAnswer }, DNS_CHANGE),
     write,
     validate(updateRecordRequest),
     keyed,
@@ -71,12 +100,18 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
       );
     },
   );
-  router.delete('/domains/:domain/dns/records/:record', write, validate(deleteRecordRequest), async (ctx) => {
-    const parsed = input(ctx, deleteRecordRequest);
-    const domain = await domainOf(ctx, parsed.params.domain);
-    await applyDnsChange(deps, ctx, domain, { kind: 'delete', ref: parsed.params.record });
-    respond(ctx, await dnsZoneView(deps, domain.id), 'DNS record deleted.');
-  });
+  router.delete(
+    '/domains/:domain/dns/records/:record',
+    answers({ 200: DnsZoneJson }, DNS_CHANGE),
+    write,
+    validate(deleteRecordRequest),
+    async (ctx) => {
+      const parsed = input(ctx, deleteRecordRequest);
+      const domain = await domainOf(ctx, parsed.params.domain);
+      await applyDnsChange(deps, ctx, domain, { kind: 'delete', ref: parsed.params.record });
+      respond(ctx, await dnsZoneView(deps, domain.id), 'DNS record deleted.');
+    },
+  );
 
   return router;
 }

@@ -1,5 +1,7 @@
 import { Router, type RouterMiddleware } from '@koa/router';
-import type { z } from 'zod';
+import { DOMAIN_LOOKUP, DOMAIN_OPERATION, REGISTRAR_READ, answers } from '../answers';
+import { ContactsJson, DomainJson, OperationJson, PrivacyJson } from '../schemas';
+import { z } from 'zod';
 import { operationStatus, runDomainOperation } from '../../services/domain-ops';
 import { ownedDomain, readContacts, readNameservers, readProtection } from '../../services/domains';
 import { unprocessable } from '../../services/errors';
@@ -66,22 +68,45 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     };
   };
 
-  router.post('/domains/:domain/sync', write, validate(domainRequest), keyed, async (ctx, next) => {
-    await operate(domainRequest, () => ({ op: 'sync' }), 'Domain synced successfully.')(ctx, next);
-    if (ctx.status === 200) {
-      ctx.body = {
-        success: true,
-        message: 'Domain synced successfully.',
-        data: { domain: presentDomain(await domainOf(ctx)), ...(ctx.body as { data: object }).data },
-      };
-    }
-  });
+  router.post(
+    '/domains/:domain/sync',
+    answers(
+      { 200: z.object({ domain: DomainJson }).loose(), 202: z.object({ operation: OperationJson }) },
+      DOMAIN_OPERATION,
+    ),
+    write,
+    validate(domainRequest),
+    keyed,
+    async (ctx, next) => {
+      await operate(domainRequest, () => ({ op: 'sync' }), 'Domain synced successfully.')(ctx, next);
+      if (ctx.status === 200) {
+        ctx.body = {
+          success: true,
+          message: 'Domain synced successfully.',
+          data: { domain: presentDomain(await domainOf(ctx)), ...(ctx.body as { data: object }).data },
+        };
+      }
+    },
+  );
 
-  router.get('/domains/:domain/nameservers', read, validate(domainRequest), async (ctx) => {
-    respond(ctx, { nameservers: await readNameservers(deps, await domainOf(ctx)) });
-  });
+  router.get(
+    '/domains/:domain/nameservers',
+    answers({ 200: z.object({ nameservers: z.array(z.string()) }) }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    read,
+    validate(domainRequest),
+    async (ctx) => {
+      respond(ctx, { nameservers: await readNameservers(deps, await domainOf(ctx)) });
+    },
+  );
   router.post(
     '/domains/:domain/nameservers',
+    answers(
+      {
+        200: z.object({ nameservers: z.array(z.string()) }).loose(),
+        202: z.object({ operation: OperationJson }),
+      },
+      DOMAIN_OPERATION,
+    ),
     write,
     validate(nameserversRequest),
     keyed,
@@ -92,11 +117,21 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     ),
   );
 
-  router.get('/domains/:domain/whois', read, validate(domainRequest), async (ctx) => {
-    respond(ctx, await readContacts(deps, await domainOf(ctx)));
-  });
+  router.get(
+    '/domains/:domain/whois',
+    answers({ 200: ContactsJson }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    read,
+    validate(domainRequest),
+    async (ctx) => {
+      respond(ctx, await readContacts(deps, await domainOf(ctx)));
+    },
+  );
   router.post(
     '/domains/:domain/whois',
+    answers(
+      { 200: z.record(z.string(), z.unknown()), 202: z.object({ operation: OperationJson }) },
+      DOMAIN_OPERATION,
+    ),
     write,
     validate(whoisRequest),
     keyed,
@@ -109,6 +144,10 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/domains/:domain/epp-code',
+    answers(
+      { 200: z.object({ epp_code: z.string() }), 202: z.object({ operation: OperationJson }) },
+      DOMAIN_OPERATION,
+    ),
     read,
     validate(domainRequest),
     keyed,
@@ -121,35 +160,58 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
       }),
     ),
   );
-  router.put('/domains/:domain/epp-code', write, validate(domainRequest), async (ctx) => {
-    await domainOf(ctx);
-    if (!deps.registrar.canSetAuthCode) {
-      throw unprocessable(
-        'unsupported_capability',
-        'The provider does not support setting an EPP code; request the current one instead.',
-      );
-    }
-    throw unprocessable('unsupported_capability', 'Setting an EPP code is not available.');
-  });
+  router.put(
+    '/domains/:domain/epp-code',
+    answers({}, [...DOMAIN_LOOKUP, 'unsupported_capability']),
+    write,
+    validate(domainRequest),
+    async (ctx) => {
+      await domainOf(ctx);
+      if (!deps.registrar.canSetAuthCode) {
+        throw unprocessable(
+          'unsupported_capability',
+          'The provider does not support setting an EPP code; request the current one instead.',
+        );
+      }
+      throw unprocessable('unsupported_capability', 'Setting an EPP code is not available.');
+    },
+  );
 
-  router.get('/domains/:domain/lock', read, validate(domainRequest), async (ctx) => {
-    const { locked } = await readProtection(deps, await domainOf(ctx));
-    respond(ctx, { locked });
-  });
+  router.get(
+    '/domains/:domain/lock',
+    answers({ 200: z.object({ locked: z.boolean() }) }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    read,
+    validate(domainRequest),
+    async (ctx) => {
+      const { locked } = await readProtection(deps, await domainOf(ctx));
+      respond(ctx, { locked });
+    },
+  );
   router.put(
     '/domains/:domain/lock',
+    answers(
+      { 200: z.object({ locked: z.boolean() }).loose(), 202: z.object({ operation: OperationJson }) },
+      DOMAIN_OPERATION,
+    ),
     write,
     validate(lockRequest),
     keyed,
     operate(lockRequest, (i) => ({ op: 'set_lock', locked: i.body.locked }), 'Domain lock updated.'),
   );
 
-  router.get('/domains/:domain/privacy', read, validate(domainRequest), async (ctx) => {
-    const { privacy } = await readProtection(deps, await domainOf(ctx));
-    respond(ctx, { enabled: privacy !== 'off', privacy });
-  });
+  router.get(
+    '/domains/:domain/privacy',
+    answers({ 200: PrivacyJson }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    read,
+    validate(domainRequest),
+    async (ctx) => {
+      const { privacy } = await readProtection(deps, await domainOf(ctx));
+      respond(ctx, { enabled: privacy !== 'off', privacy });
+    },
+  );
   router.put(
     '/domains/:domain/privacy',
+    answers({ 200: PrivacyJson, 202: z.object({ operation: OperationJson }) }, DOMAIN_OPERATION),
     write,
     validate(privacyRequest),
     keyed,
@@ -164,11 +226,17 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     ),
   );
 
-  router.get('/operations/:operation', read, validate(operationRequest), async (ctx) => {
-    const id = input(ctx, operationRequest).params.operation;
-    const operation = await operationStatus(deps.temporal, requireAuth(ctx).reseller.id, id);
-    respond(ctx, { operation: { id, ...operation } });
-  });
+  router.get(
+    '/operations/:operation',
+    answers({ 200: z.object({ operation: OperationJson }) }, ['operation_not_found']),
+    read,
+    validate(operationRequest),
+    async (ctx) => {
+      const id = input(ctx, operationRequest).params.operation;
+      const operation = await operationStatus(deps.temporal, requireAuth(ctx).reseller.id, id);
+      respond(ctx, { operation: { id, ...operation } });
+    },
+  );
 
   return router;
 }

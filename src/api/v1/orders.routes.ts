@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import { z } from 'zod';
+import { DOMAIN_LOOKUP, ORDER_PLACEMENT, answers } from '../answers';
+import { DomainJson, ORDER_ANSWERS, OrderJson, SearchRowJson } from '../schemas';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';
@@ -27,19 +30,26 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   const keyed = idempotency(deps.db, { required: false });
 
-  router.post('/domains/check', requireAbility('domains.read'), validate(checkRequest), async (ctx) => {
-    const { body } = input(ctx, checkRequest);
-    const [row] = await searchDomains(deps, requireAuth(ctx).reseller, [body.domain_name]);
-    if (row?.reason) throw validationFailed({ domain_name: [row.reason] });
-    respond(
-      ctx,
-      { domain: row },
-      row?.available ? 'The domain is available.' : 'The domain is not available.',
-    );
-  });
+  router.post(
+    '/domains/check',
+    answers({ 200: z.object({ domain: SearchRowJson }) }, ['registrar_unavailable']),
+    requireAbility('domains.read'),
+    validate(checkRequest),
+    async (ctx) => {
+      const { body } = input(ctx, checkRequest);
+      const [row] = await searchDomains(deps, requireAuth(ctx).reseller, [body.domain_name]);
+      if (row?.reason) throw validationFailed({ domain_name: [row.reason] });
+      respond(
+        ctx,
+        { domain: row },
+        row?.available ? 'The domain is available.' : 'The domain is not available.',
+      );
+    },
+  );
 
   router.post(
     '/domains/register',
+    answers(ORDER_ANSWERS, ORDER_PLACEMENT),
     requireAbility('orders.write'),
     validate(registerRequest),
     keyed,
@@ -68,6 +78,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/domains/:domain/renew',
+    answers(ORDER_ANSWERS, ORDER_PLACEMENT),
     requireAbility('orders.write'),
     validate(renewRequest),
     keyed,
@@ -93,6 +104,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
 
   router.post(
     '/domains/:domain/transfer',
+    answers(ORDER_ANSWERS, ORDER_PLACEMENT),
     requireAbility('orders.write'),
     validate(transferRequest),
     keyed,
@@ -117,14 +129,21 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
     },
   );
 
-  router.get('/domains/:domain', requireAbility('domains.read'), validate(showDomainRequest), async (ctx) => {
-    const { params } = input(ctx, showDomainRequest);
-    const domain = await ownedDomain(deps.db, requireAuth(ctx).reseller.id, params.domain);
-    respond(ctx, { domain: presentDomain(domain) });
-  });
+  router.get(
+    '/domains/:domain',
+    answers({ 200: z.object({ domain: DomainJson }) }, DOMAIN_LOOKUP),
+    requireAbility('domains.read'),
+    validate(showDomainRequest),
+    async (ctx) => {
+      const { params } = input(ctx, showDomainRequest);
+      const domain = await ownedDomain(deps.db, requireAuth(ctx).reseller.id, params.domain);
+      respond(ctx, { domain: presentDomain(domain) });
+    },
+  );
 
   router.get(
     '/orders/:order',
+    answers({ 200: z.object({ order: OrderJson }) }, ['order_not_found']),
     requireAbility('orders.read'),
     validate(showOrderRequest),
     showOrderHandler(deps),

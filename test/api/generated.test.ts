@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { registerAndWait, resellerClient } from '../../clients/typescript/example';
+import { staleFiles } from '../../scripts/generate';
+import { SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { makeReseller } from '../helpers';
+
+const h = useOrderHarness();
+
+describe('what is generated from the code', () => {
+  it('is current: the client types from the OpenAPI document, and the configuration reference', async () => {
+    expect(await staleFiles(), 'run npm run generate').toEqual([]);
+  });
+
+  it('gives a typed client that registers a domain and follows its order to the end', async () => {
+    const r = await makeReseller(h.db);
+    await topUp(h.db, r.id, 5_000n);
+    const domain = uniqueName('client');
+    const order = await registerAndWait(resellerClient(h.api.url, r.apiKey), domain, SEED_CONTACT, {
+      pollMs: 200,
+    });
+    expect(order).toMatchObject({ action: 'register', domain_name: domain, status: 'completed' });
+    expect(h.sim.count('register', domain)).toBe(1);
+  });
+});
