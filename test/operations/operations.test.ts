@@ -281,6 +281,9 @@ describe('catalog, tiers and wallet adjustments', () => {
   it('gives a statement for a period with opening and closing balances and holds apart', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 10_000n);
+    // A JS Date has milliseconds and Postgres microseconds: the top-up's posted_at can fall inside
+    // the very millisecond `new Date()` truncates to, after it. Pause on both sides of the mark.
+    await new Promise((res) => setTimeout(res, 20));
     const mid = new Date();
     await new Promise((res) => setTimeout(res, 20));
     expect((await register(r, uniqueName('statement'))).status).toBe(201);
