@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import type { TransferState } from '../src/registrar/types';
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import type { ContactIds, TransferState } from '../src/registrar/types';
 import type { OrderRow, RegistrarResult } from '../src/db/models';
 import { OrderFailures } from '../workflows/contracts';
 import {
@@ -38,20 +38,33 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
     return null;
   }
 
+  /** The order's registrar contacts: created once, stored, and reused by every retry. */
+  async function contactsOf(order: OrderRow): Promise<ContactIds | undefined> {
+    if (order.registrarContacts) return order.registrarContacts;
+    if (!order.request.contacts) return undefined;
+    const ids = await registrar.createContacts(order.request.contacts);
+    await db('orders').where({ id: order.id }).update({ registrarContacts: ids });
+    return ids;
+  }
+
   return {
     async provision(orderId: number): Promise<{ expiresAt: string | null }> {
       return withHeartbeat(async () => {
         const order = await loadOrder(db, orderId);
         if (order.registrarResult) return order.registrarResult;
-        const settled = await findProvisionedOrder(order);
-        if (settled) return settled;
+        // Only a repeated attempt (this activity's, or a resumed order's) can find an earlier one
+        // applied; the first asks the registrar nothing before acting.
+        if (activityInfo().attempt > 1 || order.attempt > 1) {
+          const settled = await findProvisionedOrder(order);
+          if (settled) return settled;
+        }
         try {
           if (order.action === 'register') {
             const res = await registrar.register({
               domain: order.domainName,
               years: order.years,
               currency: order.currency.trim(),
-              contacts: order.request.contacts ?? undefined,
+              contactIds: await contactsOf(order),
               nameservers: order.request.nameservers ?? undefined,
               premium: order.premium,
             });

@@ -1,23 +1,23 @@
 import type { Knex } from 'knex';
-import type { Domain } from '../src/db/models';
 import { quote } from '../src/services/catalog';
 import { newPublicId } from '../src/utils/public-ids';
-import { eventRow } from '../src/webhooks/events';
 import type { OrderInput } from '../workflows/contracts';
 
 export interface ReminderActivityDeps {
   db: Knex;
 }
 
-const DAY_MS = 24 * 3600_000;
-const PAGE = 500;
+export const EXPIRY_SCAN_PAGE = 5_000;
+const PAGE = EXPIRY_SCAN_PAGE;
 
-/** A domain due for a look, with its keyset cursor. */
-type ScannedDomain = Pick<Domain, 'id' | 'resellerId' | 'name' | 'autoRenew'> & {
-  expiresAt: Date;
-  /** expires_at as UTC ISO text with microseconds: a JS Date keeps only milliseconds. */
-  cursorAt: string;
-};
+/** What one page of the scan answers (the raw row: snake_case as Postgres names it). */
+interface ScanPage {
+  scanned: number;
+  reminded: number;
+  auto_renew: Array<number | string> | null;
+  /** The page's last row: expires_at as UTC ISO text with microseconds (a JS Date keeps only milliseconds). */
+  last: { cursor_at: string; id: number } | null;
+}
 
 // The keyset cursor must keep Postgres' microseconds: a cursor cut to milliseconds sorts before
 // its own row, so every row sharing that instant would be read again (and with more than a page of
@@ -37,68 +37,62 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
       autoRenewDays: number,
       cursor: { expiresAt: string; id: number } | null,
     ): Promise<{ next: { expiresAt: string; id: number } | null; reminded: number; autoRenew: number[] }> {
-      const now = Date.now();
-      const horizon = new Date(now + Math.max(...thresholdsDays, autoRenewDays) * DAY_MS);
-      const rows = (await db('domains')
-        .where('expiresAt', '>', new Date(now))
-        .where('expiresAt', '<=', horizon)
-        .where('status', 'active')
-        .modify((q) => {
-          if (cursor)
-            void q.whereRaw('(expires_at, id) > (?::timestamptz, ?)', [cursor.expiresAt, cursor.id]);
-        })
-        .orderBy([{ column: 'expiresAt' }, { column: 'id' }])
-        .limit(PAGE)
-        .select('id', 'resellerId', 'name', 'expiresAt', 'autoRenew', db.raw(CURSOR_AT))) as ScannedDomain[];
-      const autoRenew: number[] = [];
-      const due: Array<{ domain: ScannedDomain; threshold: number; msLeft: number }> = [];
-      for (const d of rows) {
-        const msLeft = new Date(d.expiresAt).getTime() - now;
-        const reached = thresholdsDays.filter((t) => msLeft <= t * DAY_MS);
-        // Only the tightest threshold reached is sent: a domain found at 6 days gets the 7-day notice, not 30 and 14 too.
-        if (reached.length > 0) due.push({ domain: d, threshold: Math.min(...reached), msLeft });
-        if (d.autoRenew && msLeft <= autoRenewDays * DAY_MS) autoRenew.push(d.id);
-      }
-      // One transaction per page: the reminder rows that are new decide which events are written.
-      const reminded =
-        due.length === 0
-          ? 0
-          : await db.transaction(async (trx) => {
-              const inserted = (await trx('domainReminders')
-                .insert(
-                  due.map((x) => ({
-                    domainId: x.domain.id,
-                    thresholdDays: x.threshold,
-                    expiresAt: x.domain.expiresAt,
-                  })),
-                )
-                .onConflict(['domainId', 'thresholdDays', 'expiresAt'])
-                .ignore()
-                .returning(['domainId', 'thresholdDays'])) as Array<{
-                domainId: number;
-                thresholdDays: number;
-              }>;
-              const fresh = new Set(inserted.map((x) => `${x.domainId}:${x.thresholdDays}`));
-              const events = due
-                .filter((x) => fresh.has(`${x.domain.id}:${x.threshold}`))
-                .map((x) =>
-                  eventRow(x.domain.resellerId, 'domain.expiring', {
-                    domain_id: x.domain.id,
-                    domain_name: x.domain.name,
-                    expires_at: new Date(x.domain.expiresAt).toISOString(),
-                    threshold_days: x.threshold,
-                    days_left: Math.ceil(x.msLeft / DAY_MS),
-                    auto_renew: x.domain.autoRenew,
-                  }),
-                );
-              if (events.length > 0) await trx('events').insert(events);
-              return events.length;
-            });
-      const last = rows[rows.length - 1];
+      const now = new Date();
+      const horizonDays = Math.max(...thresholdsDays, autoRenewDays);
+      // One statement per page, set-based: read the page, pick each domain's tightest threshold
+      // reached (a domain found at 6 days gets the 7-day notice, not 30 and 14 too), insert the
+      // reminders that are new, and an event for each of those only.
+      const { rows } = await db.raw<{ rows: ScanPage[] }>(
+        `WITH page AS (
+           SELECT id, reseller_id, name, expires_at, auto_renew, ${CURSOR_AT},
+                  (SELECT min(t) FROM unnest(:thresholds::int[]) t
+                    WHERE expires_at - :now::timestamptz <= t * interval '1 day') AS threshold
+             FROM domains
+            WHERE expires_at > :now::timestamptz
+              AND expires_at <= :now::timestamptz + :horizon * interval '1 day'
+              AND status = 'active'
+              AND (:afterAt::timestamptz IS NULL OR (expires_at, id) > (:afterAt::timestamptz, :afterId::int))
+            ORDER BY expires_at, id
+            LIMIT :page
+         ), fresh AS (
+           INSERT INTO domain_reminders (domain_id, threshold_days, expires_at)
+           SELECT id, threshold, expires_at FROM page WHERE threshold IS NOT NULL
+           ON CONFLICT (domain_id, threshold_days, expires_at) DO NOTHING
+           RETURNING domain_id
+         ), sent AS (
+           INSERT INTO events (id, reseller_id, type, payload)
+           SELECT gen_random_uuid(), p.reseller_id, 'domain.expiring', jsonb_build_object(
+                    'domain_id', p.id,
+                    'domain_name', p.name,
+                    'expires_at', to_char(p.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'threshold_days', p.threshold,
+                    'days_left', ceil(extract(epoch FROM p.expires_at - :now::timestamptz) / 86400)::int,
+                    'auto_renew', p.auto_renew)
+             FROM fresh JOIN page p ON p.id = fresh.domain_id
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM page)::int AS scanned,
+                (SELECT count(*) FROM sent)::int AS reminded,
+                (SELECT array_agg(id ORDER BY expires_at, id) FROM page
+                  WHERE auto_renew AND expires_at <= :now::timestamptz + :autoRenewDays * interval '1 day') AS auto_renew,
+                (SELECT row_to_json(l) FROM (SELECT cursor_at, id FROM page ORDER BY expires_at DESC, id DESC LIMIT 1) l) AS last`,
+        {
+          // A Postgres array literal: knex would spread a JS array into a list of parameters.
+          thresholds: `{${thresholdsDays.map((t) => Math.trunc(t)).join(',')}}`,
+          now,
+          horizon: horizonDays,
+          autoRenewDays,
+          afterAt: cursor?.expiresAt ?? null,
+          afterId: cursor?.id ?? 0,
+          page: PAGE,
+        },
+      );
+      const page = rows[0]!;
       return {
-        next: rows.length === PAGE && last ? { expiresAt: last.cursorAt, id: last.id } : null,
-        reminded,
-        autoRenew,
+        next:
+          page.scanned === PAGE && page.last ? { expiresAt: page.last.cursor_at, id: page.last.id } : null,
+        reminded: page.reminded,
+        autoRenew: (page.auto_renew ?? []).map(Number),
       };
     },
 

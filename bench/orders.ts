@@ -1,42 +1,91 @@
 /**
- * Benchmarks for the orders core (figures printed; nothing asserted):
+ * Benchmarks for the orders core (figures printed beside their targets; nothing asserted):
  *   1. bulk search of 100 names with the registrar simulator at 200 ms latency
- *      (client alone, and through the API), as wall time / simulated latency;
+ *      (client alone, and through the API), as wall time / simulated latency (target ≤ 1.3 ×);
  *   2. wallet orders end to end (API → Temporal → worker → simulator → Postgres) at increasing
- *      concurrency: orders/s and p50/p99 from request to completed order.
+ *      concurrency, each client its own reseller: orders/s, p50/p99 from request to completed
+ *      order, and CPU per order of the Temporal server and of this Node process (API + worker);
+ *      targets p50 ≤ 130 ms and p99 ≤ 300 ms at concurrency 1, ≥ 15 orders/s at 20, CPU ≤ 60 ms;
+ *   3. concurrency 1 again with the simulator at 200 ms per call: registrar time and our
+ *      overhead apart.
  *
- * Run: npm run bench -- [--orders 60] [--concurrency 1,5,20]
+ * Run: npm run bench -- [--orders 60] [--concurrency 1,5,20] [--temporal-file]
+ * (--temporal-file: the dev server on a SQLite file, as `npm run dev` runs it, instead of memory.)
  * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal dev server, worker and API.
  */
-import { buildActivityDeps } from '../src/activity-deps';
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { createApp } from '../src/api/app';
-import { loadConfig } from '../src/config';
 import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { RegistrarSimulator } from '../src/registrar/simulator/server';
-import { createGateways } from '../src/payments';
-import { SecretBox } from '../src/secrets';
 import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { creditWallet } from '../src/services/ledger';
 import { createReseller } from '../src/services/resellers';
-import { createTemporalClient } from '../src/temporal/client';
-import { installRuntime, temporalLogger } from '../src/temporal/runtime';
-import { createWorker, workflowsPath } from '../src/temporal/worker';
+import { installRuntime } from '../src/temporal/runtime';
+import { devServerTuningArgs } from '../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 
 const { values } = parseArgs({
-  options: { orders: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '1,5,20' } },
+  options: {
+    orders: { type: 'string', default: '60' },
+    concurrency: { type: 'string', default: '1,5,20' },
+    'temporal-file': { type: 'boolean', default: false },
+  },
 });
 const ORDERS = Number(values.orders);
 const LEVELS = values.concurrency.split(',').map(Number);
+const TEMPORAL_FILE = values['temporal-file']
+  ? path.join(tmpdir(), `dr-bench-${randomBytes(4).toString('hex')}.db`)
+  : undefined;
+
+/** `measured` beside its target, and whether it is met. */
+const target = (measured: number, op: '<=' | '>=', goal: number, unit = '') =>
+  `${measured.toFixed(measured < 10 ? 2 : 0)}${unit} (target ${op} ${goal}${unit}: ${
+    (op === '<=' ? measured <= goal : measured >= goal) ? 'met' : 'NOT met'
+  }, ratio ${(measured / goal).toFixed(2)})`;
+
+const CLOCK_TICK_MS = 1000 / 100; // USER_HZ on Linux
+
+/** CPU ms a process has used so far (all its threads), from /proc. */
+function cpuMs(pid: number | string): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS; // utime + stime
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/** CPU ms used so far by the Temporal dev server (started from `bin`, found in /proc). */
+function temporalCpuMs(bin: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(bin)) total += cpuMs(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const ROOT = path.join(__dirname, '..');
 
 const log = pino({ level: 'silent' });
 const pct = (sorted: number[], p: number) =>
@@ -53,7 +102,12 @@ async function main(): Promise<void> {
   await upsertPrices(db, DEMO_CATALOG);
   installRuntime(log);
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: bin }, searchAttributes: [...SEARCH_ATTRIBUTES] },
+    server: {
+      executable: { type: 'existing-path', path: bin },
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+      extraArgs: devServerTuningArgs(),
+      ...(TEMPORAL_FILE ? { dbFilename: TEMPORAL_FILE } : {}),
+    },
   });
   const address = env.connection.options.address;
   const sim = new RegistrarSimulator({ apiKey: 'bench' });
@@ -64,109 +118,133 @@ async function main(): Promise<void> {
     maxConcurrent: 5,
     timeoutMs: 10_000,
   });
-  const config = loadConfig({
+  // The API and the worker as their own processes (as deployed), so the CPU each uses per order
+  // is its own, not the simulator's or this load generator's.
+  const port = await freePort();
+  const childEnv = {
+    ...process.env,
     NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
     DATABASE_URL: url,
     TEMPORAL_ADDRESS: address,
+    DYNADOT_API_URL: sim.apiUrl,
+    DYNADOT_API_KEY: 'bench',
+    REGISTRAR_MAX_CONCURRENCY: '5',
+    REGISTRAR_TIMEOUT_MS: '10000',
     RATE_LIMIT_POINTS: '1000000',
-  });
-  const connection = await NativeConnection.connect({ address });
-  const worker = await createWorker({
-    connection,
-    namespace: 'default',
-    workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: temporalLogger(log) }),
-    deps: buildActivityDeps(config, db, log, { registrar }),
-  });
-  const running = worker.run();
-  const temporal = createTemporalClient(address, 'default');
-  const app = createApp({
-    config,
-    db,
-    temporal,
-    log,
-    registrar,
-    secrets: new SecretBox(config.SECRETS_KEY),
-    gateways: createGateways(config),
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const port = (server.address() as { port: number }).port;
+    WORKER_METRICS_ADDRESS: '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
+  // Compiled, as production runs it (`npm run build`; under tsx every stack trace the workflow
+  // sandbox captures would go through source maps).
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const spawnCli = (command: string): ChildProcess =>
+    spawn(process.execPath, ['dist/src/cli.js', command], {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const workerProcess = spawnCli('worker');
+  const apiProcess = spawnCli('api');
   const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i += 1) {
+    if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
+    if (i > 300) throw new Error('the API did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 
   try {
-    const reseller = await createReseller(db, {
-      name: 'Bench',
-      email: `bench-${Date.now()}@x.test`,
-      currency: 'USD',
-      ipAllowlist: ['127.0.0.1'],
-    });
-    await creditWallet(db, {
-      resellerId: reseller.reseller.id,
-      currency: 'USD',
-      amount: 10n ** 12n,
-      kind: 'topup',
-      reference: 'bench',
-    });
+    // One reseller per concurrent client (each wallet is its own lock, as in real traffic).
+    const resellers: Array<Awaited<ReturnType<typeof createReseller>>> = [];
+    for (let i = 0; i < Math.max(...LEVELS); i += 1) {
+      const created = await createReseller(db, {
+        name: `Bench ${i}`,
+        email: `bench-${i}-${Date.now()}@x.test`,
+        currency: 'USD',
+        ipAllowlist: ['127.0.0.1'],
+      });
+      await creditWallet(db, {
+        resellerId: created.reseller.id,
+        currency: 'USD',
+        amount: 10n ** 12n,
+        kind: 'topup',
+        reference: `bench-${i}`,
+      });
+      resellers.push(created);
+    }
+    const reseller = resellers[0]!;
 
     // 1. Bulk search at 200 ms simulated latency.
     sim.setFaults({ latencyMs: 200 });
     const names = Array.from({ length: 100 }, (_, i) => `bench-search-${i}.com`);
-    let t = performance.now();
-    await registrar.search(names, 'USD');
-    const clientMs = performance.now() - t;
-    t = performance.now();
-    const res = await fetch(`${base}/api/reseller/v1/domains/search`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${reseller.token}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      body: names.map((n) => `domains[]=${n}`).join('&'),
+    const median = async (run: () => Promise<unknown>) => {
+      await run(); // warm-up
+      const times: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const t = performance.now();
+        await run();
+        times.push(performance.now() - t);
+      }
+      return times.sort((a, b) => a - b)[2]!;
+    };
+    const clientMs = await median(() => registrar.search(names, 'USD'));
+    let status = 0;
+    const apiMs = await median(async () => {
+      const res = await fetch(`${base}/api/reseller/v1/domains/search`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${reseller.token}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: names.map((n) => `domains[]=${n}`).join('&'),
+      });
+      await res.text();
+      status = res.status;
     });
-    await res.text();
-    const apiMs = performance.now() - t;
-    console.log('bulk search, 100 names, simulator latency 200 ms');
+    console.log('bulk search, 100 names, simulator latency 200 ms (median of 5 after a warm-up)');
     console.log(
       `  client: ${clientMs.toFixed(0)} ms wall = ${(clientMs / 200).toFixed(2)} x latency (one bulk call)`,
     );
     console.log(
-      `  API:    ${apiMs.toFixed(0)} ms wall = ${(apiMs / 200).toFixed(2)} x latency (HTTP ${res.status})`,
+      `  API:    ${apiMs.toFixed(0)} ms wall = ${target(apiMs / 200, '<=', 1.3, ' x')} (HTTP ${status})`,
     );
     sim.setFaults({ latencyMs: 0 });
 
     // 2. Wallet orders end to end.
-    console.log(
-      `\nwallet orders end to end (${ORDERS} per level; register via POST /api/v1/domains/register)`,
-    );
-    console.log('  concurrency  orders/s  p50 ms  p99 ms  status counts');
     let seq = 0;
-    for (const level of LEVELS) {
+    const registrant = {
+      name: 'B',
+      address1: 'a',
+      city: 'c',
+      postcode: '1',
+      country: 'TZ',
+      phone: '+255.754123456',
+      email: 'b@x.test',
+    };
+    const runLevel = async (level: number, orders: number) => {
       const latencies: number[] = [];
       const statuses: Record<number, number> = {};
+      const calls = Object.fromEntries(sim.calls);
+      const cpu = {
+        temporal: temporalCpuMs(bin),
+        api: cpuMs(apiProcess.pid!),
+        worker: cpuMs(workerProcess.pid!),
+      };
       const started = performance.now();
       let next = 0;
       await Promise.all(
-        Array.from({ length: level }, async () => {
-          while (next < ORDERS) {
+        Array.from({ length: level }, async (_, client) => {
+          const apiKey = resellers[client]!.apiKey;
+          while (next < orders) {
             next += 1;
             seq += 1;
             const domain = `bench-${Date.now().toString(36)}-${seq}.com`;
             const t0 = performance.now();
             const r = await fetch(`${base}/api/v1/domains/register`, {
               method: 'POST',
-              headers: { 'X-API-KEY': reseller.apiKey, 'Content-Type': 'application/json' },
-              body: JSON.stringify({
-                domain_name: domain,
-                registrant: {
-                  name: 'B',
-                  address1: 'a',
-                  city: 'c',
-                  postcode: '1',
-                  country: 'TZ',
-                  phone: '+255.754123456',
-                  email: 'b@x.test',
-                },
-              }),
+              headers: { 'X-API-KEY': apiKey, 'Content-Type': 'application/json' },
+              body: JSON.stringify({ domain_name: domain, registrant }),
             });
             await r.text();
             statuses[r.status] = (statuses[r.status] ?? 0) + 1;
@@ -183,21 +261,71 @@ async function main(): Promise<void> {
       );
       const wall = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
+      const perOrder = (ms: number) => ms / latencies.length;
+      const used = {
+        temporal: perOrder(temporalCpuMs(bin) - cpu.temporal),
+        api: perOrder(cpuMs(apiProcess.pid!) - cpu.api),
+        worker: perOrder(cpuMs(workerProcess.pid!) - cpu.worker),
+      };
+      const registrarCalls =
+        [...sim.calls].reduce((n, [k, v]) => n + v - (calls[k] ?? 0), 0) / latencies.length;
+      return { wall, latencies, statuses, used, registrarCalls, rate: latencies.length / wall };
+    };
+
+    console.log(
+      `\nwallet orders end to end (${ORDERS} per level; register via POST /api/v1/domains/register; Temporal ${TEMPORAL_FILE ? 'on a SQLite file' : 'in memory'})`,
+    );
+    console.log(
+      '  concurrency  orders/s  p50 ms  p99 ms  CPU ms/order (temporal + api + worker)  registrar calls/order  statuses',
+    );
+    const results = new Map<number, Awaited<ReturnType<typeof runLevel>>>();
+    await runLevel(1, 5); // warm-up: bundles, JIT, connections
+    for (const level of LEVELS) {
+      const r = await runLevel(level, ORDERS);
+      results.set(level, r);
       console.log(
-        `  ${String(level).padStart(11)}  ${(latencies.length / wall).toFixed(1).padStart(8)}  ${pct(latencies, 50).toFixed(0).padStart(6)}  ${pct(latencies, 99).toFixed(0).padStart(6)}  ${JSON.stringify(statuses)}`,
+        `  ${String(level).padStart(11)}  ${r.rate.toFixed(1).padStart(8)}  ${pct(r.latencies, 50).toFixed(0).padStart(6)}  ${pct(r.latencies, 99).toFixed(0).padStart(6)}  ${`${(r.used.temporal + r.used.api + r.used.worker).toFixed(0)} (${r.used.temporal.toFixed(0)} + ${r.used.api.toFixed(0)} + ${r.used.worker.toFixed(0)})`.padStart(39)}  ${r.registrarCalls.toFixed(1).padStart(21)}  ${JSON.stringify(r.statuses)}`,
       );
     }
+    console.log('\ntargets');
+    const one = results.get(1);
+    if (one) {
+      console.log(`  concurrency 1 p50: ${target(pct(one.latencies, 50), '<=', 130, ' ms')}`);
+      console.log(`  concurrency 1 p99: ${target(pct(one.latencies, 99), '<=', 300, ' ms')}`);
+    }
+    const top = results.get(20);
+    if (top) {
+      console.log(`  concurrency 20 throughput: ${target(top.rate, '>=', 15, ' orders/s')}`);
+      console.log(
+        `  CPU per order at 20 (Temporal server + API + worker): ${target(top.used.temporal + top.used.api + top.used.worker, '<=', 60, ' ms')}`,
+      );
+    }
+
+    // 3. The registrar at 200 ms per call: what of an order is the registrar's, what is ours.
+    sim.setFaults({ latencyMs: 200 });
+    const slow = await runLevel(1, Math.min(ORDERS, 20));
+    sim.setFaults({ latencyMs: 0 });
+    const p50 = pct(slow.latencies, 50);
+    // The API's availability check runs before the order; the workflow's calls after it.
+    const registrarMs = slow.registrarCalls * 200;
+    console.log(
+      `\nsimulator at 200 ms per call, concurrency 1 (${slow.latencies.length} orders): p50 ${p50.toFixed(0)} ms = ${slow.registrarCalls.toFixed(1)} registrar calls x 200 ms (${registrarMs.toFixed(0)} ms) + ${(p50 - registrarMs).toFixed(0)} ms ours`,
+    );
   } finally {
-    server.close();
-    await app.apiLogs.close();
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await temporal.connection.close();
+    await Promise.all(
+      [apiProcess, workerProcess].map(
+        (child) =>
+          new Promise((resolve) => {
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
     await env.teardown();
     await sim.close();
     await db.destroy();
     await dropDatabase(url);
+    if (TEMPORAL_FILE) rmSync(TEMPORAL_FILE, { force: true });
   }
 }
 

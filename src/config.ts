@@ -58,6 +58,34 @@ export const configSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'use a size such as 512kb or 1mb')
     .default('1mb')
     .describe('largest accepted request body (`512kb`, `1mb`, …)'),
+  CREDENTIAL_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5_000)
+    .describe(
+      'how long an API process trusts a credential it looked up (revokes, suspensions and whitelist changes reach every process at once through Postgres LISTEN/NOTIFY); 0 turns the cache off',
+    ),
+  API_PROCESSES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'API processes sharing the port (`api` command); default one per core in production, one elsewhere',
+    ),
+  REDIS_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      'Redis for the rate limits shared by every API process and host (`redis://127.0.0.1:6379`); unset: counted in memory (or through the cluster primary with API_PROCESSES > 1)',
+    ),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .default('domain-reseller:')
+    .describe('prefix of every Redis key the API writes'),
   RATE_LIMIT_POINTS: z.coerce
     .number()
     .int()

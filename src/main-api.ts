@@ -52,6 +52,8 @@ export async function startApi(
         server.closeIdleConnections();
       });
       await app.apiLogs.close();
+      await app.credentials.close();
+      await app.limiters.close();
       await temporal.connection.close();
       if (!opts.db) await db.destroy();
     },

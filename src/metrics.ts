@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
 import type { ApiLogWriter } from './api/api-log-writer';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { temporalCallsInFlight } from './temporal/client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface ApiMetrics {
   registry: Registry;
   middleware: Middleware;
+  /** The exposition text: this process's, or in a cluster every process's, aggregated. */
+  text(): Promise<string>;
 }
 
 /**
@@ -31,7 +35,27 @@ export function createApiMetrics(db: Knex, apiLogs: ApiLogWriter): ApiMetrics {
     registers: [registry],
   });
   new Gauge({
+    name: 'api_processes',
+    help: 'API processes answering for this endpoint (one, or every process of a cluster)',
+    registers: [registry],
+    collect() {
+      this.set(1);
+    },
+  });
+  new Gauge({
+    name: 'temporal_client_calls_in_flight',
+    help: 'Temporal calls this process has open, by gRPC method (long polls included)',
+    labelNames: ['method'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [method, open] of temporalCallsInFlight()) this.set({ method }, open);
+    },
+  });
+  new Gauge({
     name: 'orders',
+    // Read from Postgres: every process of a cluster reports the same figure.
+    aggregator: 'first',
     help: 'Orders by action and status',
     labelNames: ['action', 'status'],
     registers: [registry],
@@ -46,6 +70,8 @@ export function createApiMetrics(db: Knex, apiLogs: ApiLogWriter): ApiMetrics {
   });
   new Gauge({
     name: 'webhook_deliveries',
+    // Read from Postgres: every process of a cluster reports the same figure.
+    aggregator: 'first',
     help: 'Webhook deliveries (event × endpoint) by status',
     labelNames: ['status'],
     registers: [registry],
@@ -60,6 +86,8 @@ export function createApiMetrics(db: Knex, apiLogs: ApiLogWriter): ApiMetrics {
   });
   new Gauge({
     name: 'ledger_holds_outstanding',
+    // Read from Postgres: every process of a cluster reports the same figure.
+    aggregator: 'first',
     help: 'Pending wallet holds: count and total minor units by currency',
     labelNames: ['currency', 'measure'],
     registers: [registry],
@@ -102,5 +130,45 @@ export function createApiMetrics(db: Knex, apiLogs: ApiLogWriter): ApiMetrics {
       duration.observe(labels, Number(process.hrtime.bigint() - end) / 1e9);
     }
   };
-  return { registry, middleware };
+  // In a cluster (API_PROCESSES > 1) the primary gathers this registry from every process.
+  if (cluster.isWorker) {
+    AggregatorRegistry.setRegistries([registry]);
+    new AggregatorRegistry(); // its constructor is what makes a process answer the primary
+  }
+  return { registry, middleware, text: () => (cluster.isWorker ? clusterMetrics() : registry.metrics()) };
+}
+
+const METRICS_REQUEST = 'domain-reseller:metrics';
+let metricsRequests = 0;
+
+/** The whole cluster's metrics, asked of the primary (which asks every process, this one included). */
+function clusterMetrics(): Promise<string> {
+  const id = (metricsRequests += 1);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.off('message', onMessage);
+      reject(new Error('the cluster primary did not answer for metrics'));
+    }, 5_000);
+    const onMessage = (message: { type?: string; id?: number; text?: string; error?: string }) => {
+      if (message.type !== `${METRICS_REQUEST}:answer` || message.id !== id) return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      if (message.error !== undefined) reject(new Error(message.error));
+      else resolve(message.text ?? '');
+    };
+    process.on('message', onMessage);
+    process.send?.({ type: METRICS_REQUEST, id });
+  });
+}
+
+/** In the cluster primary: answers its processes' requests for the whole cluster's metrics. */
+export function serveClusterMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: { type?: string; id?: number }) => {
+    if (message.type !== METRICS_REQUEST) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: `${METRICS_REQUEST}:answer`, id: message.id, text }),
+      (err: Error) => worker.send({ type: `${METRICS_REQUEST}:answer`, id: message.id, error: err.message }),
+    );
+  });
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../src/temporal/dev-server';
 
 const root = path.resolve(__dirname, '..');
 
@@ -27,6 +28,7 @@ describe('docker-compose.yml (production-shaped stack)', () => {
       'api',
       'migrate',
       'postgres',
+      'redis',
       'temporal',
       'temporal-ui',
       'worker',
@@ -42,9 +44,28 @@ describe('docker-compose.yml (production-shaped stack)', () => {
     expect(s['worker']!.command).toEqual(['node', 'dist/src/cli.js', 'worker']);
   });
 
+  it("runs Temporal with the dev server's dynamic config, and the API on shared Redis rate limits", () => {
+    const s = compose.services as Record<string, Service & { volumes?: string[] }>;
+    const mount = s['temporal']!.volumes?.find((v) => v.startsWith('./deploy/temporal/'));
+    expect(mount).toBeDefined();
+    const [file, target] = mount!.split(':');
+    expect(s['temporal']!.environment?.['DYNAMIC_CONFIG_FILE_PATH']).toBe(
+      target!.replace('/etc/temporal/', ''),
+    );
+    const values = parse(readFileSync(path.join(root, file!), 'utf8')) as Record<
+      string,
+      Array<{ value: unknown }>
+    >;
+    expect(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v[0]!.value)]))).toEqual(
+      DEV_SERVER_DYNAMIC_CONFIG,
+    );
+    expect(s['api']!.environment?.['REDIS_URL']).toBe('redis://redis:6379');
+    expect(s['api']!.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
+  });
+
   it('gates start-up on health checks and the migration', () => {
     const s = compose.services;
-    for (const name of ['postgres', 'temporal', 'api'])
+    for (const name of ['postgres', 'temporal', 'redis', 'api'])
       expect(s[name]!.healthcheck?.test, name).toBeDefined();
     expect(s['api']!.depends_on).toMatchObject({
       migrate: { condition: 'service_completed_successfully' },

@@ -9,6 +9,7 @@ import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
+import { devServerTuningArgs } from '../src/temporal/dev-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -74,6 +75,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ip: '127.0.0.1',
       port,
       searchAttributes: [...SEARCH_ATTRIBUTES],
+      extraArgs: devServerTuningArgs(),
     },
   });
 

@@ -46,6 +46,8 @@ export interface TestApi {
   temporal: Client;
   /** Writes the api_logs rows queued so far (the app batches them off the request path). */
   flushLogs(): Promise<void>;
+  /** Whether the app serves credentials from memory (its change listener is up). */
+  credentialsCached(): boolean;
   /**
    * Stops the server and the log writer, and closes the Temporal connection unless asked not to
    * (`keepTemporal`): the SDK retries an update against an unreachable server on timers that
@@ -98,10 +100,13 @@ export async function startTestApi(
     url: `http://127.0.0.1:${port}`,
     temporal,
     flushLogs: () => app.apiLogs.flush(),
+    credentialsCached: () => app.credentials.active,
     async close(opts = {}) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.apiLogs.close();
+      await app.credentials.close();
+      await app.limiters.close();
       if (!opts.keepTemporal) await temporal.connection.close();
     },
   };

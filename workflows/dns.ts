@@ -46,10 +46,11 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
       }
     }
     const result = await local.applyDnsChange(input.domainId, applied);
+    // An imported zone is live as it is: nothing to push (runs from before the patch pushed it back).
     const pushes =
-      change.kind === 'push' ||
-      (change.kind === 'provision' && !imports) ||
-      (change.kind === 'replace' ? change.push : true);
+      change.kind === 'provision'
+        ? !imports || !patched('dns-provision-import-pushes-nothing')
+        : change.kind === 'push' || (change.kind === 'replace' ? change.push : true);
     if (result.ok && change.kind !== 'cancel' && pushes) dirty = true;
     return result;
   });

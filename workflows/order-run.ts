@@ -1,4 +1,12 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   type Acceptance,
@@ -14,15 +22,54 @@ import {
 import { failureMessage, failureType } from './failures';
 import { acceptanceUpdate, orderStateQuery, paidSignal, payFromWalletUpdate } from './messages';
 
-/** Local bookkeeping: quick, retried until the database answers. */
-export const db = proxyActivities<Activities>({
+const BOOKKEEPING: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '500 ms',
     maximumInterval: '30 seconds',
     nonRetryableErrorTypes: Object.values(OrderFailures),
   },
-});
+};
+
+/** Database steps: quick, retried until the database answers. */
+export const db = proxyActivities<Activities>(BOOKKEEPING);
+
+/** Capture and record: bounded, so a persistent local failure ends in a billing_failed review. */
+const CAPTURE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [OrderFailures.BillingFailed],
+  },
+};
+
+type Bookkeeping = Pick<
+  Activities,
+  | 'openOrder'
+  | 'holdFunds'
+  | 'failOrder'
+  | 'markProcessing'
+  | 'recordRegistrarResult'
+  | 'recordPrivacyFailure'
+  | 'recordBillingFailure'
+>;
+
+/**
+ * The order's own bookkeeping steps, run as local activities: each is one short, idempotent
+ * transaction (safe to run again, as local activities may be), and running them inside the
+ * workflow task saves a task hand-off through the server for each. Runs begun before this change
+ * replay with the regular activities they scheduled (the `order-local-bookkeeping` patch).
+ */
+function bookkeeping(): { books: Bookkeeping; capture: Pick<Activities, 'completeOrder'> } {
+  if (patched('order-local-bookkeeping'))
+    return {
+      books: proxyLocalActivities<Activities>(BOOKKEEPING),
+      capture: proxyLocalActivities<Activities>(CAPTURE),
+    };
+  return { books: db, capture: proxyActivities<Activities>(CAPTURE) };
+}
 
 /**
  * One run of the order workflow: the order's state (what the query and the API's answers show),
@@ -36,8 +83,12 @@ export class OrderRun {
   /** Verified gateway payments signalled by the API, not yet looked at. */
   readonly incoming: PaidSignal[] = [];
   walletPaymentInFlight = false;
+  /** Open, hold, fail, processing, registrar result, billing failure: see `bookkeeping()`. */
+  readonly books: Bookkeeping;
+  readonly capture: Pick<Activities, 'completeOrder'>;
 
   constructor(readonly input: OrderInput) {
+    ({ books: this.books, capture: this.capture } = bookkeeping());
     this.state = {
       publicId: input.publicId,
       orderId: null,

@@ -35,17 +35,6 @@ const registrar = proxyActivities<Activities>({
   },
 });
 
-/** Capture and record: bounded, so a persistent local failure ends in a billing_failed review. */
-const capture = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [OrderFailures.BillingFailed],
-  },
-});
-
 /** Read-only registrar checks used to settle an unknown outcome: retried until they answer. */
 const registrarRead = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -73,7 +62,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderResult> {
 async function open(run: OrderRun): Promise<boolean> {
   let opened: OpenedOrder | number;
   try {
-    opened = await db.openOrder(run.input, workflowInfo().workflowId);
+    opened = await run.books.openOrder(run.input, workflowInfo().workflowId);
   } catch (err) {
     const type = failureType(err);
     if (type !== OrderFailures.OrderInProgress && type !== OrderFailures.DomainUnavailable) throw err;
@@ -98,11 +87,11 @@ async function collectPayment(run: OrderRun): Promise<boolean> {
   const { orderId } = run;
   if (run.input.paymentMethod === 'wallet') {
     try {
-      await db.holdFunds(orderId);
+      await run.books.holdFunds(orderId);
     } catch (err) {
       if (failureType(err) !== OrderFailures.InsufficientBalance) throw err;
       const message = 'The wallet balance does not cover this order.';
-      await db.failOrder(orderId, 'insufficient_balance', message);
+      await run.books.failOrder(orderId, 'insufficient_balance', message);
       run.refuse('insufficient_balance', message);
       return false;
     }
@@ -140,7 +129,7 @@ async function collectPayment(run: OrderRun): Promise<boolean> {
 async function provision(run: OrderRun): Promise<{ expiresAt: string | null } | null> {
   const { orderId } = run;
   run.setStatus('processing');
-  await db.markProcessing(orderId);
+  await run.books.markProcessing(orderId);
   try {
     if (run.input.action === 'transfer') return await transfer(run);
     try {
@@ -179,7 +168,7 @@ async function transfer(run: OrderRun): Promise<{ expiresAt: string | null }> {
 
 /** Compensation for a registrar failure: void the hold or refund a paid invoice; the order fails. */
 async function compensate(run: OrderRun, code: string, message: string): Promise<void> {
-  await db.failOrder(run.orderId, code, message);
+  await run.books.failOrder(run.orderId, code, message);
   run.setStatus('failed', { code, message });
   if (run.state.invoice) await run.creditStragglers(run.state.invoice.id, 'order_failed');
 }
@@ -198,14 +187,14 @@ async function captureAndRecord(run: OrderRun, result: { expiresAt: string | nul
     try {
       privacy = await registrar.applyOrderPrivacy(orderId);
     } catch (err) {
-      await db.recordPrivacyFailure(orderId, failureMessage(err));
+      await run.books.recordPrivacyFailure(orderId, failureMessage(err));
       privacy = 'off';
     }
   }
-  await db.recordRegistrarResult(orderId, { ...result, privacy });
+  await run.books.recordRegistrarResult(orderId, { ...result, privacy });
   try {
     // Runs begun before completeOrder answered with the domain got nothing back.
-    const completed = (await capture.completeOrder(orderId)) as CompletedOrder | undefined;
+    const completed = (await run.capture.completeOrder(orderId)) as CompletedOrder | undefined;
     run.state.expiresAt = result.expiresAt;
     if (completed) {
       run.state.domainId = completed.domainId;
@@ -213,7 +202,7 @@ async function captureAndRecord(run: OrderRun, result: { expiresAt: string | nul
     }
     run.setStatus('completed');
   } catch (err) {
-    await db.recordBillingFailure(orderId, failureMessage(err));
+    await run.books.recordBillingFailure(orderId, failureMessage(err));
     run.setStatus('billing_failed', { code: 'billing_failed', message: BILLING_REVIEW_MESSAGE });
   }
   if (run.state.invoice) await run.creditStragglers(run.state.invoice.id, 'invoice_already_paid');

@@ -7,7 +7,10 @@ import { createHealthRouter } from './health.routes';
 import { LEGACY_PATH, legacyFailure } from './legacy/legacy.envelope';
 import { surfaceRouters } from './surfaces';
 import { createDocsRouter } from './docs.routes';
-import { authenticate, type AuthOptions, rateLimit } from './middleware/auth';
+import { authenticate, type AuthOptions, type Known, rateLimit } from './middleware/auth';
+import { CredentialCache } from '../auth/credential-cache';
+import { createLimiters, type Limiters } from './rate-limits';
+import { connectionStringOf } from '../db/knex';
 import { parseBody } from './middleware/body';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
@@ -18,15 +21,33 @@ import { createPortal } from '../portal/router';
 /** Authentication, the per-credential rate limit, then the router (with 405 for known paths). */
 type Access = Pick<AuthOptions, 'accept' | 'ipPolicy'>;
 
-function guarded(deps: AppDeps, access: Access, router: Router<AppState>): Middleware<AppState> {
+/** What every surface shares: the credentials held in memory and the rate-limit counters. */
+interface Shared {
+  credentials: CredentialCache<Known>;
+  limiters: Limiters;
+}
+
+function guarded(
+  deps: AppDeps,
+  shared: Shared,
+  name: string,
+  access: Access,
+  router: Router<AppState>,
+): Middleware<AppState> {
   const { config } = deps;
   return compose<AppContext>([
     authenticate(deps.db, {
       ...access,
+      cache: shared.credentials,
+      limiters: shared.limiters,
+      name,
       failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     }),
-    rateLimit(config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
+    rateLimit(
+      shared.limiters.make(`credential:${name}`, config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
+      config.RATE_LIMIT_POINTS,
+    ),
     router.routes(),
     router.allowedMethods({ throw: true }),
   ] as Array<Middleware<AppState>>) as Middleware<AppState>;
@@ -38,13 +59,14 @@ function guarded(deps: AppDeps, access: Access, router: Router<AppState>): Middl
  */
 function surface(
   deps: AppDeps,
+  shared: Shared,
   prefix: string,
   access: Access,
   routers: Array<Router<AppState>>,
 ): Middleware<AppState> {
   const router = new Router<AppState>({ prefix });
   for (const r of routers) router.use(r.routes());
-  const chain = guarded(deps, access, router);
+  const chain = guarded(deps, shared, prefix, access, router);
   return async (ctx, next) => {
     if (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`)) await chain(ctx, next);
     else await next();
@@ -55,7 +77,7 @@ function surface(
  * The legacy action API (`POST /api/index.php`): API key from `X-API-KEY`, the body's `api_key`
  * or the query's `api_key`; IP allowlist and rate limits as on `/api/v1`.
  */
-function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppState> {
+function legacySurface(deps: AppDeps, shared: Shared, router: Router<AppState>): Middleware<AppState> {
   const chain = compose<AppContext>([
     async (ctx, next) => {
       if (!ctx.get('X-API-KEY')) {
@@ -67,7 +89,7 @@ function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppS
       }
       await next();
     },
-    guarded(deps, { accept: ['api_key'], ipPolicy: 'reseller' }, router),
+    guarded(deps, shared, LEGACY_PATH, { accept: ['api_key'], ipPolicy: 'reseller' }, router),
   ] as Array<Middleware<AppState>>);
   return async (ctx, next) => {
     if (ctx.path === LEGACY_PATH) await chain(ctx, next);
@@ -83,12 +105,23 @@ function legacySurface(deps: AppDeps, router: Router<AppState>): Middleware<AppS
 export type App = Koa<AppState> & {
   /** The app's api_logs writer: `close()` it after the server stops so queued rows are written. */
   apiLogs: ApiLogWriter;
+  /** Credentials held in memory; `close()` it to stop listening for changes. */
+  credentials: CredentialCache<Known>;
+  /** The rate-limit counters; `close()` them (the Redis connection) after the server stops. */
+  limiters: Limiters;
 };
 
 export function createApp(deps: AppDeps): App {
   const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY });
   app.silent = true;
   const apiLogs = new ApiLogWriter(deps.db, deps.log);
+  const credentials = new CredentialCache<Known>({
+    ttlMs: deps.config.CREDENTIAL_CACHE_MS,
+    connectionString: connectionStringOf(deps.db),
+    log: deps.log,
+  }).start();
+  const limiters = createLimiters(deps.config, deps.log);
+  const shared: Shared = { credentials, limiters };
 
   const health = createHealthRouter(deps);
 
@@ -100,8 +133,14 @@ export function createApp(deps: AppDeps): App {
       await metrics.middleware(ctx, next);
       return;
     }
-    ctx.set('Content-Type', metrics.registry.contentType);
-    ctx.body = await metrics.registry.metrics();
+    try {
+      ctx.body = await metrics.text();
+      ctx.set('Content-Type', metrics.registry.contentType);
+    } catch (err) {
+      deps.log.error({ err }, 'metrics could not be gathered');
+      ctx.status = 503;
+      ctx.body = 'metrics unavailable\n';
+    }
   });
   app.use(async (ctx, next) => {
     // Probes, metrics, docs and the browser pages stay out of api_logs; every API call is recorded.
@@ -121,18 +160,32 @@ export function createApp(deps: AppDeps): App {
   app.use(parseBody(deps.config.BODY_LIMIT));
   app.use(health.routes());
   const routers = surfaceRouters(deps);
-  app.use(legacySurface(deps, routers.legacy));
+  app.use(legacySurface(deps, shared, routers.legacy));
   app.use(routers.callbacks.routes());
   app.use(createDocsRouter(deps).routes());
-  app.use(createPortal(deps));
+  app.use(createPortal(deps, limiters));
   // Seed 003: "API key plus IP whitelist" on every request, whatever the credential.
-  app.use(surface(deps, '/api/v1', { accept: ['api_key', 'bearer'], ipPolicy: 'reseller' }, routers.v1));
   app.use(
-    surface(deps, '/api/reseller/v1', { accept: ['bearer'], ipPolicy: 'credential' }, routers.resellerV1),
+    surface(deps, shared, '/api/v1', { accept: ['api_key', 'bearer'], ipPolicy: 'reseller' }, routers.v1),
+  );
+  app.use(
+    surface(
+      deps,
+      shared,
+      '/api/reseller/v1',
+      { accept: ['bearer'], ipPolicy: 'credential' },
+      routers.resellerV1,
+    ),
   );
   // Operators: admin tokens only (reseller credentials are no credential here, and the other way round).
   app.use(
-    surface(deps, '/api/admin/v1', { accept: ['admin_bearer'], ipPolicy: 'credential' }, routers.admin),
+    surface(
+      deps,
+      shared,
+      '/api/admin/v1',
+      { accept: ['admin_bearer'], ipPolicy: 'credential' },
+      routers.admin,
+    ),
   );
-  return Object.assign(app, { apiLogs });
+  return Object.assign(app, { apiLogs, credentials, limiters });
 }

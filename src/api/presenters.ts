@@ -1,10 +1,11 @@
-import type { DnsRecordRow, Domain } from '../db/models';
+import type { DnsRecordRow } from '../db/models';
+import type { DomainSummary } from '../services/domains';
 import type { DnsZoneState } from '../services/dns';
 import type { z } from 'zod';
 import type { DnsRecordJson, DnsZoneJson, DomainJson } from './schemas';
 
 /** The public JSON of a domain, shared by every surface. */
-export function presentDomain(d: Domain): z.infer<typeof DomainJson> {
+export function presentDomain(d: DomainSummary): z.infer<typeof DomainJson> {
   return {
     id: d.id,
     domain_name: d.name,

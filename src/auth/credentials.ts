@@ -97,11 +97,11 @@ export function normaliseIp(ip: string): string {
   return mapped?.[1] ?? trimmed;
 }
 
-/** Checks an IP against entries that are single addresses or CIDR ranges (IPv4 or IPv6). */
-export function ipAllowed(ip: string, allowlist: readonly string[]): boolean {
-  const addr = normaliseIp(ip);
-  const family = isIP(addr);
-  if (family === 0 || allowlist.length === 0) return false;
+/** A compiled allowlist: whether an IP is on it. An empty list allows nobody. */
+export type IpCheck = (ip: string) => boolean;
+
+/** Compiles entries that are single addresses or CIDR ranges (IPv4 or IPv6) once, to check many IPs. */
+export function compileAllowlist(allowlist: readonly string[]): IpCheck {
   const list = new BlockList();
   for (const entry of allowlist) {
     const [base = '', bits] = entry.trim().split('/');
@@ -111,7 +111,16 @@ export function ipAllowed(ip: string, allowlist: readonly string[]): boolean {
     if (bits === undefined) list.addAddress(normaliseIp(base), type);
     else list.addSubnet(normaliseIp(base), Number(bits), type);
   }
-  return list.check(addr, family === 4 ? 'ipv4' : 'ipv6');
+  return (ip) => {
+    const addr = normaliseIp(ip);
+    const family = isIP(addr);
+    return family !== 0 && list.check(addr, family === 4 ? 'ipv4' : 'ipv6');
+  };
+}
+
+/** Checks an IP against entries that are single addresses or CIDR ranges (IPv4 or IPv6). */
+export function ipAllowed(ip: string, allowlist: readonly string[]): boolean {
+  return allowlist.length > 0 && compileAllowlist(allowlist)(ip);
 }
 
 /** True when an allowlist entry is an IP address or a CIDR range. */

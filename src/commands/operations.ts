@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { type Command, InvalidArgumentError } from 'commander';
+import { apiProcesses, runApiPrimary } from '../api/cluster';
 import { loadConfig } from '../config';
 import { createKnex } from '../db/knex';
 import { migrateLatest, migrateRollback } from '../db/migrate';
@@ -44,10 +46,16 @@ function onSignals(stop: () => Promise<void>): void {
 export function registerOperations(program: Command): void {
   program
     .command('api')
-    .description('Run the HTTP API (PORT, default 3000).')
+    .description('Run the HTTP API (PORT, default 3000; API_PROCESSES processes).')
     .action(async () => {
       const config = loadConfig();
       const log = createLogger(config);
+      const processes = apiProcesses(config);
+      if (processes > 1 && cluster.isPrimary) {
+        const primary = runApiPrimary(processes, log);
+        onSignals(() => primary.close());
+        return;
+      }
       const api = await startApi(config, log);
       onSignals(() => api.close());
     });

@@ -24,6 +24,16 @@ export function createKnex(connectionString: string, pool: { min?: number; max?:
   });
 }
 
+/** The connection string a Knex made by `createKnex` connects with (for a connection of its own). */
+export function connectionStringOf(db: Knex): string | undefined {
+  const connection = (db.client as { config?: Knex.Config }).config?.connection;
+  return typeof connection === 'object' && connection !== null && 'connectionString' in connection
+    ? (connection as { connectionString?: string }).connectionString
+    : typeof connection === 'string'
+      ? connection
+      : undefined;
+}
+
 /** True when a Postgres server answers at the URL (any database error other than refusal counts as up). */
 export async function pingPostgres(connectionString: string, timeoutMs = 2000): Promise<boolean> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });

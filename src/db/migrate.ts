@@ -10,6 +10,8 @@ import * as resellerApiWhitelist from './migrations/20261123010000_reseller_api_
 import * as idempotencyResponseText from './migrations/20261123020000_idempotency_response_text';
 import * as operations from './migrations/20261201000000_operations';
 import * as portalSessions from './migrations/20261201010000_portal_sessions';
+import * as orderRegistrarContacts from './migrations/20261201020000_order_registrar_contacts';
+import * as authChanged from './migrations/20261201030000_auth_changed';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +34,8 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261123020000_idempotency_response_text', idempotencyResponseText],
   ['20261201000000_operations', operations],
   ['20261201010000_portal_sessions', portalSessions],
+  ['20261201020000_order_registrar_contacts', orderRegistrarContacts],
+  ['20261201030000_auth_changed', authChanged],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -3,7 +3,8 @@ import type { RouterContext } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
+import type { Limiters } from '../api/rate-limits';
 import { normaliseIp } from '../auth/credentials';
 import type { Admin, Reseller } from '../db/models';
 import { AppError } from '../services/errors';
@@ -160,9 +161,15 @@ export function preSessionCsrfMatches(ctx: Context, kind: SessionKind): boolean 
  * Sign-in throttling: per client IP and per account (email), in failed attempts per window. An
  * IP or account over its limit is refused (429) without the password being checked.
  */
-export function signInThrottle(perIp = 20, perAccount = 5, windowSeconds = 900) {
-  const byIp = new RateLimiterMemory({ points: perIp, duration: windowSeconds, keyPrefix: 'ip' });
-  const byAccount = new RateLimiterMemory({ points: perAccount, duration: windowSeconds, keyPrefix: 'acct' });
+export function signInThrottle(
+  limiters: Limiters,
+  area: string,
+  perIp = 20,
+  perAccount = 5,
+  windowSeconds = 900,
+) {
+  const byIp = limiters.make(`sign-in:${area}:ip`, perIp, windowSeconds);
+  const byAccount = limiters.make(`sign-in:${area}:account`, perAccount, windowSeconds);
   const keys = (ctx: Context, kind: SessionKind) => ({
     ip: normaliseIp(ctx.ip),
     account: `${kind}:${field(ctx, 'email').trim().toLowerCase()}`,

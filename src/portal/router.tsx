@@ -1,3 +1,4 @@
+import type { Limiters } from '../api/rate-limits';
 import { Router } from '@koa/router';
 import compose from 'koa-compose';
 import type { Context, Middleware } from 'koa';
@@ -46,7 +47,7 @@ function errorPageFor(kind: SessionKind) {
  * their stylesheets under /assets (served by the app itself). Each area: sign-in first, then its
  * pages, which call the same services as the API.
  */
-export function createPortal(deps: AppDeps): Middleware<AppState> {
+export function createPortal(deps: AppDeps, limiters: Limiters): Middleware<AppState> {
   const assets = new Router<AppState>();
   assets.get('/assets/pico.classless.min.css', (ctx) => {
     ctx.type = 'text/css; charset=utf-8';
@@ -61,7 +62,7 @@ export function createPortal(deps: AppDeps): Middleware<AppState> {
 
   const area = (kind: SessionKind, pages: Array<(r: Router<PortalState>, d: AppDeps) => void>) => {
     const open = new Router<PortalState>();
-    addSignIn(open, deps, kind, signInThrottle());
+    addSignIn(open, deps, kind, signInThrottle(limiters, kind));
     const closed = new Router<PortalState>();
     for (const add of pages) add(closed, deps);
     const chain = compose([

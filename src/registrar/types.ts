@@ -9,6 +9,12 @@ export interface Contacts {
   admin: Contact;
 }
 
+/** Contacts as the registrar knows them (its ids). */
+export interface ContactIds {
+  registrant: string;
+  admin: string;
+}
+
 export interface SearchResult {
   domain: string;
   available: boolean;
@@ -54,10 +60,14 @@ export interface Registrar {
     domain: string;
     years: number;
     currency: string;
+    /** Contacts created earlier (createContacts); used instead of `contacts`. */
+    contactIds?: ContactIds | undefined;
     contacts?: Contacts | undefined;
     nameservers?: readonly string[] | undefined;
     premium?: boolean | undefined;
   }): Promise<{ domain: string; expiresAt: Date | null }>;
+  /** Creates the contacts at the registrar (one when the admin is the registrant). */
+  createContacts(contacts: Contacts): Promise<ContactIds>;
   /** `currentExpiryYear` guards against renewing twice when a call is retried. */
   renew(args: {
     domain: string;

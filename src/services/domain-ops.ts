@@ -13,7 +13,8 @@ import {
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
-import { TimeoutError, withTimeout, workflowAnswer } from '../timeout';
+import { resultWithin } from '../temporal/client';
+import { TimeoutError, workflowAnswer } from '../timeout';
 import { notFound } from './errors';
 
 export type OperationOutcome =
@@ -62,12 +63,10 @@ export async function runDomainOperation(
         return temporal.workflow.getHandle(workflowId);
       throw err;
     });
-  const result = await withTimeout(handle.result() as Promise<DomainOperationResult>, waitMs).catch(
-    (err: unknown) => {
-      if (err instanceof TimeoutError) return null;
-      throw err;
-    },
-  );
+  const result = await resultWithin<DomainOperationResult>(temporal, handle, waitMs).catch((err: unknown) => {
+    if (err instanceof TimeoutError) return null;
+    throw err;
+  });
   return result ? { done: true, workflowId, result } : { done: false, workflowId };
 }
 

@@ -17,7 +17,8 @@ import {
 } from '../../workflows/contracts';
 import { acceptanceUpdate, payFromWalletUpdate } from '../../workflows/messages';
 import type { WalletPaymentResult } from '../../workflows/contracts';
-import { withTimeout, workflowAnswer } from '../timeout';
+import { resultWithin } from '../temporal/client';
+import { workflowAnswer } from '../timeout';
 
 export type OrderKey =
   /** An Idempotency-Key: a retry attaches to the same order. */
@@ -85,7 +86,7 @@ export async function startOrder(
   if (waitMs > 0 && acceptance.status !== 'awaiting_payment') {
     // Finished within the wait, or not yet (a timeout or a connection error is "not yet": the
     // order is accepted and runs on).
-    result = await withTimeout(handle.result(), waitMs).catch((err: unknown) =>
+    result = await resultWithin<OrderResult>(temporal, handle, waitMs).catch((err: unknown) =>
       err instanceof WorkflowFailedError ? 'failed' : null,
     );
   }

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { type AuditEvent, Domain, type OrderRow } from '../db/models';
-import { TimeoutError, withTimeout } from '../timeout';
+import { resultWithin } from '../temporal/client';
+import { TimeoutError } from '../timeout';
 import type { billingReviewWorkflow } from '../../workflows';
 import {
   type BillingReviewResult,
@@ -141,7 +142,7 @@ export async function resolveBillingFailure(
   });
   let result: BillingReviewResult;
   try {
-    result = await withTimeout(handle.result(), waitMs);
+    result = await resultWithin<BillingReviewResult>(deps.temporal, handle, waitMs);
   } catch (err) {
     if (err instanceof TimeoutError) return { done: false, workflowId };
     throw err;

@@ -27,6 +27,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    // As many non-sticky as sticky workflow-task pollers: with the default 0.2, a burst of new
+    // workflows waited seconds for the one non-sticky poller.
+    nonStickyToStickyPollRatio: 1,
     activities: createActivities(opts.deps),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     ...(opts.maxConcurrentActivityTaskExecutions

@@ -1,10 +1,9 @@
-import { createServer, type Server, type Socket, connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiLogRow, ApiLogWriter } from '../../src/api/api-log-writer';
 import { createKnex } from '../../src/db/knex';
 import { makeReseller, silentLog, testDb } from '../helpers';
+import { pgProxy } from '../pg-proxy';
 
 let db: Knex;
 
@@ -42,57 +41,6 @@ async function stored(prefix: string): Promise<Array<{ requestId: string; reques
     .where('requestId', 'like', `${prefix}%`)
     .orderBy('id')
     .select('requestId', 'requestBody')) as Array<{ requestId: string; requestBody: unknown }>;
-}
-
-/** A TCP proxy to Postgres that can be switched off (connections refused and cut) and on. */
-async function pgProxy(): Promise<{
-  url: string;
-  up: boolean;
-  /** Connections attempted while switched off. */
-  refused: number;
-  close(): Promise<void>;
-}> {
-  const target = new URL(inject('databaseUrl'));
-  const sockets = new Set<Socket>();
-  const state = { up: false, refused: 0 };
-  const server: Server = createServer((client) => {
-    if (!state.up) {
-      state.refused += 1;
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = new URL(target);
-  url.hostname = '127.0.0.1';
-  url.port = String((server.address() as AddressInfo).port);
-  return {
-    url: url.toString(),
-    get refused() {
-      return state.refused;
-    },
-    get up() {
-      return state.up;
-    },
-    set up(v: boolean) {
-      state.up = v;
-      if (!v) for (const s of sockets) s.destroy();
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
 
 describe('api_logs writer', () => {

@@ -252,5 +252,33 @@ describe('request log', () => {
     const invalidRow = await ApiLog.query(db).findOne({ requestId: invalid });
     expect(invalidRow).toMatchObject({ status: 422, errorCode: 'validation_error', resellerId: r.id });
     expect(invalidRow!.route).toBe('/api/v1/domains');
+    // An error keeps the body it answered, to say what the caller saw.
+    expect(invalidRow!.responseBody).toMatchObject({ success: false });
+  });
+
+  it('keeps the response body of mutations and errors, not of successful reads', async () => {
+    const r = await makeReseller(db);
+    const read = `read-${Date.now()}`;
+    const res = await call(`${api.url}/api/v1/domains`, {
+      headers: { 'X-API-KEY': r.apiKey, 'X-Request-Id': read },
+    });
+    expect(res.status).toBe(200);
+    const write = `write-${Date.now()}`;
+    await call(`${api.url}/api/v1/account/ip-whitelist`, {
+      method: 'PUT',
+      headers: {
+        Authorization: `Bearer ${r.token}`,
+        'Content-Type': 'application/json',
+        'X-Request-Id': write,
+      },
+      body: JSON.stringify({ ips: ['127.0.0.1', '::1'] }),
+    });
+    await api.flushLogs();
+    const readRow = await ApiLog.query(db).findOne({ requestId: read });
+    expect(readRow).toMatchObject({ status: 200, route: '/api/v1/domains', responseBody: null });
+    expect(readRow!.requestHeaders['x-api-key']).toBe(REDACTED);
+    const writeRow = await ApiLog.query(db).findOne({ requestId: write });
+    expect(writeRow!.status).toBeLessThan(300);
+    expect(writeRow!.responseBody).toMatchObject({ success: true });
   });
 });

@@ -385,6 +385,7 @@ describe('DNS (seed 003 records, seed 000 replace and push)', () => {
       ttl: 3600,
     };
     h.sim.domains.get(d.name)!.dns = structuredClone(live);
+    const pushesBefore = h.sim.calls.get('set_dns2') ?? 0;
     const provisioned = await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
     expect(provisioned.status).toBe(200);
     const view = (await api('GET', `/domains/${d.name}/dns`)).body['data'] as {
@@ -399,9 +400,10 @@ describe('DNS (seed 003 records, seed 000 replace and push)', () => {
       { type: 'MX', name: '@', value: 'mail.example.net', ttl: 3600, priority: 10 },
       { type: 'CNAME', name: 'www', value: 'shop.example.net', ttl: 3600, priority: undefined },
     ]);
-    // The live zone is untouched by provisioning.
+    // The live zone is untouched by provisioning: not even written back as it was.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(h.sim.domains.get(d.name)!.dns).toEqual(live);
+    expect((h.sim.calls.get('set_dns2') ?? 0) - pushesBefore).toBe(0);
 
     // A change publishes the imported records with it: nothing of the live zone is lost.
     const txt = await api('POST', `/domains/${d.name}/dns/records`, {

@@ -246,6 +246,32 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     expect((await balanceOf(h.db, r.id)).posted).toBe(5_000n - 1_299n);
   });
 
+  it('costs the registrar one contact and one registration, and a retried registration no new contact', async () => {
+    const r = await makeReseller(h.db);
+    await topUp(h.db, r.id, 5_000n);
+    const calls = () => Object.fromEntries(h.sim.calls);
+    const before = calls();
+    const delta = () =>
+      Object.fromEntries(
+        Object.entries(calls())
+          .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+          .filter(([, v]) => v > 0),
+      );
+    // No admin given, so the admin is the registrant: one create_contact, then the registration.
+    const lean = (domain: string) => ({ domain_name: domain, period: 1, registrant: SEED_CONTACT });
+    expect(
+      (await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, lean(uniqueName('lean'))))).status,
+    ).toBe(201);
+    expect(delta()).toEqual({ search: 1, create_contact: 1, register: 1 });
+    // A registration that fails once is retried with the same contact, after asking what happened.
+    Object.assign(before, calls());
+    h.sim.failNextCall('error', 'register');
+    expect(
+      (await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, lean(uniqueName('lean'))))).status,
+    ).toBe(201);
+    expect(delta()).toEqual({ search: 1, create_contact: 1, register: 2, domain_info: 1 });
+  });
+
   it('refuses a name that is not available before touching money', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 5_000n);
@@ -315,6 +341,12 @@ describe('idempotency and concurrency', () => {
     const statuses = responses.map((x) => x.status);
     expect(statuses.filter((s) => s !== 201 && s !== 409)).toEqual([]);
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
+    // A 409 says when to try again: when the first request's claim would be taken over.
+    for (const busy of responses.filter((x) => x.status === 409)) {
+      expect(busy.body['code']).toBe('idempotency_key_in_use');
+      expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(busy.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    }
     const orderIds = new Set(
       responses
         .filter((x) => x.status === 201)

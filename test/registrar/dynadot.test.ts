@@ -102,7 +102,10 @@ describe('Dynadot client against the simulator', () => {
       nameservers: ['ns1.example.net', 'ns2.example.net'],
     });
     expect(res.domain).toBe('fresh.com');
-    expect(sim.contacts.size).toBe(2);
+    // The admin is the registrant: the registrar holds one contact for both roles.
+    expect(sim.contacts.size).toBe(1);
+    const only = [...sim.contacts.keys()][0];
+    expect(sim.domains.get('fresh.com')?.contacts).toEqual({ registrant: only, admin: only });
     const stored = [...sim.contacts.values()][0]!;
     expect(stored).toMatchObject({ phonecc: '255', phonenum: '754123456', country: 'TZ', zip: '11101' });
     const info = await client.info('fresh.com');
@@ -114,6 +117,18 @@ describe('Dynadot client against the simulator', () => {
     expect(info!.expiresAt!.getTime()).toBe(res.expiresAt!.getTime());
     expect(await client.getNameservers('fresh.com')).toEqual(['ns1.example.net', 'ns2.example.net']);
     expect(await client.info('absent.com')).toBeNull();
+  });
+
+  it('creates a second contact only when the admin differs from the registrant', async () => {
+    const ids = await client.createContacts({
+      registrant: SEED_CONTACT,
+      admin: { ...SEED_CONTACT, name: 'Domain Admin', email: 'admin@example.co.tz' },
+    });
+    expect(ids.admin).not.toBe(ids.registrant);
+    expect(sim.contacts.get(ids.admin)).toMatchObject({ name: 'Domain Admin', email: 'admin@example.co.tz' });
+    await client.register({ domain: 'two.com', years: 1, currency: 'USD', contactIds: ids });
+    expect(sim.domains.get('two.com')?.contacts).toEqual(ids);
+    expect(sim.calls.get('create_contact')).toBe(2);
   });
 
   it('guards renewals with the current expiry year', async () => {

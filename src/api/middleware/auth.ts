@@ -1,16 +1,19 @@
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Limiters } from '../rate-limits';
 import {
   type Ability,
   ABILITIES,
   ADMIN_ABILITIES,
   type AdminAbility,
-  ipAllowed,
+  compileAllowlist,
+  type IpCheck,
   normaliseIp,
   parseSecret,
   secretMatches,
 } from '../../auth/credentials';
+import type { CredentialCache } from '../../auth/credential-cache';
 import { Admin, ApiCredential, Reseller } from '../../db/models';
 import { forbidden, unauthenticated } from '../../services/errors';
 import type { AppContext, AppState } from '../context';
@@ -30,6 +33,36 @@ export interface AuthOptions {
   /** Failed attempts allowed per client IP per window before 429. */
   failedAttemptsPerWindow: number;
   windowSeconds: number;
+  /** Credentials looked up recently, shared by the app's surfaces. */
+  cache: CredentialCache<Known>;
+  /** Where the failed-attempt counters live, and their name (one per surface). */
+  limiters: Limiters;
+  name: string;
+}
+
+/** A live credential and its owner as a request needs them, allowlists compiled once. */
+export type Known = (
+  | { credential: ApiCredential; reseller: Reseller; resellerAllows: IpCheck }
+  | { credential: ApiCredential; admin: Admin }
+) & { credentialAllows: IpCheck | null };
+
+/** When a known credential stops being live by itself (expiry, or a revocation's grace ending). */
+function endOf({ credential }: Known): number | null {
+  const ends = [credential.expiresAt, credential.revokedAt]
+    .filter((d): d is Date => d !== null && d !== undefined)
+    .map((d) => new Date(d).getTime());
+  return ends.length ? Math.min(...ends) : null;
+}
+
+async function lookUp(db: Knex, style: AuthStyle, prefix: string): Promise<Known | null> {
+  const found =
+    style === 'admin_bearer' ? await findAdminCredential(db, prefix) : await findCredential(db, prefix);
+  if (!found) return null;
+  const { ipAllowlist } = found.credential;
+  const credentialAllows = ipAllowlist.length > 0 ? compileAllowlist(ipAllowlist) : null;
+  return 'admin' in found
+    ? { ...found, credentialAllows }
+    : { ...found, credentialAllows, resellerAllows: compileAllowlist(found.reseller.apiIpAllowlist) };
 }
 
 function presented(
@@ -144,10 +177,11 @@ async function endedCredential(db: Knex, prefix: string): Promise<'expired' | 'r
  * disabled admins are refused; repeated failures from one IP are throttled.
  */
 export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> {
-  const failures = new RateLimiterMemory({
-    points: opts.failedAttemptsPerWindow,
-    duration: opts.windowSeconds,
-  });
+  const failures = opts.limiters.make(
+    `auth-failures:${opts.name}`,
+    opts.failedAttemptsPerWindow,
+    opts.windowSeconds,
+  );
 
   async function reject(ip: string, error: ReturnType<typeof unauthenticated>): Promise<never> {
     try {
@@ -168,10 +202,11 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
     if (!parsed || parsed.kind !== EXPECTED_KIND[given.style])
       return reject(ip, unauthenticated('Invalid API key.', 'invalid_credentials'));
 
-    const found =
-      given.style === 'admin_bearer'
-        ? await findAdminCredential(db, parsed.prefix)
-        : await findCredential(db, parsed.prefix);
+    const found = await opts.cache.lookup(
+      `${given.style}:${parsed.prefix}`,
+      () => lookUp(db, given.style, parsed.prefix),
+      endOf,
+    );
     if (!found || !secretMatches(parsed.secret, found.credential.secretHash)) {
       const ended = found ? null : await endedCredential(db, parsed.prefix);
       return reject(
@@ -181,12 +216,12 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
           : unauthenticated('Invalid API key.', 'invalid_credentials'),
       );
     }
-    const { credential } = found;
+    const { credential, credentialAllows } = found;
     const abilities = new Set(credential.abilities.filter((a) => KNOWN_ABILITIES.has(a)));
     if ('admin' in found) {
       if (found.admin.status !== 'active')
         return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
-      if (credential.ipAllowlist.length > 0 && !ipAllowed(ip, credential.ipAllowlist))
+      if (credentialAllows && !credentialAllows(ip))
         throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this credential.`);
       ctx.state.admin = { admin: found.admin, credential, abilities: abilities as Set<AdminAbility> };
     } else {
@@ -195,17 +230,16 @@ export function authenticate(db: Knex, opts: AuthOptions): Middleware<AppState> 
         return reject(ip, unauthenticated('This account cannot use the API.', 'account_inactive'));
       }
       const allowed =
-        (opts.ipPolicy === 'credential' || ipAllowed(ip, reseller.apiIpAllowlist)) &&
-        (credential.ipAllowlist.length === 0 || ipAllowed(ip, credential.ipAllowlist));
+        (opts.ipPolicy === 'credential' || found.resellerAllows(ip)) &&
+        (!credentialAllows || credentialAllows(ip));
       if (!allowed) {
         throw forbidden('ip_not_allowed', `The caller IP ${ip} is not whitelisted for this account.`);
       }
       ctx.state.auth = { reseller, credential, abilities: abilities as Set<Ability> };
     }
 
-    // last_used_at is kept to the minute: the row just read says whether it is due.
-    const lastUsed = credential.lastUsedAt ? new Date(credential.lastUsedAt).getTime() : 0;
-    if (Date.now() - lastUsed >= 60_000)
+    // last_used_at is kept to the minute, written at most once a minute by each process.
+    if (opts.cache.touchDue(credential.id, credential.lastUsedAt))
       await ApiCredential.query(db)
         .patch({ lastUsedAt: new Date() })
         .where('id', credential.id)
@@ -238,8 +272,7 @@ export function requireAbility(
 }
 
 /** Per-credential rate limit; 429 with Retry-After and X-RateLimit-* headers. */
-export function rateLimit(points: number, windowSeconds: number): Middleware<AppState> {
-  const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
+export function rateLimit(limiter: RateLimiterAbstract, points: number): Middleware<AppState> {
   return async (ctx, next) => {
     const credential = authenticatedCredential(ctx);
     if (!credential) throw unauthenticated();

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { IdempotencyRecordRow } from '../../db/models';
 import type { Middleware } from 'koa';
 import type { AppState } from '../context';
-import { AppError, badRequest, conflict, unprocessable } from '../../services/errors';
+import { AppError, badRequest, unprocessable } from '../../services/errors';
 import { failureBody } from './error-handler';
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -114,10 +114,15 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
         );
       }
       if (existing.state === 'completed') return existing;
-      if (now - existing.createdAt.getTime() < STALE_IN_FLIGHT_MS) {
-        throw conflict(
+      const age = now - existing.createdAt.getTime();
+      if (age < STALE_IN_FLIGHT_MS) {
+        // Retry-After: when the claim would be taken over, had its request died.
+        throw new AppError(
+          409,
           'idempotency_key_in_use',
           'A request with this Idempotency-Key is still being processed.',
+          undefined,
+          { 'Retry-After': String(Math.max(1, Math.ceil((STALE_IN_FLIGHT_MS - age) / 1000))) },
         );
       }
       // A stale claim: the first request died. Take it over (the work itself is keyed too).

@@ -21,9 +21,12 @@ function storable(value: unknown): unknown {
   return cleaned;
 }
 
+const isRead = (method: string) => method === 'GET' || method === 'HEAD';
+
 /**
  * Records every request in api_logs (invalid keys and failed validation included), with
- * secrets removed from headers, query and bodies at any depth. Rows go to the batching writer,
+ * secrets removed from headers, query and bodies at any depth; the response body is kept for
+ * mutations and errors, not for successful reads. Rows go to the batching writer,
  * so the response never waits for its log row, and a failure to write one never fails a request.
  */
 export function requestLog(writer: ApiLogWriter, log: Logger): Middleware<AppState> {
@@ -48,7 +51,8 @@ export function requestLog(writer: ApiLogWriter, log: Logger): Middleware<AppSta
         requestHeaders: storable(ctx.headers) as Record<string, unknown>,
         requestQuery: storable(ctx.query) as Record<string, unknown>,
         requestBody: storable((ctx.request as { body?: unknown }).body),
-        responseBody: storable(ctx.body),
+        // A successful read's body is what the database already holds: not copied into the log.
+        responseBody: isRead(ctx.method) && ctx.status < 400 ? null : storable(ctx.body),
         errorCode: ctx.state.errorCode ?? null,
         createdAt: new Date(),
       };

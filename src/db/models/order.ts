@@ -1,3 +1,4 @@
+import type { ContactIds } from '../../registrar/types';
 import type { ContactInput, OrderAction, OrderStatus, PaymentMethod } from '../../../workflows/contracts';
 
 /** What the registrar holds once the order's registrar steps are done (stored before billing). */
@@ -32,6 +33,8 @@ export interface OrderRow {
   premium: boolean;
   request: OrderRequestDetails;
   registrarResult: RegistrarResult | null;
+  /** The registrar contacts this order created (reused when its registration is retried). */
+  registrarContacts: ContactIds | null;
   /** Transfers: the sealed auth code, until the transfer ends. */
   authCode: string | null;
   fromExpiresAt: Date | null;

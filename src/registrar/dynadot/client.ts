@@ -3,6 +3,7 @@ import { RegistrarError } from '../errors';
 import { CallLimiter } from '../limiter';
 import type {
   Contact,
+  ContactIds,
   Contacts,
   DnsRecord,
   DomainInfo,
@@ -11,7 +12,18 @@ import type {
   TldPrice,
   TransferState,
 } from '../types';
-import { type Body, buildUrl, type Params, parseEnvelope, parseEpochMs, splitPhone, yes } from './wire';
+import {
+  asArray,
+  type Body,
+  buildUrl,
+  type Params,
+  parseEnvelope,
+  parseEpochMs,
+  sameContact,
+  contactParams,
+  str,
+  yes,
+} from './wire';
 
 export interface DynadotOptions {
   /** `https://api.dynadot.com/api3.json` in production; the simulator in dev and tests. */
@@ -24,11 +36,6 @@ export interface DynadotOptions {
   throttlePauseMs?: number;
   fetch?: typeof fetch;
 }
-
-const asArray = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
-const str = (value: unknown): string =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
 /** The real Dynadot api3 client (the simulator speaks the same protocol). */
 export class DynadotRegistrar implements Registrar {
@@ -159,20 +166,7 @@ export class DynadotRegistrar implements Registrar {
   }
 
   private async createContact(contact: Contact): Promise<string> {
-    const phone = splitPhone(contact.phone);
-    const body = await this.call('create_contact', {
-      name: contact.name,
-      organization: contact.organization,
-      email: contact.email,
-      phonecc: phone.cc,
-      phonenum: phone.number,
-      address1: contact.address1,
-      address2: contact.address2,
-      city: contact.city,
-      state: contact.state,
-      zip: contact.postcode,
-      country: contact.country,
-    });
+    const body = await this.call('create_contact', contactParams(contact));
     const content = (body['CreateContactContent'] ?? body) as Body;
     const id = str(content['ContactId']);
     if (!id) throw new RegistrarError('retryable', 'create_contact answered no ContactId', 'create_contact');
@@ -182,7 +176,7 @@ export class DynadotRegistrar implements Registrar {
   async register(
     args: Parameters<Registrar['register']>[0],
   ): Promise<{ domain: string; expiresAt: Date | null }> {
-    const ids = args.contacts ? await this.contactIds(args.contacts) : undefined;
+    const ids = args.contactIds ?? (args.contacts ? await this.createContacts(args.contacts) : undefined);
     const body = await this.call('register', {
       domain: args.domain,
       duration: args.years,
@@ -198,11 +192,11 @@ export class DynadotRegistrar implements Registrar {
     return { domain: str(body['DomainName']) || args.domain, expiresAt: parseEpochMs(body['Expiration']) };
   }
 
-  private async contactIds(contacts: Contacts): Promise<{ registrant: string; admin: string }> {
-    return {
-      registrant: await this.createContact(contacts.registrant),
-      admin: await this.createContact(contacts.admin),
-    };
+  /** One create_contact when the admin is the registrant (the common case), two otherwise. */
+  async createContacts(contacts: Contacts): Promise<ContactIds> {
+    const registrant = await this.createContact(contacts.registrant);
+    const same = sameContact(contacts.registrant, contacts.admin);
+    return { registrant, admin: same ? registrant : await this.createContact(contacts.admin) };
   }
 
   async renew(args: Parameters<Registrar['renew']>[0]): Promise<{ expiresAt: Date | null }> {
@@ -303,7 +297,7 @@ export class DynadotRegistrar implements Registrar {
   }
 
   async setContacts(domain: string, contacts: Contacts): Promise<void> {
-    const ids = await this.contactIds(contacts);
+    const ids = await this.createContacts(contacts);
     await this.call('set_whois', {
       domain,
       registrant_contact: ids.registrant,

@@ -4,7 +4,21 @@
  * errors included with HTTP 200. Response shapes have changed over time (`…Header` wrappers,
  * numeric or string codes, missing Status), so parsing is defensive.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { RegistrarError } from '../errors';
+import type { Contact } from '../types';
+
+export const asArray = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+export const str = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+
+/** Whether two contacts are the same person (field order and empty fields aside). */
+export function sameContact(a: Contact, b: Contact): boolean {
+  const filled = (c: Contact) =>
+    Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== ''));
+  return isDeepStrictEqual(filled(a), filled(b));
+}
 
 export type Params = Record<string, string | number | undefined>;
 
@@ -91,4 +105,22 @@ export function splitPhone(phone: string): { cc: string; number: string } {
   const m = /^\+(\d{1,3})\.(\d{4,14})$/.exec(phone.trim());
   if (!m) throw new RegistrarError('rejected', `phone ${phone} is not in +CCC.NNNN form`);
   return { cc: m[1]!, number: m[2]! };
+}
+
+/** A contact as `create_contact` takes it. */
+export function contactParams(contact: Contact): Params {
+  const phone = splitPhone(contact.phone);
+  return {
+    name: contact.name,
+    organization: contact.organization,
+    email: contact.email,
+    phonecc: phone.cc,
+    phonenum: phone.number,
+    address1: contact.address1,
+    address2: contact.address2,
+    city: contact.city,
+    state: contact.state,
+    zip: contact.postcode,
+    country: contact.country,
+  };
 }

@@ -108,6 +108,8 @@ export class RegistrarSimulator {
   readonly contacts = new Map<string, Record<string, string>>();
   readonly transfers = new Map<string, { orderId: string; status: string; polls: number }>();
   readonly operations: SimOperation[] = [];
+  /** Every api3 call received, by command (what a client cost the registrar). */
+  readonly calls = new Map<string, number>();
   faults: Faults = defaultFaults();
   private failNext: Array<{ command?: string | undefined; fault: FaultKind }> = [];
   private nextId = 1000;
@@ -153,6 +155,7 @@ export class RegistrarSimulator {
     this.contacts.clear();
     this.transfers.clear();
     this.operations.length = 0;
+    this.calls.clear();
     this.faults = defaultFaults();
     this.failNext = [];
   }
@@ -212,6 +215,7 @@ export class RegistrarSimulator {
       if (url.pathname.startsWith('/__sim/')) return await this.admin(req, res, url);
       if (url.pathname !== '/api3.json') return send(res, 404, { error: 'not found' });
       const command = url.searchParams.get('command') ?? '';
+      this.calls.set(command, (this.calls.get(command) ?? 0) + 1);
       const params = Object.fromEntries(url.searchParams.entries());
       if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
       const fault = this.pickFault(command);
