@@ -96,8 +96,16 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
       };
     },
 
-    /** The renew order an auto-renewal starts (wallet, 1 year), or null when the TLD is not renewable. */
-    async prepareAutoRenewal(domainId: number): Promise<{ input: OrderInput; key: string } | null> {
+    /**
+     * The renew order an auto-renewal starts (wallet, 1 year), or null when the TLD is not
+     * renewable or the domain is no longer due within `autoRenewDays`: a renewal that completed
+     * between the scan and this read moved the expiry, and a key built from the new expiry would
+     * renew the domain a second time.
+     */
+    async prepareAutoRenewal(
+      domainId: number,
+      autoRenewDays?: number,
+    ): Promise<{ input: OrderInput; key: string } | null> {
       const d = (await db('domains as d')
         .join('resellers as r', 'r.id', 'd.resellerId')
         .where('d.id', domainId)
@@ -113,6 +121,11 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
           }
         | undefined;
       if (!d || d.status !== 'active') return null;
+      if (
+        autoRenewDays !== undefined &&
+        new Date(d.expiresAt).getTime() > Date.now() + autoRenewDays * 24 * 3600 * 1000
+      )
+        return null;
       const tlds = (await db('catalog_prices').distinct('tld')) as Array<{ tld: string }>;
       const tld = tlds
         .map((t) => t.tld)

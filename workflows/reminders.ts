@@ -28,7 +28,7 @@ export async function expiryRemindersWorkflow(
     );
     reminded += page.reminded;
     for (const domainId of page.autoRenew) {
-      const prepared = await prepareAutoRenewal(domainId);
+      const prepared = await prepareAutoRenewal(domainId, input.autoRenewDays);
       if (!prepared) continue;
       try {
         await startChild(orderWorkflow, {
