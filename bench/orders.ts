@@ -9,9 +9,11 @@
  *   3. concurrency 1 again with the simulator at 200 ms per call: registrar time and our
  *      overhead apart.
  *
- * Run: npm run bench -- [--orders 60] [--concurrency 1,5,20] [--temporal-file]
- * (--temporal-file: the dev server on a SQLite file, as `npm run dev` runs it, instead of memory.)
- * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal dev server, worker and API.
+ * Run: npm run bench -- [--orders 60] [--concurrency 1,5,20] [--temporal-file] [--temporal=prod-local]
+ * (--temporal-file: the dev server on a SQLite file, as `npm run dev` runs it, instead of memory;
+ * --temporal=prod-local: parts 2 and 3 also on the production engine, temporal-server on Postgres
+ * with 8 history shards as `npm run prod:local` runs it, and both engines side by side.)
+ * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal, worker and API.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
@@ -31,6 +33,7 @@ import { creditWallet } from '../src/services/ledger';
 import { createReseller } from '../src/services/resellers';
 import { installRuntime } from '../src/temporal/runtime';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
+import { PROD_TEMPORAL, resolveTemporalServerDir, startProdServer } from '../src/temporal/prod-server';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 
 const { values } = parseArgs({
@@ -38,8 +41,11 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '1,5,20' },
     'temporal-file': { type: 'boolean', default: false },
+    temporal: { type: 'string', default: 'dev' },
   },
 });
+if (!['dev', 'prod-local'].includes(values.temporal)) throw new Error('--temporal takes dev or prod-local');
+const ENGINES: EngineKind[] = values.temporal === 'prod-local' ? ['dev', 'prod-local'] : ['dev'];
 const ORDERS = Number(values.orders);
 const LEVELS = values.concurrency.split(',').map(Number);
 const TEMPORAL_FILE = values['temporal-file']
@@ -91,16 +97,37 @@ const log = pino({ level: 'silent' });
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function main(): Promise<void> {
-  const bin = execFileSync('bash', [path.join(__dirname, '..', 'scripts', 'ensure-temporal.sh')], {
+type EngineKind = 'dev' | 'prod-local';
+
+interface Engine {
+  label: string;
+  address: string;
+  /** The server's executable: its processes' CPU is read from /proc by this. */
+  bin: string;
+  stop(): Promise<void>;
+}
+
+async function startEngine(kind: EngineKind, appUrl: string): Promise<Engine> {
+  if (kind === 'prod-local') {
+    const name = `dr_bench_temporal_${randomBytes(4).toString('hex')}`;
+    const server = await startProdServer({
+      postgresUrl: appUrl,
+      database: name,
+      visibilityDatabase: `${name}_vis`,
+      port: await freePort(),
+      namespace: 'default',
+      dataDir: path.join(tmpdir(), name),
+    });
+    return {
+      label: `temporal-server ${PROD_TEMPORAL.serverVersion} on Postgres, ${server.shards} shards`,
+      address: server.address,
+      bin: path.join(await resolveTemporalServerDir(), 'temporal-server'),
+      stop: () => server.destroy(),
+    };
+  }
+  const bin = execFileSync('bash', [path.join(ROOT, 'scripts', 'ensure-temporal.sh')], {
     encoding: 'utf8',
   }).trim();
-  const url = `postgres://postgres@127.0.0.1:5432/dr_bench_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(url);
-  const db = createKnex(url, { max: 20 });
-  await migrateLatest(db);
-  await upsertPrices(db, DEMO_CATALOG);
-  installRuntime(log);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: bin },
@@ -109,25 +136,27 @@ async function main(): Promise<void> {
       ...(TEMPORAL_FILE ? { dbFilename: TEMPORAL_FILE } : {}),
     },
   });
-  const address = env.connection.options.address;
-  const sim = new RegistrarSimulator({ apiKey: 'bench' });
-  await sim.start();
-  const registrar = new DynadotRegistrar({
-    baseUrl: sim.apiUrl,
-    apiKey: 'bench',
-    maxConcurrent: 5,
-    timeoutMs: 10_000,
-  });
-  // The API and the worker as their own processes (as deployed), so the CPU each uses per order
-  // is its own, not the simulator's or this load generator's.
+  return {
+    label: `dev server ${TEMPORAL_FILE ? 'on a SQLite file' : 'in memory'}`,
+    address: env.connection.options.address,
+    bin,
+    stop: async () => {
+      await env.teardown();
+      if (TEMPORAL_FILE) rmSync(TEMPORAL_FILE, { force: true });
+    },
+  };
+}
+
+/** The API and the worker as their own compiled processes (as deployed), on `engine`. */
+async function startProcesses(engine: Engine, url: string, simUrl: string) {
   const port = await freePort();
   const childEnv = {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: url,
-    TEMPORAL_ADDRESS: address,
-    DYNADOT_API_URL: sim.apiUrl,
+    TEMPORAL_ADDRESS: engine.address,
+    DYNADOT_API_URL: simUrl,
     DYNADOT_API_KEY: 'bench',
     REGISTRAR_MAX_CONCURRENCY: '5',
     REGISTRAR_TIMEOUT_MS: '10000',
@@ -136,27 +165,221 @@ async function main(): Promise<void> {
     PORT: String(port),
     HOST: '127.0.0.1',
   };
-  // Compiled, as production runs it (`npm run build`; under tsx every stack trace the workflow
-  // sandbox captures would go through source maps).
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const spawnCli = (command: string): ChildProcess =>
     spawn(process.execPath, ['dist/src/cli.js', command], {
       cwd: ROOT,
       env: childEnv,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-  const workerProcess = spawnCli('worker');
-  const apiProcess = spawnCli('api');
+  const worker = spawnCli('worker');
+  const api = spawnCli('api');
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i += 1) {
     if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
     if (i > 300) throw new Error('the API did not become ready');
     await new Promise((r) => setTimeout(r, 100));
   }
+  return {
+    base,
+    api,
+    worker,
+    stop: () =>
+      Promise.all(
+        [api, worker].map(
+          (child) =>
+            new Promise((resolve) => {
+              child.once('exit', resolve);
+              child.kill('SIGTERM');
+            }),
+        ),
+      ),
+  };
+}
 
+type Processes = Awaited<ReturnType<typeof startProcesses>>;
+type Resellers = Array<Awaited<ReturnType<typeof createReseller>>>;
+
+/** 1. Bulk search at 200 ms simulated latency, through the client and through the API. */
+async function benchSearch(
+  sim: RegistrarSimulator,
+  registrar: DynadotRegistrar,
+  base: string,
+  token: string,
+) {
+  sim.setFaults({ latencyMs: 200 });
+  const names = Array.from({ length: 100 }, (_, i) => `bench-search-${i}.com`);
+  const median = async (run: () => Promise<unknown>) => {
+    await run(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const t = performance.now();
+      await run();
+      times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[2]!;
+  };
+  const clientMs = await median(() => registrar.search(names, 'USD'));
+  let status = 0;
+  const apiMs = await median(async () => {
+    const res = await fetch(`${base}/api/reseller/v1/domains/search`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: names.map((n) => `domains[]=${n}`).join('&'),
+    });
+    await res.text();
+    status = res.status;
+  });
+  console.log('bulk search, 100 names, simulator latency 200 ms (median of 5 after a warm-up)');
+  console.log(
+    `  client: ${clientMs.toFixed(0)} ms wall = ${(clientMs / 200).toFixed(2)} x latency (one bulk call)`,
+  );
+  console.log(
+    `  API:    ${apiMs.toFixed(0)} ms wall = ${target(apiMs / 200, '<=', 1.3, ' x')} (HTTP ${status})`,
+  );
+  sim.setFaults({ latencyMs: 0 });
+}
+
+const registrant = {
+  name: 'B',
+  address1: 'a',
+  city: 'c',
+  postcode: '1',
+  country: 'TZ',
+  phone: '+255.754123456',
+  email: 'b@x.test',
+};
+let seq = 0;
+
+/** `orders` wallet orders from `level` clients (each its own reseller), request to completed order. */
+async function runLevel(
+  ctx: {
+    db: ReturnType<typeof createKnex>;
+    sim: RegistrarSimulator;
+    engine: Engine;
+    procs: Processes;
+    resellers: Resellers;
+  },
+  level: number,
+  orders: number,
+) {
+  const { db, sim, engine, procs, resellers } = ctx;
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  const calls = Object.fromEntries(sim.calls);
+  const cpu = {
+    temporal: temporalCpuMs(engine.bin),
+    api: cpuMs(procs.api.pid!),
+    worker: cpuMs(procs.worker.pid!),
+  };
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: level }, async (_, client) => {
+      const apiKey = resellers[client]!.apiKey;
+      while (next < orders) {
+        next += 1;
+        seq += 1;
+        const domain = `bench-${Date.now().toString(36)}-${seq}.com`;
+        const t0 = performance.now();
+        const r = await fetch(`${procs.base}/api/v1/domains/register`, {
+          method: 'POST',
+          headers: { 'X-API-KEY': apiKey, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ domain_name: domain, registrant }),
+        });
+        await r.text();
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        // Accept → completed: poll the order when the API answered before completion.
+        for (;;) {
+          const row = (await db('orders').where({ domainName: domain }).first('status')) as
+            { status: string } | undefined;
+          if (row && !['pending', 'processing', 'awaiting_payment'].includes(row.status)) break;
+          await new Promise((s) => setTimeout(s, 20));
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const wall = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const perOrder = (ms: number) => ms / latencies.length;
+  const used = {
+    temporal: perOrder(temporalCpuMs(engine.bin) - cpu.temporal),
+    api: perOrder(cpuMs(procs.api.pid!) - cpu.api),
+    worker: perOrder(cpuMs(procs.worker.pid!) - cpu.worker),
+  };
+  const registrarCalls = [...sim.calls].reduce((n, [k, v]) => n + v - (calls[k] ?? 0), 0) / latencies.length;
+  return { wall, latencies, statuses, used, registrarCalls, rate: latencies.length / wall };
+}
+
+type Level = Awaited<ReturnType<typeof runLevel>>;
+const cpuTotal = (r: Level) => r.used.temporal + r.used.api + r.used.worker;
+
+/** 2. and 3. on one engine: the levels, the targets, and concurrency 1 at 200 ms per registrar call. */
+async function benchOrders(ctx: Parameters<typeof runLevel>[0]): Promise<Map<number, Level>> {
+  const { sim, engine } = ctx;
+  console.log(
+    `\nwallet orders end to end (${ORDERS} per level; register via POST /api/v1/domains/register; Temporal: ${engine.label})`,
+  );
+  console.log(
+    '  concurrency  orders/s  p50 ms  p99 ms  CPU ms/order (temporal + api + worker)  registrar calls/order  statuses',
+  );
+  const results = new Map<number, Level>();
+  await runLevel(ctx, 1, 5); // warm-up: bundles, JIT, connections
+  for (const level of LEVELS) {
+    const r = await runLevel(ctx, level, ORDERS);
+    results.set(level, r);
+    console.log(
+      `  ${String(level).padStart(11)}  ${r.rate.toFixed(1).padStart(8)}  ${pct(r.latencies, 50).toFixed(0).padStart(6)}  ${pct(r.latencies, 99).toFixed(0).padStart(6)}  ${`${cpuTotal(r).toFixed(0)} (${r.used.temporal.toFixed(0)} + ${r.used.api.toFixed(0)} + ${r.used.worker.toFixed(0)})`.padStart(39)}  ${r.registrarCalls.toFixed(1).padStart(21)}  ${JSON.stringify(r.statuses)}`,
+    );
+  }
+  console.log('\ntargets');
+  const one = results.get(1);
+  if (one) {
+    console.log(`  concurrency 1 p50: ${target(pct(one.latencies, 50), '<=', 130, ' ms')}`);
+    console.log(`  concurrency 1 p99: ${target(pct(one.latencies, 99), '<=', 300, ' ms')}`);
+  }
+  const top = results.get(20);
+  if (top) {
+    console.log(`  concurrency 20 throughput: ${target(top.rate, '>=', 15, ' orders/s')}`);
+    console.log(
+      `  CPU per order at 20 (Temporal server + API + worker): ${target(cpuTotal(top), '<=', 60, ' ms')}`,
+    );
+  }
+
+  // The registrar at 200 ms per call: what of an order is the registrar's, what is ours.
+  sim.setFaults({ latencyMs: 200 });
+  const slow = await runLevel(ctx, 1, Math.min(ORDERS, 20));
+  sim.setFaults({ latencyMs: 0 });
+  const p50 = pct(slow.latencies, 50);
+  const registrarMs = slow.registrarCalls * 200;
+  console.log(
+    `\nsimulator at 200 ms per call, concurrency 1 (${slow.latencies.length} orders): p50 ${p50.toFixed(0)} ms = ${slow.registrarCalls.toFixed(1)} registrar calls x 200 ms (${registrarMs.toFixed(0)} ms) + ${(p50 - registrarMs).toFixed(0)} ms ours`,
+  );
+  return results;
+}
+
+async function main(): Promise<void> {
+  const url = `postgres://postgres@127.0.0.1:5432/dr_bench_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(url);
+  const db = createKnex(url, { max: 20 });
+  await migrateLatest(db);
+  await upsertPrices(db, DEMO_CATALOG);
+  installRuntime(log);
+  const sim = new RegistrarSimulator({ apiKey: 'bench' });
+  await sim.start();
+  const registrar = new DynadotRegistrar({
+    baseUrl: sim.apiUrl,
+    apiKey: 'bench',
+    maxConcurrent: 5,
+    timeoutMs: 10_000,
+  });
+  // Compiled, as production runs it (`npm run build`; under tsx every stack trace the workflow
+  // sandbox captures would go through source maps).
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const byEngine = new Map<string, Map<number, Level>>();
   try {
     // One reseller per concurrent client (each wallet is its own lock, as in real traffic).
-    const resellers: Array<Awaited<ReturnType<typeof createReseller>>> = [];
+    const resellers: Resellers = [];
     for (let i = 0; i < Math.max(...LEVELS); i += 1) {
       const created = await createReseller(db, {
         name: `Bench ${i}`,
@@ -173,159 +396,36 @@ async function main(): Promise<void> {
       });
       resellers.push(created);
     }
-    const reseller = resellers[0]!;
-
-    // 1. Bulk search at 200 ms simulated latency.
-    sim.setFaults({ latencyMs: 200 });
-    const names = Array.from({ length: 100 }, (_, i) => `bench-search-${i}.com`);
-    const median = async (run: () => Promise<unknown>) => {
-      await run(); // warm-up
-      const times: number[] = [];
-      for (let i = 0; i < 5; i += 1) {
-        const t = performance.now();
-        await run();
-        times.push(performance.now() - t);
-      }
-      return times.sort((a, b) => a - b)[2]!;
-    };
-    const clientMs = await median(() => registrar.search(names, 'USD'));
-    let status = 0;
-    const apiMs = await median(async () => {
-      const res = await fetch(`${base}/api/reseller/v1/domains/search`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${reseller.token}`,
-          'Content-Type': 'application/x-www-form-urlencoded',
-        },
-        body: names.map((n) => `domains[]=${n}`).join('&'),
+    for (const kind of ENGINES) {
+      const engine = await startEngine(kind, url);
+      const procs = await startProcesses(engine, url, sim.apiUrl).catch(async (err: unknown) => {
+        await engine.stop();
+        throw err;
       });
-      await res.text();
-      status = res.status;
-    });
-    console.log('bulk search, 100 names, simulator latency 200 ms (median of 5 after a warm-up)');
-    console.log(
-      `  client: ${clientMs.toFixed(0)} ms wall = ${(clientMs / 200).toFixed(2)} x latency (one bulk call)`,
-    );
-    console.log(
-      `  API:    ${apiMs.toFixed(0)} ms wall = ${target(apiMs / 200, '<=', 1.3, ' x')} (HTTP ${status})`,
-    );
-    sim.setFaults({ latencyMs: 0 });
-
-    // 2. Wallet orders end to end.
-    let seq = 0;
-    const registrant = {
-      name: 'B',
-      address1: 'a',
-      city: 'c',
-      postcode: '1',
-      country: 'TZ',
-      phone: '+255.754123456',
-      email: 'b@x.test',
-    };
-    const runLevel = async (level: number, orders: number) => {
-      const latencies: number[] = [];
-      const statuses: Record<number, number> = {};
-      const calls = Object.fromEntries(sim.calls);
-      const cpu = {
-        temporal: temporalCpuMs(bin),
-        api: cpuMs(apiProcess.pid!),
-        worker: cpuMs(workerProcess.pid!),
-      };
-      const started = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: level }, async (_, client) => {
-          const apiKey = resellers[client]!.apiKey;
-          while (next < orders) {
-            next += 1;
-            seq += 1;
-            const domain = `bench-${Date.now().toString(36)}-${seq}.com`;
-            const t0 = performance.now();
-            const r = await fetch(`${base}/api/v1/domains/register`, {
-              method: 'POST',
-              headers: { 'X-API-KEY': apiKey, 'Content-Type': 'application/json' },
-              body: JSON.stringify({ domain_name: domain, registrant }),
-            });
-            await r.text();
-            statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-            // Accept → completed: poll the order when the API answered before completion.
-            for (;;) {
-              const row = (await db('orders').where({ domainName: domain }).first('status')) as
-                { status: string } | undefined;
-              if (row && !['pending', 'processing', 'awaiting_payment'].includes(row.status)) break;
-              await new Promise((s) => setTimeout(s, 20));
-            }
-            latencies.push(performance.now() - t0);
-          }
-        }),
-      );
-      const wall = (performance.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      const perOrder = (ms: number) => ms / latencies.length;
-      const used = {
-        temporal: perOrder(temporalCpuMs(bin) - cpu.temporal),
-        api: perOrder(cpuMs(apiProcess.pid!) - cpu.api),
-        worker: perOrder(cpuMs(workerProcess.pid!) - cpu.worker),
-      };
-      const registrarCalls =
-        [...sim.calls].reduce((n, [k, v]) => n + v - (calls[k] ?? 0), 0) / latencies.length;
-      return { wall, latencies, statuses, used, registrarCalls, rate: latencies.length / wall };
-    };
-
-    console.log(
-      `\nwallet orders end to end (${ORDERS} per level; register via POST /api/v1/domains/register; Temporal ${TEMPORAL_FILE ? 'on a SQLite file' : 'in memory'})`,
-    );
-    console.log(
-      '  concurrency  orders/s  p50 ms  p99 ms  CPU ms/order (temporal + api + worker)  registrar calls/order  statuses',
-    );
-    const results = new Map<number, Awaited<ReturnType<typeof runLevel>>>();
-    await runLevel(1, 5); // warm-up: bundles, JIT, connections
-    for (const level of LEVELS) {
-      const r = await runLevel(level, ORDERS);
-      results.set(level, r);
-      console.log(
-        `  ${String(level).padStart(11)}  ${r.rate.toFixed(1).padStart(8)}  ${pct(r.latencies, 50).toFixed(0).padStart(6)}  ${pct(r.latencies, 99).toFixed(0).padStart(6)}  ${`${(r.used.temporal + r.used.api + r.used.worker).toFixed(0)} (${r.used.temporal.toFixed(0)} + ${r.used.api.toFixed(0)} + ${r.used.worker.toFixed(0)})`.padStart(39)}  ${r.registrarCalls.toFixed(1).padStart(21)}  ${JSON.stringify(r.statuses)}`,
-      );
+      try {
+        if (kind === ENGINES[0]) await benchSearch(sim, registrar, procs.base, resellers[0]!.token);
+        byEngine.set(engine.label, await benchOrders({ db, sim, engine, procs, resellers }));
+      } finally {
+        await procs.stop();
+        await engine.stop();
+      }
     }
-    console.log('\ntargets');
-    const one = results.get(1);
-    if (one) {
-      console.log(`  concurrency 1 p50: ${target(pct(one.latencies, 50), '<=', 130, ' ms')}`);
-      console.log(`  concurrency 1 p99: ${target(pct(one.latencies, 99), '<=', 300, ' ms')}`);
+    if (byEngine.size > 1) {
+      console.log('\nboth engines, same machine, same run (orders/s · p50 ms · CPU ms/order per level)');
+      for (const [label, results] of byEngine)
+        console.log(
+          `  ${label.padEnd(48)} ${[...results]
+            .map(
+              ([level, r]) =>
+                `@${level}: ${r.rate.toFixed(1)}/s · ${pct(r.latencies, 50).toFixed(0)} ms · ${cpuTotal(r).toFixed(0)} ms`,
+            )
+            .join('   ')}`,
+        );
     }
-    const top = results.get(20);
-    if (top) {
-      console.log(`  concurrency 20 throughput: ${target(top.rate, '>=', 15, ' orders/s')}`);
-      console.log(
-        `  CPU per order at 20 (Temporal server + API + worker): ${target(top.used.temporal + top.used.api + top.used.worker, '<=', 60, ' ms')}`,
-      );
-    }
-
-    // 3. The registrar at 200 ms per call: what of an order is the registrar's, what is ours.
-    sim.setFaults({ latencyMs: 200 });
-    const slow = await runLevel(1, Math.min(ORDERS, 20));
-    sim.setFaults({ latencyMs: 0 });
-    const p50 = pct(slow.latencies, 50);
-    // The API's availability check runs before the order; the workflow's calls after it.
-    const registrarMs = slow.registrarCalls * 200;
-    console.log(
-      `\nsimulator at 200 ms per call, concurrency 1 (${slow.latencies.length} orders): p50 ${p50.toFixed(0)} ms = ${slow.registrarCalls.toFixed(1)} registrar calls x 200 ms (${registrarMs.toFixed(0)} ms) + ${(p50 - registrarMs).toFixed(0)} ms ours`,
-    );
   } finally {
-    await Promise.all(
-      [apiProcess, workerProcess].map(
-        (child) =>
-          new Promise((resolve) => {
-            child.once('exit', resolve);
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
-    await env.teardown();
     await sim.close();
     await db.destroy();
     await dropDatabase(url);
-    if (TEMPORAL_FILE) rmSync(TEMPORAL_FILE, { force: true });
   }
 }
 

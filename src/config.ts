@@ -339,6 +339,23 @@ export const OTHER_VARIABLES: ReadonlyArray<{ name: string; default: string; des
     description: 'CLI version `scripts/ensure-temporal.sh` builds',
   },
   {
+    name: 'TEMPORAL_SERVER_DIR',
+    default: '—',
+    description:
+      'a folder holding `temporal-server`, `temporal-sql-tool` and `schema/postgresql/v12`, instead of building them',
+  },
+  {
+    name: 'TEMPORAL_SERVER_VERSION',
+    default: '`v1.29.1`',
+    description: 'server release `scripts/ensure-temporal-server.sh` builds (keep it the one the CLI embeds)',
+  },
+  {
+    name: 'TEMPORAL_ENGINE',
+    default: '`dev`',
+    description:
+      'tests: `prod-local` runs the suites on temporal-server on Postgres (8 history shards) instead of the dev server',
+  },
+  {
     name: 'TEST_POSTGRES_URL',
     default: '`postgres://postgres@127.0.0.1:5432/postgres`',
     description: 'tests: server on which each run creates (and drops) its own database',

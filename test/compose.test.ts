@@ -2,8 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../src/temporal/dev-server';
+import { PROD_TEMPORAL } from '../src/temporal/prod-server';
 
 const root = path.resolve(__dirname, '..');
 
@@ -61,6 +62,29 @@ describe('docker-compose.yml (production-shaped stack)', () => {
     );
     expect(s['api']!.environment?.['REDIS_URL']).toBe('redis://redis:6379');
     expect(s['api']!.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
+  });
+
+  it('describes the engine `npm run prod:local` runs: version, plugin, shards, databases, dynamic config', () => {
+    const t = compose.services['temporal'] as Service & { volumes?: string[] };
+    expect(t.image).toBe(`temporalio/auto-setup:${PROD_TEMPORAL.serverVersion}`);
+    expect(t.environment).toMatchObject({
+      DB: PROD_TEMPORAL.persistencePlugin,
+      NUM_HISTORY_SHARDS: String(PROD_TEMPORAL.historyShards),
+      DBNAME: 'domain_reseller_temporal',
+      VISIBILITY_DBNAME: 'domain_reseller_temporal_visibility',
+    });
+    expect(t.volumes?.some((v) => v.startsWith(`./${PROD_TEMPORAL.dynamicConfigFile}:`))).toBe(true);
+    // prod:local's databases (src/prod-local.ts) and the build script's pinned release.
+    const prodLocal = readFileSync(path.join(root, 'src', 'prod-local.ts'), 'utf8');
+    expect(prodLocal).toContain("database: 'domain_reseller_temporal'");
+    expect(prodLocal).toContain("visibilityDatabase: 'domain_reseller_temporal_visibility'");
+    const script = readFileSync(path.join(root, 'scripts', 'ensure-temporal-server.sh'), 'utf8');
+    expect(script).toContain(`TEMPORAL_SERVER_VERSION:-v${PROD_TEMPORAL.serverVersion}}`);
+    // …and the dev server the tests run is that same server release.
+    const version = execFileSync(inject('temporalBin'), ['--version'], { encoding: 'utf8' });
+    expect(version).toContain(`Server ${PROD_TEMPORAL.serverVersion}`);
+    expect(compose.services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
+    expect(version).toContain(`UI ${compose.services['temporal-ui']!.image!.split(':')[1]}`);
   });
 
   it('gates start-up on health checks and the migration', () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { migrateLatest } from '../src/db/migrate';
 import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
+import { startProdServer } from '../src/temporal/prod-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,6 +49,41 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * The Temporal engine the suites run on: the dev server (the default), or with
+ * `TEMPORAL_ENGINE=prod-local` the production engine as `npm run prod:local` runs it
+ * (temporal-server on Postgres, several history shards, SQL visibility) in databases of its own.
+ */
+async function startEngine(
+  temporalBin: string,
+  port: number,
+  databaseUrl: string,
+): Promise<{ stop(): Promise<void> }> {
+  if (process.env['TEMPORAL_ENGINE'] === 'prod-local') {
+    const suffix = new URL(databaseUrl).pathname.slice(1);
+    const server = await startProdServer({
+      postgresUrl: databaseUrl,
+      database: `${suffix}_temporal`,
+      visibilityDatabase: `${suffix}_temporal_vis`,
+      port,
+      namespace: 'default',
+      dataDir: mkdtempSync(path.join(tmpdir(), 'temporal-server-')),
+    });
+    console.log(`engine: temporal-server on Postgres, ${server.shards} history shards, at ${server.address}`);
+    return { stop: () => server.destroy() };
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalBin },
+      ip: '127.0.0.1',
+      port,
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+      extraArgs: devServerTuningArgs(),
+    },
+  });
+  return { stop: () => env.teardown() };
+}
+
+/**
  * Once per run: a uniquely named database on the local Postgres (migrated, dropped at the end)
  * and a real Temporal dev server from the project's pinned CLI build, with our search attributes.
  */
@@ -69,15 +106,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await db.destroy();
 
   const port = await freePort();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalBin },
-      ip: '127.0.0.1',
-      port,
-      searchAttributes: [...SEARCH_ATTRIBUTES],
-      extraArgs: devServerTuningArgs(),
-    },
-  });
+  const engine = await startEngine(temporalBin, port, databaseUrl);
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', `127.0.0.1:${port}`);
@@ -85,7 +114,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   rmSync(CONTRACT_CHECKS, { force: true });
   return async () => {
-    await env.teardown();
+    await engine.stop();
     await dropDatabase(databaseUrl);
     reportContractChecks();
   };

@@ -1,0 +1,128 @@
+/**
+ * What `npm run dev` and `npm run prod:local` both bring up around the engine: the registrar and
+ * gateway simulators (and the configuration that points the real clients at them), the seeded
+ * demo reseller and admin with fresh credentials, and the banner that prints them.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Config } from './config';
+import { seedDemoData } from './dev-seed';
+import { PaymentGatewaySimulator } from './payments/simulator/server';
+import { RegistrarSimulator } from './registrar/simulator/server';
+import { seedDemoAdmin } from './services/admins';
+import { seedDemoReseller } from './services/resellers';
+import { setPassword } from './services/sessions';
+
+export interface Simulators {
+  registrar: RegistrarSimulator;
+  gateways: PaymentGatewaySimulator;
+  /** The configuration that points the Dynadot, Midtrans and Xendit clients at them. */
+  config: Pick<Config, 'DYNADOT_API_URL' | 'MIDTRANS_SNAP_URL' | 'MIDTRANS_API_URL' | 'XENDIT_API_URL'>;
+  close(): Promise<void>;
+}
+
+export async function startSimulators(config: Config): Promise<Simulators> {
+  const registrar = new RegistrarSimulator({ port: config.SIMULATOR_PORT, apiKey: config.DYNADOT_API_KEY });
+  await registrar.start();
+  const gateways = new PaymentGatewaySimulator({
+    port: config.GATEWAY_SIM_PORT,
+    midtransServerKey: config.MIDTRANS_SERVER_KEY,
+    xenditSecretKey: config.XENDIT_SECRET_KEY,
+    xenditCallbackToken: config.XENDIT_CALLBACK_TOKEN,
+    callbackBaseUrl: `http://127.0.0.1:${config.PORT}`,
+  });
+  try {
+    await gateways.start();
+  } catch (err) {
+    await registrar.close();
+    throw err;
+  }
+  return {
+    registrar,
+    gateways,
+    config: {
+      DYNADOT_API_URL: registrar.apiUrl,
+      MIDTRANS_SNAP_URL: `${gateways.url}/snap/v1`,
+      MIDTRANS_API_URL: gateways.url,
+      XENDIT_API_URL: gateways.url,
+    },
+    async close() {
+      await gateways.close();
+      await registrar.close();
+    },
+  };
+}
+
+/** The demo reseller (with demo domains) and admin, with fresh keys, tokens and passwords. */
+export async function seedDemoAccounts(db: Knex) {
+  const demo = await seedDemoReseller(db);
+  await seedDemoData(db, demo.reseller.id, demo.reseller.currency);
+  const admin = await seedDemoAdmin(db);
+  // Fresh browser passwords every run, like the credentials (only their hashes are stored).
+  const resellerPassword = randomBytes(12).toString('base64url');
+  const adminPassword = randomBytes(12).toString('base64url');
+  await setPassword(db, 'system', 'reseller', demo.reseller.id, resellerPassword);
+  await setPassword(db, 'system', 'admin', admin.admin.id, adminPassword);
+  return { demo, admin, resellerPassword, adminPassword };
+}
+
+/** The banner's lines: where everything runs (`services`, label → value) and how to sign in. */
+export function demoBanner(
+  title: string,
+  apiUrl: string,
+  services: Array<[string, string]>,
+  sims: Simulators,
+  accounts: Awaited<ReturnType<typeof seedDemoAccounts>>,
+): string {
+  const { demo, admin, resellerPassword, adminPassword } = accounts;
+  const { registrar, gateways } = sims;
+  const lines = [
+    '',
+    `  ${title}`,
+    `  API            ${apiUrl}   (health: ${apiUrl}/healthz)`,
+    ...services.map(([label, value]) => `  ${label.padEnd(14)} ${value}`),
+    `  Registrar      simulator at ${registrar.apiUrl} (admin: ${registrar.url}/__sim/state)`,
+    `  Gateways       Midtrans + Xendit simulator at ${gateways.url} (pay: POST ${gateways.url}/__gw/pay {"ref": "<attempt>"})`,
+    '',
+    `  Demo reseller #${demo.reseller.id} (${demo.reseller.currency}); fresh credentials for this run:`,
+    `    X-API-KEY      ${demo.apiKey}   (API whitelist: 127.0.0.1 and ::1, for both credentials on /api/v1)`,
+    `    Bearer token   ${demo.token}`,
+    `  Demo admin ${admin.admin.email}: admin token for ${apiUrl}/api/admin/v1`,
+    `    Bearer token   ${admin.token}`,
+    '',
+    `  Reseller portal  ${apiUrl}/portal    sign in: ${demo.reseller.email} / ${resellerPassword}`,
+    `  Operator console ${apiUrl}/console   sign in: ${admin.admin.email} / ${adminPassword}`,
+    '',
+    `  curl -H "X-API-KEY: ${demo.apiKey}" ${apiUrl}/api/v1/domains`,
+    `  curl -H "Authorization: Bearer ${demo.token}" ${apiUrl}/api/reseller/v1/status`,
+    `  curl -H "X-API-KEY: ${demo.apiKey}" -H 'Content-Type: application/json' \\`,
+    `       -d '{"domain_name":"my-first-domain.com"}' ${apiUrl}/api/v1/domains/check`,
+    `  curl -H "Authorization: Bearer ${admin.token}" ${apiUrl}/api/admin/v1/review`,
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Stops, last started first, each once; `stopAll(code)` ends the process. */
+export function stopper(log: { info(m: string): void; error(o: object, m: string): void }) {
+  const stops: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping…');
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.error({ err }, 'error while stopping');
+      }
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  return { push: (stop: () => Promise<void>) => void stops.push(stop), stopAll };
+}

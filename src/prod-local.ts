@@ -1,0 +1,145 @@
+/**
+ * `npm run prod:local`: the production topology on this machine. A real Temporal server
+ * (`temporal-server`, the release the dev server embeds) on Postgres with several history shards
+ * and SQL visibility, two API processes (the `api` command as a cluster) and two worker processes,
+ * the simulators, and the seeded demo accounts; Ctrl-C stops all of it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from './config';
+import { createKnex } from './db/knex';
+import { migrateLatest } from './db/migrate';
+import { resolvePostgres } from './db/postgres';
+import { demoBanner, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
+import { createLogger } from './logger';
+import { PROD_TEMPORAL, startProdServer } from './temporal/prod-server';
+
+const repoRoot = path.resolve(__dirname, '..');
+const API_PROCESSES = 2;
+const WORKERS = 2;
+
+async function main(): Promise<void> {
+  const config = loadConfig({ LOG_PRETTY: 'true', ...process.env });
+  const log = createLogger(config);
+  const stops = stopper(log);
+
+  try {
+    const pg = await resolvePostgres({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      databaseName: 'domain_reseller_prod_local',
+      log: (line) => log.debug({ component: 'postgres' }, line),
+    });
+    stops.push(() => pg.stop());
+    const db = createKnex(pg.url);
+    stops.push(() => db.destroy());
+    log.info(
+      { source: pg.source, applied: await migrateLatest(db) },
+      'postgres ready, migrations up to date',
+    );
+
+    const [, port = '7233'] = config.TEMPORAL_ADDRESS.split(':');
+    log.info('starting temporal-server on Postgres (the first run builds it: a few minutes)');
+    const temporal = await startProdServer({
+      postgresUrl: pg.url,
+      database: 'domain_reseller_temporal',
+      visibilityDatabase: 'domain_reseller_temporal_visibility',
+      port: Number(port),
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataDir: path.join(config.DATA_DIR, 'temporal-server'),
+      log: (line) => log.debug({ component: 'temporal' }, line),
+    });
+    stops.push(() => temporal.stop());
+    log.info({ address: temporal.address, shards: temporal.shards }, 'temporal-server ready');
+
+    const sims = await startSimulators(config);
+    stops.push(() => sims.close());
+
+    const env = {
+      ...process.env,
+      ...sims.config,
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+      PORT: String(config.PORT),
+    };
+    const children: ChildProcess[] = [];
+    const spawnCli = (name: string, args: string[], extra: Record<string, string>): void => {
+      const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', ...args], {
+        cwd: repoRoot,
+        env: { ...env, ...extra },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+      child.once('exit', (code, signal) => {
+        log.error({ process: name, code, signal }, 'a process of the topology exited; stopping');
+        void stops.stopAll(1);
+      });
+    };
+    stops.push(async () => {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null || c.signalCode !== null) return resolve();
+              c.removeAllListeners('exit');
+              const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);
+              c.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+    });
+    for (let n = 1; n <= WORKERS; n += 1) {
+      // Each worker's SDK metrics on a port of its own (9464, 9465, …).
+      const [metricsHost = '127.0.0.1', metricsPort = '9464'] = (config.WORKER_METRICS_ADDRESS || '').split(
+        ':',
+      );
+      spawnCli(`worker ${n}`, ['worker'], {
+        WORKER_METRICS_ADDRESS: config.WORKER_METRICS_ADDRESS
+          ? `${metricsHost}:${Number(metricsPort) + n - 1}`
+          : '',
+      });
+    }
+    spawnCli('api', ['api'], { API_PROCESSES: String(API_PROCESSES) });
+
+    const apiUrl = `http://127.0.0.1:${config.PORT}`;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const ready = await fetch(`${apiUrl}/readyz`).catch(() => null);
+      if (ready?.ok) break;
+      if (Date.now() > deadline) throw new Error('the API did not become ready within 120 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    const accounts = await seedDemoAccounts(db);
+    process.stdout.write(
+      demoBanner(
+        'domain-reseller is running in the production topology',
+        apiUrl,
+        [
+          [
+            'Temporal',
+            `temporal-server ${PROD_TEMPORAL.serverVersion} at ${temporal.address}, on Postgres (${PROD_TEMPORAL.persistencePlugin}), ${temporal.shards} history shards, SQL visibility`,
+          ],
+          ['Processes', `${API_PROCESSES} API processes (one port), ${WORKERS} workers`],
+          [
+            'Rate limits',
+            config.REDIS_URL ? `Redis ${config.REDIS_URL}` : 'shared through the API cluster primary',
+          ],
+          ['Postgres', pg.source],
+        ],
+        sims,
+        accounts,
+      ),
+    );
+  } catch (err) {
+    log.error({ err }, 'prod:local startup failed');
+    await stops.stopAll(1);
+  }
+}
+
+void main();

@@ -1,0 +1,307 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import pg from 'pg';
+import { dropDatabase, ensureDatabase } from '../db/knex';
+import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * The production engine as it runs here and in docker-compose.yml (a test keeps the two equal):
+ * the Temporal server release the dev server embeds, on Postgres through the `postgres12` plugin
+ * with SQL visibility, several history shards (fixed when the cluster is created), and the same
+ * dynamic config as the dev server.
+ */
+export const PROD_TEMPORAL = {
+  serverVersion: '1.29.1',
+  persistencePlugin: 'postgres12',
+  historyShards: 8,
+  dynamicConfigFile: 'deploy/temporal/dynamic-config.yaml',
+} as const;
+
+/** The folder with `temporal-server`, `temporal-sql-tool` and the schema files (built once). */
+export async function resolveTemporalServerDir(): Promise<string> {
+  const { stdout } = await run('bash', [path.join(repoRoot, 'scripts', 'ensure-temporal-server.sh')], {
+    maxBuffer: 1024 * 1024,
+    env: { ...process.env, TEMPORAL_SERVER_VERSION: `v${PROD_TEMPORAL.serverVersion}` },
+  });
+  const dir = stdout.trim().split('\n').pop();
+  if (!dir) throw new Error('scripts/ensure-temporal-server.sh printed no path');
+  return dir;
+}
+
+export interface ProdServerOptions {
+  /** Any URL of the Postgres server that holds Temporal's databases (its database part is ignored). */
+  postgresUrl: string;
+  /** Temporal's own database and its visibility database (created and migrated when needed). */
+  database: string;
+  visibilityDatabase: string;
+  /** The frontend's gRPC port on 127.0.0.1; the other services take free ports. */
+  port: number;
+  namespace: string;
+  /** History shards; must match what the databases were created with. */
+  shards?: number;
+  /** Where the generated server configuration is written. */
+  dataDir: string;
+  log?: (line: string) => void;
+}
+
+export interface ProdServer {
+  address: string;
+  shards: number;
+  stop(): Promise<void>;
+  /** Stops the server and drops both databases (tests). */
+  destroy(): Promise<void>;
+}
+
+async function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port below 32768: the cluster-membership table keeps ports as smallint, so the kernel's
+ * ephemeral ports (32768 and up) are refused there ("out of range for type smallint").
+ */
+async function freeLowPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    taken.add(port);
+    if (await bindable(port)) return port;
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Creates the database when missing and brings its Temporal schema to the release's newest version. */
+async function migrateSchema(
+  serverDir: string,
+  url: string,
+  schema: 'temporal' | 'visibility',
+  log?: (line: string) => void,
+): Promise<void> {
+  await ensureDatabase(url);
+  const u = new URL(url);
+  const common = [
+    '--plugin',
+    PROD_TEMPORAL.persistencePlugin,
+    '--endpoint',
+    u.hostname,
+    '--port',
+    u.port || '5432',
+    '--user',
+    decodeURIComponent(u.username || 'postgres'),
+    '--password',
+    decodeURIComponent(u.password),
+    '--database',
+    u.pathname.slice(1),
+  ];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let versioned: boolean;
+  try {
+    const found = await client.query("SELECT to_regclass('public.schema_version') IS NOT NULL AS present");
+    versioned = (found.rows[0] as { present: boolean }).present;
+  } finally {
+    await client.end();
+  }
+  const tool = path.join(serverDir, 'temporal-sql-tool');
+  if (!versioned) {
+    // An empty versioning table at 0.0; every schema change then comes from the versioned folder.
+    await run(tool, [...common, 'setup-schema', '-v', '0.0']);
+    log?.(`${schema}: schema versioning set up`);
+  }
+  const dir = path.join(serverDir, 'schema', 'postgresql', 'v12', schema, 'versioned');
+  const { stdout, stderr } = await run(tool, [...common, 'update-schema', '-d', dir]);
+  for (const line of `${stdout}${stderr}`.split('\n')) if (line.trim()) log?.(`${schema}: ${line}`);
+}
+
+async function answers(address: string, check: (c: Connection) => Promise<unknown>): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: 1000 });
+    try {
+      await check(connection);
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function until(
+  what: string,
+  ms: number,
+  test: () => Promise<boolean>,
+  child: ChildProcess,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`temporal-server exited with code ${child.exitCode} (${what})`);
+    if (await test()) return;
+    if (Date.now() > deadline) throw new Error(`temporal-server: ${what} not within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Starts `temporal-server` on Postgres: both schemas set up or migrated, a configuration with
+ * `shards` history shards and SQL visibility, the namespace registered and our search attributes
+ * added and queryable. It answers once a workflow could be started in the namespace.
+ */
+export async function startProdServer(opts: ProdServerOptions): Promise<ProdServer> {
+  const shards = opts.shards ?? PROD_TEMPORAL.historyShards;
+  const serverDir = await resolveTemporalServerDir();
+  const main = withDatabase(opts.postgresUrl, opts.database);
+  const visibility = withDatabase(opts.postgresUrl, opts.visibilityDatabase);
+  await migrateSchema(serverDir, main, 'temporal', opts.log);
+  await migrateSchema(serverDir, visibility, 'visibility', opts.log);
+
+  const taken = new Set([opts.port]);
+  const ports: number[] = [];
+  for (let i = 0; i < 8; i += 1) ports.push(await freeLowPort(taken));
+  const [fm, hg, hm, mg, mm, wg, wm, http] = ports;
+  const store = (url: string, maxConns: number) => {
+    const u = new URL(url);
+    return {
+      sql: {
+        pluginName: PROD_TEMPORAL.persistencePlugin,
+        databaseName: u.pathname.slice(1),
+        connectAddr: `${u.hostname}:${u.port || '5432'}`,
+        connectProtocol: 'tcp',
+        user: decodeURIComponent(u.username || 'postgres'),
+        password: decodeURIComponent(u.password),
+        maxConns,
+        maxIdleConns: maxConns,
+        maxConnLifetime: '1h',
+      },
+    };
+  };
+  const rpc = (grpcPort: number, membershipPort: number, extra: object = {}) => ({
+    rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...extra },
+  });
+  const address = `127.0.0.1:${opts.port}`;
+  // YAML is a superset of JSON: the server reads this file as its configuration.
+  const config = {
+    log: { stdout: true, level: 'warn' },
+    persistence: {
+      defaultStore: 'default',
+      visibilityStore: 'visibility',
+      numHistoryShards: shards,
+      datastores: { default: store(main, 20), visibility: store(visibility, 10) },
+    },
+    global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
+    services: {
+      frontend: rpc(opts.port, fm!, { httpPort: http }),
+      history: rpc(hg!, hm!),
+      matching: rpc(mg!, mm!),
+      worker: rpc(wg!, wm!),
+    },
+    clusterMetadata: {
+      enableGlobalNamespace: false,
+      failoverVersionIncrement: 10,
+      masterClusterName: 'active',
+      currentClusterName: 'active',
+      clusterInformation: {
+        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: address },
+      },
+    },
+    dcRedirectionPolicy: { policy: 'noop' },
+    dynamicConfigClient: {
+      filepath: path.join(repoRoot, PROD_TEMPORAL.dynamicConfigFile),
+      pollInterval: '10s',
+    },
+  };
+  const configDir = path.join(opts.dataDir, 'config');
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(path.join(configDir, 'prod-local.yaml'), `${JSON.stringify(config, null, 2)}\n`);
+
+  const child = spawn(
+    path.join(serverDir, 'temporal-server'),
+    ['--root', opts.dataDir, '--config', 'config', '--env', 'prod-local', '--allow-no-auth', 'start'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const forward = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.log?.(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await until(
+      'frontend',
+      120_000,
+      () => answers(address, (c) => c.workflowService.describeNamespace({ namespace: 'temporal-system' })),
+      child,
+    );
+    const connection = await Connection.connect({ address });
+    try {
+      const { namespace } = opts;
+      const registered = await answers(address, (c) => c.workflowService.describeNamespace({ namespace }));
+      if (!registered)
+        await connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: msToTs('3 days'),
+        });
+      await until(
+        `namespace ${namespace}`,
+        60_000,
+        () => answers(address, (c) => c.workflowService.describeNamespace({ namespace })),
+        child,
+      );
+      // The operator service reads namespaces from a cache refreshed every few seconds, and SQL
+      // visibility takes a few more to accept a query on a new attribute.
+      await until(
+        'search attributes',
+        60_000,
+        async () =>
+          (await ensureSearchAttributes(connection, namespace).catch(() => null)) !== null &&
+          (await missingSearchAttributes(connection, namespace)).length === 0 &&
+          (await answers(address, (c) =>
+            c.workflowService.countWorkflowExecutions({ namespace, query: "OrderStatus = 'probe'" }),
+          )),
+        child,
+      );
+    } finally {
+      await connection.close();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    address,
+    shards,
+    stop,
+    async destroy() {
+      await stop();
+      await dropDatabase(main);
+      await dropDatabase(visibility);
+    },
+  };
+}
