@@ -1,4 +1,6 @@
+import { status as grpc } from '@grpc/grpc-js';
 import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { google, temporal } from '@temporalio/proto';
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
 import type { Logger } from '../../logger';
@@ -22,18 +24,60 @@ export function zodFieldErrors(error: ZodError): FieldErrors {
   return out;
 }
 
-/** gRPC DEADLINE_EXCEEDED and UNAVAILABLE. */
-const GRPC_GIVE_UP = new Set([4, 14]);
+/**
+ * gRPC codes that say "not now, try again": DEADLINE_EXCEEDED, UNAVAILABLE, and what Temporal
+ * answers an update (or update-with-start) that a passing state refused: ABORTED (the workflow
+ * task that held it failed or timed out, a worker died; the server says to retry) and
+ * RESOURCE_EXHAUSTED (too many updates in flight).
+ */
+const GRPC_GIVE_UP = new Set([
+  grpc.DEADLINE_EXCEEDED,
+  grpc.UNAVAILABLE,
+  grpc.ABORTED,
+  grpc.RESOURCE_EXHAUSTED,
+]);
+
+const MULTI_OPERATION_FAILURE = 'temporal.api.errordetails.v1.MultiOperationExecutionFailure';
+const MULTI_OPERATION_ABORTED = 'temporal.api.failure.v1.MultiOperationExecutionAborted';
 
 /**
- * Temporal did not answer an update within WORKFLOW_ANSWER_TIMEOUT_MS, or cannot be reached at
- * all (DEADLINE_EXCEEDED / UNAVAILABLE, possibly wrapped).
+ * An update-with-start the server could not execute (FAILED_PRECONDITION with the status of each
+ * operation in its details) for a passing reason only: every operation either aborted because of
+ * the other, succeeded, or failed with a code from GRPC_GIVE_UP. Seen on temporal-server with
+ * several shards while workers were being killed; the same request with the same key succeeds.
+ */
+export function isTransientMultiOperationFailure(err: unknown): boolean {
+  if (!isGrpcServiceError(err) || err.code !== grpc.FAILED_PRECONDITION) return false;
+  const raw = err.metadata?.get('grpc-status-details-bin')?.[0];
+  if (!raw || typeof raw === 'string') return false;
+  let found = false;
+  try {
+    for (const detail of google.rpc.Status.decode(raw).details ?? []) {
+      if (!detail.type_url?.endsWith(MULTI_OPERATION_FAILURE) || !detail.value) continue;
+      found = true;
+      const { statuses } = temporal.api.errordetails.v1.MultiOperationExecutionFailure.decode(detail.value);
+      for (const op of statuses ?? []) {
+        if (!op.code || op.details?.[0]?.type_url?.endsWith(MULTI_OPERATION_ABORTED)) continue;
+        if (!GRPC_GIVE_UP.has(op.code)) return false;
+      }
+    }
+  } catch {
+    return false;
+  }
+  return found;
+}
+
+/**
+ * Temporal did not answer an update within WORKFLOW_ANSWER_TIMEOUT_MS, cannot be reached at all,
+ * or refused it for a passing reason (see GRPC_GIVE_UP and isTransientMultiOperationFailure),
+ * possibly wrapped.
  */
 export function isWorkflowEngineTimeout(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
     if (e instanceof WorkflowAnswerTimeoutError || e instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
       return true;
     if (isGrpcServiceError(e) && GRPC_GIVE_UP.has(Number(e.code))) return true;
+    if (isTransientMultiOperationFailure(e)) return true;
   }
   return false;
 }
