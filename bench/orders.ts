@@ -70,18 +70,21 @@ function cpuMs(pid: number | string): number {
   }
 }
 
-/** CPU ms used so far by the Temporal dev server (started from `bin`, found in /proc). */
-function temporalCpuMs(bin: string): number {
+/** CPU ms used so far by every process whose command line starts with `prefix` (from /proc). */
+function cpuMsOf(prefix: string): number {
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(bin)) total += cpuMs(pid);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(prefix)) total += cpuMs(pid);
     } catch {
       // gone meanwhile
     }
   }
   return total;
 }
+
+/** The local Postgres server's backends (`postgres: …`): the app's queries, and temporal-server's persistence. */
+const postgresCpuMs = () => cpuMsOf('postgres');
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -267,7 +270,8 @@ async function runLevel(
   const statuses: Record<number, number> = {};
   const calls = Object.fromEntries(sim.calls);
   const cpu = {
-    temporal: temporalCpuMs(engine.bin),
+    temporal: cpuMsOf(engine.bin),
+    postgres: postgresCpuMs(),
     api: cpuMs(procs.api.pid!),
     worker: cpuMs(procs.worker.pid!),
   };
@@ -303,7 +307,8 @@ async function runLevel(
   latencies.sort((a, b) => a - b);
   const perOrder = (ms: number) => ms / latencies.length;
   const used = {
-    temporal: perOrder(temporalCpuMs(engine.bin) - cpu.temporal),
+    temporal: perOrder(cpuMsOf(engine.bin) - cpu.temporal),
+    postgres: perOrder(postgresCpuMs() - cpu.postgres),
     api: perOrder(cpuMs(procs.api.pid!) - cpu.api),
     worker: perOrder(cpuMs(procs.worker.pid!) - cpu.worker),
   };
@@ -321,7 +326,7 @@ async function benchOrders(ctx: Parameters<typeof runLevel>[0]): Promise<Map<num
     `\nwallet orders end to end (${ORDERS} per level; register via POST /api/v1/domains/register; Temporal: ${engine.label})`,
   );
   console.log(
-    '  concurrency  orders/s  p50 ms  p99 ms  CPU ms/order (temporal + api + worker)  registrar calls/order  statuses',
+    '  concurrency  orders/s  p50 ms  p99 ms  CPU ms/order (temporal + api + worker) + postgres  registrar calls/order  statuses',
   );
   const results = new Map<number, Level>();
   await runLevel(ctx, 1, 5); // warm-up: bundles, JIT, connections
@@ -329,7 +334,7 @@ async function benchOrders(ctx: Parameters<typeof runLevel>[0]): Promise<Map<num
     const r = await runLevel(ctx, level, ORDERS);
     results.set(level, r);
     console.log(
-      `  ${String(level).padStart(11)}  ${r.rate.toFixed(1).padStart(8)}  ${pct(r.latencies, 50).toFixed(0).padStart(6)}  ${pct(r.latencies, 99).toFixed(0).padStart(6)}  ${`${cpuTotal(r).toFixed(0)} (${r.used.temporal.toFixed(0)} + ${r.used.api.toFixed(0)} + ${r.used.worker.toFixed(0)})`.padStart(39)}  ${r.registrarCalls.toFixed(1).padStart(21)}  ${JSON.stringify(r.statuses)}`,
+      `  ${String(level).padStart(11)}  ${r.rate.toFixed(1).padStart(8)}  ${pct(r.latencies, 50).toFixed(0).padStart(6)}  ${pct(r.latencies, 99).toFixed(0).padStart(6)}  ${`${cpuTotal(r).toFixed(0)} (${r.used.temporal.toFixed(0)} + ${r.used.api.toFixed(0)} + ${r.used.worker.toFixed(0)}) + ${r.used.postgres.toFixed(0)}`.padStart(50)}  ${r.registrarCalls.toFixed(1).padStart(21)}  ${JSON.stringify(r.statuses)}`,
     );
   }
   console.log('\ntargets');
@@ -411,13 +416,15 @@ async function main(): Promise<void> {
       }
     }
     if (byEngine.size > 1) {
-      console.log('\nboth engines, same machine, same run (orders/s · p50 ms · CPU ms/order per level)');
+      console.log(
+        '\nboth engines, same machine, same run (orders/s · p50 ms · CPU ms/order: temporal + api + worker, + postgres)',
+      );
       for (const [label, results] of byEngine)
         console.log(
           `  ${label.padEnd(48)} ${[...results]
             .map(
               ([level, r]) =>
-                `@${level}: ${r.rate.toFixed(1)}/s · ${pct(r.latencies, 50).toFixed(0)} ms · ${cpuTotal(r).toFixed(0)} ms`,
+                `@${level}: ${r.rate.toFixed(1)}/s · ${pct(r.latencies, 50).toFixed(0)} ms · ${cpuTotal(r).toFixed(0)} + ${r.used.postgres.toFixed(0)} pg ms`,
             )
             .join('   ')}`,
         );
