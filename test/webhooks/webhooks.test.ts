@@ -294,10 +294,10 @@ describe('expiry reminders', () => {
       .db('domains')
       .insert({ resellerId: r.id, name, expiresAt: new Date(Date.now() + 3 * 86_400_000), autoRenew: true })
       .returning('id')) as Array<{ id: number }>;
-    const { prepareAutoRenewal, scanExpiringPage } = createReminderActivities({ db: h.db });
-    const scanned = await scanExpiringPage([30, 14, 7, 1], 7, null);
+    const reminders = createReminderActivities({ db: h.db });
+    const scanned = await reminders.scanExpiringPage([30, 14, 7, 1], 7, null);
     expect(scanned.autoRenew).toContain(row!.id);
-    const due = await prepareAutoRenewal(row!.id, 7);
+    const due = await reminders.prepareAutoRenewal(row!.id, 7);
     expect(due?.input).toMatchObject({ action: 'renew', domain: name });
     // The first renewal completes before a second scan's prepare reads the domain: its expiry is
     // a year later now, so that prepare must not build an order (with a new key) for it.
@@ -305,7 +305,7 @@ describe('expiry reminders', () => {
       .db('domains')
       .where({ id: row!.id })
       .update({ expiresAt: h.db.raw("expires_at + interval '1 year'") });
-    expect(await prepareAutoRenewal(row!.id, 7)).toBeNull();
+    expect(await reminders.prepareAutoRenewal(row!.id, 7)).toBeNull();
   });
 
   it('pages past more than a page of domains expiring at the same microsecond, each reminded once', async () => {
