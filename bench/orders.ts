@@ -16,7 +16,6 @@
  * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal, worker and API.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +34,7 @@ import { installRuntime } from '../src/temporal/runtime';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
 import { PROD_TEMPORAL, resolveTemporalServerDir, startProdServer } from '../src/temporal/prod-server';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
+import { freePort } from '../src/utils/ports';
 
 const { values } = parseArgs({
   options: {
@@ -85,14 +85,6 @@ function cpuMsOf(prefix: string): number {
 
 /** The local Postgres server's backends (`postgres: …`): the app's queries, and temporal-server's persistence. */
 const postgresCpuMs = () => cpuMsOf('postgres');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const ROOT = path.join(__dirname, '..');
 

@@ -6,6 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Config } from './config';
+import { createKnex } from './db/knex';
+import { migrateLatest } from './db/migrate';
+import { resolvePostgres } from './db/postgres';
+import type { Logger } from './logger';
 import { seedDemoData } from './dev-seed';
 import { PaymentGatewaySimulator } from './payments/simulator/server';
 import { RegistrarSimulator } from './registrar/simulator/server';
@@ -103,6 +107,29 @@ export function demoBanner(
     '',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Postgres (DATABASE_URL, the local server, or the embedded one), the database `databaseName`
+ * migrated, and a knex on it; both are stopped by `stops`.
+ */
+export async function openDatabase(
+  config: Config,
+  databaseName: string,
+  log: Logger,
+  stops: ReturnType<typeof stopper>,
+) {
+  const pg = await resolvePostgres({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    databaseName,
+    log: (line) => log.debug({ component: 'postgres' }, line),
+  });
+  stops.push(() => pg.stop());
+  const db = createKnex(pg.url);
+  stops.push(() => db.destroy());
+  log.info({ source: pg.source, applied: await migrateLatest(db) }, 'postgres ready, migrations up to date');
+  return { pg, db };
 }
 
 /** Stops, last started first, each once; `stopAll(code)` ends the process. */

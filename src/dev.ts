@@ -4,11 +4,8 @@
  * worker and the API, all in one terminal; Ctrl-C stops everything.
  */
 import { loadConfig } from './config';
-import { createKnex } from './db/knex';
-import { migrateLatest } from './db/migrate';
-import { resolvePostgres } from './db/postgres';
 import { DEV_DATABASE_NAME } from './deps';
-import { demoBanner, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
+import { demoBanner, openDatabase, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
 import { createLogger } from './logger';
 import { startApi } from './main-api';
 import { startWorker } from './main-worker';
@@ -20,19 +17,7 @@ async function main(): Promise<void> {
   const stops = stopper(log);
 
   try {
-    const pg = await resolvePostgres({
-      databaseUrl: config.DATABASE_URL,
-      dataDir: config.DATA_DIR,
-      databaseName: DEV_DATABASE_NAME,
-      log: (line) => log.debug({ component: 'postgres' }, line),
-    });
-    stops.push(() => pg.stop());
-    log.info({ source: pg.source }, 'postgres ready');
-
-    const db = createKnex(pg.url);
-    stops.push(() => db.destroy());
-    const applied = await migrateLatest(db);
-    log.info({ applied }, 'migrations up to date');
+    const { pg, db } = await openDatabase(config, DEV_DATABASE_NAME, log, stops);
 
     const [host = '127.0.0.1', port = '7233'] = config.TEMPORAL_ADDRESS.split(':');
     const temporal = await startDevServer({

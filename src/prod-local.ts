@@ -7,10 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from './config';
-import { createKnex } from './db/knex';
-import { migrateLatest } from './db/migrate';
-import { resolvePostgres } from './db/postgres';
-import { demoBanner, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
+import { demoBanner, openDatabase, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
 import { createLogger } from './logger';
 import { PROD_TEMPORAL, startProdServer } from './temporal/prod-server';
 
@@ -24,19 +21,7 @@ async function main(): Promise<void> {
   const stops = stopper(log);
 
   try {
-    const pg = await resolvePostgres({
-      databaseUrl: config.DATABASE_URL,
-      dataDir: config.DATA_DIR,
-      databaseName: 'domain_reseller_prod_local',
-      log: (line) => log.debug({ component: 'postgres' }, line),
-    });
-    stops.push(() => pg.stop());
-    const db = createKnex(pg.url);
-    stops.push(() => db.destroy());
-    log.info(
-      { source: pg.source, applied: await migrateLatest(db) },
-      'postgres ready, migrations up to date',
-    );
+    const { pg, db } = await openDatabase(config, 'domain_reseller_prod_local', log, stops);
 
     const [, port = '7233'] = config.TEMPORAL_ADDRESS.split(':');
     log.info('starting temporal-server on Postgres (the first run builds it: a few minutes)');

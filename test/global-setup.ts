@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
@@ -12,6 +11,7 @@ import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
 import { startProdServer } from '../src/temporal/prod-server';
+import { freePort } from '../src/utils/ports';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,18 +35,6 @@ function reportContractChecks(): void {
 }
 
 const POSTGRES = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The Temporal engine the suites run on: the dev server (the default), or with

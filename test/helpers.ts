@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -231,6 +231,18 @@ export const CLI = {
   args: ['src/cli.ts'],
   cwd: root,
 };
+
+/**
+ * Signals a CLI process spawned `detached` and its whole process group: tsx runs the command in a
+ * child process, and a SIGKILL must reach both.
+ */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
 
 /** The CLI's environment in tests: the test database and Temporal server, quiet, plus `extra`. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

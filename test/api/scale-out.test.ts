@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, CLI, cliEnv, makeReseller, testDb } from '../helpers';
 import { eventually, TEST_SECRETS_KEY } from '../harness';
+import { freePort } from '../../src/utils/ports';
 
 // The real `api` command as separate processes over the test database: what several API
 // processes (or hosts) behind one load balancer share.
@@ -26,14 +25,6 @@ afterAll(async () => {
   );
   await db.destroy();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Starts `domain-reseller api` with this environment; answers its URL once it is healthy. */
 async function startApiProcess(env: Record<string, string>): Promise<string> {

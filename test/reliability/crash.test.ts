@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { call, CLI, cliEnv, makeReseller, retryWhileUnavailable } from '../helpers';
+import { call, CLI, cliEnv, killGroup, makeReseller, retryWhileUnavailable } from '../helpers';
 import {
   balanceOf,
   eventually,
@@ -39,14 +39,6 @@ function spawnWorker(): ChildProcess {
       ...GATEWAY_KEYS,
     }),
   });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
 }
 
 describe('crash', () => {

@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { CLI, cliEnv, makeReseller } from '../helpers';
+import { CLI, cliEnv, killGroup, makeReseller } from '../helpers';
 import {
   balanceOf,
   eventually,
@@ -15,6 +13,7 @@ import {
   useOrderHarness,
 } from '../harness';
 import { receiver } from '../receiver';
+import { freePort } from '../../src/utils/ports';
 
 const FULL = process.env['RELIABILITY_SCALE'] === 'full';
 const ORDERS = FULL ? 100 : 24;
@@ -25,24 +24,8 @@ const h = useOrderHarness({ inProcessWorker: false, relay: false });
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
-  for (const c of children) kill(c, 'SIGKILL');
+  for (const c of children) killGroup(c, 'SIGKILL');
 });
-
-function kill(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal); // its process group: tsx and the node it starts
-  } catch {
-    // already gone
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function spawnCli(command: 'api' | 'worker', extra: Record<string, string> = {}): ChildProcess {
   const child = spawn(CLI.command, [...CLI.args, command], {
@@ -142,8 +125,8 @@ describe('scale-out', () => {
             (await h.db('orders').where({ resellerId: r.id, status: 'processing' }).first('id')) as unknown,
           60_000,
         );
-        kill(apis[0]!.child, 'SIGKILL');
-        kill(workers[0]!, 'SIGKILL');
+        killGroup(apis[0]!.child, 'SIGKILL');
+        killGroup(workers[0]!, 'SIGKILL');
         const answered = await statuses;
         expect(answered.filter((s) => ![200, 201, 202].includes(s))).toEqual([]);
 
@@ -186,7 +169,7 @@ describe('scale-out', () => {
         expect(repeats).toBeLessThanOrEqual(events.length / 4);
       } finally {
         h.sim.setFaults({ latencyMs: 0 });
-        for (const c of [...workers, ...apis.map((a) => a.child)]) kill(c, 'SIGKILL');
+        for (const c of [...workers, ...apis.map((a) => a.child)]) killGroup(c, 'SIGKILL');
         await hooks.close();
       }
     },
