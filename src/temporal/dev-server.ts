@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
+import { temporalAnswers } from './probe';
 import { devServerSearchAttributeArgs, ensureSearchAttributes } from './search-attributes';
 
 const run = promisify(execFile);
@@ -41,19 +42,8 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-async function canConnect(address: string, namespace: string): Promise<boolean> {
-  try {
-    const connection = await Connection.connect({ address, connectTimeout: 1000 });
-    try {
-      await connection.workflowService.describeNamespace({ namespace });
-      return true;
-    } finally {
-      await connection.close();
-    }
-  } catch {
-    return false;
-  }
-}
+const canConnect = (address: string, namespace: string): Promise<boolean> =>
+  temporalAnswers(address, (c) => c.workflowService.describeNamespace({ namespace }));
 
 export interface StartDevServerOptions {
   ip: string;

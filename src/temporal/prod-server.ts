@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase } from '../db/knex';
+import { temporalAnswers } from './probe';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
 
 const run = promisify(execFile);
@@ -130,20 +131,6 @@ async function migrateSchema(
   for (const line of `${stdout}${stderr}`.split('\n')) if (line.trim()) log?.(`${schema}: ${line}`);
 }
 
-async function answers(address: string, check: (c: Connection) => Promise<unknown>): Promise<boolean> {
-  try {
-    const connection = await Connection.connect({ address, connectTimeout: 1000 });
-    try {
-      await check(connection);
-      return true;
-    } finally {
-      await connection.close();
-    }
-  } catch {
-    return false;
-  }
-}
-
 async function until(
   what: string,
   ms: number,
@@ -255,13 +242,18 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
     await until(
       'frontend',
       120_000,
-      () => answers(address, (c) => c.workflowService.describeNamespace({ namespace: 'temporal-system' })),
+      () =>
+        temporalAnswers(address, (c) =>
+          c.workflowService.describeNamespace({ namespace: 'temporal-system' }),
+        ),
       child,
     );
     const connection = await Connection.connect({ address });
     try {
       const { namespace } = opts;
-      const registered = await answers(address, (c) => c.workflowService.describeNamespace({ namespace }));
+      const registered = await temporalAnswers(address, (c) =>
+        c.workflowService.describeNamespace({ namespace }),
+      );
       if (!registered)
         await connection.workflowService.registerNamespace({
           namespace,
@@ -270,7 +262,7 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
       await until(
         `namespace ${namespace}`,
         60_000,
-        () => answers(address, (c) => c.workflowService.describeNamespace({ namespace })),
+        () => temporalAnswers(address, (c) => c.workflowService.describeNamespace({ namespace })),
         child,
       );
       // The operator service reads namespaces from a cache refreshed every few seconds, and SQL
@@ -281,7 +273,7 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
         async () =>
           (await ensureSearchAttributes(connection, namespace).catch(() => null)) !== null &&
           (await missingSearchAttributes(connection, namespace)).length === 0 &&
-          (await answers(address, (c) =>
+          (await temporalAnswers(address, (c) =>
             c.workflowService.countWorkflowExecutions({ namespace, query: "OrderStatus = 'probe'" }),
           )),
         child,
