@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { quote } from '../src/services/catalog';
 import { newPublicId } from '../src/utils/public-ids';
-import type { OrderInput } from '../workflows/contracts';
+import type { ExpiryScanWindow, OrderInput } from '../workflows/contracts';
 
 export interface ReminderActivityDeps {
   db: Knex;
@@ -36,20 +36,27 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
       thresholdsDays: number[],
       autoRenewDays: number,
       cursor: { expiresAt: string; id: number } | null,
+      window?: ExpiryScanWindow,
     ): Promise<{ next: { expiresAt: string; id: number } | null; reminded: number; autoRenew: number[] }> {
-      const now = new Date();
-      const horizonDays = Math.max(...thresholdsDays, autoRenewDays);
+      const now = window ? new Date(window.asOf) : new Date();
+      const fromDays = window?.fromDays ?? 0;
+      const toDays = window?.toDays ?? Math.max(...thresholdsDays, autoRenewDays);
+      // Each domain's tightest threshold reached, as one CASE (thresholds are integers, ascending).
+      const tightest = [...new Set(thresholdsDays.map((t) => Math.trunc(t)))]
+        .sort((a, b) => a - b)
+        .map((t) => `WHEN expires_at - :now::timestamptz <= interval '${t} days' THEN ${t}`)
+        .join(' ');
+      const threshold = tightest ? `CASE ${tightest} END` : 'NULL::int';
       // One statement per page, set-based: read the page, pick each domain's tightest threshold
       // reached (a domain found at 6 days gets the 7-day notice, not 30 and 14 too), insert the
       // reminders that are new, and an event for each of those only.
       const { rows } = await db.raw<{ rows: ScanPage[] }>(
         `WITH page AS (
-           SELECT id, reseller_id, name, expires_at, auto_renew, ${CURSOR_AT},
-                  (SELECT min(t) FROM unnest(:thresholds::int[]) t
-                    WHERE expires_at - :now::timestamptz <= t * interval '1 day') AS threshold
+           SELECT id, reseller_id, name, expires_at, auto_renew,
+                  ${threshold} AS threshold
              FROM domains
-            WHERE expires_at > :now::timestamptz
-              AND expires_at <= :now::timestamptz + :horizon * interval '1 day'
+            WHERE expires_at > :now::timestamptz + :fromDays * interval '1 day'
+              AND expires_at <= :now::timestamptz + :toDays * interval '1 day'
               AND status = 'active'
               AND (:afterAt::timestamptz IS NULL OR (expires_at, id) > (:afterAt::timestamptz, :afterId::int))
             ORDER BY expires_at, id
@@ -75,12 +82,11 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
                 (SELECT count(*) FROM sent)::int AS reminded,
                 (SELECT array_agg(id ORDER BY expires_at, id) FROM page
                   WHERE auto_renew AND expires_at <= :now::timestamptz + :autoRenewDays * interval '1 day') AS auto_renew,
-                (SELECT row_to_json(l) FROM (SELECT cursor_at, id FROM page ORDER BY expires_at DESC, id DESC LIMIT 1) l) AS last`,
+                (SELECT row_to_json(l) FROM (SELECT ${CURSOR_AT}, id FROM page ORDER BY expires_at DESC, id DESC LIMIT 1) l) AS last`,
         {
-          // A Postgres array literal: knex would spread a JS array into a list of parameters.
-          thresholds: `{${thresholdsDays.map((t) => Math.trunc(t)).join(',')}}`,
           now,
-          horizon: horizonDays,
+          fromDays,
+          toDays,
           autoRenewDays,
           afterAt: cursor?.expiresAt ?? null,
           afterId: cursor?.id ?? 0,

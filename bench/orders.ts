@@ -16,8 +16,9 @@
  * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal, worker and API.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpuMs, cpuMsOf, postgresCpuMs } from './proc';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,34 +58,6 @@ const target = (measured: number, op: '<=' | '>=', goal: number, unit = '') =>
   `${measured.toFixed(measured < 10 ? 2 : 0)}${unit} (target ${op} ${goal}${unit}: ${
     (op === '<=' ? measured <= goal : measured >= goal) ? 'met' : 'NOT met'
   }, ratio ${(measured / goal).toFixed(2)})`;
-
-const CLOCK_TICK_MS = 1000 / 100; // USER_HZ on Linux
-
-/** CPU ms a process has used so far (all its threads), from /proc. */
-function cpuMs(pid: number | string): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS; // utime + stime
-  } catch {
-    return 0; // gone meanwhile
-  }
-}
-
-/** CPU ms used so far by every process whose command line starts with `prefix` (from /proc). */
-function cpuMsOf(prefix: string): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(prefix)) total += cpuMs(pid);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
-
-/** The local Postgres server's backends (`postgres: …`): the app's queries, and temporal-server's persistence. */
-const postgresCpuMs = () => cpuMsOf('postgres');
 
 const ROOT = path.join(__dirname, '..');
 

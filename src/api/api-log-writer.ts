@@ -115,7 +115,7 @@ export class ApiLogWriter {
 
   private async insert(batch: ApiLogRow[]): Promise<void> {
     try {
-      await this.db('apiLogs').insert(batch.map(toDatabase));
+      await insertRows(this.db, batch);
       this.failures = 0;
     } catch (err) {
       if (!isDataError(err)) {
@@ -128,7 +128,7 @@ export class ApiLogWriter {
       // One row the database will not take must not sink its batch: write them one by one.
       for (const row of batch) {
         try {
-          await this.db('apiLogs').insert(toDatabase(row));
+          await insertRows(this.db, [row]);
         } catch (rowErr) {
           this.dropped += 1;
           this.log.error({ err: rowErr, requestId: row.requestId }, 'api log row refused');
@@ -145,20 +145,61 @@ function isDataError(err: unknown): boolean {
   return typeof code === 'string' && /^2[23]/.test(code);
 }
 
-/** Postgres text and jsonb cannot hold U+0000: stored as U+FFFD. */
+// The columns in their order, with the type each is read as from the batch's JSON.
+const COLUMNS = [
+  ['request_id', 'text'],
+  ['reseller_id', 'int'],
+  ['credential_id', 'int'],
+  ['method', 'text'],
+  ['path', 'text'],
+  ['route', 'text'],
+  ['status', 'int'],
+  ['ip', 'text'],
+  ['duration_ms', 'int'],
+  ['request_headers', 'jsonb'],
+  ['request_query', 'jsonb'],
+  ['request_body', 'jsonb'],
+  ['response_body', 'jsonb'],
+  ['error_code', 'text'],
+  ['created_at', 'timestamptz'],
+] as const;
+const NAMES = COLUMNS.map(([name]) => name).join(', ');
+
+/**
+ * A batch as one statement with one parameter (the rows as a JSON array), prepared once per
+ * connection: a multi-row INSERT of 15 parameters a row was built, sent and planned anew for every
+ * batch (measured: half the database time and a third of the Node time per row).
+ */
+const INSERT = `INSERT INTO api_logs (${NAMES})
+  SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`;
+
+function insertRows(db: Knex, rows: ApiLogRow[]): Promise<unknown> {
+  const records = rows.map((row) => ({
+    request_id: row.requestId,
+    reseller_id: row.resellerId,
+    credential_id: row.credentialId,
+    method: row.method,
+    path: row.path,
+    route: row.route,
+    status: row.status,
+    ip: row.ip,
+    duration_ms: row.durationMs,
+    request_headers: row.requestHeaders ?? {},
+    request_query: row.requestQuery ?? {},
+    request_body: row.requestBody ?? null,
+    response_body: row.responseBody ?? null,
+    error_code: row.errorCode,
+    created_at: row.createdAt,
+  }));
+  // `?` placeholders are knex's: the statement has none of its own, and its one value is the JSON.
+  return db.raw(INSERT.replace('$1', '?'), [json(records)]).options({ name: 'api-logs-insert' });
+}
+
+/** Postgres text and jsonb cannot hold U+0000: stored as U+FFFD (the replacer only when one may be there). */
 function json(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!text.includes('\\u0000')) return text;
   return JSON.stringify(value, (_key, v: unknown) =>
     typeof v === 'string' ? v.replaceAll('\0', '\uFFFD') : v,
   );
-}
-
-// jsonb columns go as JSON text: the driver would turn a JS array into a Postgres array.
-function toDatabase(row: ApiLogRow): Record<string, unknown> {
-  return {
-    ...row,
-    requestHeaders: json(row.requestHeaders ?? {}),
-    requestQuery: json(row.requestQuery ?? {}),
-    requestBody: row.requestBody === null ? null : json(row.requestBody),
-    responseBody: row.responseBody === null ? null : json(row.responseBody),
-  };
 }

@@ -24,6 +24,29 @@ export function createKnex(connectionString: string, pool: { min?: number; max?:
   });
 }
 
+/**
+ * Runs one prepared statement (`$1`-style text, prepared once per connection under `name`) on a
+ * connection of the knex pool, without knex's query building: for the API's hottest reads.
+ */
+export async function preparedQuery<Row>(
+  db: Knex,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<Row[]> {
+  // knex's Client declares its pool methods as `any`.
+  const client = db.client as {
+    acquireConnection(): Promise<pg.ClientBase>;
+    releaseConnection(connection: pg.ClientBase): Promise<void>;
+  };
+  const connection = await client.acquireConnection();
+  try {
+    return (await connection.query<Row & pg.QueryResultRow>({ name, text, values })).rows;
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
 /** The connection string a Knex made by `createKnex` connects with (for a connection of its own). */
 export function connectionStringOf(db: Knex): string | undefined {
   const connection = (db.client as { config?: Knex.Config }).config?.connection;

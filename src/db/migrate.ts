@@ -12,6 +12,7 @@ import * as operations from './migrations/20261201000000_operations';
 import * as portalSessions from './migrations/20261201010000_portal_sessions';
 import * as orderRegistrarContacts from './migrations/20261201020000_order_registrar_contacts';
 import * as authChanged from './migrations/20261201030000_auth_changed';
+import * as remindersWithoutDomainLock from './migrations/20261203000000_reminders_without_domain_lock';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261201010000_portal_sessions', portalSessions],
   ['20261201020000_order_registrar_contacts', orderRegistrarContacts],
   ['20261201030000_auth_changed', authChanged],
+  ['20261203000000_reminders_without_domain_lock', remindersWithoutDomainLock],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

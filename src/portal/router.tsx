@@ -81,5 +81,10 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware<AppS
 
   const reseller = area('reseller', [addDashboard, addAccess, addWebhooks, addLogs, addDomains, addWallet]);
   const admin = area('admin', [addConsoleReview, addConsoleResellers, addConsoleCatalog]);
-  return compose([pageHeaders, assets.routes(), reseller, admin] as Middleware[]) as Middleware<AppState>;
+  const pages = compose([pageHeaders, assets.routes(), reseller, admin] as Middleware[]);
+  // Only the browser's paths pass through here: an API answer carries no page headers.
+  return async (ctx, next) => {
+    if (/^\/(portal|console|assets)(\/|$)/.test(ctx.path)) await pages(ctx, next);
+    else await next();
+  };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { preparedQuery } from '../db/knex';
 import { Domain } from '../db/models';
 import { DomainNameError, normaliseDomainName, splitRegistrable } from '../domain-name';
 import type { Contacts } from '../registrar/types';
@@ -36,22 +37,28 @@ export type DomainSummary = Pick<
 
 /**
  * A reseller's domains in a stable order (id ascending), by keyset pagination: the presented
- * columns only, one fixed statement (the busiest read of the API: no query building, no model
- * instances, no key mapping).
+ * columns only, one prepared statement per page size (the busiest read of the API: no query
+ * building, no model instances, no key mapping, no planning after the first few calls).
  */
 export async function listDomains(
   db: Knex,
   resellerId: number,
   opts: { limit: number; afterId?: number | undefined },
 ): Promise<Page<DomainSummary>> {
-  const { rows } = await db.raw<{
-    rows: Array<DomainSummary & { registered_at: Date | null; expires_at: Date | null; auto_renew: boolean }>;
-  }>(
+  const limit = opts.limit;
+  // The page size is part of the statement (validated callers pass 1–100): a LIMIT parameter
+  // keeps Postgres planning the statement on every call, a literal lets it reuse one plan.
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`page size ${limit}`);
+  const rows = await preparedQuery<
+    DomainSummary & { registered_at: Date | null; expires_at: Date | null; auto_renew: boolean }
+  >(
+    db,
+    `list-domains-${limit}`,
     `SELECT id, name, status, registered_at, expires_at, auto_renew, privacy, locked, nameservers
-       FROM domains WHERE reseller_id = ? AND id > ? ORDER BY id LIMIT ?`,
-    [resellerId, opts.afterId ?? 0, opts.limit + 1],
+       FROM domains WHERE reseller_id = $1 AND id > $2 ORDER BY id LIMIT ${limit + 1}`,
+    [resellerId, opts.afterId ?? 0],
   );
-  const items: DomainSummary[] = rows.slice(0, opts.limit).map((r) => ({
+  const items: DomainSummary[] = rows.slice(0, limit).map((r) => ({
     id: r.id,
     name: r.name,
     status: r.status,
@@ -63,7 +70,7 @@ export async function listDomains(
     nameservers: r.nameservers,
   }));
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > opts.limit && last ? encodeCursor(last.id) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
 
 /** Finds a domain of this reseller by portal ID or name; another reseller's is a 404. */

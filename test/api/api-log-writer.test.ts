@@ -48,7 +48,7 @@ describe('api_logs writer', () => {
     const writer = new ApiLogWriter(db, silentLog, { maxBatch: 200, flushMs: 50 });
     const inserts: string[] = [];
     const onQuery = (q: { sql: string }) => {
-      if (q.sql.startsWith('insert into "api_logs"')) inserts.push(q.sql);
+      if (/^insert into "?api_logs"?/i.test(q.sql)) inserts.push(q.sql);
     };
     db.on('query', onQuery);
     const prefix = `batch-${Date.now()}-`;

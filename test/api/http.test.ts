@@ -92,6 +92,23 @@ describe('envelope and errors', () => {
   });
 });
 
+describe('answer headers', () => {
+  it("marks API answers nosniff and leaves the browser pages' headers to the pages", async () => {
+    const r = await makeReseller(db);
+    const listed = await fetch(`${api.url}/api/v1/domains`, { headers: { 'X-API-KEY': r.apiKey } });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(listed.headers.get('content-security-policy')).toBeNull();
+    expect(listed.headers.get('x-frame-options')).toBeNull();
+    const refused = await fetch(`${api.url}/api/v1/domains`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+    const page = await fetch(`${api.url}/portal/sign-in`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
 describe('health', () => {
   it('reports liveness and readiness against the real database and Temporal', async () => {
     expect((await call(`${api.url}/healthz`)).body).toEqual({

@@ -6,7 +6,7 @@ import { ensureExpirySchedule } from '../../src/services/operations';
 import { verifySeedSignature } from '../../src/webhooks/signing';
 import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets';
 import type { expiryRemindersWorkflow } from '../../workflows';
-import { EXPIRY_SCHEDULE_ID, TASK_QUEUE } from '../../workflows/contracts';
+import { EXPIRY_SCHEDULE_ID, expiryScanWindows, TASK_QUEUE } from '../../workflows/contracts';
 import { call, makeReseller, testConfig } from '../helpers';
 import { receiver } from '../receiver';
 import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
@@ -340,6 +340,78 @@ describe('expiry reminders', () => {
     expect(pages).toBeGreaterThan(1);
     expect(rows).toHaveLength(count);
     expect(new Set(rows.map((x) => x.name)).size).toBe(count);
+  });
+
+  it('scans windows side by side against one clock: each domain once, those on an edge included', async () => {
+    const r = await makeReseller(h.db);
+    const asOf = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const day = 86_400_000;
+    // Offsets in days from the scan's clock, with the tightest threshold each must get (or none).
+    const cases: Array<[number, number | null]> = [
+      [-1, null],
+      [0, null],
+      [0.5, 1],
+      [1, 1],
+      [1.01, 7],
+      [7, 7],
+      [10, 14],
+      [14, 14],
+      [15, 30],
+      [20, 30],
+      [29.99, 30],
+      [30, 30],
+      [30.001, null],
+      [45, null],
+    ];
+    const prefix = uniqueName('win').replace(/\.com$/, '');
+    await h.db('domains').insert(
+      cases.map(([days], i) => ({
+        resellerId: r.id,
+        name: `${prefix}-${i}.com`,
+        expiresAt: new Date(asOf.getTime() + days * day),
+      })),
+    );
+    const scan = createReminderActivities({ db: h.db });
+    const input = { thresholdsDays: [30, 14, 7, 1], autoRenewDays: 7 };
+    const scanAll = (slices: number) =>
+      Promise.all(
+        expiryScanWindows({ ...input, slices }, asOf).map(async (w) => {
+          let cursor: { expiresAt: string; id: number } | null = null;
+          do {
+            const page: Awaited<ReturnType<typeof scan.scanExpiringPage>> = await scan.scanExpiringPage(
+              input.thresholdsDays,
+              input.autoRenewDays,
+              cursor,
+              w,
+            );
+            cursor = page.next;
+          } while (cursor);
+        }),
+      );
+    const reminded = async () =>
+      (await h
+        .db('events')
+        .where({ resellerId: r.id, type: 'domain.expiring' })
+        .select(
+          h.db.raw("payload->>'domain_name' AS name"),
+          h.db.raw("(payload->>'threshold_days')::int AS threshold"),
+        )) as Array<{ name: string; threshold: number }>;
+    // Two windows meet at 15 days, three at 10 and 20: a domain on an edge belongs to one of them.
+    expect(expiryScanWindows({ ...input, slices: 2 }, asOf).map((w) => [w.fromDays, w.toDays])).toEqual([
+      [0, 15],
+      [15, 30],
+    ]);
+    await scanAll(2);
+    const first = await reminded();
+    const expected = cases.flatMap(([, t], i) =>
+      t === null ? [] : [{ name: `${prefix}-${i}.com`, threshold: t }],
+    );
+    expect(first.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      expected.sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    // Scanned again in other windows against the same clock: nothing is reminded twice.
+    await scanAll(3);
+    expect(await reminded()).toHaveLength(expected.length);
   });
 
   it('creates the daily schedule idempotently and can trigger it now', async () => {
