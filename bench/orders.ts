@@ -10,6 +10,7 @@
  *      overhead apart.
  *
  * Run: npm run bench -- [--orders 60] [--concurrency 1,5,20] [--temporal-file] [--temporal=prod-local]
+ *      [--profile DIR] (the API and worker processes write V8 CPU profiles, one per thread, to DIR)
  * (--temporal-file: the dev server on a SQLite file, as `npm run dev` runs it, instead of memory;
  * --temporal=prod-local: parts 2 and 3 also on the production engine, temporal-server on Postgres
  * with 8 history shards as `npm run prod:local` runs it, and both engines side by side.)
@@ -43,6 +44,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,5,20' },
     'temporal-file': { type: 'boolean', default: false },
     temporal: { type: 'string', default: 'dev' },
+    /** A directory: the API and worker processes write V8 CPU profiles there when they stop. */
+    profile: { type: 'string' },
   },
 });
 if (!['dev', 'prod-local'].includes(values.temporal)) throw new Error('--temporal takes dev or prod-local');
@@ -134,11 +137,19 @@ async function startProcesses(engine: Engine, url: string, simUrl: string) {
     HOST: '127.0.0.1',
   };
   const spawnCli = (command: string): ChildProcess =>
-    spawn(process.execPath, ['dist/src/cli.js', command], {
-      cwd: ROOT,
-      env: childEnv,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    spawn(
+      process.execPath,
+      [
+        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : []),
+        'dist/src/cli.js',
+        command,
+      ],
+      {
+        cwd: ROOT,
+        env: childEnv,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   const worker = spawnCli('worker');
   const api = spawnCli('api');
   const base = `http://127.0.0.1:${port}`;
