@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { quote } from '../src/services/catalog';
 import { newPublicId } from '../src/utils/public-ids';
-import type { ExpiryScanWindow, OrderInput } from '../workflows/contracts';
+import { type ExpiryScanWindow, expiryScanWindows, type OrderInput } from '../workflows/contracts';
 
 export interface ReminderActivityDeps {
   db: Knex;
@@ -38,9 +38,10 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
       cursor: { expiresAt: string; id: number } | null,
       window?: ExpiryScanWindow,
     ): Promise<{ next: { expiresAt: string; id: number } | null; reminded: number; autoRenew: number[] }> {
-      const now = window ? new Date(window.asOf) : new Date();
-      const fromDays = window?.fromDays ?? 0;
-      const toDays = window?.toDays ?? Math.max(...thresholdsDays, autoRenewDays);
+      // Without a window (a run recorded before the windows): the whole horizon, from now.
+      const { asOf, fromDays, toDays } =
+        window ?? expiryScanWindows({ thresholdsDays, autoRenewDays, slices: 1 }, new Date())[0]!;
+      const now = new Date(asOf);
       // Each domain's tightest threshold reached, as one CASE (thresholds are integers, ascending).
       const tightest = [...new Set(thresholdsDays.map((t) => Math.trunc(t)))]
         .sort((a, b) => a - b)

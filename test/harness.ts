@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import pino from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { checkLedger } from '../src/services/ledger-check';
@@ -19,7 +20,7 @@ import { getBalance } from '../src/services/wallet';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';
 import { createWorker, workflowsPath } from '../src/temporal/worker';
 import { eventsAgainstDocument } from './event-contract';
-import { silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
+import { CLI, cliEnv, silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
 
 export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789';
 export const GATEWAY_KEYS = {
@@ -27,6 +28,32 @@ export const GATEWAY_KEYS = {
   XENDIT_SECRET_KEY: 'xnd_development_test',
   XENDIT_CALLBACK_TOKEN: 'test-callback-token',
 };
+
+/**
+ * A long-running CLI command (`api`, `worker`) as its own process, pointed at the test database,
+ * Temporal and the harness's registrar simulator, plus `env`. Its own process group: tsx runs the
+ * command in a child process, and `killGroup` must reach both.
+ */
+export function spawnAgainst(
+  h: Pick<OrderHarness, 'sim'>,
+  command: 'api' | 'worker',
+  env: Record<string, string> = {},
+): ChildProcess {
+  return spawn(CLI.command, [...CLI.args, command], {
+    cwd: CLI.cwd,
+    stdio: 'ignore',
+    detached: true,
+    env: cliEnv({
+      DYNADOT_API_URL: h.sim.apiUrl,
+      DYNADOT_API_KEY: 'test-key',
+      REGISTRAR_TIMEOUT_MS: '2000',
+      SECRETS_KEY: TEST_SECRETS_KEY,
+      WORKER_METRICS_ADDRESS: '',
+      ...GATEWAY_KEYS,
+      ...env,
+    }),
+  });
+}
 
 /**
  * Everything an order test needs, all real: the test database, the registrar simulator, the

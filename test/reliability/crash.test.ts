@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { call, CLI, cliEnv, killGroup, makeReseller, retryWhileUnavailable } from '../helpers';
+import { call, killGroup, makeReseller, retryWhileUnavailable } from '../helpers';
 import {
   balanceOf,
   eventually,
-  GATEWAY_KEYS,
   SEED_CONTACT,
+  spawnAgainst,
   useOrderHarness,
-  TEST_SECRETS_KEY,
   topUp,
   uniqueName,
 } from '../harness';
@@ -23,23 +22,8 @@ const h = useOrderHarness({
   apiEnv: { ORDER_ACCEPT_WAIT_MS: '0', RATE_LIMIT_POINTS: '100000', WORKFLOW_ANSWER_TIMEOUT_MS: '10000' },
 });
 
-/** The real worker entry point as its own process, pointed at the test database, Temporal and simulator. */
-function spawnWorker(): ChildProcess {
-  return spawn(CLI.command, [...CLI.args, 'worker'], {
-    cwd: CLI.cwd,
-    stdio: 'ignore',
-    // Its own process group: tsx runs the worker in a child process, and SIGKILL must reach both.
-    detached: true,
-    env: cliEnv({
-      DYNADOT_API_URL: h.sim.apiUrl,
-      DYNADOT_API_KEY: 'test-key',
-      REGISTRAR_TIMEOUT_MS: '2000',
-      SECRETS_KEY: TEST_SECRETS_KEY,
-      WORKER_METRICS_ADDRESS: '',
-      ...GATEWAY_KEYS,
-    }),
-  });
-}
+/** The real worker entry point as its own process. */
+const spawnWorker = (): ChildProcess => spawnAgainst(h, 'worker');
 
 describe('crash', () => {
   it(

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { CLI, cliEnv, killGroup, makeReseller } from '../helpers';
+import { killGroup, makeReseller } from '../helpers';
 import {
   balanceOf,
   eventually,
-  GATEWAY_KEYS,
   SEED_CONTACT,
-  TEST_SECRETS_KEY,
+  spawnAgainst,
   topUp,
   uniqueName,
   useOrderHarness,
@@ -28,26 +27,15 @@ afterAll(() => {
 });
 
 function spawnCli(command: 'api' | 'worker', extra: Record<string, string> = {}): ChildProcess {
-  const child = spawn(CLI.command, [...CLI.args, command], {
-    cwd: CLI.cwd,
-    stdio: 'ignore',
-    detached: true,
-    env: cliEnv({
-      DYNADOT_API_URL: h.sim.apiUrl,
-      DYNADOT_API_KEY: 'test-key',
-      REGISTRAR_TIMEOUT_MS: '2000',
-      SECRETS_KEY: TEST_SECRETS_KEY,
-      WORKER_METRICS_ADDRESS: '',
-      RATE_LIMIT_POINTS: '100000',
-      ORDER_ACCEPT_WAIT_MS: '0',
-      WORKFLOW_ANSWER_TIMEOUT_MS: '10000',
-      WEBHOOK_BACKOFF_BASE_SECONDS: '1',
-      WEBHOOK_DISPATCH_INTERVAL_MS: '200',
-      WEBHOOK_SWEEP_INTERVAL_MS: '1000',
-      WEBHOOK_SWEEP_GRACE_SECONDS: '5',
-      ...GATEWAY_KEYS,
-      ...extra,
-    }),
+  const child = spawnAgainst(h, command, {
+    RATE_LIMIT_POINTS: '100000',
+    ORDER_ACCEPT_WAIT_MS: '0',
+    WORKFLOW_ANSWER_TIMEOUT_MS: '10000',
+    WEBHOOK_BACKOFF_BASE_SECONDS: '1',
+    WEBHOOK_DISPATCH_INTERVAL_MS: '200',
+    WEBHOOK_SWEEP_INTERVAL_MS: '1000',
+    WEBHOOK_SWEEP_GRACE_SECONDS: '5',
+    ...extra,
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
