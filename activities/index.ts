@@ -19,6 +19,8 @@ export interface ActivityDeps {
   registrar: Registrar;
   secrets: SecretBox;
   invoiceTtlHours: number;
+  /** How long after a registration the registrar may not show it (a lost answer is settled within it). */
+  registrarLagMs: number;
   gateways: Gateways;
   webhooks: { timeoutMs: number; allowPrivateTargets: boolean };
 }

@@ -15,6 +15,8 @@ export interface OrderActivityDeps {
   registrar: Registrar;
   secrets: SecretBox;
   invoiceTtlHours: number;
+  /** How long after a registration the registrar may not show it (a lost answer is settled within it). */
+  registrarLagMs: number;
 }
 
 export const refundRef = (orderId: number) => `order:${orderId}:refund`;

@@ -98,6 +98,9 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             paymentMethod: input.paymentMethod,
             amountMinor: input.amountMinor,
             currency: input.currency,
+            costMinor: input.costMinor ?? null,
+            costCurrency: input.costCurrency ?? null,
+            exchangeRate: input.exchangeRate ?? null,
             workflowId,
             idempotencyKey: input.idempotencyKey,
             premium: input.premium,
@@ -206,7 +209,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
                 autoRenew: order.request.autoRenew ?? false,
                 // What the registrar holds, never merely what was asked for.
                 privacy: order.registrarResult.privacy ?? 'off',
-                nameservers: order.request.nameservers ?? [],
+                // What the nameserver step left at the registrar (runs before it: what was asked).
+                nameservers: order.registrarResult.nameservers ?? order.request.nameservers ?? [],
               })
               .returning('id')) as Array<{ id: number }>;
             domainId = domain!.id;

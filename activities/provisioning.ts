@@ -1,7 +1,9 @@
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
-import type { ContactIds, TransferState } from '../src/registrar/types';
+import { RegistrarError } from '../src/registrar/errors';
+import { FINAL_TRANSFER_STATES, type ContactIds, type TransferState } from '../src/registrar/types';
 import type { OrderRow, RegistrarResult } from '../src/db/models';
-import { OrderFailures } from '../workflows/contracts';
+import { emitEvent, orderEventData, transferMessage } from '../src/webhooks/events';
+import { OrderFailures, type RegistrationOutcome, type TransferPoll } from '../workflows/contracts';
 import {
   auditOrder,
   loadOrder,
@@ -19,7 +21,6 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
   const { db, registrar } = deps;
 
   /** Register: the domain is in our registrar account and nobody here owns it. Renew: the expiry moved past the priced one. */
-  /** Register: the domain is in our registrar account and nobody here owns it. Renew: the expiry moved past the priced one. */
   async function findProvisionedOrder(order: OrderRow): Promise<{ expiresAt: string | null } | null> {
     const info = await registrar.info(order.domainName);
     if (!info) return null;
@@ -36,6 +37,37 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
         : null;
     }
     return null;
+  }
+
+  /**
+   * Evidence that a registration whose answer was lost took effect: the domain in `domain_info`,
+   * or in the account's domain list (which a fresh registration reaches before domain_info does),
+   * and nobody here owning it.
+   */
+  async function registeredEarlier(order: OrderRow): Promise<{ expiresAt: string | null } | null> {
+    const local = (await db('domains').where({ name: order.domainName }).first('id')) as
+      { id: number } | undefined;
+    if (local) return null;
+    const info = await registrar.info(order.domainName);
+    if (info) return { expiresAt: info.expiresAt?.toISOString() ?? null };
+    const listed = await registrar.inAccount(order.domainName);
+    return listed ? { expiresAt: listed.expiresAt?.toISOString() ?? null } : null;
+  }
+
+  /**
+   * A registration sent earlier with no answer kept: registered (evidence found), unsettled
+   * (no evidence yet, but the registrar's lag window since the call is still open: look again
+   * later), or absent (the window has passed without a sign: it did not take effect).
+   */
+  async function settle(order: OrderRow): Promise<RegistrationOutcome | { state: 'absent' }> {
+    if (order.registrarResult) return { state: 'registered', expiresAt: order.registrarResult.expiresAt };
+    if (!order.registerSentAt) return { state: 'absent' };
+    const found = await registeredEarlier(order);
+    if (found) return { state: 'registered', ...found };
+    const left = new Date(order.registerSentAt).getTime() + deps.registrarLagMs - Date.now();
+    if (left > 0)
+      return { state: 'unsettled', waitSeconds: Math.max(1, Math.min(60, Math.ceil(left / 1000))) };
+    return { state: 'absent' };
   }
 
   /** The order's registrar contacts: created once, stored, and reused by every retry. */
@@ -63,11 +95,12 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
             const res = await registrar.register({
               domain: order.domainName,
               years: order.years,
-              currency: order.currency.trim(),
               contactIds: await contactsOf(order),
-              nameservers: order.request.nameservers ?? undefined,
               premium: order.premium,
             });
+            // Runs begun before the nameserver step of its own set them here.
+            if (order.request.nameservers && order.request.nameservers.length > 0)
+              await registrar.setNameservers(order.domainName, order.request.nameservers);
             return { expiresAt: res.expiresAt?.toISOString() ?? null };
           }
           if (!order.fromExpiresAt)
@@ -79,12 +112,80 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
             domain: order.domainName,
             years: order.years,
             currentExpiryYear: new Date(order.fromExpiresAt).getUTCFullYear(),
-            currency: order.currency.trim(),
           });
           return { expiresAt: res.expiresAt?.toISOString() ?? null };
         } catch (err) {
           return registrarFailure(err);
         }
+      });
+    },
+
+    /**
+     * Registers the domain once. A call whose answer was lost is never simply repeated: the next
+     * attempt looks for evidence it took effect (domain_info, the account's domain list) and,
+     * while the registrar's lag window since that call is open, answers `unsettled` for the
+     * workflow to look again later; only once the window has passed without a sign does it
+     * register again.
+     */
+    async registerDomain(orderId: number): Promise<RegistrationOutcome> {
+      return withHeartbeat(async () => {
+        const order = await loadOrder(db, orderId);
+        if (order.registrarResult) return { state: 'registered', expiresAt: order.registrarResult.expiresAt };
+        try {
+          const earlier = await settle(order);
+          if (earlier.state !== 'absent') return earlier;
+          await db('orders').where({ id: orderId }).update({ registerSentAt: db.fn.now() });
+          let res;
+          try {
+            res = await registrar.register({
+              domain: order.domainName,
+              years: order.years,
+              contactIds: await contactsOf(order),
+              premium: order.premium,
+            });
+          } catch (err) {
+            // Refused, throttled or busy: the registrar did not act, so nothing is left to settle.
+            if (err instanceof RegistrarError && (!err.retryable || /throttled|busy/.test(err.message)))
+              await db('orders').where({ id: orderId }).update({ registerSentAt: null });
+            throw err;
+          }
+          return { state: 'registered', expiresAt: res.expiresAt?.toISOString() ?? null };
+        } catch (err) {
+          return registrarFailure(err);
+        }
+      });
+    },
+
+    /** After the register retries ran out: registered after all, still unsettled, or absent. */
+    async settleRegistration(orderId: number): Promise<RegistrationOutcome | { state: 'absent' }> {
+      return settle(await loadOrder(db, orderId));
+    },
+
+    /**
+     * The nameservers the order asked for, set at the registrar as a step of their own once the
+     * domain is registered; answers what the registrar then holds (null: nothing was asked).
+     */
+    async applyOrderNameservers(orderId: number): Promise<string[] | null> {
+      return withHeartbeat(async () => {
+        const order = await loadOrder(db, orderId);
+        const wanted = order.request.nameservers ?? [];
+        if (wanted.length === 0) return null;
+        try {
+          await registrar.setNameservers(order.domainName, wanted);
+          return wanted;
+        } catch (err) {
+          return registrarFailure(err);
+        }
+      });
+    },
+
+    /** The nameserver step failed for good: the order completes with the registrar's defaults, for review. */
+    async recordNameserverFailure(orderId: number, message: string): Promise<void> {
+      const order = await loadOrder(db, orderId);
+      await auditOrder(db, order, 'nameservers_not_applied', {
+        domain_name: order.domainName,
+        requested: order.request.nameservers ?? [],
+        error: message.slice(0, 500),
       });
     },
 
@@ -98,7 +199,7 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
         const order = await loadOrder(db, orderId);
         try {
           const status = await registrar.transferStatus(order.domainName);
-          if (status && (status.state === 'pending' || status.state === 'completed')) return;
+          if (status && !(status.state === 'cancelled' || status.state === 'failed')) return;
           if (!order.authCode)
             throw ApplicationFailure.nonRetryable(
               'transfer order without an auth code',
@@ -107,7 +208,6 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
           await registrar.transfer({
             domain: order.domainName,
             authCode: deps.secrets.open(order.authCode),
-            currency: order.currency.trim(),
           });
         } catch (err) {
           return registrarFailure(err);
@@ -115,13 +215,86 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
       });
     },
 
-    async checkTransfer(orderId: number): Promise<{ state: TransferState; expiresAt: string | null }> {
+    /** Runs begun before the transfer states: pending, completed, cancelled or failed only. */
+    async checkTransfer(
+      orderId: number,
+    ): Promise<{ state: 'pending' | 'completed' | 'cancelled' | 'failed'; expiresAt: string | null }> {
       const order = await loadOrder(db, orderId);
       const status = await registrar.transferStatus(order.domainName);
-      if (!status) return { state: 'failed', expiresAt: null };
-      if (status.state !== 'completed') return { state: status.state, expiresAt: null };
+      const state = status?.state ?? 'none';
+      if (state === 'cancelled' || state === 'failed') return { state, expiresAt: null };
+      if (state !== 'completed') return { state: 'pending', expiresAt: null };
       const info = await registrar.info(order.domainName);
       return { state: 'completed', expiresAt: info?.expiresAt?.toISOString() ?? null };
+    },
+
+    /**
+     * The transfer's state at the registrar (an empty list right after submitting is `none`, not
+     * a failure). A change is stored on the order and told to the reseller as
+     * `domain.order.processing`, with what they must do when it waits for them.
+     */
+    async pollTransfer(orderId: number): Promise<TransferPoll> {
+      const order = await loadOrder(db, orderId);
+      const status = await registrar.transferStatus(order.domainName);
+      const state: TransferState = status?.state ?? 'none';
+      if (state !== order.transferStatus && !FINAL_TRANSFER_STATES.has(state)) {
+        await db.transaction(async (trx) => {
+          const n = await trx('orders')
+            .where({ id: orderId, status: 'processing' })
+            .where((q) => void q.whereNull('transferStatus').orWhereNot('transferStatus', state))
+            .update({ transferStatus: state, updatedAt: trx.fn.now() });
+          if (n > 0)
+            await emitEvent(
+              trx,
+              order.resellerId,
+              'domain.order.processing',
+              orderEventData(order, { status: 'processing', transferStatus: state }),
+            );
+        });
+      } else if (state !== order.transferStatus) {
+        await db('orders').where({ id: orderId }).update({ transferStatus: state, updatedAt: db.fn.now() });
+      }
+      if (state !== 'completed')
+        return { state, text: status?.text ?? '', message: transferMessage(state), expiresAt: null };
+      const info = await registrar.info(order.domainName);
+      return {
+        state,
+        text: status?.text ?? '',
+        message: null,
+        expiresAt: info?.expiresAt?.toISOString() ?? null,
+      };
+    },
+
+    /** A new auth code from the reseller for a transfer waiting for one: stored sealed and sent to the registrar. */
+    async resubmitTransferAuthCode(orderId: number, sealedAuthCode: string): Promise<void> {
+      return withHeartbeat(async () => {
+        const order = await loadOrder(db, orderId);
+        try {
+          const status = await registrar.transferStatus(order.domainName);
+          if (!status)
+            throw new RegistrarError('retryable', 'the transfer is not listed yet', 'get_transfer_status');
+          await registrar.setTransferAuthCode({
+            domain: order.domainName,
+            orderId: status.orderId,
+            authCode: deps.secrets.open(sealedAuthCode),
+          });
+          await db('orders')
+            .where({ id: orderId })
+            .update({ authCode: sealedAuthCode, updatedAt: db.fn.now() });
+        } catch (err) {
+          return registrarFailure(err);
+        }
+      });
+    },
+
+    /** A transfer past its deadline: to the review queue, its funds still held (never a silent refund). */
+    async flagStuckTransfer(orderId: number, state: string): Promise<void> {
+      const order = await loadOrder(db, orderId);
+      await auditOrder(db, order, 'transfer_stuck', {
+        domain_name: order.domainName,
+        transfer_status: state,
+        submitted_at: new Date(order.createdAt).toISOString(),
+      });
     },
 
     /**

@@ -12,7 +12,11 @@ export function buildActivityDeps(
   config: Config,
   db: Knex,
   log: Logger,
-  overrides: { registrar?: Registrar | undefined; invoiceTtlHours?: number | undefined } = {},
+  overrides: {
+    registrar?: Registrar | undefined;
+    invoiceTtlHours?: number | undefined;
+    registrarLagMs?: number | undefined;
+  } = {},
 ): ActivityDeps {
   return {
     db,
@@ -20,6 +24,7 @@ export function buildActivityDeps(
     registrar: overrides.registrar ?? createRegistrar(config),
     secrets: new SecretBox(config.SECRETS_KEY),
     invoiceTtlHours: overrides.invoiceTtlHours ?? config.INVOICE_TTL_HOURS,
+    registrarLagMs: overrides.registrarLagMs ?? config.REGISTER_LAG_SECONDS * 1000,
     gateways: createGateways(config),
     webhooks: {
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import { registerRates } from './commands/rates';
 import { Command } from 'commander';
 import { ConfigError } from './config';
 import { registerAdmins } from './commands/admins';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerAdmins(program);
   registerResellers(program);
   registerCatalog(program);
+  registerRates(program);
   registerWallet(program);
   registerReview(program);
   registerLogs(program);

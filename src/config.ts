@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { REGISTRAR_SETTINGS } from './config-registrar';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -110,31 +111,7 @@ export const configSchema = z.object({
     .min(16)
     .default('dev-only-secrets-key-change-me')
     .describe('key for sealing transfer auth codes and webhook secrets (AES-256-GCM)'),
-  DYNADOT_API_URL: z
-    .string()
-    .url()
-    .default('http://127.0.0.1:4010/api3.json')
-    .describe(
-      'Dynadot api3 endpoint (`https://api.dynadot.com/api3.json` in production; the simulator in dev)',
-    ),
-  DYNADOT_API_KEY: z
-    .string()
-    .min(1)
-    .default('sim-key')
-    .describe('Dynadot API key (sent as the `key` query parameter; never logged)'),
-  REGISTRAR_MAX_CONCURRENCY: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(25)
-    .default(5)
-    .describe('concurrent registrar calls per process (Dynadot: 1, 5 or 25 by account level)'),
-  REGISTRAR_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(30_000)
-    .describe('timeout of one registrar call'),
+  ...REGISTRAR_SETTINGS,
   SIMULATOR_PORT: port
     .default(4010)
     .describe('port of the registrar simulator (`npm run dev`, `cli simulator`)'),

@@ -12,7 +12,7 @@ import { resolvePostgres } from './db/postgres';
 import type { Logger } from './logger';
 import { seedDemoData } from './dev-seed';
 import { PaymentGatewaySimulator } from './payments/simulator/server';
-import { RegistrarSimulator } from './registrar/simulator/server';
+import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from './registrar/simulator/server';
 import { seedDemoAdmin } from './services/admins';
 import { seedDemoReseller } from './services/resellers';
 import { setPassword } from './services/sessions';
@@ -26,7 +26,14 @@ export interface Simulators {
 }
 
 export async function startSimulators(config: Config): Promise<Simulators> {
-  const registrar = new RegistrarSimulator({ port: config.SIMULATOR_PORT, apiKey: config.DYNADOT_API_KEY });
+  const registrar = new RegistrarSimulator({
+    port: config.SIMULATOR_PORT,
+    apiKey: config.DYNADOT_API_KEY,
+    // The account the clients are configured for: the same level and limit window.
+    accountLevel: config.DYNADOT_ACCOUNT_LEVEL,
+    rateWindowMs: config.DYNADOT_RATE_WINDOW_MS,
+    infoLagMs: SIMULATOR_INFO_LAG_MS,
+  });
   await registrar.start();
   const gateways = new PaymentGatewaySimulator({
     port: config.GATEWAY_SIM_PORT,

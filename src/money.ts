@@ -12,6 +12,12 @@ export const CURRENCY_SCALE: Readonly<Record<string, number>> = {
   IDR: 0,
   TZS: 0,
   KES: 2,
+  // Dynadot's other account currencies (src/registrar/account.ts).
+  CNY: 2,
+  CAD: 2,
+  MXN: 2,
+  BRL: 2,
+  INR: 2,
 };
 
 export const SUPPORTED_CURRENCIES = Object.keys(CURRENCY_SCALE);
@@ -67,4 +73,21 @@ export function parseDecimalCeilToMinor(text: string, currency: string): bigint 
   const frac = m[2] ?? '';
   const kept = BigInt(m[1]! + frac.slice(0, scale).padEnd(scale, '0'));
   return /[1-9]/.test(frac.slice(scale)) ? kept + 1n : kept;
+}
+
+/** A positive decimal rate (`16250`, `0.92`, `1.0850`): at most 12 digits before and 10 after the point. */
+export const RATE_PATTERN = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,10})?$/;
+
+/**
+ * Converts minor units of `from` into minor units of `to` at `rate` (units of `to` per unit of
+ * `from`, a decimal text), rounding up to a whole minor unit (a cost converted for pricing never
+ * comes out lower). Exact integer arithmetic throughout.
+ */
+export function convertMinor(amount: bigint, from: string, to: string, rate: string): bigint {
+  if (!RATE_PATTERN.test(rate) || /^0(\.0+)?$/.test(rate)) throw new Error(`not a rate: ${rate}`);
+  const [whole, frac = ''] = rate.split('.');
+  const num = BigInt(whole! + frac) * 10n ** BigInt(currencyScale(to));
+  const den = 10n ** BigInt(frac.length + currencyScale(from));
+  const scaled = amount * num;
+  return scaled >= 0n ? (scaled + den - 1n) / den : -(-scaled / den);
 }

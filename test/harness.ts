@@ -12,7 +12,8 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { Knex } from 'knex';
-import { DynadotRegistrar } from '../src/registrar/dynadot/client';
+import type { DynadotRegistrar } from '../src/registrar/dynadot/client';
+import { dynadotClient } from '../src/registrar';
 import { RegistrarSimulator } from '../src/registrar/simulator/server';
 import { PaymentGatewaySimulator } from '../src/payments/simulator/server';
 import { creditWallet } from '../src/services/ledger';
@@ -46,6 +47,9 @@ export function spawnAgainst(
     env: cliEnv({
       DYNADOT_API_URL: h.sim.apiUrl,
       DYNADOT_API_KEY: 'test-key',
+      DYNADOT_ACCOUNT_LEVEL: HARNESS_ACCOUNT.level,
+      DYNADOT_RATE_WINDOW_MS: String(HARNESS_ACCOUNT.windowMs),
+      REGISTER_LAG_SECONDS: '3',
       REGISTRAR_TIMEOUT_MS: '2000',
       SECRETS_KEY: TEST_SECRETS_KEY,
       WORKER_METRICS_ADDRESS: '',
@@ -92,15 +96,19 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
+/** The registrar account the harness simulates, and its processes are configured for. */
+export const HARNESS_ACCOUNT = { level: 'super_bulk', windowMs: 1_000 } as const;
+
 export interface OrderHarnessOptions {
   apiEnv?: Record<string, string>;
   registrarTimeoutMs?: number;
-  maxConcurrent?: number;
   invoiceTtlHours?: number;
   /** false: no in-process worker (the test runs worker processes itself). */
   inProcessWorker?: boolean;
   /** false: no event relay (the test dispatches events itself). */
   relay?: boolean;
+  /** How long a lost register answer is settled from evidence before registering again (default 3 s). */
+  registrarLagMs?: number;
   /** Another database than the run's shared one (a test that starts from an empty catalog). */
   db?: Knex;
 }
@@ -135,16 +143,21 @@ export function useOrderHarness(opts: OrderHarnessOptions = {}): OrderHarness {
 export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise<OrderHarness> {
   installRuntime(silentLog);
   const db = opts.db ?? testDb();
+  // The live protocol on a super bulk account, its per-minute window shortened to a second (25
+  // threads, 6000 calls a second: room for the suites' bursts); tests of limits use their own.
   const sim = new RegistrarSimulator({
     apiKey: 'test-key',
     timeoutHoldMs: 5_000,
     transferPollsToComplete: 2,
+    accountLevel: HARNESS_ACCOUNT.level,
+    rateWindowMs: HARNESS_ACCOUNT.windowMs,
   });
   await sim.start();
-  const registrar = new DynadotRegistrar({
-    baseUrl: sim.apiUrl,
+  const registrar = dynadotClient({
+    apiUrl: sim.apiUrl,
     apiKey: 'test-key',
-    maxConcurrent: opts.maxConcurrent ?? 5,
+    level: HARNESS_ACCOUNT.level,
+    windowMs: HARNESS_ACCOUNT.windowMs,
     timeoutMs: opts.registrarTimeoutMs ?? 2_000,
     throttlePauseMs: 100,
   });
@@ -172,7 +185,11 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await workflowBundle(),
-      deps: buildActivityDeps(config, db, silentLog, { registrar, invoiceTtlHours: opts.invoiceTtlHours }),
+      deps: buildActivityDeps(config, db, silentLog, {
+        registrar,
+        invoiceTtlHours: opts.invoiceTtlHours,
+        registrarLagMs: opts.registrarLagMs ?? 3_000,
+      }),
     });
     return { worker, running: worker.run(), connection };
   };

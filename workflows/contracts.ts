@@ -57,6 +57,11 @@ export interface OrderInput {
   /** Integer minor units, as a string (JSON has no bigint). */
   amountMinor: string;
   currency: string;
+  /** What the registrar charges, in its account's currency (absent in runs that predate it; null: not known). */
+  costMinor?: string | null;
+  costCurrency?: string | null;
+  /** Premium names: the rate that converted the registrar's price (registrar → order currency). */
+  exchangeRate?: string | null;
   premium: boolean;
   idempotencyKey: string | null;
   /** Renew: the expiry the order was priced against (ISO). */
@@ -71,6 +76,8 @@ export interface OrderInput {
   invoiceExpiresAt: string | null;
   /** Transfer: seconds between status polls. */
   transferPollSeconds: number;
+  /** Transfer: hours after which an unfinished transfer goes to the review queue (absent: 240). */
+  transferDeadlineHours?: number;
   /** Invoice orders: the gateway to create the payment at (null: configured default). */
   gateway: GatewayChoice;
   /** `domains:retry-provisioning`: the existing order this run resumes (paid from the wallet). */
@@ -135,6 +142,8 @@ export interface OrderState {
   /** Once completed: the domain row and the expiry the registrar holds. */
   domainId: number | null;
   expiresAt: string | null;
+  /** Transfers: the state at the registrar (none, waiting, approved, auth_code_needed, locked, …). */
+  transferStatus?: string | null;
 }
 
 /** What the API learns as soon as the order is accepted (funds held / invoice issued) or refused. */
@@ -192,6 +201,41 @@ export type WalletPaymentResult =
 
 /** Order workflow ID: reseller + Idempotency-Key, or reseller + a natural key when none was sent. */
 export const orderWorkflowId = (resellerId: number, key: string): string => `order:${resellerId}:${key}`;
+
+/**
+ * A transfer in, as `get_transfer_status` words it (independent clients map none, waiting,
+ * approved, locked, auth code needed, cancelled, failed and Transferred); `pending` is any
+ * other wording, still in progress.
+ */
+export const TRANSFER_STATES = [
+  'none',
+  'waiting',
+  'approved',
+  'pending',
+  'auth_code_needed',
+  'locked',
+  'completed',
+  'cancelled',
+  'failed',
+] as const;
+export type TransferState = (typeof TRANSFER_STATES)[number];
+
+/** A registration step's outcome: registered, or a lost answer not settled yet (look again later). */
+export type RegistrationOutcome =
+  { state: 'registered'; expiresAt: string | null } | { state: 'unsettled'; waitSeconds: number };
+
+/** One look at a transfer: its state, the registrar's words, what the reseller must do, the expiry once done. */
+export interface TransferPoll {
+  state: TransferState;
+  text: string;
+  message: string | null;
+  expiresAt: string | null;
+}
+
+/** A reseller's new auth code for a transfer, sealed (never plain in history). */
+export interface TransferAuthCodeSignal {
+  sealedAuthCode: string;
+}
 
 /** Business failures that no retry can fix (ApplicationFailure types). */
 export const OrderFailures = {

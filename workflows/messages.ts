@@ -5,6 +5,7 @@ import type {
   DnsChangeResult,
   OrderState,
   PaidSignal,
+  TransferAuthCodeSignal,
   WalletPaymentResult,
 } from './contracts';
 
@@ -12,6 +13,7 @@ import type {
 export const acceptanceUpdate = defineUpdate<Acceptance, []>('acceptance');
 export const payFromWalletUpdate = defineUpdate<WalletPaymentResult, []>('payFromWallet');
 export const paidSignal = defineSignal<[PaidSignal]>('paid');
+export const transferAuthCodeSignal = defineSignal<[TransferAuthCodeSignal]>('transferAuthCode');
 export const orderStateQuery = defineQuery<OrderState>('orderState');
 
 export const dnsChangeUpdate = defineUpdate<DnsChangeResult, [DnsChange]>('dnsChange');

@@ -17,10 +17,17 @@ import {
   OrderStatusAttr,
   type OrderStatus,
   type PaidSignal,
+  type TransferAuthCodeSignal,
   type WalletPaymentResult,
 } from './contracts';
 import { failureMessage, failureType } from './failures';
-import { acceptanceUpdate, orderStateQuery, paidSignal, payFromWalletUpdate } from './messages';
+import {
+  acceptanceUpdate,
+  orderStateQuery,
+  paidSignal,
+  payFromWalletUpdate,
+  transferAuthCodeSignal,
+} from './messages';
 
 const BOOKKEEPING: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -54,6 +61,8 @@ type Bookkeeping = Pick<
   | 'recordRegistrarResult'
   | 'recordPrivacyFailure'
   | 'recordBillingFailure'
+  | 'recordNameserverFailure'
+  | 'flagStuckTransfer'
 >;
 
 /**
@@ -82,6 +91,8 @@ export class OrderRun {
   payment: PaidSignal | undefined;
   /** Verified gateway payments signalled by the API, not yet looked at. */
   readonly incoming: PaidSignal[] = [];
+  /** Transfers: new auth codes the reseller sent, not yet passed on. */
+  readonly authCodes: TransferAuthCodeSignal[] = [];
   walletPaymentInFlight = false;
   /** Open, hold, fail, processing, registrar result, billing failure: see `bookkeeping()`. */
   readonly books: Bookkeeping;
@@ -106,6 +117,7 @@ export class OrderRun {
       completedAt: null,
       domainId: null,
       expiresAt: null,
+      transferStatus: input.action === 'transfer' ? 'none' : null,
     };
     setHandler(orderStateQuery, () => this.state);
     setHandler(acceptanceUpdate, async () => {
@@ -114,6 +126,9 @@ export class OrderRun {
     });
     setHandler(paidSignal, (p) => {
       this.incoming.push(p);
+    });
+    setHandler(transferAuthCodeSignal, (c) => {
+      this.authCodes.push(c);
     });
     setHandler(payFromWalletUpdate, () => this.payFromWallet());
   }

@@ -125,13 +125,16 @@ async function collectPayment(run: OrderRun): Promise<boolean> {
   return true;
 }
 
+type Provisioned = { expiresAt: string | null; nameservers?: string[] | null };
+
 /** 3. Provision at the registrar; on failure, compensate and answer null. */
-async function provision(run: OrderRun): Promise<{ expiresAt: string | null } | null> {
+async function provision(run: OrderRun): Promise<Provisioned | null> {
   const { orderId } = run;
   run.setStatus('processing');
   await run.books.markProcessing(orderId);
   try {
     if (run.input.action === 'transfer') return await transfer(run);
+    if (run.input.action === 'register' && patched('register-lag-window')) return await registration(run);
     try {
       return await registrar.provision(orderId);
     } catch (err) {
@@ -150,9 +153,41 @@ async function provision(run: OrderRun): Promise<{ expiresAt: string | null } | 
   }
 }
 
+/**
+ * A registration: sent once; a lost answer is settled from evidence (domain_info, the account's
+ * domain list), looked for again through the registrar's lag window, never by registering again
+ * blindly. Then the nameservers, a step of their own: their failure does not undo the registration.
+ */
+async function registration(run: OrderRun): Promise<Provisioned> {
+  for (;;) {
+    let outcome;
+    try {
+      outcome = await registrar.registerDomain(run.orderId);
+    } catch (err) {
+      if (failureType(err) === OrderFailures.RegistrarRejected) throw err;
+      // Retries exhausted on transient faults: settle from evidence before failing.
+      outcome = await registrarRead.settleRegistration(run.orderId);
+      if (outcome.state === 'absent')
+        throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
+    }
+    if (outcome.state === 'registered') {
+      let nameservers: string[] | null = null;
+      try {
+        nameservers = await registrar.applyOrderNameservers(run.orderId);
+      } catch (err) {
+        await run.books.recordNameserverFailure(run.orderId, failureMessage(err));
+        nameservers = [];
+      }
+      return { expiresAt: outcome.expiresAt, nameservers };
+    }
+    await sleep(outcome.waitSeconds * 1000);
+  }
+}
+
 /** A transfer: submitted once, then polled until the registrar completes or refuses it. */
-async function transfer(run: OrderRun): Promise<{ expiresAt: string | null }> {
+async function transfer(run: OrderRun): Promise<Provisioned> {
   await registrar.submitTransfer(run.orderId);
+  if (patched('transfer-states')) return transferStates(run);
   for (;;) {
     const transfer = await registrarRead.checkTransfer(run.orderId);
     if (transfer.state === 'completed') return { expiresAt: transfer.expiresAt };
@@ -163,6 +198,39 @@ async function transfer(run: OrderRun): Promise<{ expiresAt: string | null }> {
       );
     }
     await sleep(run.input.transferPollSeconds * 1000);
+  }
+}
+
+/**
+ * The transfer through the registrar's states: each change is on the order and told to the
+ * reseller; a new auth code from them (signal) goes to the registrar; past the deadline the
+ * transfer goes to the review queue once, its funds still held, and polling goes on.
+ */
+async function transferStates(run: OrderRun): Promise<Provisioned> {
+  const deadline = Date.now() + (run.input.transferDeadlineHours ?? 240) * 3_600_000;
+  let flagged = false;
+  for (;;) {
+    const t = await registrarRead.pollTransfer(run.orderId);
+    run.state.transferStatus = t.state;
+    if (t.state === 'completed') return { expiresAt: t.expiresAt };
+    if (t.state === 'cancelled' || t.state === 'failed')
+      throw ApplicationFailure.nonRetryable(
+        `The transfer ended ${t.state}${t.text ? ` (${t.text})` : ''}.`,
+        OrderFailures.RegistrarRejected,
+      );
+    if (!flagged && Date.now() >= deadline) {
+      await run.books.flagStuckTransfer(run.orderId, t.state);
+      flagged = true;
+    }
+    if (await condition(() => run.authCodes.length > 0, run.input.transferPollSeconds * 1000)) {
+      const code = run.authCodes.shift()!;
+      try {
+        await registrar.resubmitTransferAuthCode(run.orderId, code.sealedAuthCode);
+      } catch (err) {
+        if (failureType(err) !== OrderFailures.RegistrarRejected) throw err;
+        // A refused code: the transfer still waits for a valid one.
+      }
+    }
   }
 }
 
@@ -178,7 +246,7 @@ async function compensate(run: OrderRun, code: string, message: string): Promise
  * stored first (so it is never lost), then the capture, domain, ledger and audit in one
  * transaction; a billing failure is kept for review.
  */
-async function captureAndRecord(run: OrderRun, result: { expiresAt: string | null }): Promise<void> {
+async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<void> {
   const { orderId, input } = run;
   // The registrar takes privacy only once the domain is in the account. (Without a request,
   // nothing extra is asked of the registrar; sync records drift.)

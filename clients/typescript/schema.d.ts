@@ -96,6 +96,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{order}/auth-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_v1_orders_order_auth_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{order}": {
         parameters: {
             query?: never;
@@ -1296,6 +1312,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/v1/exchange-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_admin_v1_exchange_rates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/exchange-rates/{currency}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put__api_admin_v1_exchange_rates_currency"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/catalog/premium-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_admin_v1_catalog_premium_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/catalog/premium-policies/{tld}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put__api_admin_v1_catalog_premium_policies_tld"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/reports/margin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_admin_v1_reports_margin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/v1/review": {
         parameters: {
             query?: never;
@@ -1547,6 +1643,10 @@ export interface webhooks {
                             expires_at: string | null;
                             failure_code: string | null;
                             failure_message: string | null;
+                            /** @description Transfers: the state at the registrar (none, waiting, approved, auth_code_needed, locked, …); null otherwise. */
+                            transfer_status: ("none" | "waiting" | "approved" | "pending" | "auth_code_needed" | "locked" | "completed" | "cancelled" | "failed") | null;
+                            /** @description Transfers waiting for the reseller (auth_code_needed, locked): what to do. */
+                            transfer_message: string | null;
                         };
                     };
                 };
@@ -1619,6 +1719,10 @@ export interface webhooks {
                             expires_at: string | null;
                             failure_code: string | null;
                             failure_message: string | null;
+                            /** @description Transfers: the state at the registrar (none, waiting, approved, auth_code_needed, locked, …); null otherwise. */
+                            transfer_status: ("none" | "waiting" | "approved" | "pending" | "auth_code_needed" | "locked" | "completed" | "cancelled" | "failed") | null;
+                            /** @description Transfers waiting for the reseller (auth_code_needed, locked): what to do. */
+                            transfer_message: string | null;
                         };
                     };
                 };
@@ -1691,6 +1795,10 @@ export interface webhooks {
                             expires_at: string | null;
                             failure_code: string | null;
                             failure_message: string | null;
+                            /** @description Transfers: the state at the registrar (none, waiting, approved, auth_code_needed, locked, …); null otherwise. */
+                            transfer_status: ("none" | "waiting" | "approved" | "pending" | "auth_code_needed" | "locked" | "completed" | "cancelled" | "failed") | null;
+                            /** @description Transfers waiting for the reseller (auth_code_needed, locked): what to do. */
+                            transfer_message: string | null;
                         };
                     };
                 };
@@ -1831,6 +1939,15 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        Transfer: {
+            /**
+             * @description none (not listed yet), waiting, approved, pending, auth_code_needed, locked, completed, cancelled or failed
+             * @enum {string}
+             */
+            status: "none" | "waiting" | "approved" | "pending" | "auth_code_needed" | "locked" | "completed" | "cancelled" | "failed";
+            /** @description auth_code_needed: send a new code (POST /api/v1/orders/{order}/auth-code); locked: unlock at the losing registrar */
+            message: string | null;
+        };
         Money: {
             currency: string;
             /** @description Integer minor units (never a float). */
@@ -1864,6 +1981,8 @@ export interface components {
                 code: string;
                 message: string | null;
             } | null;
+            /** @description Transfers: the state at the registrar and what to do. */
+            transfer: components["schemas"]["Transfer"] | null;
             invoice: components["schemas"]["Invoice"] | null;
             created_at: string | null;
             completed_at: string | null;
@@ -2157,6 +2276,8 @@ export interface components {
                 code: string;
                 message: string | null;
             } | null;
+            /** @description Transfers: the state at the registrar and what to do. */
+            transfer: components["schemas"]["Transfer"] | null;
             invoice: components["schemas"]["Invoice"] | null;
             created_at: string | null;
             completed_at: string | null;
@@ -2189,6 +2310,29 @@ export interface components {
                 phone: string;
                 email: string;
             };
+        };
+        ExchangeRate: {
+            from: string;
+            to: string;
+            rate: string;
+            set_by: string;
+            set_at: string;
+        };
+        PremiumPolicy: {
+            tld: string;
+            allowed: boolean;
+            margin: string;
+            margin_bps: number;
+        };
+        MarginRow: {
+            currency: string;
+            orders: number;
+            revenue: string;
+            cost: string;
+            cost_currency: string | null;
+            cost_converted: string;
+            margin: string;
+            without_cost: number;
         };
         Failure: {
             /** @constant */
@@ -2478,7 +2622,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2568,7 +2712,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2662,7 +2806,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2704,6 +2848,59 @@ export interface operations {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
                         code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_orders_order_auth_code: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                order: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    auth_code: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    auth_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            order: components["schemas"]["Order"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "transfer_not_in_progress" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "validation_failed" | "workflow_unavailable";
                     };
                 };
             };
@@ -5064,7 +5261,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5158,7 +5355,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5254,7 +5451,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7486,7 +7683,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "exchange_rate_missing" | "exchange_rate_stale" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7584,6 +7781,246 @@ export interface operations {
             };
         };
     };
+    get__api_admin_v1_exchange_rates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            registrar_currency: string;
+                            rates: components["schemas"]["ExchangeRate"][];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    put__api_admin_v1_exchange_rates_currency: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                currency: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Units of the reseller currency per unit of the registrar currency, such as "16250". */
+                    rate: string | number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Units of the reseller currency per unit of the registrar currency, such as "16250". */
+                    rate: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            rate: components["schemas"]["ExchangeRate"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_admin_v1_catalog_premium_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            default: {
+                                allowed: boolean;
+                                margin: string;
+                                margin_bps: number;
+                            };
+                            policies: components["schemas"]["PremiumPolicy"][];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    put__api_admin_v1_catalog_premium_policies_tld: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                tld: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    allowed: boolean;
+                    /** @description On the registrar price, such as "25%" (default PREMIUM_MARGIN_BPS). */
+                    margin?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    allowed: boolean;
+                    /** @description On the registrar price, such as "25%" (default PREMIUM_MARGIN_BPS). */
+                    margin?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            policy: components["schemas"]["PremiumPolicy"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_admin_v1_reports_margin: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            from: string;
+                            to: string;
+                            currencies: components["schemas"]["MarginRow"][];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
     get__api_admin_v1_review: {
         parameters: {
             query?: {
@@ -7624,6 +8061,8 @@ export interface operations {
                                     code: string;
                                     message: string | null;
                                 } | null;
+                                /** @description Transfers: the state at the registrar and what to do. */
+                                transfer: components["schemas"]["Transfer"] | null;
                                 invoice: components["schemas"]["Invoice"] | null;
                                 created_at: string | null;
                                 completed_at: string | null;
@@ -8162,7 +8601,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["LegacyFailure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };

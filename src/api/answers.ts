@@ -74,6 +74,8 @@ export const ORDER_PLACEMENT = [
   'premium_price_required',
   'premium_price_mismatch',
   'premium_not_offered',
+  'exchange_rate_missing',
+  'exchange_rate_stale',
   'expiry_unknown',
   'order_in_progress',
   'insufficient_balance',
@@ -85,5 +87,7 @@ export const ORDER_PLACEMENT = [
   'order_failed',
   'idempotency_key_reused',
 ] as const;
+/** What pricing from a registrar cost may be refused with (no current exchange rate). */
+export const RATE_NEEDED = ['exchange_rate_missing', 'exchange_rate_stale'] as const;
 /** What a domain operation (sync, nameservers, Whois, EPP, lock, privacy) may be refused with. */
 export const DOMAIN_OPERATION = ['domain_not_found', 'registrar_rejected', 'unsupported_capability'] as const;

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { moneyJson } from '../money';
 import type { InvoiceJson, OrderJson } from './schemas';
-import type { InvoiceView, OrderState } from '../../workflows/contracts';
+import type { InvoiceView, OrderState, TransferState } from '../../workflows/contracts';
+import { transferMessage } from '../webhooks/events';
 
 export function presentInvoice(i: InvoiceView): z.infer<typeof InvoiceJson> {
   return {
@@ -25,6 +26,13 @@ export function presentOrder(o: OrderState): z.infer<typeof OrderJson> {
     payment_method: o.paymentMethod,
     amount: moneyJson(BigInt(o.amountMinor), o.currency),
     failure: o.failureCode ? { code: o.failureCode, message: o.failureMessage } : null,
+    transfer:
+      o.action === 'transfer' && o.transferStatus
+        ? {
+            status: o.transferStatus as TransferState,
+            message: transferMessage(o.transferStatus as TransferState),
+          }
+        : null,
     invoice: o.invoice ? presentInvoice(o.invoice) : null,
     created_at: o.createdAt,
     completed_at: o.completedAt,

@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { TransferJson } from './transfer.schema';
 
-/*
- * The presented objects: one zod schema for each thing an answer carries. Presenters are typed
- * with these (a presenter that drifts from its schema does not compile), routes name them in
- * `answers()`, and the OpenAPI document is generated from them.
- */
+/* The presented objects: one zod schema each; presenters are typed with them, routes name them in `answers()`, and OpenAPI is generated from them. */
 
 const iso = z.iso.datetime({ offset: true });
 const isoOrNull = iso.nullable();
@@ -53,6 +50,7 @@ export const OrderJson = z
     payment_method: z.enum(['wallet', 'invoice']),
     amount: MoneyJson,
     failure: z.object({ code: z.string(), message: z.string().nullable() }).nullable(),
+    transfer: TransferJson.nullable().describe('Transfers: the state at the registrar and what to do.'),
     invoice: InvoiceJson.nullable(),
     created_at: isoOrNull,
     completed_at: isoOrNull,

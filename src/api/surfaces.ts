@@ -13,6 +13,7 @@ import { createV1OrdersRouter } from './v1/orders.routes';
 import { createWebhooksRouter } from './webhooks.routes';
 import { createAccountRouter } from './account.routes';
 import { createAdminCatalogRouter } from './admin/catalog.routes';
+import { createAdminRatesRouter } from './admin/rates.routes';
 import { createAdminLogsRouter } from './admin/logs.routes';
 import { createAdminResellersRouter } from './admin/resellers.routes';
 import { createAdminReviewsRouter } from './admin/reviews.routes';
@@ -41,6 +42,7 @@ export function surfaceRouters(deps: AppDeps) {
       createAdminLogsRouter(deps),
       createAdminResellersRouter(deps),
       createAdminCatalogRouter(deps),
+      createAdminRatesRouter(deps),
       createAdminReviewsRouter(deps),
     ],
     legacy: createLegacyRouter(deps),

@@ -11,7 +11,7 @@ import { createLogger } from '../logger';
 import { startApi } from '../main-api';
 import { startWorker } from '../main-worker';
 import { createRegistrar } from '../registrar';
-import { RegistrarSimulator } from '../registrar/simulator/server';
+import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from '../registrar/simulator/server';
 import { checkLedger } from '../services/ledger-check';
 import {
   ensureExpirySchedule,
@@ -197,7 +197,14 @@ export function registerOperations(program: Command): void {
     )
     .action(async () => {
       const config = loadConfig();
-      const sim = new RegistrarSimulator({ port: config.SIMULATOR_PORT, apiKey: config.DYNADOT_API_KEY });
+      const sim = new RegistrarSimulator({
+        port: config.SIMULATOR_PORT,
+        apiKey: config.DYNADOT_API_KEY,
+        // The account the clients are configured for: the same level and limit window.
+        accountLevel: config.DYNADOT_ACCOUNT_LEVEL,
+        rateWindowMs: config.DYNADOT_RATE_WINDOW_MS,
+        infoLagMs: SIMULATOR_INFO_LAG_MS,
+      });
       await sim.start();
       console.log(`registrar simulator on ${sim.apiUrl} (admin: ${sim.url}/__sim/state)`);
       onSignals(() => sim.close());
@@ -273,7 +280,7 @@ export function registerOperations(program: Command): void {
         if (opts.checkRegistrar || opts.checkDynadot) {
           const registrar = createRegistrar(config);
           try {
-            const [res] = await registrar.search(['domain-reseller-doctor-check.com'], 'USD');
+            const [res] = await registrar.search(['domain-reseller-doctor-check.com']);
             checks.push({
               name: 'registrar',
               ok: true,

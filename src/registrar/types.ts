@@ -1,5 +1,5 @@
 /** What the product needs from an upstream registrar. Dynadot is the first implementation. */
-import type { ContactInput } from '../../workflows/contracts';
+import type { ContactInput, TransferState } from '../../workflows/contracts';
 
 /** A Whois contact (phone `+CCC.NNNN`, ISO 3166-1 alpha-2 country); the order workflow carries the same shape. */
 export type Contact = ContactInput;
@@ -15,12 +15,20 @@ export interface ContactIds {
   admin: string;
 }
 
+export interface Money {
+  amountMinor: bigint;
+  currency: string;
+}
+
 export interface SearchResult {
   domain: string;
   available: boolean;
+  /** From the live price sentence (`… and Domain is a Premium Domain`). */
   premium: boolean;
-  /** The registrar's own price when it gives one (premium names always). */
-  price?: { amountMinor: bigint; currency: string } | undefined;
+  /** What the account pays to register for a year, in the account's currency, when the registrar says. */
+  price?: Money | undefined;
+  /** What the account pays to renew for a year, when the registrar says. */
+  renewal?: Money | undefined;
 }
 
 export interface DomainInfo {
@@ -42,7 +50,21 @@ export interface TldPrice {
   transfer: bigint | null;
 }
 
-export type TransferState = 'pending' | 'completed' | 'cancelled' | 'failed';
+export { TRANSFER_STATES, type TransferState } from '../../workflows/contracts';
+
+/** States that end a transfer. */
+export const FINAL_TRANSFER_STATES: ReadonlySet<TransferState> = new Set([
+  'completed',
+  'cancelled',
+  'failed',
+]);
+
+export interface TransferStatus {
+  orderId: string;
+  state: TransferState;
+  /** The registrar's own words. */
+  text: string;
+}
 
 export interface DnsRecord {
   type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
@@ -53,17 +75,18 @@ export interface DnsRecord {
 }
 
 export interface Registrar {
-  search(domains: readonly string[], currency: string): Promise<SearchResult[]>;
-  /** The account's price list: one-year register, renew and transfer prices per TLD. */
-  tldPrices(currency: string): Promise<TldPrice[]>;
+  /** The currency the registrar account is billed in: every price it answers and every call it is sent. */
+  readonly currency: string;
+  search(domains: readonly string[]): Promise<SearchResult[]>;
+  /** The account's price list (in its currency): one-year register, renew and transfer prices per TLD. */
+  tldPrices(): Promise<TldPrice[]>;
+  /** Registers only: nameservers are set afterwards, as a step of their own (setNameservers). */
   register(args: {
     domain: string;
     years: number;
-    currency: string;
     /** Contacts created earlier (createContacts); used instead of `contacts`. */
     contactIds?: ContactIds | undefined;
     contacts?: Contacts | undefined;
-    nameservers?: readonly string[] | undefined;
     premium?: boolean | undefined;
   }): Promise<{ domain: string; expiresAt: Date | null }>;
   /** Creates the contacts at the registrar (one when the admin is the registrant). */
@@ -73,12 +96,19 @@ export interface Registrar {
     domain: string;
     years: number;
     currentExpiryYear: number;
-    currency: string;
   }): Promise<{ expiresAt: Date | null }>;
-  transfer(args: { domain: string; authCode: string; currency: string }): Promise<{ orderId: string }>;
-  transferStatus(domain: string): Promise<{ orderId: string; state: TransferState } | null>;
-  /** The domain as the registrar holds it in our account, or null when it is not there. */
+  transfer(args: { domain: string; authCode: string }): Promise<{ orderId: string }>;
+  /** The newest transfer-in order of the domain (the list's first element), or null when none is listed yet. */
+  transferStatus(domain: string): Promise<TransferStatus | null>;
+  /** A new auth code for a transfer waiting for one. */
+  setTransferAuthCode(args: { domain: string; orderId: string; authCode: string }): Promise<void>;
+  /**
+   * The domain as the registrar holds it in our account, or null when it is not there. Right
+   * after a registration this can answer null for a while (see `inAccount`).
+   */
   info(domain: string): Promise<DomainInfo | null>;
+  /** The domain as the account's domain list shows it (`list_domain`, paged), or null when it is not there. */
+  inAccount(domain: string): Promise<{ expiresAt: Date | null } | null>;
   setNameservers(domain: string, nameservers: readonly string[]): Promise<void>;
   getContacts(domain: string): Promise<Contacts>;
   setContacts(domain: string, contacts: Contacts): Promise<void>;

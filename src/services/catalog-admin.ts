@@ -9,6 +9,7 @@ import { amountField } from './amounts';
 import { type Actor, audit } from './audit';
 import { withMarkup } from './catalog';
 import { notFound, validationFailed } from './errors';
+import { convertCost, currentRate } from './exchange-rates';
 import { registrarRead } from './registrar-read';
 
 const ACTIONS: readonly OrderAction[] = ['register', 'renew', 'transfer'];
@@ -23,6 +24,8 @@ export interface PriceInput {
   active?: boolean | undefined;
   minYears?: number | undefined;
   maxYears?: number | undefined;
+  /** The registrar's one-year cost behind the price (imports), in its currency; null: not known. */
+  cost?: { amountMinor: bigint; currency: string } | null | undefined;
 }
 
 export interface PriceFilter {
@@ -134,10 +137,12 @@ export async function setPrices(
             active: p.active,
             minYears: p.minYears,
             maxYears: p.maxYears,
+            costMinor: p.cost ? p.cost.amountMinor.toString() : null,
+            costCurrency: p.cost?.currency ?? null,
           })),
         )
         .onConflict(['tld', 'action', 'currency'])
-        .merge(['priceMinor', 'active', 'minYears', 'maxYears', 'updatedAt']);
+        .merge(['priceMinor', 'active', 'minYears', 'maxYears', 'costMinor', 'costCurrency', 'updatedAt']);
       await audit(trx, {
         actor,
         resellerId: null,
@@ -250,37 +255,51 @@ export function parsePricesCsv(text: string): PriceInput[] {
 }
 
 /**
- * Prices from the registrar's own price list (Dynadot `tld_price`) plus a margin, rounded up to
- * a whole minor unit: register, renew and transfer for each TLD asked for (all it sells when none
- * are). With `dryRun` only the diff.
+ * Prices from the registrar's own price list (Dynadot `tld_price`, in the registrar account's
+ * currency), converted into the catalog currency at the operator's exchange rate, plus a margin,
+ * rounded up to a whole minor unit: register, renew and transfer for each TLD asked for (all it
+ * sells when none are). Each price keeps the registrar's cost behind it. A missing or stale rate
+ * refuses the import. With `dryRun` only the diff.
  */
 export async function importRegistrarPrices(
-  deps: { db: Knex; registrar: Pick<Registrar, 'tldPrices'> },
+  deps: {
+    db: Knex;
+    registrar: Pick<Registrar, 'tldPrices' | 'currency'>;
+    config: { EXCHANGE_RATE_MAX_AGE_HOURS: number };
+  },
   actor: Actor,
   req: { marginBps: number; currency: string; tlds?: readonly string[] | undefined; dryRun?: boolean },
-): Promise<{ changes: PriceChange[]; missing: string[] }> {
+): Promise<{ changes: PriceChange[]; missing: string[]; rate: string; registrarCurrency: string }> {
   const currency = req.currency.toUpperCase();
   if (!isSupportedCurrency(currency))
     throw validationFailed({ currency: [`A supported currency (${SUPPORTED_CURRENCIES.join(', ')}).`] });
+  const from = deps.registrar.currency;
+  const rate = await currentRate(deps.db, from, currency, deps.config.EXCHANGE_RATE_MAX_AGE_HOURS);
   const wanted = req.tlds?.map((t) => t.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
-  const list = await registrarRead(() => deps.registrar.tldPrices(currency));
+  const list = await registrarRead(() => deps.registrar.tldPrices());
   const prices: PriceInput[] = [];
   for (const entry of list) {
     if (wanted && wanted.length > 0 && !wanted.includes(entry.tld)) continue;
-    if (entry.currency !== currency) continue;
+    if (entry.currency !== from) continue;
     for (const action of ACTIONS) {
       const cost = entry[action];
       if (cost !== null && cost > 0n)
-        prices.push({ tld: entry.tld, action, currency, priceMinor: withMarkup(cost, req.marginBps) });
+        prices.push({
+          tld: entry.tld,
+          action,
+          currency,
+          priceMinor: withMarkup(convertCost(cost, from, currency, rate), req.marginBps),
+          cost: { amountMinor: cost, currency: from },
+        });
     }
   }
   const found = new Set(prices.map((p) => p.tld));
   const missing = (wanted ?? []).filter((t) => !found.has(t));
   if (prices.length === 0)
-    throw validationFailed({ tld: [`The registrar lists none of these TLDs in ${currency}.`] });
+    throw validationFailed({ tld: [`The registrar lists none of these TLDs (in ${from}).`] });
   const changes = await setPrices(deps.db, actor, prices, {
     dryRun: req.dryRun ?? false,
-    source: `registrar import (+${req.marginBps} bps)`,
+    source: `registrar import (${from}→${currency} at ${rate}, +${req.marginBps} bps)`,
   });
-  return { changes, missing };
+  return { changes, missing, rate, registrarCurrency: from };
 }

@@ -21,6 +21,8 @@ export interface Quote {
   unitMinor: bigint;
   /** What the reseller pays for `years`, markup included. */
   totalMinor: bigint;
+  /** What the registrar charges for `years`, in its currency, when the price was imported from it. */
+  cost: { amountMinor: bigint; currency: string } | null;
 }
 
 /** Applies a markup in basis points, rounding up to a whole minor unit. */
@@ -36,8 +38,8 @@ export async function quote(
 ): Promise<Quote> {
   const row = (await db('catalog_prices')
     .where({ tld: args.tld, action: args.action, currency: args.currency, active: true })
-    .first('priceMinor', 'minYears', 'maxYears')) as
-    Pick<CatalogPriceRow, 'priceMinor' | 'minYears' | 'maxYears'> | undefined;
+    .first('priceMinor', 'minYears', 'maxYears', 'costMinor', 'costCurrency')) as
+    Pick<CatalogPriceRow, 'priceMinor' | 'minYears' | 'maxYears' | 'costMinor' | 'costCurrency'> | undefined;
   if (!row) throw new NotOfferedError(`.${args.tld} ${args.action} is not offered in ${args.currency}.`);
   if (args.years < row.minYears || args.years > row.maxYears) {
     throw new NotOfferedError(
@@ -52,6 +54,10 @@ export async function quote(
     currency: args.currency,
     unitMinor,
     totalMinor: withMarkup(unitMinor * BigInt(args.years), args.markupBps),
+    cost:
+      row.costMinor !== null && row.costCurrency
+        ? { amountMinor: BigInt(row.costMinor) * BigInt(args.years), currency: row.costCurrency.trim() }
+        : null,
   };
 }
 

@@ -13,12 +13,14 @@ import {
   orderWorkflowId,
   type PaymentMethod,
 } from '../../workflows/contracts';
-import { NotOfferedError, quote, withMarkup } from './catalog';
+import { NotOfferedError, type Quote, quote } from './catalog';
 import type { CoreDeps } from './deps';
 import { ownedDomain, registrableDomain } from './domains';
 import { AppError, conflict, notFound, unprocessable } from './errors';
 import { findInvoice, invoiceView } from './invoices';
 import { type OrderKey, payInvoiceFromWallet, startOrder } from './order-workflow';
+import { rateAsSet } from './exchange-rates';
+import { type PremiumPrice, premiumPrice } from './premium';
 import { registrarRead } from './registrar-read';
 
 export interface OrderRequest {
@@ -97,7 +99,10 @@ export async function placeOrder(
     }
   }
 
-  let amount = await price(deps.db, reseller, req, tld);
+  const quoted = await price(deps.db, reseller, req, tld);
+  let amount = quoted.totalMinor;
+  let cost = quoted.cost;
+  let exchangeRate: string | null = null;
   let premium = false;
   let fromExpiresAt: string | null = null;
   const local = await Domain.query(deps.db).findOne({ name: domain });
@@ -111,10 +116,12 @@ export async function placeOrder(
           : 'The domain is not available.',
       );
     }
-    const premiumAmount = await checkAvailable(deps, reseller, req, domain);
-    if (premiumAmount !== null) {
+    const premiumQuote = await checkAvailable(deps, reseller, req, domain, tld);
+    if (premiumQuote !== null) {
       premium = true;
-      amount = premiumAmount;
+      amount = premiumQuote.amountMinor;
+      cost = premiumQuote.cost;
+      exchangeRate = premiumQuote.rate;
     }
   } else if (req.action === 'renew') {
     if (!local || local.resellerId !== reseller.id)
@@ -130,6 +137,9 @@ export async function placeOrder(
     if (local && (await registrarRead(() => deps.registrar.info(domain))))
       throw unprocessable('domain_unavailable', 'The domain is already at our registrar, in your account.');
   }
+
+  // The cost as the reseller's money: the rate it was priced at (premium) or the one set now.
+  if (cost && exchangeRate === null) exchangeRate = await rateAsSet(deps.db, cost.currency, currency);
 
   let orderKey: OrderKey;
   if (req.idempotencyKey) orderKey = { kind: 'idempotency', key: req.idempotencyKey };
@@ -148,6 +158,9 @@ export async function placeOrder(
     paymentMethod: req.paymentMethod,
     amountMinor: amount.toString(),
     currency,
+    costMinor: cost ? cost.amountMinor.toString() : null,
+    costCurrency: cost?.currency ?? null,
+    exchangeRate,
     premium,
     idempotencyKey: req.idempotencyKey ?? null,
     fromExpiresAt,
@@ -158,6 +171,7 @@ export async function placeOrder(
     sealedAuthCode: req.authCode ? deps.secrets.seal(req.authCode) : null,
     invoiceExpiresAt: null,
     transferPollSeconds: deps.config.TRANSFER_POLL_SECONDS,
+    transferDeadlineHours: deps.config.TRANSFER_DEADLINE_HOURS,
     gateway: req.gateway ?? null,
   };
 
@@ -196,8 +210,8 @@ export async function placeOrder(
   }
 }
 
-/** The catalog price of the order, markup included; 422 not_offered otherwise. */
-async function price(db: Knex, reseller: Reseller, req: OrderRequest, tld: string): Promise<bigint> {
+/** The catalog price of the order, markup included (and its registrar cost); 422 not_offered otherwise. */
+async function price(db: Knex, reseller: Reseller, req: OrderRequest, tld: string): Promise<Quote> {
   try {
     const q = await quote(db, {
       tld,
@@ -206,7 +220,7 @@ async function price(db: Knex, reseller: Reseller, req: OrderRequest, tld: strin
       currency: reseller.currency.trim(),
       markupBps: reseller.markupBps,
     });
-    return q.totalMinor;
+    return q;
   } catch (err) {
     if (err instanceof NotOfferedError)
       throw unprocessable('not_offered', err.message, { [req.domainField]: [err.message] });
@@ -215,30 +229,36 @@ async function price(db: Knex, reseller: Reseller, req: OrderRequest, tld: strin
 }
 
 /**
- * Asks the registrar whether the name is free: 422 when it is not. Returns the premium amount the
- * caller accepted for a premium name, or null for a standard one.
+ * Asks the registrar whether the name is free: 422 when it is not. For a premium name, returns
+ * its price (from the registrar's answer: converted, the premium margin, the reseller's markup),
+ * which the caller must have accepted; null for a standard one.
  */
 async function checkAvailable(
-  deps: Pick<CoreDeps, 'registrar'>,
+  deps: Pick<CoreDeps, 'registrar' | 'db' | 'config'>,
   reseller: Reseller,
   req: OrderRequest,
   domain: string,
-): Promise<bigint | null> {
+  tld: string,
+): Promise<PremiumPrice | null> {
   const currency = reseller.currency.trim();
   const [found] =
-    (await withTimeout(deps.registrar.search([domain], currency), REGISTRAR_CHECK_TIMEOUT_MS).catch(
-      (err: unknown) => {
-        // Unknown availability is not a refusal: the order workflow checks again before creating.
-        if (err instanceof RegistrarError || err instanceof TimeoutError) return undefined;
-        throw err;
-      },
-    )) ?? [];
+    (await withTimeout(deps.registrar.search([domain]), REGISTRAR_CHECK_TIMEOUT_MS).catch((err: unknown) => {
+      // Unknown availability is not a refusal: the order workflow checks again before creating.
+      if (err instanceof RegistrarError || err instanceof TimeoutError) return undefined;
+      throw err;
+    })) ?? [];
   if (found && !found.available) throw unprocessable('domain_unavailable', 'The domain is not available.');
   if (!found?.premium) return null;
-  if (!found.price || found.price.currency !== currency)
-    throw unprocessable('premium_not_offered', 'This premium name cannot be priced in your currency.');
-  const amount = withMarkup(found.price.amountMinor * BigInt(req.years), reseller.markupBps);
-  const asked = formatMinor(amount, currency);
+  if (!found.price)
+    throw unprocessable('premium_not_offered', 'The registrar gave no price for this premium name.');
+  const premium = await premiumPrice(deps, {
+    tld,
+    years: req.years,
+    registrarPrice: found.price,
+    registrarCurrency: deps.registrar.currency,
+    reseller,
+  });
+  const asked = formatMinor(premium.amountMinor, currency);
   const priceIs = { premium_price: [`The premium price is ${asked} ${currency}.`] };
   if (req.premiumPrice === undefined) {
     throw unprocessable(
@@ -247,9 +267,9 @@ async function checkAvailable(
       priceIs,
     );
   }
-  if (amountField(req.premiumPrice, currency, 'premium_price') !== amount)
+  if (amountField(req.premiumPrice, currency, 'premium_price') !== premium.amountMinor)
     throw unprocessable('premium_price_mismatch', `The premium price is ${asked} ${currency}.`, priceIs);
-  return amount;
+  return premium;
 }
 
 /** An order placed by an earlier request, as it stands now. */
@@ -289,6 +309,7 @@ export function orderState(row: OrderRow, invoice: InvoiceRow | undefined): Orde
     completedAt: row.completedAt ? new Date(row.completedAt).toISOString() : null,
     domainId: row.domainId,
     expiresAt: row.registrarResult?.expiresAt ?? null,
+    transferStatus: row.transferStatus,
   };
 }
 

@@ -54,7 +54,16 @@ export async function receiveGatewayCallback(deps: CoreDeps, cb: GatewayCallback
     return 'Ignored: not one of our payments.';
   }
   if (gateway === 'midtrans' && deps.config.MIDTRANS_VERIFY_STATUS && facts.paid) {
-    const confirmed = await deps.gateways.midtrans.status(facts.attemptRef).catch(() => null);
+    const confirmed = await deps.gateways.midtrans.status(facts.attemptRef).catch(() => undefined);
+    if (confirmed === undefined) {
+      // Midtrans retries a notification answered with anything but 2xx: a 200 here would lose it.
+      await recordCallback(deps, cb, 'unverified', facts, payment.id, 'status API did not answer');
+      throw unavailable(
+        'gateway_unavailable',
+        'The payment could not be verified with Midtrans right now; send the notification again.',
+        30,
+      );
+    }
     if (!confirmed || !confirmed.paid) {
       await recordCallback(
         deps,

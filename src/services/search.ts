@@ -2,9 +2,10 @@ import { DomainNameError, normaliseDomainName, splitRegistrable } from '../domai
 import { moneyJson } from '../money';
 import { RegistrarError } from '../registrar/errors';
 import type { Reseller } from '../db/models';
-import { activeTlds, priceTable, withMarkup } from './catalog';
+import { activeTlds, priceTable } from './catalog';
 import type { CoreDeps } from './deps';
-import { unavailable } from './errors';
+import { AppError, unavailable } from './errors';
+import { premiumPrice } from './premium';
 
 export interface SearchRow {
   domain_name: string;
@@ -19,7 +20,7 @@ export interface SearchRow {
  * Invalid or unsold names come back with a reason instead of failing the whole search.
  */
 export async function searchDomains(
-  deps: Pick<CoreDeps, 'db' | 'registrar'>,
+  deps: Pick<CoreDeps, 'db' | 'registrar' | 'config'>,
   reseller: Pick<Reseller, 'currency' | 'markupBps'>,
   names: readonly string[],
 ): Promise<SearchRow[]> {
@@ -48,10 +49,7 @@ export async function searchDomains(
   if (lookups.length > 0) {
     let results;
     try {
-      results = await deps.registrar.search(
-        lookups.map((l) => l.ascii),
-        currency,
-      );
+      results = await deps.registrar.search(lookups.map((l) => l.ascii));
     } catch (err) {
       if (err instanceof RegistrarError) {
         throw unavailable(
@@ -72,14 +70,31 @@ export async function searchDomains(
           .select('name')
       ).map((r: { name: string }) => r.name),
     );
-    results.forEach((res, i) => {
-      const { row } = lookups[i]!;
+    for (const [i, res] of results.entries()) {
+      const { row, ascii } = lookups[i]!;
       row.available = res.available && !taken.has(row.domain_name);
       row.premium = res.premium;
-      if (res.premium && res.price && res.price.currency === currency && row.prices) {
-        row.prices['register'] = moneyJson(withMarkup(res.price.amountMinor, reseller.markupBps), currency);
+      if (!res.premium || !row.available) continue;
+      // A premium name is priced from the registrar's answer, never from the catalog.
+      row.prices = null;
+      if (!res.price) {
+        row.reason = 'The registrar gave no price for this premium name.';
+        continue;
       }
-    });
+      try {
+        const premium = await premiumPrice(deps, {
+          tld: splitRegistrable(ascii, tlds).tld,
+          years: 1,
+          registrarPrice: res.price,
+          registrarCurrency: deps.registrar.currency,
+          reseller,
+        });
+        row.prices = { register: moneyJson(premium.amountMinor, currency) };
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        row.reason = err.message;
+      }
+    }
   }
   return rows;
 }

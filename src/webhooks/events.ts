@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { moneyJson } from '../money';
+import { TRANSFER_STATES, type TransferState } from '../../workflows/contracts';
 
 /**
  * The payload of every event type, one schema each, whatever path caused the event (a wallet
@@ -34,6 +35,16 @@ const orderData = (status: z.ZodType) =>
     expires_at: timestamp.nullable().describe('The registrar expiry, once the order completed.'),
     failure_code: z.string().nullable(),
     failure_message: z.string().nullable(),
+    transfer_status: z
+      .enum(TRANSFER_STATES)
+      .nullable()
+      .describe(
+        'Transfers: the state at the registrar (none, waiting, approved, auth_code_needed, locked, …); null otherwise.',
+      ),
+    transfer_message: z
+      .string()
+      .nullable()
+      .describe('Transfers waiting for the reseller (auth_code_needed, locked): what to do.'),
   });
 
 export const EVENT_SCHEMAS = {
@@ -149,6 +160,7 @@ export function orderEventData(
     expiresAt?: string | null;
     failureCode?: string | null;
     failureMessage?: string | null;
+    transferStatus?: TransferState | null;
   },
 ) {
   const currency = order.currency.trim();
@@ -163,7 +175,18 @@ export function orderEventData(
     expires_at: outcome.expiresAt ?? null,
     failure_code: outcome.failureCode ?? null,
     failure_message: outcome.failureMessage?.slice(0, 500) ?? null,
+    transfer_status: outcome.transferStatus ?? null,
+    transfer_message: outcome.transferStatus ? transferMessage(outcome.transferStatus) : null,
   };
+}
+
+/** What a reseller must do for a transfer in this state (null: nothing, it goes on by itself). */
+export function transferMessage(state: TransferState): string | null {
+  if (state === 'auth_code_needed')
+    return 'The registrar needs a valid auth code: get a current one from the losing registrar and send it with POST /api/v1/orders/{order}/auth-code.';
+  if (state === 'locked')
+    return 'The domain is locked at its current registrar: unlock it there; the transfer then goes on by itself.';
+  return null;
 }
 
 /** `invoice.paid` for an invoice (and, when it paid an order, that order), however it was paid. */

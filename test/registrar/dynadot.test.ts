@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DynadotRegistrar } from '../../src/registrar/dynadot/client';
+import { dynadotClient } from '../../src/registrar';
+import type { DynadotRegistrar } from '../../src/registrar/dynadot/client';
+import { MemoryAccountLimiter } from '../../src/registrar/limiter';
 import { parseEnvelope, redactUrl, buildUrl } from '../../src/registrar/dynadot/wire';
 import { RegistrarError } from '../../src/registrar/errors';
 import { RegistrarSimulator } from '../../src/registrar/simulator/server';
@@ -63,45 +65,57 @@ describe('api3 envelope parsing', () => {
 });
 
 describe('Dynadot client against the simulator', () => {
+  // A bulk account (5 threads) whose client keeps to 2 of them.
   const sim = new RegistrarSimulator({ apiKey: 'k', timeoutHoldMs: 2_000, transferPollsToComplete: 1 });
   let client: DynadotRegistrar;
 
   beforeAll(async () => {
     await sim.start();
-    client = new DynadotRegistrar({
-      baseUrl: sim.apiUrl,
+    client = dynadotClient({
+      apiUrl: sim.apiUrl,
       apiKey: 'k',
-      maxConcurrent: 2,
+      level: 'bulk',
       timeoutMs: 500,
       throttlePauseMs: 50,
+      limiter: new MemoryAccountLimiter({ threads: 2, callsPerWindow: 600, windowMs: 60_000 }),
     });
   });
   afterEach(() => sim.reset());
   afterAll(() => sim.close());
 
   it('searches in bulk with prices and premium flags', async () => {
-    const res = await client.search(['free.com', 'taken.com', 'premium1.io'], 'USD');
+    const res = await client.search(['free.com', 'taken.com', 'premium1.io']);
     expect(res).toEqual([
-      { domain: 'free.com', available: true, premium: false, price: { amountMinor: 1099n, currency: 'USD' } },
-      { domain: 'taken.com', available: false, premium: false, price: undefined },
+      {
+        domain: 'free.com',
+        available: true,
+        premium: false,
+        price: { amountMinor: 1099n, currency: 'USD' },
+        renewal: { amountMinor: 1149n, currency: 'USD' },
+      },
+      { domain: 'taken.com', available: false, premium: false, price: undefined, renewal: undefined },
       {
         domain: 'premium1.io',
         available: true,
         premium: true,
         price: { amountMinor: 50_000n, currency: 'USD' },
+        renewal: { amountMinor: 50_000n, currency: 'USD' },
       },
     ]);
+    // One bulk call for the three names.
+    expect(sim.calls.get('search')).toBe(1);
   });
 
   it('registers with contacts and nameservers, then reads the domain back', async () => {
     const res = await client.register({
       domain: 'fresh.com',
       years: 2,
-      currency: 'USD',
       contacts: { registrant: SEED_CONTACT, admin: SEED_CONTACT },
-      nameservers: ['ns1.example.net', 'ns2.example.net'],
     });
     expect(res.domain).toBe('fresh.com');
+    // Nameservers are a step of their own, after the registration.
+    expect(sim.calls.get('set_ns')).toBeUndefined();
+    await client.setNameservers('fresh.com', ['ns1.example.net', 'ns2.example.net']);
     // The admin is the registrant: the registrar holds one contact for both roles.
     expect(sim.contacts.size).toBe(1);
     const only = [...sim.contacts.keys()][0];
@@ -126,7 +140,7 @@ describe('Dynadot client against the simulator', () => {
     });
     expect(ids.admin).not.toBe(ids.registrant);
     expect(sim.contacts.get(ids.admin)).toMatchObject({ name: 'Domain Admin', email: 'admin@example.co.tz' });
-    await client.register({ domain: 'two.com', years: 1, currency: 'USD', contactIds: ids });
+    await client.register({ domain: 'two.com', years: 1, contactIds: ids });
     expect(sim.domains.get('two.com')?.contacts).toEqual(ids);
     expect(sim.calls.get('create_contact')).toBe(2);
   });
@@ -135,15 +149,15 @@ describe('Dynadot client against the simulator', () => {
     const expiry = new Date(Date.UTC(2030, 0, 15));
     sim.seedDomain('old.com', expiry);
     await expect(
-      client.renew({ domain: 'old.com', years: 1, currentExpiryYear: 2029, currency: 'USD' }),
+      client.renew({ domain: 'old.com', years: 1, currentExpiryYear: 2029 }),
     ).rejects.toMatchObject({
       kind: 'rejected',
     });
-    const res = await client.renew({ domain: 'old.com', years: 1, currentExpiryYear: 2030, currency: 'USD' });
+    const res = await client.renew({ domain: 'old.com', years: 1, currentExpiryYear: 2030 });
     expect(res.expiresAt!.getUTCFullYear()).toBe(2031);
     // A retry of the same renew cannot apply twice: the year no longer matches.
     await expect(
-      client.renew({ domain: 'old.com', years: 1, currentExpiryYear: 2030, currency: 'USD' }),
+      client.renew({ domain: 'old.com', years: 1, currentExpiryYear: 2030 }),
     ).rejects.toMatchObject({
       kind: 'rejected',
     });
@@ -151,12 +165,14 @@ describe('Dynadot client against the simulator', () => {
   });
 
   it('submits a transfer and follows its status', async () => {
-    const { orderId } = await client.transfer({ domain: 'taken-x.com', authCode: 'GOOD', currency: 'USD' });
+    const { orderId } = await client.transfer({ domain: 'taken-x.com', authCode: 'GOOD' });
     expect(orderId).toMatch(/^\d+$/);
-    expect(await client.transferStatus('taken-x.com')).toEqual({ orderId, state: 'completed' });
-    await expect(
-      client.transfer({ domain: 'taken-y.com', authCode: 'BADAUTH', currency: 'USD' }),
-    ).rejects.toMatchObject({
+    expect(await client.transferStatus('taken-x.com')).toEqual({
+      orderId,
+      state: 'completed',
+      text: 'Transferred',
+    });
+    await expect(client.transfer({ domain: 'taken-y.com', authCode: 'BADAUTH' })).rejects.toMatchObject({
       kind: 'rejected',
       message: 'invalid auth code',
     });
@@ -194,7 +210,7 @@ describe('Dynadot client against the simulator', () => {
   ] as const)('turns an injected %s into a retryable error', async (fault, text) => {
     sim.failNextCall(fault, 'register');
     const err = (await client
-      .register({ domain: 'faulty.com', years: 1, currency: 'USD' })
+      .register({ domain: 'faulty.com', years: 1 })
       .catch((e: unknown) => e)) as RegistrarError;
     expect(err).toBeInstanceOf(RegistrarError);
     expect(err.kind).toBe('retryable');
@@ -208,7 +224,7 @@ describe('Dynadot client against the simulator', () => {
     let peak = 0;
     const watcher = setInterval(() => (peak = Math.max(peak, client.inFlight)), 5);
     const started = Date.now();
-    await Promise.all(Array.from({ length: 8 }, (_, i) => client.search([`n${i}.com`], 'USD')));
+    await Promise.all(Array.from({ length: 8 }, (_, i) => client.search([`n${i}.com`])));
     clearInterval(watcher);
     expect(peak).toBeLessThanOrEqual(2);
     // 8 calls of 100 ms, 2 at a time, cannot finish in under 4 × 100 ms.
@@ -216,13 +232,8 @@ describe('Dynadot client against the simulator', () => {
   });
 
   it('rejects a wrong API key', async () => {
-    const wrong = new DynadotRegistrar({
-      baseUrl: sim.apiUrl,
-      apiKey: 'nope',
-      maxConcurrent: 1,
-      timeoutMs: 500,
-    });
-    await expect(wrong.search(['a.com'], 'USD')).rejects.toMatchObject({
+    const wrong = dynadotClient({ apiUrl: sim.apiUrl, apiKey: 'nope', level: 'bulk', timeoutMs: 500 });
+    await expect(wrong.search(['a.com'])).rejects.toMatchObject({
       kind: 'rejected',
       message: 'Invalid api key',
     });

@@ -14,7 +14,6 @@ const SCALE = {
 // Hundreds of parallel orders on the dev server: answers may take longer than the default
 // deadline, and these tests are about money, not availability (the crash test retries 503s).
 const h = useOrderHarness({
-  maxConcurrent: 25,
   registrarTimeoutMs: 1_000,
   apiEnv: { WORKFLOW_ANSWER_TIMEOUT_MS: '180000' },
 });

@@ -3,7 +3,7 @@ import { call, makeReseller } from '../helpers';
 import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
 import { receiver } from '../receiver';
 
-const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000' }, maxConcurrent: 10 });
+const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000' } });
 
 /** Each wallet registration writes two events: domain.order.processing and domain.order.completed. */
 const ORDERS = 250;

@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
+import { answers, RATE_NEEDED } from '../answers';
 import { PriceChangesJson, PriceJson, TierJson } from '../schemas';
 import type { Context } from 'koa';
 import { formatMinor } from '../../money';
@@ -147,6 +147,7 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
       'registrar_unavailable',
       'registrar_rejected',
       'unsupported_capability',
+      ...RATE_NEEDED,
     ]),
     write,
     validate(importRegistrarRequest),

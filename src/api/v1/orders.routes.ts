@@ -20,8 +20,11 @@ import {
   renewRequest,
   showDomainRequest,
   showOrderRequest,
+  transferAuthCodeRequest,
   transferRequest,
 } from './orders.schema';
+import { sendTransferAuthCode } from '../../services/transfers';
+import { presentOrder } from '../orders.presenter';
 
 const ORDERS_PATH = '/api/v1/orders';
 
@@ -138,6 +141,27 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
       const { params } = input(ctx, showDomainRequest);
       const domain = await ownedDomain(deps.db, requireAuth(ctx).reseller.id, params.domain);
       respond(ctx, { domain: presentDomain(domain) });
+    },
+  );
+
+  router.post(
+    '/orders/:order/auth-code',
+    answers({ 202: z.object({ order: OrderJson }) }, [
+      'order_not_found',
+      'transfer_not_in_progress',
+      'validation_failed',
+    ]),
+    requireAbility('orders.write'),
+    validate(transferAuthCodeRequest),
+    async (ctx) => {
+      const { params, body } = input(ctx, transferAuthCodeRequest);
+      const order = await sendTransferAuthCode(
+        deps,
+        requireAuth(ctx).reseller.id,
+        params.order,
+        body.auth_code,
+      );
+      respond(ctx, { order: presentOrder(order) }, 'The new auth code was passed to the registrar.', 202);
     },
   );
 

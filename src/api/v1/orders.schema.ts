@@ -43,6 +43,11 @@ export const transferRequest = z.object({
     }),
 });
 
+export const transferAuthCodeRequest = z.object({
+  params: z.object({ order: z.string().min(1).max(64) }),
+  body: z.object({ auth_code: authCode }),
+});
+
 export const showDomainRequest = z.object({ params: domainParam });
 export const showOrderRequest = z.object({ params: z.object({ order: z.string().min(1).max(64) }) });
 export const listOrdersRequest = z.object({ query: paginationQuery });

@@ -10,6 +10,9 @@ export interface CatalogPriceRow {
   active: boolean;
   minYears: number;
   maxYears: number;
+  /** Imported from the registrar: its one-year cost, in the registrar account's currency. */
+  costMinor: string | null;
+  costCurrency: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

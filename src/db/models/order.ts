@@ -6,6 +6,8 @@ export interface RegistrarResult {
   expiresAt: string | null;
   /** Registrations and transfers: the privacy the registrar holds after the privacy step. */
   privacy?: 'full' | 'partial' | 'off' | null;
+  /** Registrations: the nameservers the registrar holds after the nameserver step. */
+  nameservers?: string[] | null;
 }
 
 /** What the order asked for beyond its action and domain (`orders.request`). */
@@ -35,6 +37,15 @@ export interface OrderRow {
   registrarResult: RegistrarResult | null;
   /** The registrar contacts this order created (reused when its registration is retried). */
   registrarContacts: ContactIds | null;
+  /** What the registrar charges for the order, in the registrar account's currency (null: not known). */
+  costMinor: string | null;
+  costCurrency: string | null;
+  /** The exchange rate that priced a premium name (registrar currency → order currency). */
+  exchangeRate: string | null;
+  /** Transfers: the transfer's state at the registrar (TransferState). */
+  transferStatus: string | null;
+  /** Registrations: when a register call was last sent whose answer may have been lost. */
+  registerSentAt: Date | null;
   /** Transfers: the sealed auth code, until the transfer ends. */
   authCode: string | null;
   fromExpiresAt: Date | null;

@@ -23,6 +23,7 @@ export type CallbackVerdict =
   | 'not_paid'
   | 'unknown_reference'
   | 'unconfirmed'
+  | 'unverified'
   | 'invalid_amount'
   | 'signal_failed';
 

@@ -115,7 +115,8 @@ export class MidtransGateway implements PaymentGateway {
               name: args.description.slice(0, 50),
             },
           ],
-          expiry: { unit: 'minutes', duration: minutes },
+          // Counted from now, as Midtrans words it (`yyyy-MM-dd HH:mm:ss Z`), not from when Snap opens.
+          expiry: { start_time: snapTime(new Date()), unit: 'minutes', duration: minutes },
         }),
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
@@ -150,4 +151,10 @@ export class MidtransGateway implements PaymentGateway {
     if (body['status_code'] === '404') return null;
     return midtransFacts(body);
   }
+}
+
+/** Midtrans' time format: `2026-12-04 09:30:00 +0000`. */
+export function snapTime(d: Date): string {
+  const iso = d.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000`;
 }

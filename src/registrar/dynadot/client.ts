@@ -1,6 +1,6 @@
-import { parseDecimalCeilToMinor, parseDecimalToMinor } from '../../money';
+import { parseDecimalCeilToMinor } from '../../money';
 import { RegistrarError } from '../errors';
-import { CallLimiter } from '../limiter';
+import type { AccountLimiter } from '../limiter';
 import type {
   Contact,
   ContactIds,
@@ -10,11 +10,14 @@ import type {
   Registrar,
   SearchResult,
   TldPrice,
-  TransferState,
+  TransferStatus,
 } from '../types';
 import {
   asArray,
   type Body,
+  ONE_NAME_PER_SEARCH,
+  parseSearchPrice,
+  transferStateOf,
   buildUrl,
   type Params,
   parseEnvelope,
@@ -24,13 +27,18 @@ import {
   str,
   yes,
 } from './wire';
+import { readDns, setDnsParams } from './dns';
 
 export interface DynadotOptions {
   /** `https://api.dynadot.com/api3.json` in production; the simulator in dev and tests. */
   baseUrl: string;
   apiKey: string;
-  /** Concurrent calls allowed by the account's level (1, 5 or 25). */
-  maxConcurrent: number;
+  /** The currency the account is billed in (one of REGISTRAR_CURRENCIES). */
+  currency: string;
+  /** Names per `search` call: 1 on a regular account, up to 100 on bulk levels. */
+  searchBatch: number;
+  /** The account's threads and calls per window, kept for every caller sharing this limiter. */
+  limiter: AccountLimiter;
   timeoutMs: number;
   /** Pause after a throttled answer that gave no Retry-After. */
   throttlePauseMs?: number;
@@ -39,12 +47,16 @@ export interface DynadotOptions {
 
 /** The real Dynadot api3 client (the simulator speaks the same protocol). */
 export class DynadotRegistrar implements Registrar {
-  private readonly limiter: CallLimiter;
+  private readonly limiter: AccountLimiter;
   private readonly fetchFn: typeof fetch;
+  private searchBatch: number;
+  readonly currency: string;
 
   constructor(private readonly opts: DynadotOptions) {
-    this.limiter = new CallLimiter(opts.maxConcurrent);
+    this.limiter = opts.limiter;
     this.fetchFn = opts.fetch ?? fetch;
+    this.currency = opts.currency.toUpperCase();
+    this.searchBatch = Math.max(1, Math.min(100, opts.searchBatch));
   }
 
   get inFlight(): number {
@@ -52,87 +64,108 @@ export class DynadotRegistrar implements Registrar {
   }
 
   private async call(command: string, params: Params = {}): Promise<Body> {
-    return this.limiter.run(async () => {
-      const url = buildUrl(this.opts.baseUrl, this.opts.apiKey, command, params);
-      let res: Response;
-      try {
-        res = await this.fetchFn(url, {
-          method: 'GET',
-          headers: { Accept: 'application/json' },
-          signal: AbortSignal.timeout(this.opts.timeoutMs),
-        });
-      } catch (err) {
-        const reason =
-          err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'connection failed';
-        throw new RegistrarError('retryable', `registrar ${reason}`, command);
-      }
-      if (res.status === 429) {
-        const retryAfter = Number(res.headers.get('retry-after'));
-        const pauseMs =
-          Number.isFinite(retryAfter) && retryAfter > 0
-            ? retryAfter * 1000
-            : (this.opts.throttlePauseMs ?? 1000);
-        this.limiter.pause(pauseMs);
-        await res.body?.cancel();
-        throw new RegistrarError('retryable', 'registrar throttled the call (429)', command, pauseMs);
-      }
-      if (res.status >= 500 || res.status !== 200) {
-        await res.body?.cancel();
-        throw new RegistrarError(
-          res.status >= 500 ? 'retryable' : 'rejected',
-          `registrar HTTP ${res.status}`,
-          command,
-        );
-      }
-      let json: unknown;
-      try {
-        json = await res.json();
-      } catch {
-        throw new RegistrarError('retryable', 'registrar answered with invalid JSON', command);
-      }
-      try {
-        return parseEnvelope(command, json);
-      } catch (err) {
-        if (err instanceof RegistrarError && err.retryable && /busy/.test(err.message)) {
-          this.limiter.pause(this.opts.throttlePauseMs ?? 1000);
-        }
-        throw err;
-      }
-    });
+    const release = await this.limiter.acquire();
+    try {
+      return await this.send(command, params);
+    } finally {
+      release();
+    }
   }
 
-  async search(domains: readonly string[], currency: string): Promise<SearchResult[]> {
-    const params: Params = { show_price: 1, currency };
+  private async send(command: string, params: Params): Promise<Body> {
+    const url = buildUrl(this.opts.baseUrl, this.opts.apiKey, command, params);
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchFn(url, {
+        method: 'GET',
+        headers: { Accept: 'application/json' },
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      const reason =
+        err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
+          ? 'timed out'
+          : 'connection failed';
+      throw new RegistrarError('retryable', `registrar ${reason}`, command);
+    }
+    if (res.status === 429) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      const pauseMs =
+        Number.isFinite(retryAfter) && retryAfter > 0
+          ? retryAfter * 1000
+          : (this.opts.throttlePauseMs ?? 1000);
+      await this.limiter.pause(pauseMs);
+      throw new RegistrarError('retryable', 'registrar throttled the call (429)', command, pauseMs);
+    }
+    if (res.status !== 200) {
+      throw new RegistrarError(
+        res.status >= 500 ? 'retryable' : 'rejected',
+        `registrar HTTP ${res.status}`,
+        command,
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text) as unknown;
+    } catch {
+      throw new RegistrarError('retryable', 'registrar answered with invalid JSON', command);
+    }
+    try {
+      return parseEnvelope(command, json);
+    } catch (err) {
+      if (err instanceof RegistrarError && err.retryable && /busy/.test(err.message)) {
+        await this.limiter.pause(this.opts.throttlePauseMs ?? 1000);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Availability and the account's prices, in batches the account level allows (one name a call
+   * on a regular account), the batches side by side within the account's threads. An account
+   * that turns out to allow one name a call is searched one name a call from then on.
+   */
+  async search(domains: readonly string[]): Promise<SearchResult[]> {
+    const batches: string[][] = [];
+    for (let i = 0; i < domains.length; i += this.searchBatch)
+      batches.push(domains.slice(i, i + this.searchBatch));
+    const answers = await Promise.all(batches.map((batch) => this.searchBatchOf(batch)));
+    return answers.flat();
+  }
+
+  private async searchBatchOf(domains: readonly string[]): Promise<SearchResult[]> {
+    const params: Params = { show_price: 1, currency: this.currency };
     domains.forEach((d, i) => (params[`domain${i}`] = d));
-    const body = await this.call('search', params);
+    let body: Body;
+    try {
+      body = await this.call('search', params);
+    } catch (err) {
+      if (domains.length > 1 && err instanceof RegistrarError && ONE_NAME_PER_SEARCH.test(err.message)) {
+        this.searchBatch = 1;
+        return (await Promise.all(domains.map((d) => this.searchBatchOf([d])))).flat();
+      }
+      throw err;
+    }
     const results = asArray(body['SearchResults']) as Body[];
     return domains.map((domain) => {
       const hit = results.find((r) => str(r['DomainName']).toLowerCase() === domain);
       if (!hit) throw new RegistrarError('retryable', `search answered nothing for ${domain}`, 'search');
-      const priceText = str(hit['Price']);
-      const m = /^([\d.]+)\s+in\s+([A-Z]{3})$/i.exec(priceText.trim());
-      let price: SearchResult['price'];
-      if (m) {
-        try {
-          price = {
-            amountMinor: parseDecimalToMinor(m[1]!, m[2]!.toUpperCase()),
-            currency: m[2]!.toUpperCase(),
-          };
-        } catch {
-          price = undefined;
-        }
-      }
+      const price = parseSearchPrice(str(hit['Price']));
       return {
         domain,
         available: yes(hit['Available']),
-        premium: yes(hit['Premium'] ?? hit['IsPremium']),
-        price,
+        premium: price.premium,
+        price: price.register,
+        renewal: price.renewal,
       };
     });
   }
 
   /** `tld_price`, page by page (100 TLDs a page) until a short page. */
-  async tldPrices(currency: string): Promise<TldPrice[]> {
+  async tldPrices(): Promise<TldPrice[]> {
+    const currency = this.currency;
     const out: TldPrice[] = [];
     const perPage = 100;
     for (let page = 1; page <= 100; page += 1) {
@@ -180,15 +213,13 @@ export class DynadotRegistrar implements Registrar {
     const body = await this.call('register', {
       domain: args.domain,
       duration: args.years,
-      currency: args.currency,
+      currency: this.currency,
       registrant_contact: ids?.registrant,
       admin_contact: ids?.admin,
       technical_contact: ids?.admin,
       billing_contact: ids?.admin,
       premium: args.premium ? 1 : undefined,
     });
-    if (args.nameservers && args.nameservers.length > 0)
-      await this.setNameservers(args.domain, args.nameservers);
     return { domain: str(body['DomainName']) || args.domain, expiresAt: parseEpochMs(body['Expiration']) };
   }
 
@@ -204,7 +235,7 @@ export class DynadotRegistrar implements Registrar {
       domain: args.domain,
       duration: args.years,
       year: args.currentExpiryYear,
-      currency: args.currency,
+      currency: this.currency,
       no_renew_if_late_renew_fee_needed: 1,
     });
     return { expiresAt: parseEpochMs(body['Expiration']) };
@@ -214,27 +245,41 @@ export class DynadotRegistrar implements Registrar {
     const body = await this.call('transfer', {
       domain: args.domain,
       auth: args.authCode,
-      currency: args.currency,
+      currency: this.currency,
     });
     const orderId = str(body['OrderId']);
     if (!orderId) throw new RegistrarError('retryable', 'transfer answered no OrderId', 'transfer');
     return { orderId };
   }
 
-  async transferStatus(domain: string): Promise<{ orderId: string; state: TransferState } | null> {
+  async transferStatus(domain: string): Promise<TransferStatus | null> {
     const body = await this.call('get_transfer_status', { domain, transfer_type: 'in' });
-    const list = asArray(body['TransferList']) as Body[];
-    const last = list[list.length - 1];
-    if (!last) return null;
-    const text = str(last['TransferStatus']);
-    const state: TransferState = /complet/i.test(text)
-      ? 'completed'
-      : /cancel/i.test(text)
-        ? 'cancelled'
-        : /fail|reject|denied|timed out/i.test(text)
-          ? 'failed'
-          : 'pending';
-    return { orderId: str(last['OrderId']), state };
+    // Newest first: the first element is the order that counts.
+    const first = (asArray(body['TransferList']) as Body[])[0];
+    if (!first) return null;
+    const text = str(first['TransferStatus']);
+    return { orderId: str(first['OrderId']), state: transferStateOf(text), text };
+  }
+
+  async setTransferAuthCode(args: { domain: string; orderId: string; authCode: string }): Promise<void> {
+    await this.call('set_transfer_auth_code', {
+      domain: args.domain,
+      auth_code: args.authCode,
+      order_id: args.orderId,
+    });
+  }
+
+  /** `list_domain`, 100 a page, until the domain or a short page. */
+  async inAccount(domain: string): Promise<{ expiresAt: Date | null } | null> {
+    const perPage = 100;
+    for (let page = 1; page <= 500; page += 1) {
+      const body = await this.call('list_domain', { count_per_page: perPage, page_index: page });
+      const listed = asArray(body['MainDomains']) as Body[];
+      const hit = listed.find((d) => str(d['Name']).toLowerCase() === domain);
+      if (hit) return { expiresAt: parseEpochMs(hit['Expiration']) };
+      if (listed.length < perPage) return null;
+    }
+    return null;
   }
 
   async info(domain: string): Promise<DomainInfo | null> {
@@ -342,50 +387,10 @@ export class DynadotRegistrar implements Registrar {
   }
 
   async setDns(domain: string, records: readonly DnsRecord[]): Promise<void> {
-    const params: Params = { domain };
-    let main = 0;
-    let sub = 0;
-    for (const r of records) {
-      if (!this.dnsRecordTypes.includes(r.type)) {
-        throw new RegistrarError('unsupported', `Dynadot api3 cannot publish ${r.type} records`, 'set_dns2');
-      }
-      const type = r.type.toLowerCase();
-      if (r.name === '@') {
-        params[`main_record_type${main}`] = type;
-        params[`main_record${main}`] = r.value;
-        if (r.priority !== undefined) params[`main_recordx${main}`] = r.priority;
-        main += 1;
-      } else {
-        params[`subdomain${sub}`] = r.name;
-        params[`sub_record_type${sub}`] = type;
-        params[`sub_record${sub}`] = r.value;
-        if (r.priority !== undefined) params[`sub_recordx${sub}`] = r.priority;
-        sub += 1;
-      }
-    }
-    const ttl = records[0]?.ttl;
-    if (ttl !== undefined) params['ttl'] = ttl;
-    await this.call('set_dns2', params);
+    await this.call('set_dns2', { domain, ...setDnsParams(records, this.dnsRecordTypes) });
   }
 
   async getDns(domain: string): Promise<DnsRecord[]> {
-    const body = await this.call('get_dns', { domain });
-    const settings = ((body['GetDns'] ?? body) as Body)['NameServerSettings'] as Body | undefined;
-    const ttl = Number(str(settings?.['Ttl'])) || 14400;
-    const read = (list: unknown, name: (r: Body) => string): DnsRecord[] =>
-      (asArray(list) as Body[]).map((r) => {
-        const priority = str(r['RecordValue2']);
-        return {
-          type: str(r['RecordType']).toUpperCase() as DnsRecord['type'],
-          name: name(r),
-          value: str(r['Value']),
-          ttl,
-          ...(priority ? { priority: Number(priority) } : {}),
-        };
-      });
-    return [
-      ...read(settings?.['MainDomains'], () => '@'),
-      ...read(settings?.['SubDomains'], (r) => str(r['Subhost'])),
-    ];
+    return readDns(await this.call('get_dns', { domain }));
   }
 }

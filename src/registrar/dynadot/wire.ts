@@ -5,8 +5,9 @@
  * numeric or string codes, missing Status), so parsing is defensive.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { parseDecimalToMinor } from '../../money';
 import { RegistrarError } from '../errors';
-import type { Contact } from '../types';
+import type { Contact, Money, TransferState } from '../types';
 
 export const asArray = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
@@ -47,7 +48,9 @@ function isObject(value: unknown): value is Body {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const BUSY = /system[_ ]busy|too many|try again|main server|rate limit|temporarily/i;
+const BUSY = /system[_ ]busy|too many requests|try again|main server|rate limit|temporarily/i;
+/** A regular account's answer to a search of more than one name: a refusal, not a busy registrar. */
+export const ONE_NAME_PER_SEARCH = /one domain per command/i;
 const NOT_FOUND = /could not find|not found in your account|not in your account|domain not found/i;
 const UNSUPPORTED = /not supported|unsupported|not available for this tld/i;
 
@@ -72,6 +75,7 @@ export function parseEnvelope(command: string, json: unknown): Body {
   if (ok) return outer;
 
   const message = error || status || `response code ${String(rawCode)}`;
+  if (ONE_NAME_PER_SEARCH.test(message)) throw new RegistrarError('rejected', message, command);
   if (code === 5 || status === 'system_busy' || BUSY.test(message)) {
     throw new RegistrarError('retryable', `registrar busy: ${message}`, command);
   }
@@ -123,4 +127,57 @@ export function contactParams(contact: Contact): Params {
     zip: contact.postcode,
     country: contact.country,
   };
+}
+
+export interface SearchPrice {
+  register: Money | undefined;
+  renewal: Money | undefined;
+  premium: boolean;
+}
+
+const amountIn = (amount: string, currency: string): Money | undefined => {
+  try {
+    const code = currency.toUpperCase();
+    return { amountMinor: parseDecimalToMinor(amount.replace(/,/g, ''), code), currency: code };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A search result's `Price`. Live, it is a sentence: `Registration Price: 10.88 in USD and
+ * Renewal price: 10.88 in USD and Domain is not a Premium Domain` (premium names: `… and Domain
+ * is a Premium Domain`); the documentation's sample `77.00 in USD` is read as a registration
+ * price that says nothing of premium.
+ */
+export function parseSearchPrice(text: string): SearchPrice {
+  const t = text.trim();
+  const reg = /Registration Price:\s*([\d.,]+)\s+in\s+([A-Z]{3})/i.exec(t);
+  const ren = /Renewal price:\s*([\d.,]+)\s+in\s+([A-Z]{3})/i.exec(t);
+  const premium = /Domain is a Premium Domain/i.test(t) && !/Domain is not a Premium Domain/i.test(t);
+  if (reg)
+    return {
+      register: amountIn(reg[1]!, reg[2]!),
+      renewal: ren ? amountIn(ren[1]!, ren[2]!) : undefined,
+      premium,
+    };
+  const sample = /^([\d.,]+)\s+in\s+([A-Z]{3})$/i.exec(t);
+  return { register: sample ? amountIn(sample[1]!, sample[2]!) : undefined, renewal: undefined, premium };
+}
+
+/**
+ * `get_transfer_status`'s `TransferStatus` words, as independent clients map them: none,
+ * waiting, approved, locked, auth code needed, cancelled, failed, and `Transferred` when done.
+ */
+export function transferStateOf(text: string): TransferState {
+  const t = text.trim().toLowerCase();
+  if (/^transferred$|complet|success/.test(t)) return 'completed';
+  if (/auth/.test(t)) return 'auth_code_needed';
+  if (/lock/.test(t)) return 'locked';
+  if (/cancel/.test(t)) return 'cancelled';
+  if (/fail|reject|denied|timed? ?out/.test(t)) return 'failed';
+  if (/approv/.test(t)) return 'approved';
+  if (/wait|pending|process/.test(t)) return 'waiting';
+  if (/^none$|^$/.test(t)) return 'none';
+  return 'pending';
 }

@@ -1,22 +1,36 @@
 /**
- * Registrar simulator: a small HTTP server speaking Dynadot's api3 JSON protocol with its own
- * in-memory state, deterministic availability rules, and fault injection at runtime. It is
- * written from Dynadot's documented envelopes, independently of our client's wire module, so
+ * Registrar simulator: a small HTTP server speaking Dynadot's api3 JSON protocol as the live
+ * service answers it (test/fixtures/dynadot.ts holds those answers with their sources, and a test
+ * holds this simulator to them), with its own in-memory state, deterministic availability rules,
+ * and fault injection at runtime. It is written independently of our client's wire module, so
  * that testing the client against it tests the protocol rather than a shared mistake.
  *
- * Availability rules (second-level label):
- * - `taken…`        registered elsewhere (not available; transferable with any auth code but `BADAUTH`)
- * - `premium…`      available as a premium name at 500.00 per year (register needs premium=1)
- * - `reject…`       available, but registering it is rejected by the "registry"
- * - `transferfail…` registered elsewhere; a transfer is accepted and later fails
- * - anything else   available at the TLD's price
+ * Live protocol: search prices are sentences (`Registration Price: 10.99 in USD and Renewal
+ * price: 11.49 in USD and Domain is not a Premium Domain`), with no Premium field; a regular
+ * account searches one name per call; the account level's threads and calls per window are
+ * enforced (breaches answered and counted); `domain_info` does not see a fresh registration for
+ * `infoLagMs`; transfers go through Dynadot's states (newest order first); only Dynadot's
+ * account currencies are accepted.
  *
- * Admin endpoints (JSON): GET /__sim/state, PUT /__sim/faults, POST /__sim/fail-next,
- * POST /__sim/domains (seed a domain into the account), POST /__sim/reset.
+ * Availability rules (second-level label):
+ * - `taken…`         registered elsewhere (not available; transferable with any auth code but `BADAUTH`)
+ * - `premium…`       available as a premium name at 500.00 USD per year (register needs premium=1)
+ * - `reject…`        available, but registering it is rejected by the "registry"
+ * - `transferfail…`  registered elsewhere; a transfer is accepted and later fails
+ * - `transferauth…`  registered elsewhere; a transfer waits in `auth code needed` until a new code is set
+ * - `transferlock…`  registered elsewhere; a transfer waits in `locked` until unlocked (admin endpoint)
+ * - `transferstuck…` registered elsewhere; a transfer stays `waiting`
+ * - anything else    available at the TLD's price
+ *
+ * Admin endpoints (JSON): GET /__sim/state, PUT /__sim/faults, PUT /__sim/account,
+ * POST /__sim/fail-next, POST /__sim/domains (seed a domain into the account),
+ * POST /__sim/transfers/unlock, POST /__sim/reset.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constantTimeEqual } from '../../auth/credentials';
+import { type AccountLevel, isRegistrarCurrency } from '../account';
+import { SimulatedAccount } from './account';
 
 export type FaultKind = 'error' | 'timeout' | 'lost' | 'busy' | 'throttle' | 'reject';
 
@@ -44,6 +58,19 @@ export interface SimDomain {
   authCode: string;
   contacts: Record<string, string>;
   dns: { main: Array<Record<string, string>>; sub: Array<Record<string, string>>; ttl: number };
+  /** Until when `domain_info` answers that the domain is not in the account (a fresh registration). */
+  visibleAt?: number;
+}
+
+/** One transfer-in order of a domain: its script of states, and where it stands. */
+export interface SimTransfer {
+  orderId: string;
+  status: string;
+  polls: number;
+  /** Waiting for something the reseller must do: a new auth code, or an unlock at the losing registrar. */
+  blockedOn: 'auth' | 'unlock' | null;
+  /** Polls that moved the order along (not counting those it waited for the reseller). */
+  progress?: number;
 }
 
 export interface SimOperation {
@@ -77,9 +104,21 @@ const TRANSFER_PRICES: Record<string, string> = {
   'co.tz': '18.00',
   id: '15.00',
 };
-/** `tld_price` converts the USD list at these rates (other currencies are refused). */
-const RATES: Record<string, number> = { USD: 1, EUR: 0.92, IDR: 16_000, TZS: 2_600 };
+/** Prices are kept in USD and answered in any of Dynadot's account currencies at these rates. */
+const RATES: Record<string, number> = {
+  USD: 1,
+  EUR: 0.92,
+  GBP: 0.79,
+  CNY: 7.2,
+  CAD: 1.36,
+  MXN: 17,
+  BRL: 5,
+  INR: 83,
+};
+const PREMIUM_USD = '500.00';
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** `npm run dev` and `cli simulator`: domain_info does not see a fresh registration for this long. */
+export const SIMULATOR_INFO_LAG_MS = 30_000;
 const MUTATING = new Set(['register', 'renew', 'transfer']);
 
 const defaultFaults = (): Faults => ({
@@ -98,15 +137,26 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** How long a "timeout" fault holds the request before dropping it. */
   timeoutHoldMs?: number;
-  /** Transfer status polls before a transfer finishes. */
+  /**
+   * Status polls until a transfer is `Transferred`: the first of several shows an empty list (the
+   * order not listed yet), the ones between `waiting` and `approved`.
+   */
   transferPollsToComplete?: number;
+  /** The account's price level (default `bulk`) and the window of its per-minute limit. */
+  accountLevel?: AccountLevel;
+  rateWindowMs?: number;
+  /** How long `domain_info` does not see a fresh registration (Dynadot: up to ~30 minutes). */
+  infoLagMs?: number;
   random?: () => number;
 }
 
 export class RegistrarSimulator {
   readonly domains = new Map<string, SimDomain>();
   readonly contacts = new Map<string, Record<string, string>>();
-  readonly transfers = new Map<string, { orderId: string; status: string; polls: number }>();
+  /** Transfer-in orders per domain, newest first (as get_transfer_status lists them). */
+  readonly transfers = new Map<string, SimTransfer[]>();
+  readonly account: SimulatedAccount;
+  infoLagMs: number;
   readonly operations: SimOperation[] = [];
   /** Every api3 call received, by command (what a client cost the registrar). */
   readonly calls = new Map<string, number>();
@@ -116,9 +166,17 @@ export class RegistrarSimulator {
   private server: Server | undefined;
   private readonly random: () => number;
   private readonly held = new Set<ServerResponse>();
+  private readonly release = new WeakMap<ServerResponse, () => void>();
 
   constructor(private readonly opts: SimulatorOptions = {}) {
     this.random = opts.random ?? Math.random;
+    this.account = new SimulatedAccount(opts.accountLevel ?? 'bulk', opts.rateWindowMs);
+    this.infoLagMs = opts.infoLagMs ?? 0;
+  }
+
+  /** Calls that broke the account's limits (threads, rate). */
+  get breaches(): { threads: number; rate: number } {
+    return { ...this.account.breaches };
   }
 
   get apiKey(): string {
@@ -158,6 +216,8 @@ export class RegistrarSimulator {
     this.calls.clear();
     this.faults = defaultFaults();
     this.failNext = [];
+    this.account.reset();
+    this.infoLagMs = this.opts.infoLagMs ?? 0;
   }
 
   setFaults(faults: Partial<Faults>): void {
@@ -217,6 +277,21 @@ export class RegistrarSimulator {
       const command = url.searchParams.get('command') ?? '';
       this.calls.set(command, (this.calls.get(command) ?? 0) + 1);
       const params = Object.fromEntries(url.searchParams.entries());
+      const admission = this.account.admit();
+      if (!admission.ok) {
+        if (admission.kind === 'rate') {
+          res.setHeader('Retry-After', String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000))));
+          return send(res, 429, { error: 'too many requests' });
+        }
+        return send(
+          res,
+          200,
+          envelope(command, { ResponseCode: '5', Status: 'system_busy', Error: 'system busy' }),
+        );
+      }
+      // The thread is free again once the answer is decided (or the connection is gone).
+      res.on('close', admission.done);
+      this.release.set(res, admission.done);
       if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
       const fault = this.pickFault(command);
       if (fault === 'error') return send(res, 500, { error: 'internal server error' });
@@ -256,6 +331,8 @@ export class RegistrarSimulator {
       send(res, 200, answer);
     } catch (err) {
       send(res, 500, { error: err instanceof Error ? err.message : 'error' });
+    } finally {
+      this.release.get(res)?.();
     }
   }
 
@@ -267,7 +344,21 @@ export class RegistrarSimulator {
           domains: [...this.domains.values()],
           operations: this.operations,
           faults: this.faults,
+          account: { level: this.account.level, windowMs: this.account.windowMs, infoLagMs: this.infoLagMs },
+          breaches: this.breaches,
+          peak: this.account.peak,
         });
+      case 'PUT /__sim/account': {
+        const b = body as { level?: AccountLevel; windowMs?: number; infoLagMs?: number };
+        if (b.level) this.account.level = b.level;
+        if (b.windowMs) this.account.windowMs = b.windowMs;
+        if (b.infoLagMs !== undefined) this.infoLagMs = b.infoLagMs;
+        return send(res, 200, { level: this.account.level, infoLagMs: this.infoLagMs });
+      }
+      case 'POST /__sim/transfers/unlock': {
+        const b = body as { domain: string };
+        return send(res, 200, { unlocked: this.unlockTransfer(b.domain) });
+      }
       case 'PUT /__sim/faults':
         this.setFaults(body as Partial<Faults>);
         return send(res, 200, { faults: this.faults });
@@ -288,6 +379,67 @@ export class RegistrarSimulator {
     }
   }
 
+  /** A domain as domain_info and list_domain describe it. */
+  private domainInfo(d: SimDomain): Record<string, unknown> {
+    return {
+      Name: d.name,
+      Expiration: String(d.expiresAt),
+      Registration: String(d.registeredAt),
+      NameServerSettings: {
+        Type: 'Name Servers',
+        NameServers: d.nameservers.map((n, i) => ({ ServerId: String(i), ServerName: n })),
+      },
+      Locked: d.locked ? 'yes' : 'no',
+      Privacy: d.privacy,
+      Status: 'active',
+      Whois: {
+        Registrant: { ContactId: d.contacts['registrant'] ?? '' },
+        Admin: { ContactId: d.contacts['admin'] ?? '' },
+        Technical: { ContactId: d.contacts['admin'] ?? '' },
+        Billing: { ContactId: d.contacts['admin'] ?? '' },
+      },
+    };
+  }
+
+  /**
+   * One status poll moves the newest order along its script: `none` → `waiting` → `approved` →
+   * `Transferred` (or `failed`), stopping at `auth code needed` or `locked` until the reseller acts.
+   */
+  private advanceTransfer(domain: string, sld: string, t: SimTransfer): void {
+    if (FINAL_TRANSFER.has(t.status)) return;
+    t.polls += 1;
+    if (t.blockedOn === 'auth') {
+      t.status = 'auth code needed';
+      return;
+    }
+    if (t.blockedOn === 'unlock') {
+      t.status = 'locked';
+      return;
+    }
+    if (sld.startsWith('transferstuck')) {
+      t.status = 'waiting';
+      return;
+    }
+    const toComplete = this.opts.transferPollsToComplete ?? 2;
+    t.progress = (t.progress ?? 0) + 1;
+    if (t.progress >= toComplete) {
+      if (sld.startsWith('transferfail')) t.status = 'failed';
+      else {
+        t.status = 'Transferred';
+        this.seedDomain(domain, new Date(Date.now() + YEAR_MS), { locked: false });
+      }
+    } else t.status = t.progress >= toComplete - 1 && toComplete > 2 ? 'approved' : 'waiting';
+  }
+
+  /** The losing registrar unlocked the domain: a `locked` transfer goes on. */
+  unlockTransfer(domain: string): boolean {
+    const t = this.transfers.get(domain.toLowerCase())?.[0];
+    if (!t || t.blockedOn !== 'unlock') return false;
+    t.blockedOn = null;
+    t.status = 'waiting';
+    return true;
+  }
+
   /** Runs one api3 command against the state and returns its JSON envelope. */
   execute(command: string, p: Record<string, string>): unknown {
     if (!constantTimeEqual(p['key'] ?? '', this.apiKey))
@@ -300,32 +452,39 @@ export class RegistrarSimulator {
 
     switch (command) {
       case 'search': {
-        const results = Object.keys(p)
+        const names = Object.keys(p)
           .filter((k) => /^domain\d+$/.test(k))
           .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)))
-          .map((k) => {
-            const name = p[k]!.toLowerCase();
-            const s = name.split('.')[0] ?? '';
-            const t = name.split('.').slice(1).join('.');
-            const elsewhere = s.startsWith('taken') || s.startsWith('transferfail');
-            const available = !elsewhere && !this.domains.has(name);
-            const premium = s.startsWith('premium');
-            const price = premium ? '500.00' : (PRICES[t] ?? '19.99');
-            return {
-              DomainName: name,
-              Available: available ? 'yes' : 'no',
-              ...(p['show_price'] === '1' && available
-                ? { Price: `${price} in ${p['currency'] ?? 'USD'}` }
-                : {}),
-              ...(premium ? { Premium: 'yes' } : {}),
-            };
-          });
-        return { SearchResponse: { ResponseCode: '0', Status: 'success', SearchResults: results } };
+          .map((k) => p[k]!.toLowerCase());
+        if (names.length > this.account.limits.searchBatch)
+          return fail('too many domains entered, please search one domain per command');
+        const currency = (p['currency'] ?? 'USD').toUpperCase();
+        const rate = RATES[currency];
+        if (rate === undefined) return fail(`invalid currency ${currency}`);
+        const results = names.map((name) => {
+          const s = name.split('.')[0] ?? '';
+          const t = name.split('.').slice(1).join('.');
+          const available = !registeredElsewhere(s) && !this.domains.has(name);
+          const premium = s.startsWith('premium');
+          const at = (usd: string) => `${(Number(usd) * rate).toFixed(2)} in ${currency}`;
+          const register = premium ? PREMIUM_USD : (PRICES[t] ?? '19.99');
+          const renewal = premium ? PREMIUM_USD : (RENEW_PRICES[t] ?? '19.99');
+          return {
+            DomainName: name,
+            Available: available ? 'yes' : 'no',
+            ...(p['show_price'] === '1' && available
+              ? {
+                  Price: `Registration Price: ${at(register)} and Renewal price: ${at(renewal)} and Domain is ${premium ? 'a' : 'not a'} Premium Domain`,
+                }
+              : {}),
+          };
+        });
+        return { SearchResponse: { ResponseCode: '0', SearchResults: results } };
       }
       case 'tld_price': {
         const currency = (p['currency'] ?? 'USD').toUpperCase();
         const rate = RATES[currency];
-        if (rate === undefined) return fail(`unsupported currency ${currency}`);
+        if (rate === undefined) return fail(`invalid currency ${currency}`);
         const perPage = Math.max(1, Math.min(500, Number(p['count_per_page'] ?? 100) || 100));
         const page = Math.max(1, Number(p['page_index'] ?? 1) || 1);
         const convert = (usd: string | undefined) =>
@@ -363,7 +522,9 @@ export class RegistrarSimulator {
         };
       }
       case 'register': {
-        if (owned || sld.startsWith('taken') || sld.startsWith('transferfail')) {
+        if (p['currency'] !== undefined && !isRegistrarCurrency(p['currency']))
+          return fail(`invalid currency ${p['currency']}`);
+        if (owned || registeredElsewhere(sld)) {
           return { RegisterResponse: { ResponseCode: '1', Status: 'not_available' } };
         }
         if (sld.startsWith('premium') && p['premium'] !== '1') {
@@ -376,6 +537,7 @@ export class RegistrarSimulator {
         const d = this.seedDomain(domain, new Date(now + years * YEAR_MS), {
           registeredAt: now,
           locked: false,
+          visibleAt: now + this.infoLagMs,
           contacts: {
             registrant: p['registrant_contact'] ?? '',
             admin: p['admin_contact'] ?? '',
@@ -392,6 +554,8 @@ export class RegistrarSimulator {
         };
       }
       case 'renew': {
+        if (p['currency'] !== undefined && !isRegistrarCurrency(p['currency']))
+          return fail(`invalid currency ${p['currency']}`);
         if (!owned) return notFound();
         const currentYear = new Date(owned.expiresAt).getUTCFullYear();
         if (p['year'] !== undefined && Number(p['year']) !== currentYear) {
@@ -410,15 +574,21 @@ export class RegistrarSimulator {
         };
       }
       case 'transfer': {
+        if (p['currency'] !== undefined && !isRegistrarCurrency(p['currency']))
+          return fail(`invalid currency ${p['currency']}`);
         if (owned) return fail('domain is already in your account');
-        if (!(sld.startsWith('taken') || sld.startsWith('transferfail')))
-          return fail('domain is not registered');
+        if (!registeredElsewhere(sld)) return fail('domain is not registered');
         if (!p['auth'] || p['auth'] === 'BADAUTH') return fail('invalid auth code');
-        const existing = this.transfers.get(domain);
-        if (existing && existing.status === 'Pending')
+        const orders = this.transfers.get(domain) ?? [];
+        if (orders[0] && !FINAL_TRANSFER.has(orders[0].status))
           return fail('a transfer order for this domain is already pending');
         const orderId = String(this.nextId++);
-        this.transfers.set(domain, { orderId, status: 'Pending', polls: 0 });
+        const blockedOn = sld.startsWith('transferauth')
+          ? 'auth'
+          : sld.startsWith('transferlock')
+            ? 'unlock'
+            : null;
+        this.transfers.set(domain, [{ orderId, status: 'none', polls: 0, blockedOn }, ...orders]);
         this.operations.push({ command: 'transfer', domain, at: Date.now() });
         return {
           TransferResponse: {
@@ -430,51 +600,51 @@ export class RegistrarSimulator {
         };
       }
       case 'get_transfer_status': {
-        const t = this.transfers.get(domain);
-        if (!t)
-          return { GetTransferStatusResponse: { ResponseCode: '0', Status: 'success', TransferList: [] } };
-        if (t.status === 'Pending') {
-          t.polls += 1;
-          if (t.polls >= (this.opts.transferPollsToComplete ?? 2)) {
-            if (sld.startsWith('transferfail')) t.status = 'Failed';
-            else {
-              t.status = 'Completed';
-              this.seedDomain(domain, new Date(Date.now() + YEAR_MS), { locked: false });
-            }
-          }
-        }
+        const orders = this.transfers.get(domain) ?? [];
+        const t = orders[0];
+        if (t) this.advanceTransfer(domain, sld, t);
+        // Right after an order is placed it is not listed yet (its first poll shows the older ones only).
+        const hideNewest = t !== undefined && t.polls === 1 && (this.opts.transferPollsToComplete ?? 2) >= 2;
         return {
           GetTransferStatusResponse: {
             ResponseCode: '0',
             Status: 'success',
-            TransferList: [{ OrderId: t.orderId, TransferStatus: t.status }],
+            TransferList: (hideNewest ? orders.slice(1) : orders).map((o) => ({
+              OrderId: o.orderId,
+              TransferStatus: o.status,
+            })),
           },
         };
       }
+      case 'set_transfer_auth_code': {
+        const t = (this.transfers.get(domain) ?? []).find((o) => o.orderId === p['order_id']);
+        if (!t) return fail('could not find the transfer order');
+        if (!p['auth_code'] || p['auth_code'] === 'BADAUTH') return fail('invalid auth code');
+        if (t.blockedOn === 'auth') {
+          t.blockedOn = null;
+          t.status = 'waiting';
+        }
+        return { SetTransferAuthCodeResponse: { ResponseCode: '0', Status: 'success' } };
+      }
       case 'domain_info': {
-        if (!owned) return notFound();
+        if (!owned || (owned.visibleAt ?? 0) > Date.now()) return notFound();
         return {
           DomainInfoResponse: {
             ResponseCode: 0,
             Status: 'success',
-            DomainInfo: {
-              Name: owned.name,
-              Expiration: String(owned.expiresAt),
-              Registration: String(owned.registeredAt),
-              NameServerSettings: {
-                Type: 'Name Servers',
-                NameServers: owned.nameservers.map((n, i) => ({ ServerId: String(i), ServerName: n })),
-              },
-              Locked: owned.locked ? 'yes' : 'no',
-              Privacy: owned.privacy,
-              Status: 'active',
-              Whois: {
-                Registrant: { ContactId: owned.contacts['registrant'] ?? '' },
-                Admin: { ContactId: owned.contacts['admin'] ?? '' },
-                Technical: { ContactId: owned.contacts['admin'] ?? '' },
-                Billing: { ContactId: owned.contacts['admin'] ?? '' },
-              },
-            },
+            DomainInfo: this.domainInfo(owned),
+          },
+        };
+      }
+      case 'list_domain': {
+        const perPage = Math.max(1, Math.min(1000, Number(p['count_per_page'] ?? 100) || 100));
+        const page = Math.max(1, Number(p['page_index'] ?? 1) || 1);
+        const all = [...this.domains.values()].sort((a, b) => a.name.localeCompare(b.name));
+        return {
+          ListDomainInfoResponse: {
+            ResponseCode: 0,
+            Status: 'success',
+            MainDomains: all.slice((page - 1) * perPage, page * perPage).map((d) => this.domainInfo(d)),
           },
         };
       }
@@ -581,6 +751,13 @@ export class RegistrarSimulator {
     }
   }
 }
+
+/** Names the simulator treats as registered at another registrar (transferable in). */
+function registeredElsewhere(sld: string): boolean {
+  return /^(taken|transfer(fail|auth|lock|stuck))/.test(sld);
+}
+
+const FINAL_TRANSFER = new Set(['Transferred', 'failed', 'cancelled']);
 
 function envelope(command: string, inner: Record<string, unknown>): Record<string, unknown> {
   const name = command

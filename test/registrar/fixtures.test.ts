@@ -1,0 +1,276 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynadotClient } from '../../src/registrar';
+import { transferStateOf } from '../../src/registrar/dynadot/wire';
+import { RegistrarError } from '../../src/registrar/errors';
+import { RegistrarSimulator } from '../../src/registrar/simulator/server';
+import { FIXTURES, type Fixture, TRANSFER_WORDS } from '../fixtures/dynadot';
+
+/** A client whose every call is answered with `body` (HTTP 200, as Dynadot answers errors too). */
+function answering(body: unknown, opts: { level?: 'regular' | 'bulk' } = {}) {
+  const seen: URL[] = [];
+  const client = dynadotClient({
+    apiUrl: 'https://api.dynadot.com/api3.json',
+    apiKey: 'k',
+    level: opts.level ?? 'bulk',
+    timeoutMs: 1_000,
+    fetch: ((url: URL) => {
+      seen.push(new URL(url));
+      return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
+    }) as typeof fetch,
+  });
+  return { client, seen };
+}
+
+const failureOf = async (p: Promise<unknown>) => (await p.catch((e: unknown) => e)) as RegistrarError;
+
+describe('the client reads the live answers (fixtures)', () => {
+  it('reads the price sentence: registration and renewal prices, not premium', async () => {
+    const { client, seen } = answering(FIXTURES.searchStandard.body);
+    expect(await client.search(['example-free.com'])).toEqual([
+      {
+        domain: 'example-free.com',
+        available: true,
+        premium: false,
+        price: { amountMinor: 1088n, currency: 'USD' },
+        renewal: { amountMinor: 1088n, currency: 'USD' },
+      },
+    ]);
+    // The account's currency, never a reseller's.
+    expect(seen[0]!.searchParams.get('currency')).toBe('USD');
+    expect(seen[0]!.searchParams.get('show_price')).toBe('1');
+  });
+
+  it('detects a premium name from the sentence and keeps its price', async () => {
+    const { client } = answering(FIXTURES.searchPremium.body);
+    expect(await client.search(['premiumname.com'])).toEqual([
+      {
+        domain: 'premiumname.com',
+        available: true,
+        premium: true,
+        price: { amountMinor: 250_000n, currency: 'USD' },
+        renewal: { amountMinor: 4_800n, currency: 'USD' },
+      },
+    ]);
+  });
+
+  it('reads a taken name without a price', async () => {
+    const { client } = answering(FIXTURES.searchTaken.body);
+    expect(await client.search(['google.com'])).toEqual([
+      { domain: 'google.com', available: false, premium: false, price: undefined, renewal: undefined },
+    ]);
+  });
+
+  it('searches one name a call on a regular account; the one-name error is a refusal, not "busy"', async () => {
+    const { client, seen } = answering(FIXTURES.searchStandard.body, { level: 'regular' });
+    await client.search(['example-free.com']);
+    expect([...seen[0]!.searchParams.keys()].filter((k) => /^domain\d+$/.test(k))).toEqual(['domain0']);
+    const tooMany = answering(FIXTURES.searchTooMany.body);
+    const err = await failureOf(tooMany.client.search(['a.com']));
+    expect(err).toBeInstanceOf(RegistrarError);
+    expect(err.kind).toBe('rejected');
+  });
+
+  it('reads register, renew and transfer answers', async () => {
+    expect(
+      await answering(FIXTURES.register.body).client.register({ domain: 'domain1.net', years: 1 }),
+    ).toEqual({
+      domain: 'domain1.net',
+      expiresAt: new Date(1458379145266),
+    });
+    expect(
+      await answering(FIXTURES.renew.body).client.renew({
+        domain: 'domain1.com',
+        years: 1,
+        currentExpiryYear: 2017,
+      }),
+    ).toEqual({ expiresAt: new Date(1489915145266) });
+    expect(
+      await answering(FIXTURES.transfer.body).client.transfer({ domain: 'domain1.com', authCode: 'X' }),
+    ).toEqual({
+      orderId: '1234567',
+    });
+  });
+
+  it.each([
+    ['registerNotAvailable', 'rejected'],
+    ['registerPremiumNeedsOption', 'rejected'],
+    ['invalidKey', 'rejected'],
+    ['invalidCurrency', 'rejected'],
+    ['busy', 'retryable'],
+    ['mainServer', 'retryable'],
+  ] as const)('classifies %s as %s', async (name, kind) => {
+    const err = await failureOf(
+      answering((FIXTURES[name] as Fixture).body).client.register({ domain: 'a.com', years: 1 }),
+    );
+    expect(err).toBeInstanceOf(RegistrarError);
+    expect(err.kind).toBe(kind);
+  });
+
+  it('reads the newest transfer order (the first element), and an empty list as none yet', async () => {
+    expect(await answering(FIXTURES.transferStatus.body).client.transferStatus('domain1.com')).toEqual({
+      orderId: '1234568',
+      state: 'auth_code_needed',
+      text: 'auth code needed',
+    });
+    expect(
+      await answering(FIXTURES.transferStatusEmpty.body).client.transferStatus('domain1.com'),
+    ).toBeNull();
+  });
+
+  it.each(TRANSFER_WORDS)('maps the transfer state "%s" to %s', (word, state) => {
+    expect(transferStateOf(word)).toBe(state);
+  });
+
+  it('reads domain_info, its lag answer, list_domain, get_ns and get_dns', async () => {
+    expect(await answering(FIXTURES.domainInfo.body).client.info('domain1.com')).toEqual({
+      domain: 'domain1.com',
+      expiresAt: new Date(1489915145266),
+      registeredAt: new Date(1458379145266),
+      status: 'active',
+      locked: true,
+      privacy: 'full',
+      nameservers: ['ns1.dynadot.com', 'ns2.dynadot.com'],
+    });
+    expect(await answering(FIXTURES.domainInfoLag.body).client.info('domain1.com')).toBeNull();
+    expect(await answering(FIXTURES.listDomain.body).client.inAccount('domain1.com')).toEqual({
+      expiresAt: new Date(1489915145266),
+    });
+    expect(await answering(FIXTURES.listDomain.body).client.inAccount('other.com')).toBeNull();
+    expect(await answering(FIXTURES.getNs.body).client.getNameservers('domain1.com')).toEqual([
+      'ns1.dynadot.com',
+      'ns2.dynadot.com',
+    ]);
+    expect(await answering(FIXTURES.getDns.body).client.getDns('domain1.com')).toEqual([
+      { type: 'A', name: '@', value: '203.0.113.10', ttl: 14400 },
+      { type: 'MX', name: '@', value: 'mail.domain1.com', ttl: 14400, priority: 10 },
+      { type: 'CNAME', name: 'www', value: 'domain1.com', ttl: 14400 },
+    ]);
+    await expect(
+      answering(FIXTURES.setDns2.body).client.setDns('domain1.com', [
+        { type: 'A', name: '@', value: '203.0.113.10', ttl: 3600 },
+      ]),
+    ).resolves.toBeUndefined();
+  });
+});
+
+/** The keys of an answer and the JSON type of each value, recursively (arrays by their first element). */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? [shape(value[0])] : [];
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shape(v)]),
+    );
+  return typeof value;
+}
+
+describe('the simulator answers as the fixtures do', () => {
+  const sim = new RegistrarSimulator({
+    apiKey: 'k',
+    accountLevel: 'regular',
+    infoLagMs: 60_000,
+    transferPollsToComplete: 4,
+  });
+  let base: string;
+  const ask = async (command: string, params: Record<string, string | number> = {}) => {
+    const url = new URL(sim.apiUrl);
+    url.searchParams.set('key', 'k');
+    url.searchParams.set('command', command);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
+    return (await (await fetch(url)).json()) as unknown;
+  };
+  beforeAll(async () => {
+    base = await sim.start();
+    sim.seedDomain('domain1.com', new Date(1489915145266), { privacy: 'full' });
+  });
+  afterAll(() => sim.close());
+
+  it('search: the sentence for standard and premium names, no price for taken ones, the one-name error', async () => {
+    expect(base).toMatch(/^http/);
+    const standard = await ask('search', { domain0: 'example-free.com', show_price: 1, currency: 'USD' });
+    expect(shape(standard)).toEqual(shape(FIXTURES.searchStandard.body));
+    const price = (standard as typeof FIXTURES.searchStandard.body).SearchResponse.SearchResults[0]!.Price;
+    expect(price).toMatch(
+      /^Registration Price: \d+\.\d\d in USD and Renewal price: \d+\.\d\d in USD and Domain is not a Premium Domain$/,
+    );
+    const premium = await ask('search', { domain0: 'premiumname.com', show_price: 1, currency: 'USD' });
+    expect(JSON.stringify(premium)).toMatch(/and Domain is a Premium Domain"/);
+    expect(JSON.stringify(premium)).not.toMatch(/"Premium"|IsPremium/);
+    expect(shape(await ask('search', { domain0: 'taken-a.com', show_price: 1 }))).toEqual(
+      shape(FIXTURES.searchTaken.body),
+    );
+    expect(await ask('search', { domain0: 'a.com', domain1: 'b.com' })).toEqual(FIXTURES.searchTooMany.body);
+    expect(await ask('search', { domain0: 'a.com', currency: 'IDR' })).toEqual(FIXTURES.invalidCurrency.body);
+    expect(await ask('search', { domain0: 'a.com', key: 'wrong' })).toEqual(FIXTURES.invalidKey.body);
+  });
+
+  it('register, its refusals, and domain_info lagging behind it while list_domain shows it', async () => {
+    expect(shape(await ask('register', { domain: 'domain1.net', duration: 1 }))).toEqual(
+      shape(FIXTURES.register.body),
+    );
+    expect(await ask('register', { domain: 'taken-b.com', duration: 1 })).toEqual(
+      FIXTURES.registerNotAvailable.body,
+    );
+    expect(await ask('register', { domain: 'premiumname.com', duration: 1 })).toEqual(
+      FIXTURES.registerPremiumNeedsOption.body,
+    );
+    expect(await ask('domain_info', { domain: 'domain1.net' })).toEqual(FIXTURES.domainInfoLag.body);
+    const listed = (await ask('list_domain', { count_per_page: 100, page_index: 1 })) as {
+      ListDomainInfoResponse: { MainDomains: Array<{ Name: string }> };
+    };
+    expect(listed.ListDomainInfoResponse.MainDomains.map((d) => d.Name)).toContain('domain1.net');
+    expect(shape(await ask('domain_info', { domain: 'domain1.com' }))).toEqual(
+      shape(FIXTURES.domainInfo.body),
+    );
+  });
+
+  it('renew, get_ns, get_dns and set_dns2 answer in the fixtures’ shapes', async () => {
+    expect(shape(await ask('renew', { domain: 'domain1.com', duration: 1, year: 2017 }))).toEqual(
+      shape(FIXTURES.renew.body),
+    );
+    expect(shape(await ask('get_ns', { domain: 'domain1.com' }))).toEqual(shape(FIXTURES.getNs.body));
+    expect(
+      shape(
+        await ask('set_dns2', {
+          domain: 'domain1.com',
+          main_record_type0: 'a',
+          main_record0: '203.0.113.10',
+          main_record_type1: 'mx',
+          main_record1: 'mail.domain1.com',
+          main_recordx1: 10,
+          subdomain0: 'www',
+          sub_record_type0: 'cname',
+          sub_record0: 'domain1.com',
+        }),
+      ),
+    ).toEqual(shape(FIXTURES.setDns2.body));
+    expect(await ask('get_dns', { domain: 'domain1.com' })).toEqual(FIXTURES.getDns.body);
+  });
+
+  it('transfers: not listed at first, then the state words, newest order first', async () => {
+    expect(shape(await ask('transfer', { domain: 'transferauth-a.com', auth: 'OLD' }))).toEqual(
+      shape(FIXTURES.transfer.body),
+    );
+    expect(await ask('get_transfer_status', { domain: 'transferauth-a.com', transfer_type: 'in' })).toEqual(
+      FIXTURES.transferStatusEmpty.body,
+    );
+    const words = async (d: string) =>
+      (
+        (await ask('get_transfer_status', { domain: d, transfer_type: 'in' })) as {
+          GetTransferStatusResponse: { TransferList: Array<{ TransferStatus: string; OrderId: string }> };
+        }
+      ).GetTransferStatusResponse.TransferList;
+    const [waiting] = await words('transferauth-a.com');
+    expect(waiting!.TransferStatus).toBe('auth code needed');
+    await ask('set_transfer_auth_code', {
+      domain: 'transferauth-a.com',
+      auth_code: 'NEW',
+      order_id: waiting!.OrderId,
+    });
+    const seen: string[] = [];
+    for (let i = 0; i < 5; i += 1) seen.push((await words('transferauth-a.com'))[0]!.TransferStatus);
+    expect(seen).toEqual(['waiting', 'waiting', 'approved', 'Transferred', 'Transferred']);
+    for (const [word] of TRANSFER_WORDS) expect(transferStateOf(word)).not.toBe('pending');
+  });
+});
