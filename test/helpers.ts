@@ -25,7 +25,7 @@ import type { Registrar } from '../src/registrar/types';
 import { SecretBox } from '../src/secrets';
 import { createTemporalClient } from '../src/temporal/client';
 
-export const silentLog = pino({ level: 'silent' });
+export const silentLog = pino({ level: process.env['DEBUG_LOG'] ?? 'silent' });
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({

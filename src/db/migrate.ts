@@ -13,6 +13,7 @@ import * as portalSessions from './migrations/20261201010000_portal_sessions';
 import * as orderRegistrarContacts from './migrations/20261201020000_order_registrar_contacts';
 import * as authChanged from './migrations/20261201030000_auth_changed';
 import * as remindersWithoutDomainLock from './migrations/20261203000000_reminders_without_domain_lock';
+import * as registrarCurrencyAndTransfers from './migrations/20261204000000_registrar_currency_and_transfers';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,6 +39,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261201020000_order_registrar_contacts', orderRegistrarContacts],
   ['20261201030000_auth_changed', authChanged],
   ['20261203000000_reminders_without_domain_lock', remindersWithoutDomainLock],
+  ['20261204000000_registrar_currency_and_transfers', registrarCurrencyAndTransfers],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

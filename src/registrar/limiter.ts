@@ -27,7 +27,9 @@ export interface AccountLimiter {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const marginOf = (s: LimitSettings) => s.marginMs ?? Math.max(50, Math.ceil(s.windowMs * 0.02));
+// A call can take a while from our count to the registrar's (a busy process, the network): the
+// window we keep is longer by 5% (3 s of a minute), at least 250 ms.
+const marginOf = (s: LimitSettings) => s.marginMs ?? Math.max(250, Math.ceil(s.windowMs * 0.05));
 
 export class MemoryAccountLimiter implements AccountLimiter {
   private active = 0;

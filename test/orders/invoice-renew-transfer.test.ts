@@ -219,7 +219,8 @@ describe('seed 000 order/invoice API', () => {
       domain_name: names[1],
       available: true,
       premium: true,
-      prices: { register: { amount_minor: '50000' } },
+      // The registrar's 500.00 USD with the default premium margin (20%), never the catalog price.
+      prices: { register: { amount_minor: '60000' } },
     });
     expect(results[2]).toMatchObject({
       available: true,
@@ -258,12 +259,12 @@ describe('seed 000 order/invoice API', () => {
     expect(ask.status).toBe(422);
     expect(ask.body).toMatchObject({
       code: 'premium_price_required',
-      errors: { premium_price: ['The premium price is 500.00 USD.'] },
+      errors: { premium_price: ['The premium price is 600.00 USD.'] },
     });
-    expect((await post({ premium_price: '499.00' })).body).toMatchObject({ code: 'premium_price_mismatch' });
-    const ok = await post({ premium_price: '500.00' });
+    expect((await post({ premium_price: '500.00' })).body).toMatchObject({ code: 'premium_price_mismatch' });
+    const ok = await post({ premium_price: '600.00' });
     expect(ok.status).toBe(201);
-    expect((await balanceOf(h.db, r.id)).posted).toBe(50_000n);
+    expect((await balanceOf(h.db, r.id)).posted).toBe(40_000n);
   });
 });
 

@@ -138,15 +138,19 @@ export class DynadotRegistrar implements Registrar {
   private async searchBatchOf(domains: readonly string[]): Promise<SearchResult[]> {
     const params: Params = { show_price: 1, currency: this.currency };
     domains.forEach((d, i) => (params[`domain${i}`] = d));
-    let body: Body;
-    try {
-      body = await this.call('search', params);
-    } catch (err) {
-      if (domains.length > 1 && err instanceof RegistrarError && ONE_NAME_PER_SEARCH.test(err.message)) {
-        this.searchBatch = 1;
-        return (await Promise.all(domains.map((d) => this.searchBatchOf([d])))).flat();
+    let body: Body | undefined;
+    // A read: a throttled or busy answer is asked again (after the pause it set), twice at most.
+    for (let attempt = 1; body === undefined; attempt += 1) {
+      try {
+        body = await this.call('search', params);
+      } catch (err) {
+        if (domains.length > 1 && err instanceof RegistrarError && ONE_NAME_PER_SEARCH.test(err.message)) {
+          this.searchBatch = 1;
+          return (await Promise.all(domains.map((d) => this.searchBatchOf([d])))).flat();
+        }
+        if (!(err instanceof RegistrarError) || !err.retryable || attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(err.retryAfterMs ?? 200, 2_000)));
       }
-      throw err;
     }
     const results = asArray(body['SearchResults']) as Body[];
     return domains.map((domain) => {

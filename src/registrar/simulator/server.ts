@@ -77,6 +77,8 @@ export interface SimOperation {
   command: 'register' | 'renew' | 'transfer';
   domain: string;
   at: number;
+  /** The currency the call was billed in. */
+  currency?: string;
 }
 
 const PRICES: Record<string, string> = {
@@ -543,7 +545,7 @@ export class RegistrarSimulator {
             admin: p['admin_contact'] ?? '',
           },
         });
-        this.operations.push({ command: 'register', domain, at: now });
+        this.operations.push({ command: 'register', domain, at: now, currency: p['currency'] ?? 'USD' });
         return {
           RegisterResponse: {
             ResponseCode: 0,
