@@ -10,7 +10,8 @@ import { buildActivityDeps } from './activity-deps';
 import type { Registrar } from './registrar/types';
 import { installRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
-import { connectWorker, createWorker } from './temporal/worker';
+import { accountLimits } from './registrar';
+import { connectWorker, createRegistrarWorker, createWorker, runWorkers } from './temporal/worker';
 
 /**
  * Registers our search attributes when the namespace lacks them (self-hosted servers allow it;
@@ -44,12 +45,22 @@ export async function startWorker(
   installRuntime(log, config.WORKER_METRICS_ADDRESS || undefined);
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
   await registerSearchAttributes(config, log);
-  const worker = await createWorker({
+  const deps = buildActivityDeps(config, db, log, { registrar: opts.registrar });
+  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, deps });
+  const registrarWorker = await createRegistrarWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: buildActivityDeps(config, db, log, { registrar: opts.registrar }),
+    deps,
+    limits: accountLimits(config),
   });
-  log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+  log.info(
+    {
+      taskQueue: worker.options.taskQueue,
+      registrarTaskQueue: registrarWorker.options.taskQueue,
+      namespace: config.TEMPORAL_NAMESPACE,
+    },
+    'worker started',
+  );
   const relayConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const relayClient = new Client({ connection: relayConnection, namespace: config.TEMPORAL_NAMESPACE });
   await ensureExpirySchedule(relayClient, config).then(
@@ -61,7 +72,7 @@ export async function startWorker(
     (err: unknown) => log.warn({ err }, 'could not create the API log retention schedule; run doctor'),
   );
   const stopRelay = startEventRelay(db, relayClient, relayOptions(config), log);
-  const done = worker.run().finally(async () => {
+  const done = runWorkers([worker, registrarWorker]).finally(async () => {
     await stopRelay();
     await relayConnection.close();
     await connection.close();
@@ -71,7 +82,7 @@ export async function startWorker(
   return {
     done,
     async shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of [worker, registrarWorker]) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

@@ -19,7 +19,8 @@ import { PaymentGatewaySimulator } from '../src/payments/simulator/server';
 import { creditWallet } from '../src/services/ledger';
 import { getBalance } from '../src/services/wallet';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';
-import { createWorker, workflowsPath } from '../src/temporal/worker';
+import { createRegistrarWorker, createWorker, runWorkers, workflowsPath } from '../src/temporal/worker';
+import { ACCOUNT_LIMITS } from '../src/registrar/account';
 import { eventsAgainstDocument } from './event-contract';
 import { CLI, cliEnv, silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
 
@@ -181,17 +182,26 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
     connection: NativeConnection;
   }> => {
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const deps = buildActivityDeps(config, db, silentLog, {
+      registrar,
+      invoiceTtlHours: opts.invoiceTtlHours,
+      registrarLagMs: opts.registrarLagMs ?? 3_000,
+    });
+    const namespace = config.TEMPORAL_NAMESPACE;
     const worker = await createWorker({
       connection,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace,
       workflowBundle: await workflowBundle(),
-      deps: buildActivityDeps(config, db, silentLog, {
-        registrar,
-        invoiceTtlHours: opts.invoiceTtlHours,
-        registrarLagMs: opts.registrarLagMs ?? 3_000,
-      }),
+      deps,
     });
-    return { worker, running: worker.run(), connection };
+    // The registrar task queue's worker, at the simulated account's limits.
+    const registrarWorker = await createRegistrarWorker({
+      connection,
+      namespace,
+      deps,
+      limits: { ...ACCOUNT_LIMITS[HARNESS_ACCOUNT.level], windowMs: HARNESS_ACCOUNT.windowMs },
+    });
+    return { worker, running: runWorkers([worker, registrarWorker]), connection };
   };
   let current = opts.inProcessWorker === false ? null : await makeWorker();
   const api = await startTestApi(

@@ -6,6 +6,13 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 export const TASK_QUEUE = 'domain-reseller';
 
+/**
+ * Registrar activities run on a task queue of their own beside the workflow's: its workers keep
+ * to the registrar account's threads (concurrency) and calls per second (a server-side rate
+ * limit), so a burst of orders queues there instead of breaching the account.
+ */
+export const registrarTaskQueue = (workflowQueue: string): string => `${workflowQueue}-registrar`;
+
 export const ResellerIdAttr = defineSearchAttributeKey('ResellerId', SearchAttributeType.KEYWORD);
 export const DomainNameAttr = defineSearchAttributeKey('DomainName', SearchAttributeType.KEYWORD);
 export const OrderIdAttr = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);

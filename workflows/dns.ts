@@ -2,18 +2,19 @@ import { allHandlersFinished, condition, patched, proxyActivities, setHandler } 
 import type { Activities } from '../activities';
 import { type DnsChangeResult, type DnsZoneInput, DomainFailures } from './contracts';
 import { rejection } from './failures';
+import { registrarActivities } from './registrar-queue';
 import { dnsChangeUpdate } from './messages';
 
 const REJECTED = Object.values(DomainFailures);
 
 /** DNS pushes retry until the registrar answers; a newer record set is read at each attempt. */
-const push = proxyActivities<Activities>({
+const push = registrarActivities({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
 });
 
 /** Registrar reads: retried until the registrar answers; a refusal is final. */
-const registrarRead = proxyActivities<Activities>({
+const registrarRead = registrarActivities({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
 });
@@ -38,7 +39,7 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     let applied = change;
     if (imports) {
       try {
-        applied = { kind: 'provision', records: await registrarRead.readRegistrarDns(input.domainId) };
+        applied = { kind: 'provision', records: await registrarRead().readRegistrarDns(input.domainId) };
       } catch (err) {
         const rejected = rejection(err);
         if (!rejected) throw err;
@@ -63,7 +64,7 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     }
     dirty = false;
     try {
-      await push.pushDnsZone(input.domainId);
+      await push().pushDnsZone(input.domainId);
     } catch (err) {
       const rejected = rejection(err);
       if (!rejected) throw err;

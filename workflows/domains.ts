@@ -1,11 +1,10 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { DomainFailures, type DomainOperationInput, type DomainOperationResult } from './contracts';
 import { rejection } from './failures';
+import { registrarActivities } from './registrar-queue';
 
 const REJECTED = Object.values(DomainFailures);
 
-const registrar = proxyActivities<Activities>({
+const registrar = registrarActivities({
   startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '1 second',
@@ -18,7 +17,7 @@ const registrar = proxyActivities<Activities>({
 /** One registrar-touching change to a domain (nameservers, contacts, lock, privacy, EPP, sync), retried durably. */
 export async function domainOperationWorkflow(input: DomainOperationInput): Promise<DomainOperationResult> {
   try {
-    return { ok: true, data: await registrar.applyDomainOperation(input) };
+    return { ok: true, data: await registrar().applyDomainOperation(input) };
   } catch (err) {
     const rejected = rejection(err);
     if (rejected) return { ok: false, ...rejected };

@@ -20,9 +20,10 @@ import {
 import { failureMessage, failureType } from './failures';
 import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
 import { db, OrderRun } from './order-run';
+import { registrarActivities } from './registrar-queue';
 
 /** Registrar calls: bounded retries with backoff; rejections are final. */
-const registrar = proxyActivities<Activities>({
+const registrar = registrarActivities({
   startToCloseTimeout: '2 minutes',
   // The activities heartbeat every 3 s: a worker that dies mid-call is noticed within 15 s.
   heartbeatTimeout: '15 seconds',
@@ -36,7 +37,7 @@ const registrar = proxyActivities<Activities>({
 });
 
 /** Read-only registrar checks used to settle an unknown outcome: retried until they answer. */
-const registrarRead = proxyActivities<Activities>({
+const registrarRead = registrarActivities({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
@@ -136,11 +137,11 @@ async function provision(run: OrderRun): Promise<Provisioned | null> {
     if (run.input.action === 'transfer') return await transfer(run);
     if (run.input.action === 'register' && patched('register-lag-window')) return await registration(run);
     try {
-      return await registrar.provision(orderId);
+      return await registrar().provision(orderId);
     } catch (err) {
       if (failureType(err) === OrderFailures.RegistrarRejected) throw err;
       // Retries exhausted on transient faults: the outcome is unknown, so ask before failing.
-      const settled = await registrarRead.findProvisioned(orderId);
+      const settled = await registrarRead().findProvisioned(orderId);
       if (!settled)
         throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
       return settled;
@@ -162,18 +163,18 @@ async function registration(run: OrderRun): Promise<Provisioned> {
   for (;;) {
     let outcome;
     try {
-      outcome = await registrar.registerDomain(run.orderId);
+      outcome = await registrar().registerDomain(run.orderId);
     } catch (err) {
       if (failureType(err) === OrderFailures.RegistrarRejected) throw err;
       // Retries exhausted on transient faults: settle from evidence before failing.
-      outcome = await registrarRead.settleRegistration(run.orderId);
+      outcome = await registrarRead().settleRegistration(run.orderId);
       if (outcome.state === 'absent')
         throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
     }
     if (outcome.state === 'registered') {
       let nameservers: string[] | null = null;
       try {
-        nameservers = await registrar.applyOrderNameservers(run.orderId);
+        nameservers = await registrar().applyOrderNameservers(run.orderId);
       } catch (err) {
         await run.books.recordNameserverFailure(run.orderId, failureMessage(err));
         nameservers = [];
@@ -186,10 +187,10 @@ async function registration(run: OrderRun): Promise<Provisioned> {
 
 /** A transfer: submitted once, then polled until the registrar completes or refuses it. */
 async function transfer(run: OrderRun): Promise<Provisioned> {
-  await registrar.submitTransfer(run.orderId);
+  await registrar().submitTransfer(run.orderId);
   if (patched('transfer-states')) return transferStates(run);
   for (;;) {
-    const transfer = await registrarRead.checkTransfer(run.orderId);
+    const transfer = await registrarRead().checkTransfer(run.orderId);
     if (transfer.state === 'completed') return { expiresAt: transfer.expiresAt };
     if (transfer.state !== 'pending') {
       throw ApplicationFailure.nonRetryable(
@@ -210,7 +211,7 @@ async function transferStates(run: OrderRun): Promise<Provisioned> {
   const deadline = Date.now() + (run.input.transferDeadlineHours ?? 240) * 3_600_000;
   let flagged = false;
   for (;;) {
-    const t = await registrarRead.pollTransfer(run.orderId);
+    const t = await registrarRead().pollTransfer(run.orderId);
     run.state.transferStatus = t.state;
     if (t.state === 'completed') return { expiresAt: t.expiresAt };
     if (t.state === 'cancelled' || t.state === 'failed')
@@ -225,7 +226,7 @@ async function transferStates(run: OrderRun): Promise<Provisioned> {
     if (await condition(() => run.authCodes.length > 0, run.input.transferPollSeconds * 1000)) {
       const code = run.authCodes.shift()!;
       try {
-        await registrar.resubmitTransferAuthCode(run.orderId, code.sealedAuthCode);
+        await registrar().resubmitTransferAuthCode(run.orderId, code.sealedAuthCode);
       } catch (err) {
         if (failureType(err) !== OrderFailures.RegistrarRejected) throw err;
         // A refused code: the transfer still waits for a valid one.
@@ -253,7 +254,7 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
   let privacy: 'full' | 'partial' | 'off' | null = null;
   if (input.action !== 'renew' && input.privacy && patched('order-privacy-at-registrar')) {
     try {
-      privacy = await registrar.applyOrderPrivacy(orderId);
+      privacy = await registrar().applyOrderPrivacy(orderId);
     } catch (err) {
       await run.books.recordPrivacyFailure(orderId, failureMessage(err));
       privacy = 'off';

@@ -20,6 +20,8 @@ export const REVIEW_EVENT_TYPES = [
   'payment_mismatch',
   'registrar_drift',
   'late_payment',
+  'transfer_stuck',
+  'nameservers_not_applied',
 ] as const;
 
 export interface ReviewOrder {

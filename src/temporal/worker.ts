@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { TASK_QUEUE } from '../../workflows/contracts';
+import { registrarTaskQueue, TASK_QUEUE } from '../../workflows/contracts';
+import type { AccountLimits } from '../registrar/account';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -36,6 +37,39 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
       ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions }
       : {}),
   });
+}
+
+/**
+ * The registrar task queue's worker (activities only): at most the account's threads at once
+ * in this worker, and a server-side limit of the account's calls per second for the whole queue,
+ * whatever number of workers poll it. (The registrar client's shared limiter keeps the exact
+ * count of calls, which may be several per activity.)
+ */
+export async function createRegistrarWorker(
+  opts: Omit<CreateWorkerOptions, 'workflowBundle' | 'maxConcurrentActivityTaskExecutions'> & {
+    limits: Pick<AccountLimits, 'threads' | 'callsPerWindow'> & { windowMs: number };
+  },
+): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: registrarTaskQueue(opts.taskQueue ?? TASK_QUEUE),
+    activities: createActivities(opts.deps),
+    maxConcurrentActivityTaskExecutions: opts.limits.threads,
+    maxTaskQueueActivitiesPerSecond: opts.limits.callsPerWindow / (opts.limits.windowMs / 1000),
+  });
+}
+
+/** Runs several workers as one: when one stops (or fails), the others are stopped too. */
+export async function runWorkers(workers: readonly Worker[]): Promise<void> {
+  const runs = workers.map((w) => w.run());
+  try {
+    await Promise.race(runs);
+  } finally {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(runs);
+  }
+  await Promise.all(runs);
 }
 
 export async function connectWorker(address: string): Promise<NativeConnection> {

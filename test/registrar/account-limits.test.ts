@@ -72,7 +72,7 @@ describe('a regular account shared by 3 API processes and 2 workers', () => {
       ).data.results;
     });
     // Orders at the same time: the workers' registrar calls share the same account.
-    const orders = Array.from({ length: 4 }, (_, i) => uniqueName('limits'));
+    const orders = Array.from({ length: 4 }, () => uniqueName('limits'));
     const placed = orders.map((domain, i) =>
       fetch(`${apis[i % 3]!}/api/v1/domains/register`, {
         method: 'POST',

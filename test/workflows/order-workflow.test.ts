@@ -13,8 +13,9 @@ import {
   type OrderInput,
   type OrderResult,
   type PaidSignal,
+  registrarTaskQueue,
 } from '../../workflows/contracts';
-import { acceptanceUpdate, paidSignal } from '../../workflows/messages';
+import { acceptanceUpdate, paidSignal, transferAuthCodeSignal } from '../../workflows/messages';
 import { workflowBundle } from '../harness';
 import { silentLog } from '../helpers';
 
@@ -66,6 +67,22 @@ function mockActivities(): Mocks {
     markProcessing: vi.fn(() => Promise.resolve(undefined)),
     provision: vi.fn(() => Promise.resolve({ expiresAt: '2027-12-01T00:00:00.000Z' })),
     findProvisioned: vi.fn(() => Promise.resolve(null)),
+    registerDomain: vi.fn(() =>
+      Promise.resolve({ state: 'registered' as const, expiresAt: '2027-12-01T00:00:00.000Z' }),
+    ),
+    settleRegistration: vi.fn(() => Promise.resolve({ state: 'absent' as const })),
+    applyOrderNameservers: vi.fn(() => Promise.resolve(null)),
+    recordNameserverFailure: vi.fn(() => Promise.resolve(undefined)),
+    pollTransfer: vi.fn(() =>
+      Promise.resolve({
+        state: 'completed' as const,
+        text: 'Transferred',
+        message: null,
+        expiresAt: '2027-12-01T00:00:00.000Z',
+      }),
+    ),
+    resubmitTransferAuthCode: vi.fn(() => Promise.resolve(undefined)),
+    flagStuckTransfer: vi.fn(() => Promise.resolve(undefined)),
     submitTransfer: vi.fn(() => Promise.resolve(undefined)),
     checkTransfer: vi.fn(() =>
       Promise.resolve({
@@ -119,8 +136,13 @@ function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
   };
 }
 
-/** A fresh worker on its own task queue, running these activities. */
-async function mockedWorker(activities: Mocks): Promise<{ worker: Worker; taskQueue: string }> {
+/**
+ * A fresh worker on its own task queue, running these activities, and one on that queue's
+ * registrar task queue (where the registrar steps are scheduled), run together.
+ */
+async function mockedWorker(
+  activities: Mocks,
+): Promise<{ worker: Pick<Worker, 'runUntil'>; taskQueue: string }> {
   const taskQueue = `unit-${randomUUID()}`;
   const worker = await Worker.create({
     connection: workerConnection,
@@ -129,7 +151,19 @@ async function mockedWorker(activities: Mocks): Promise<{ worker: Worker; taskQu
     workflowBundle: await workflowBundle(),
     activities,
   });
-  return { worker, taskQueue };
+  const registrar = await Worker.create({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue: registrarTaskQueue(taskQueue),
+    activities,
+  });
+  return {
+    worker: {
+      runUntil: <R>(fnOrPromise: Promise<R> | (() => Promise<R>)) =>
+        registrar.runUntil(() => worker.runUntil(fnOrPromise)),
+    },
+    taskQueue,
+  };
 }
 
 /** Runs one order workflow to its end on a fresh worker with these activities. */
@@ -173,7 +207,7 @@ describe('the order workflow, step by step', () => {
       a.openOrder,
       a.holdFunds,
       a.markProcessing,
-      a.provision,
+      a.registerDomain,
       a.recordRegistrarResult,
       a.completeOrder,
     ];
@@ -294,7 +328,7 @@ describe('the order workflow, step by step', () => {
     expect(a.applyInvoicePayment).toHaveBeenCalledTimes(1);
     expect(a.applyInvoicePayment).toHaveBeenCalledWith(7, payment('first'));
     expect(a.creditUnappliedPayment).toHaveBeenCalledWith(7, payment('second'), 'invoice_already_paid');
-    expect(a.provision).toHaveBeenCalledTimes(1);
+    expect(a.registerDomain).toHaveBeenCalledTimes(1);
   });
 
   it('a billing failure after the registrar succeeded is kept for review, once, with no compensation', async () => {
@@ -314,14 +348,14 @@ describe('the order workflow, step by step', () => {
 
   it('a registrar rejection is compensated: the order fails, nothing is captured', async () => {
     const a = mockActivities();
-    a.provision.mockRejectedValue(
+    a.registerDomain.mockRejectedValue(
       ApplicationFailure.nonRetryable('Domain not available', OrderFailures.RegistrarRejected),
     );
     const result = await runOrder(a, orderInput());
     expect(result).toMatchObject({ status: 'failed', failureCode: 'registrar_rejected' });
-    expect(a.provision).toHaveBeenCalledTimes(1);
+    expect(a.registerDomain).toHaveBeenCalledTimes(1);
     expect(a.failOrder).toHaveBeenCalledWith(ORDER_ID, 'registrar_rejected', 'Domain not available');
-    expect(a.findProvisioned).not.toHaveBeenCalled();
+    expect(a.settleRegistration).not.toHaveBeenCalled();
     expect(a.completeOrder).not.toHaveBeenCalled();
     expect(a.recordRegistrarResult).not.toHaveBeenCalled();
   });
@@ -330,7 +364,7 @@ describe('the order workflow, step by step', () => {
     const a = mockActivities();
     let rejecting: () => void = () => undefined;
     const provisioning = new Promise<void>((resolve) => (rejecting = resolve));
-    a.provision.mockImplementation(async () => {
+    a.registerDomain.mockImplementation(async () => {
       rejecting();
       await new Promise((r) => setTimeout(r, 300));
       throw ApplicationFailure.nonRetryable('Registry says no', OrderFailures.RegistrarRejected);
@@ -350,17 +384,138 @@ describe('the order workflow, step by step', () => {
 
   it('a registration whose answer was lost is settled by asking the registrar, not by failing', async () => {
     const a = mockActivities();
-    a.provision.mockRejectedValue(
+    a.registerDomain.mockRejectedValue(
       ApplicationFailure.nonRetryable('gateway timeout', OrderFailures.RegistrarUnavailable),
     );
-    a.findProvisioned.mockResolvedValue({ expiresAt: '2028-01-01T00:00:00.000Z' });
+    a.settleRegistration.mockResolvedValue({ state: 'registered', expiresAt: '2028-01-01T00:00:00.000Z' });
     const result = await runOrder(a, orderInput());
     expect(result.status).toBe('completed');
-    expect(a.findProvisioned).toHaveBeenCalledTimes(1);
+    expect(a.settleRegistration).toHaveBeenCalledTimes(1);
     expect(a.recordRegistrarResult).toHaveBeenCalledWith(ORDER_ID, {
       expiresAt: '2028-01-01T00:00:00.000Z',
+      nameservers: null,
       privacy: null,
     });
     expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('an unsettled registration is looked at again after the wait, never failed or refunded meanwhile', async () => {
+    const a = mockActivities();
+    a.registerDomain
+      .mockResolvedValueOnce({ state: 'unsettled', waitSeconds: 1 })
+      .mockResolvedValueOnce({ state: 'registered', expiresAt: '2028-02-01T00:00:00.000Z' });
+    const started = Date.now();
+    const result = await runOrder(a, orderInput());
+    expect(result.status).toBe('completed');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(a.registerDomain).toHaveBeenCalledTimes(2);
+    expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('a registrar that stays away with no evidence of the registration fails the order (refund)', async () => {
+    const a = mockActivities();
+    a.registerDomain.mockRejectedValue(
+      ApplicationFailure.nonRetryable('connection failed', OrderFailures.RegistrarUnavailable),
+    );
+    const result = await runOrder(a, orderInput());
+    expect(result).toMatchObject({ status: 'failed', failureCode: 'registrar_failed' });
+    expect(a.settleRegistration).toHaveBeenCalledTimes(1);
+    expect(a.completeOrder).not.toHaveBeenCalled();
+  });
+
+  it('nameservers are their own step: their failure keeps the registration and is recorded', async () => {
+    const a = mockActivities();
+    a.applyOrderNameservers.mockRejectedValue(
+      ApplicationFailure.nonRetryable("'ns1.x' needs to be registered", OrderFailures.RegistrarRejected),
+    );
+    const result = await runOrder(a, orderInput({ nameservers: ['ns1.x.com', 'ns2.x.com'] }));
+    expect(result.status).toBe('completed');
+    expect(a.recordNameserverFailure).toHaveBeenCalledWith(ORDER_ID, "'ns1.x' needs to be registered");
+    expect(a.recordRegistrarResult).toHaveBeenCalledWith(ORDER_ID, {
+      expiresAt: '2027-12-01T00:00:00.000Z',
+      nameservers: [],
+      privacy: null,
+    });
+    expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('a transfer waits through none and auth_code_needed, passes a new code on, and completes', async () => {
+    const a = mockActivities();
+    let codeSent = false;
+    const poll = (state: 'none' | 'auth_code_needed') =>
+      Promise.resolve({ state, text: state, message: null, expiresAt: null });
+    a.pollTransfer.mockImplementation(() =>
+      codeSent
+        ? Promise.resolve({
+            state: 'completed',
+            text: 'Transferred',
+            message: null,
+            expiresAt: '2029-01-01T00:00:00.000Z',
+          })
+        : a.pollTransfer.mock.calls.length <= 1
+          ? poll('none')
+          : poll('auth_code_needed'),
+    );
+    a.resubmitTransferAuthCode.mockImplementation(() => {
+      codeSent = true;
+      return Promise.resolve(undefined);
+    });
+    const result = await runOrder(
+      a,
+      orderInput({ action: 'transfer', sealedAuthCode: 'sealed-old' }),
+      async (workflowId) => {
+        await new Promise((r) => setTimeout(r, 1_500));
+        await client.workflow
+          .getHandle(workflowId)
+          .signal(transferAuthCodeSignal, { sealedAuthCode: 'sealed-new' });
+      },
+    );
+    expect(result.status).toBe('completed');
+    expect(result.order?.expiresAt).toBe('2029-01-01T00:00:00.000Z');
+    expect(a.resubmitTransferAuthCode).toHaveBeenCalledWith(ORDER_ID, 'sealed-new');
+    expect(a.failOrder).not.toHaveBeenCalled();
+    expect(a.flagStuckTransfer).not.toHaveBeenCalled();
+  });
+
+  it('a transfer past its deadline goes to review once, funds held, and still completes', async () => {
+    const a = mockActivities();
+    a.pollTransfer.mockImplementation(() =>
+      a.pollTransfer.mock.calls.length < 4
+        ? Promise.resolve({ state: 'waiting', text: 'waiting', message: null, expiresAt: null })
+        : Promise.resolve({ state: 'completed', text: 'Transferred', message: null, expiresAt: null }),
+    );
+    const result = await runOrder(
+      a,
+      orderInput({ action: 'transfer', sealedAuthCode: 's', transferDeadlineHours: 1 / 3600 }),
+    );
+    expect(result.status).toBe('completed');
+    expect(a.flagStuckTransfer).toHaveBeenCalledTimes(1);
+    expect(a.flagStuckTransfer).toHaveBeenCalledWith(ORDER_ID, 'waiting');
+    expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('schedules the registrar steps on the registrar task queue, the rest on the workflow’s', async () => {
+    const a = mockActivities();
+    const { worker, taskQueue } = await mockedWorker(a);
+    const workflowId = `unit-order-${randomUUID()}`;
+    await worker.runUntil(
+      client.workflow.execute<typeof orderWorkflow>('orderWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [orderInput({ nameservers: ['ns1.x.com'], privacy: 'full' })],
+      }),
+    );
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const scheduled = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((x) => !!x)
+      .map((x) => [x.activityType?.name, x.taskQueue?.name]);
+    // (The bookkeeping steps are local activities: they schedule nothing on a queue.)
+    const queue = registrarTaskQueue(taskQueue);
+    expect(scheduled).toEqual([
+      ['registerDomain', queue],
+      ['applyOrderNameservers', queue],
+      ['applyOrderPrivacy', queue],
+    ]);
   });
 });

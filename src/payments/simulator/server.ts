@@ -45,6 +45,8 @@ export interface PayOptions {
 
 export class PaymentGatewaySimulator {
   readonly payments = new Map<string, SimPayment>();
+  /** Every Snap transaction body received (what a test checks the request against). */
+  readonly snapRequests: unknown[] = [];
   private server: Server | undefined;
   callbackBaseUrl: string | undefined;
 
@@ -84,6 +86,7 @@ export class PaymentGatewaySimulator {
       if (req.method === 'POST' && url.pathname === '/snap/v1/transactions') {
         if (!this.authOk(req, this.opts.midtransServerKey))
           return send(401, { error_messages: ['Access denied'] });
+        this.snapRequests.push(body);
         const details = (body['transaction_details'] ?? {}) as { order_id?: string; gross_amount?: number };
         if (!details.order_id || !Number.isInteger(details.gross_amount)) {
           return send(400, {
