@@ -6,12 +6,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 export const TASK_QUEUE = 'domain-reseller';
 
-/**
- * Registrar activities run on a task queue of their own beside the workflow's: its workers keep
- * to the registrar account's threads (concurrency) and calls per second (a server-side rate
- * limit), so a burst of orders queues there instead of breaching the account.
- */
-export const registrarTaskQueue = (workflowQueue: string): string => `${workflowQueue}-registrar`;
+// The registrar's part: its task queue, registration outcomes, transfer states.
+export * from './registrar-contracts';
 
 export const ResellerIdAttr = defineSearchAttributeKey('ResellerId', SearchAttributeType.KEYWORD);
 export const DomainNameAttr = defineSearchAttributeKey('DomainName', SearchAttributeType.KEYWORD);
@@ -208,41 +204,6 @@ export type WalletPaymentResult =
 
 /** Order workflow ID: reseller + Idempotency-Key, or reseller + a natural key when none was sent. */
 export const orderWorkflowId = (resellerId: number, key: string): string => `order:${resellerId}:${key}`;
-
-/**
- * A transfer in, as `get_transfer_status` words it (independent clients map none, waiting,
- * approved, locked, auth code needed, cancelled, failed and Transferred); `pending` is any
- * other wording, still in progress.
- */
-export const TRANSFER_STATES = [
-  'none',
-  'waiting',
-  'approved',
-  'pending',
-  'auth_code_needed',
-  'locked',
-  'completed',
-  'cancelled',
-  'failed',
-] as const;
-export type TransferState = (typeof TRANSFER_STATES)[number];
-
-/** A registration step's outcome: registered, or a lost answer not settled yet (look again later). */
-export type RegistrationOutcome =
-  { state: 'registered'; expiresAt: string | null } | { state: 'unsettled'; waitSeconds: number };
-
-/** One look at a transfer: its state, the registrar's words, what the reseller must do, the expiry once done. */
-export interface TransferPoll {
-  state: TransferState;
-  text: string;
-  message: string | null;
-  expiresAt: string | null;
-}
-
-/** A reseller's new auth code for a transfer, sealed (never plain in history). */
-export interface TransferAuthCodeSignal {
-  sealedAuthCode: string;
-}
 
 /** Business failures that no retry can fix (ApplicationFailure types). */
 export const OrderFailures = {

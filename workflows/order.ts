@@ -2,12 +2,10 @@ import {
   ApplicationFailure,
   condition,
   patched,
-  proxyActivities,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import {
   BILLING_REVIEW_MESSAGE,
   type CompletedOrder,

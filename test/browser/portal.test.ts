@@ -337,4 +337,41 @@ describe('the operator console in Chromium', () => {
       await ctx.close();
     }
   });
+
+  it('sets an exchange rate on the console, audited, and a bad one is refused with the field named', async () => {
+    const admin = await makeAdmin(h.db);
+    const { email } = (await h.db('admins').where({ id: admin.id }).first('email')) as { email: string };
+    await setPassword(h.db, 'system', 'admin', admin.id, PASSWORD);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    try {
+      await signIn(page, h.api.url, 'console', email, PASSWORD);
+      await page.goto(`${h.api.url}/console/catalog`);
+      const rates = page.getByRole('region', { name: 'Exchange rates' });
+      await rates.getByLabel('Currency').selectOption('TZS');
+      await rates.getByLabel('Rate (per 1 USD)').fill('not-a-rate');
+      await rates.getByRole('button', { name: 'Save rate' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('not a positive decimal rate');
+      await page.getByRole('region', { name: 'Exchange rates' }).getByLabel('Currency').selectOption('TZS');
+      await page
+        .getByRole('region', { name: 'Exchange rates' })
+        .getByLabel('Rate (per 1 USD)')
+        .fill('2650.5');
+      await page
+        .getByRole('region', { name: 'Exchange rates' })
+        .getByRole('button', { name: 'Save rate' })
+        .click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('1 USD = 2650.5 TZS');
+      await look(page, 'console-exchange-rates');
+      expect(await page.getByRole('cell', { name: '2650.5', exact: true }).count()).toBe(1);
+      const audited = (await h
+        .db('audit_events')
+        .where({ type: 'exchange_rate_set', subjectId: 'USD/TZS' })
+        .first('actor', 'data')) as { actor: string; data: { after: { rate: string } } };
+      expect(audited).toMatchObject({ actor: `admin:${admin.id}`, data: { after: { rate: '2650.5' } } });
+    } finally {
+      await ctx.close();
+      await h.db('exchange_rates').where({ toCurrency: 'TZS' }).del();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { formatMinor } from '../../money';
 import { amountField } from '../../services/amounts';
 import { importRegistrarPrices, listPrices, type PriceChange, setPrices } from '../../services/catalog-admin';
 import type { AppError } from '../../services/errors';
+import { listRates, setRate } from '../../services/exchange-rates';
 import { formatMarkup, listTiers, parseMarkup, setTier } from '../../services/markup-tiers';
 import type { OrderAction } from '../../../workflows/contracts';
 import { CurrencySelect, Csrf, Errors, Field, Table } from '../components';
@@ -33,7 +34,12 @@ export function addConsoleCatalog(router: Router<PortalState>, deps: AppDeps): v
       preview?: { changes: PriceChange[]; missing: string[]; margin: string; currency: string; tlds: string };
     } = {},
   ) => {
-    const [prices, tiers] = await Promise.all([listPrices(deps.db), listTiers(deps.db)]);
+    const [prices, tiers, rates] = await Promise.all([
+      listPrices(deps.db),
+      listTiers(deps.db),
+      listRates(deps.db),
+    ]);
+    const registrarCurrency = deps.config.REGISTRAR_CURRENCY;
     const csrf = ctx.state.page?.csrfToken;
     consolePage(
       ctx,
@@ -41,6 +47,33 @@ export function addConsoleCatalog(router: Router<PortalState>, deps: AppDeps): v
       '/console/catalog',
       <>
         <Errors message={extra.error?.message} errors={extra.error?.errors} />
+        <section aria-labelledby="rates-h">
+          <h2 id="rates-h">Exchange rates</h2>
+          <p>
+            The registrar account is billed in {registrarCurrency}. Its costs are converted at these rates
+            (units of a reseller currency for one {registrarCurrency}) for the registrar import and premium
+            names; a missing rate, or one older than {deps.config.EXCHANGE_RATE_MAX_AGE_HOURS} hours, refuses
+            them.
+          </p>
+          <Table
+            caption="Exchange rates"
+            head={['From', 'To', 'Rate', 'Set by', 'Set at']}
+            rows={rates.map((r) => [
+              r.from,
+              r.to,
+              r.rate,
+              r.setBy,
+              r.setAt.toISOString().slice(0, 16).replace('T', ' '),
+            ])}
+            empty="No rates: only prices in the registrar's own currency can be imported."
+          />
+          <form method="post" action="/console/catalog/rates">
+            <Csrf token={csrf} />
+            <CurrencySelect id="r-currency" />
+            <Field name="rate" label={`Rate (per 1 ${registrarCurrency})`} required placeholder="16250" />
+            <button type="submit">Save rate</button>
+          </form>
+        </section>
         <section aria-labelledby="import-h">
           <h2 id="import-h">Import from the registrar</h2>
           {extra.preview ? (
@@ -93,12 +126,15 @@ export function addConsoleCatalog(router: Router<PortalState>, deps: AppDeps): v
         </section>
         <Table
           caption="Prices per year, before reseller markup"
-          head={['TLD', 'Action', 'Currency', 'Price', 'Sold', 'Years']}
+          head={['TLD', 'Action', 'Currency', 'Price', 'Registrar cost', 'Sold', 'Years']}
           rows={prices.map((p) => [
             p.tld,
             p.action,
             p.currency.trim(),
             formatMinor(BigInt(p.priceMinor), p.currency.trim()),
+            p.costMinor !== null && p.costCurrency
+              ? `${formatMinor(BigInt(p.costMinor), p.costCurrency.trim())} ${p.costCurrency.trim()}`
+              : '—',
             p.active ? 'yes' : 'no',
             `${p.minYears}–${p.maxYears}`,
           ])}
@@ -169,6 +205,18 @@ export function addConsoleCatalog(router: Router<PortalState>, deps: AppDeps): v
       '/console/catalog',
       `Imported: ${res.ok.changes.filter((c) => c.change !== 'unchanged').length} prices changed.`,
     );
+  });
+
+  router.post('/console/catalog/rates', async (ctx) => {
+    const res = await attempt(() =>
+      setRate(deps.db, actorOf(ctx), {
+        from: deps.config.REGISTRAR_CURRENCY,
+        to: field(ctx, 'currency'),
+        rate: field(ctx, 'rate'),
+      }),
+    );
+    if ('error' in res) return page(ctx, { error: res.error });
+    await redirectWithFlash(deps, ctx, '/console/catalog', `1 ${res.ok.from} = ${res.ok.rate} ${res.ok.to}.`);
   });
 
   router.post('/console/catalog/tiers', async (ctx) => {
