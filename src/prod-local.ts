@@ -5,6 +5,7 @@
  * the simulators, and the seeded demo accounts; Ctrl-C stops all of it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { loadConfig } from './config';
 import { demoBanner, openDatabase, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
@@ -14,6 +15,21 @@ import { PROD_TEMPORAL, startProdServer } from './temporal/prod-server';
 const repoRoot = path.resolve(__dirname, '..');
 const API_PROCESSES = 2;
 const WORKERS = 2;
+
+/** Whether a Redis answers PING on 127.0.0.1:`port` within a second. */
+function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
 
 async function main(): Promise<void> {
   const config = loadConfig({ LOG_PRETTY: 'true', ...process.env });
@@ -40,8 +56,12 @@ async function main(): Promise<void> {
     const sims = await startSimulators(config);
     stops.push(() => sims.close());
 
+    // Several processes share the registrar account's limits (and the API's) only through Redis:
+    // the machine's own is used when none is configured.
+    const redisUrl = config.REDIS_URL ?? ((await redisAnswers(6379)) ? 'redis://127.0.0.1:6379' : undefined);
     const env = {
       ...process.env,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       ...sims.config,
       DATABASE_URL: pg.url,
       TEMPORAL_ADDRESS: temporal.address,
@@ -112,8 +132,10 @@ async function main(): Promise<void> {
           ],
           ['Processes', `${API_PROCESSES} API processes (one port), ${WORKERS} workers`],
           [
-            'Rate limits',
-            config.REDIS_URL ? `Redis ${config.REDIS_URL}` : 'shared through the API cluster primary',
+            'Limits',
+            redisUrl
+              ? `Redis ${redisUrl} (API rate limits and the registrar account's threads and calls)`
+              : "API rate limits through the cluster primary; no Redis, so each process keeps the registrar account's limits alone",
           ],
           ['Postgres', pg.source],
         ],
