@@ -144,8 +144,12 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
               premium: order.premium,
             });
           } catch (err) {
-            // Refused, throttled or busy: the registrar did not act, so nothing is left to settle.
-            if (err instanceof RegistrarError && (!err.retryable || /throttled|busy/.test(err.message)))
+            // Refused, throttled, busy or never connected: the registrar did not act, so nothing is
+            // left to settle (a timeout, a dropped connection or a 5xx may have: the mark stays).
+            if (
+              err instanceof RegistrarError &&
+              (!err.retryable || /throttled|busy|connection refused/.test(err.message))
+            )
               await db('orders').where({ id: orderId }).update({ registerSentAt: null });
             throw err;
           }

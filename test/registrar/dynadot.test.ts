@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynadotClient } from '../../src/registrar';
 import type { DynadotRegistrar } from '../../src/registrar/dynadot/client';
 import { MemoryAccountLimiter } from '../../src/registrar/limiter';
+import { freePort } from '../../src/utils/ports';
 import { parseEnvelope, redactUrl, buildUrl } from '../../src/registrar/dynadot/wire';
 import { RegistrarError } from '../../src/registrar/errors';
 import { RegistrarSimulator } from '../../src/registrar/simulator/server';
@@ -236,6 +237,25 @@ describe('Dynadot client against the simulator', () => {
     await expect(wrong.search(['a.com'])).rejects.toMatchObject({
       kind: 'rejected',
       message: 'Invalid api key',
+    });
+  });
+
+  it('tells a refused connection (nothing sent) from a dropped one (maybe applied)', async () => {
+    // A port nothing listens on (fetch refuses well-known ports such as 1 itself, without connecting).
+    const closed = dynadotClient({
+      apiUrl: `http://127.0.0.1:${await freePort()}/api3.json`,
+      apiKey: 'k',
+      level: 'bulk',
+      timeoutMs: 500,
+    });
+    await expect(closed.register({ domain: 'a.com', years: 1 })).rejects.toMatchObject({
+      kind: 'retryable',
+      message: 'registrar connection refused',
+    });
+    sim.failNextCall('lost', 'register');
+    await expect(client.register({ domain: 'dropped.com', years: 1 })).rejects.toMatchObject({
+      kind: 'retryable',
+      message: 'registrar connection failed',
     });
   });
 });

@@ -15,6 +15,7 @@ import type {
 import {
   asArray,
   type Body,
+  fetchFailure,
   ONE_NAME_PER_SEARCH,
   parseSearchPrice,
   transferStateOf,
@@ -84,11 +85,7 @@ export class DynadotRegistrar implements Registrar {
       });
       text = await res.text();
     } catch (err) {
-      const reason =
-        err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
-          ? 'timed out'
-          : 'connection failed';
-      throw new RegistrarError('retryable', `registrar ${reason}`, command);
+      throw fetchFailure(err, command);
     }
     if (res.status === 429) {
       const retryAfter = Number(res.headers.get('retry-after'));

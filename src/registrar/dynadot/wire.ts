@@ -54,6 +54,21 @@ export const ONE_NAME_PER_SEARCH = /one domain per command/i;
 const NOT_FOUND = /could not find|not found in your account|not in your account|domain not found/i;
 const UNSUPPORTED = /not supported|unsupported|not available for this tld/i;
 
+/**
+ * A call that got no answer: refused (nothing listens, so the call never left), or timed out or
+ * dropped (it may have reached the registrar).
+ */
+export function fetchFailure(err: unknown, command: string): RegistrarError {
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  const reason =
+    err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
+      ? 'timed out'
+      : code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : 'connection failed';
+  return new RegistrarError('retryable', `registrar ${reason}`, command);
+}
+
 /** Unwraps the command's envelope and raises a classified RegistrarError for failures. */
 export function parseEnvelope(command: string, json: unknown): Body {
   if (!isObject(json))
