@@ -171,11 +171,14 @@ async function registration(run: OrderRun): Promise<Provisioned> {
     }
     if (outcome.state === 'registered') {
       let nameservers: string[] | null = null;
-      try {
-        nameservers = await registrar().applyOrderNameservers(run.orderId);
-      } catch (err) {
-        await run.books.recordNameserverFailure(run.orderId, failureMessage(err));
-        nameservers = [];
+      // Only nameservers the order asked for are a step (and a registrar call) of their own.
+      if (run.input.nameservers.length > 0) {
+        try {
+          nameservers = await registrar().applyOrderNameservers(run.orderId);
+        } catch (err) {
+          await run.books.recordNameserverFailure(run.orderId, failureMessage(err));
+          nameservers = [];
+        }
       }
       return { expiresAt: outcome.expiresAt, nameservers };
     }
