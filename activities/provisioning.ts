@@ -130,8 +130,8 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
     async registerDomain(orderId: number): Promise<RegistrationOutcome> {
       return withHeartbeat(async () => {
         const order = await loadOrder(db, orderId);
-        if (order.registrarResult) return { state: 'registered', expiresAt: order.registrarResult.expiresAt };
         try {
+          // An order already registered, or an earlier call still to settle, is answered from that.
           const earlier = await settle(order);
           if (earlier.state !== 'absent') return earlier;
           await db('orders').where({ id: orderId }).update({ registerSentAt: db.fn.now() });
@@ -241,13 +241,14 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
       const order = await loadOrder(db, orderId);
       const status = await registrar.transferStatus(order.domainName);
       const state: TransferState = status?.state ?? 'none';
-      if (state !== order.transferStatus && !FINAL_TRANSFER_STATES.has(state)) {
+      if (state !== order.transferStatus) {
         await db.transaction(async (trx) => {
           const n = await trx('orders')
             .where({ id: orderId, status: 'processing' })
             .where((q) => void q.whereNull('transferStatus').orWhereNot('transferStatus', state))
             .update({ transferStatus: state, updatedAt: trx.fn.now() });
-          if (n > 0)
+          // The end of a transfer is told by its completion or failure event, not as processing.
+          if (n > 0 && !FINAL_TRANSFER_STATES.has(state))
             await emitEvent(
               trx,
               order.resellerId,
@@ -255,18 +256,12 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
               orderEventData(order, { status: 'processing', transferStatus: state }),
             );
         });
-      } else if (state !== order.transferStatus) {
-        await db('orders').where({ id: orderId }).update({ transferStatus: state, updatedAt: db.fn.now() });
       }
-      if (state !== 'completed')
-        return { state, text: status?.text ?? '', message: transferMessage(state), expiresAt: null };
-      const info = await registrar.info(order.domainName);
-      return {
-        state,
-        text: status?.text ?? '',
-        message: null,
-        expiresAt: info?.expiresAt?.toISOString() ?? null,
-      };
+      const expiresAt =
+        state === 'completed'
+          ? ((await registrar.info(order.domainName))?.expiresAt?.toISOString() ?? null)
+          : null;
+      return { state, text: status?.text ?? '', message: transferMessage(state), expiresAt };
     },
 
     /** A new auth code from the reseller for a transfer waiting for one: stored sealed and sent to the registrar. */

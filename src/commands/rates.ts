@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cliActor } from '../services/audit';
 import { listPremiumPolicies, listRates, setPremiumPolicy, setRate } from '../services/exchange-rates';
-import { marginReport } from '../services/margins';
+import { marginRange, marginReport } from '../services/margins';
 import { formatMarkup, parseMarkup } from '../services/markup-tiers';
 import { jsonOption, printRecord, printRows, withDb } from './context';
 import { loadConfig } from '../config';
@@ -98,10 +98,12 @@ export function registerRates(program: Command): void {
       .option('--to <date>', 'ISO date, exclusive (default: now)'),
   ).action(async (opts: { from?: string; to?: string; json?: boolean }) => {
     await withDb(async (db) => {
-      const to = opts.to ? new Date(opts.to) : new Date();
-      const from = opts.from ? new Date(opts.from) : new Date(to.getTime() - 30 * 86_400_000);
+      const range = marginRange({
+        from: opts.from ? new Date(opts.from) : undefined,
+        to: opts.to ? new Date(opts.to) : undefined,
+      });
       printRows(
-        (await marginReport(db, { from, to })).map((r) => ({
+        (await marginReport(db, range)).map((r) => ({
           currency: r.currency,
           orders: r.orders,
           revenue: r.revenue,

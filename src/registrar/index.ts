@@ -57,11 +57,11 @@ export function createAccountLimiter(config: RegistrarConfig): AccountLimiter {
 
 /** The registrar the worker (and the API's read paths) use: Dynadot, at the configured URL. */
 export function createRegistrar(config: RegistrarConfig, limiter?: AccountLimiter): Registrar {
-  return new DynadotRegistrar({
-    baseUrl: config.DYNADOT_API_URL,
+  return dynadotClient({
+    apiUrl: config.DYNADOT_API_URL,
     apiKey: config.DYNADOT_API_KEY,
+    level: config.DYNADOT_ACCOUNT_LEVEL,
     currency: config.REGISTRAR_CURRENCY,
-    searchBatch: accountLimits(config).searchBatch,
     limiter: limiter ?? createAccountLimiter(config),
     timeoutMs: config.REGISTRAR_TIMEOUT_MS,
   });

@@ -86,8 +86,7 @@ export async function currentRate(
   field = 'currency',
 ): Promise<string> {
   if (from === to) return '1';
-  const row = (await db('exchange_rates').where({ fromCurrency: from, toCurrency: to }).first()) as
-    RateRow | undefined;
+  const row = await rateRow(db, from, to);
   if (!row)
     throw unprocessable(
       'exchange_rate_missing',
@@ -107,9 +106,12 @@ export async function currentRate(
 /** The rate as set now, whatever its age (to record beside an order's cost); null when none is set. */
 export async function rateAsSet(db: Knex, from: string, to: string): Promise<string | null> {
   if (from === to) return '1';
-  const row = (await db('exchange_rates').where({ fromCurrency: from, toCurrency: to }).first('rate')) as
-    { rate: string } | undefined;
-  return row?.rate ?? null;
+  return (await rateRow(db, from, to))?.rate ?? null;
+}
+
+async function rateRow(db: Knex, from: string, to: string): Promise<RateRow | undefined> {
+  return (await db('exchange_rates').where({ fromCurrency: from, toCurrency: to }).first()) as
+    RateRow | undefined;
 }
 
 /** A registrar cost in a reseller currency at `rate`, rounded up. */

@@ -25,6 +25,15 @@ interface Completed {
   exchangeRate: string | null;
 }
 
+/** The report's range: `to` defaults to now, `from` to 30 days before `to`. */
+export function marginRange(range: { from?: Date | undefined; to?: Date | undefined }): {
+  from: Date;
+  to: Date;
+} {
+  const to = range.to ?? new Date();
+  return { from: range.from ?? new Date(to.getTime() - 30 * 86_400_000), to };
+}
+
 /** Completed orders between `from` and `to`, per reseller currency: revenue, registrar cost and the margin. */
 export async function marginReport(db: Knex, range: { from: Date; to: Date }): Promise<MarginRow[]> {
   const rows = (await db('orders')

@@ -14,7 +14,7 @@ import {
   setPremiumPolicy,
   setRate,
 } from '../../services/exchange-rates';
-import { marginReport } from '../../services/margins';
+import { marginRange, marginReport } from '../../services/margins';
 import { formatMarkup, parseMarkup } from '../../services/markup-tiers';
 import {
   MarginRowJson,
@@ -115,8 +115,10 @@ export function createAdminRatesRouter(deps: AppDeps): Router<AppState> {
     validate(marginReportRequest),
     async (ctx) => {
       const { query } = input(ctx, marginReportRequest);
-      const to = query.to ? new Date(query.to) : new Date();
-      const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
+      const { from, to } = marginRange({
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      });
       const rows = await marginReport(deps.db, { from, to });
       respond(ctx, {
         from: from.toISOString(),
