@@ -112,11 +112,20 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
     async prepareAutoRenewal(
       domainId: number,
       autoRenewDays?: number,
-    ): Promise<{ input: OrderInput; key: string } | null> {
+    ): Promise<{ input: OrderInput; key: string; resellerName?: string } | null> {
       const d = (await db('domains as d')
         .join('resellers as r', 'r.id', 'd.resellerId')
         .where('d.id', domainId)
-        .first('d.id', 'd.name', 'd.expiresAt', 'd.resellerId', 'r.currency', 'r.markupBps', 'r.status')) as
+        .first(
+          'd.id',
+          'd.name',
+          'd.expiresAt',
+          'd.resellerId',
+          'r.currency',
+          'r.markupBps',
+          'r.status',
+          'r.name as resellerName',
+        )) as
         | {
             id: number;
             name: string;
@@ -125,6 +134,7 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
             currency: string;
             markupBps: number;
             status: string;
+            resellerName: string;
           }
         | undefined;
       if (!d || d.status !== 'active') return null;
@@ -150,6 +160,7 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
       const expiry = new Date(d.expiresAt).toISOString();
       return {
         key: `autorenew:${d.name}:${expiry}`,
+        resellerName: d.resellerName,
         input: {
           publicId: newPublicId('ord'),
           resellerId: d.resellerId,

@@ -98,6 +98,7 @@ export async function runDoctor(config: Config, opts: { workflow?: boolean } = {
             taskQueue: TASK_QUEUE,
             workflowId: pingWorkflowId(`doctor-${randomUUID()}`),
             args: [{ message: 'doctor' }],
+            staticSummary: 'doctor: worker round trip (API → Temporal → worker → Postgres)',
             workflowExecutionTimeout: '20 seconds',
           });
           checks.push({ name: 'worker round trip', ok: true, detail: `ok (${JSON.stringify(result)})` });

@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
 import { startProdServer } from '../src/temporal/prod-server';
 import { freePort } from '../src/utils/ports';
+import { recordHistories } from './workflows/record-histories';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -102,6 +103,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   rmSync(CONTRACT_CHECKS, { force: true });
   return async () => {
+    // `RECORD_HISTORIES=DIR`: the runs of this test run, one per distinct path, for the replay test.
+    const recordTo = process.env['RECORD_HISTORIES'];
+    if (recordTo) {
+      const recorded = await recordHistories({
+        address: `127.0.0.1:${port}`,
+        temporalBin,
+        dir: path.resolve(recordTo),
+        source: process.env['RECORD_HISTORIES_SOURCE'] ?? 'HEAD',
+      });
+      console.log(`histories: ${recorded.length} recorded into ${recordTo}`);
+    }
     await engine.stop();
     await dropDatabase(databaseUrl);
     reportContractChecks();

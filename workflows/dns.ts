@@ -1,4 +1,11 @@
-import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { type DnsChangeResult, type DnsZoneInput, DomainFailures } from './contracts';
 import { rejection } from './failures';
@@ -39,7 +46,13 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     let applied = change;
     if (imports) {
       try {
-        applied = { kind: 'provision', records: await registrarRead().readRegistrarDns(input.domainId) };
+        applied = {
+          kind: 'provision',
+          records: await registrarRead().readRegistrarDns.executeWithOptions(
+            { summary: `Import the records the registrar publishes for ${input.domain}` },
+            [input.domainId],
+          ),
+        };
       } catch (err) {
         const rejected = rejection(err);
         if (!rejected) throw err;
@@ -56,15 +69,23 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     return result;
   });
 
-  for (;;) {
+  for (let pushes = 0; ;) {
+    setCurrentDetails(
+      `Waiting for the next DNS change to ${input.domain} (ends after a quiet minute); ${pushes} publish${pushes === 1 ? '' : 'es'} in this run.`,
+    );
     const woke = await condition(() => dirty, '1 minute');
     if (!woke) {
       await condition(allHandlersFinished);
       if (!dirty) return;
     }
     dirty = false;
+    pushes += 1;
+    setCurrentDetails(`Publishing the zone of ${input.domain} to the registrar (retried until it answers).`);
     try {
-      await push().pushDnsZone(input.domainId);
+      await push().pushDnsZone.executeWithOptions(
+        { summary: `Publish the record set of ${input.domain} to the registrar (set_dns2)` },
+        [input.domainId],
+      );
     } catch (err) {
       const rejected = rejection(err);
       if (!rejected) throw err;

@@ -4,6 +4,7 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -20,6 +21,7 @@ import {
   type TransferAuthCodeSignal,
   type WalletPaymentResult,
 } from './contracts';
+import { orderProgress } from './summaries';
 import { failureMessage, failureType } from './failures';
 import {
   acceptanceUpdate,
@@ -143,6 +145,7 @@ export class OrderRun {
     if (extra.code) this.state.failureCode = extra.code;
     if (extra.message) this.state.failureMessage = extra.message.slice(0, 500);
     upsertSearchAttributes([{ key: OrderStatusAttr, value: status }]);
+    setCurrentDetails(orderProgress(this.state));
   }
 
   accept(): void {

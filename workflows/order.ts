@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   patched,
+  setCurrentDetails,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
@@ -19,6 +20,7 @@ import { failureMessage, failureType } from './failures';
 import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
 import { db, OrderRun } from './order-run';
 import { registrarActivities } from './registrar-queue';
+import { orderProgress, registrationLagProgress, stepSummary, transferProgress } from './summaries';
 
 /** Registrar calls: bounded retries with backoff; rejections are final. */
 const registrar = registrarActivities({
@@ -158,14 +160,20 @@ async function provision(run: OrderRun): Promise<Provisioned | null> {
  * blindly. Then the nameservers, a step of their own: their failure does not undo the registration.
  */
 async function registration(run: OrderRun): Promise<Provisioned> {
-  for (;;) {
+  for (let check = 1; ; check += 1) {
     let outcome;
     try {
-      outcome = await registrar().registerDomain(run.orderId);
+      outcome = await registrar().registerDomain.executeWithOptions(
+        { summary: stepSummary.register(run.input) },
+        [run.orderId],
+      );
     } catch (err) {
       if (failureType(err) === OrderFailures.RegistrarRejected) throw err;
       // Retries exhausted on transient faults: settle from evidence before failing.
-      outcome = await registrarRead().settleRegistration(run.orderId);
+      outcome = await registrarRead().settleRegistration.executeWithOptions(
+        { summary: `Look for ${run.input.domain} in the registrar account: the answer was lost` },
+        [run.orderId],
+      );
       if (outcome.state === 'absent')
         throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
     }
@@ -174,7 +182,10 @@ async function registration(run: OrderRun): Promise<Provisioned> {
       // Only nameservers the order asked for are a step (and a registrar call) of their own.
       if (run.input.nameservers.length > 0) {
         try {
-          nameservers = await registrar().applyOrderNameservers(run.orderId);
+          nameservers = await registrar().applyOrderNameservers.executeWithOptions(
+            { summary: `Set the nameservers of ${run.input.domain}: ${run.input.nameservers.join(', ')}` },
+            [run.orderId],
+          );
         } catch (err) {
           await run.books.recordNameserverFailure(run.orderId, failureMessage(err));
           nameservers = [];
@@ -182,13 +193,18 @@ async function registration(run: OrderRun): Promise<Provisioned> {
       }
       return { expiresAt: outcome.expiresAt, nameservers };
     }
+    setCurrentDetails(registrationLagProgress(run.input.domain, check, outcome.waitSeconds));
     await sleep(outcome.waitSeconds * 1000);
+    setCurrentDetails(orderProgress(run.state));
   }
 }
 
 /** A transfer: submitted once, then polled until the registrar completes or refuses it. */
 async function transfer(run: OrderRun): Promise<Provisioned> {
-  await registrar().submitTransfer(run.orderId);
+  await registrar().submitTransfer.executeWithOptions(
+    { summary: `Submit the transfer of ${run.input.domain} with the reseller's auth code (not shown)` },
+    [run.orderId],
+  );
   if (patched('transfer-states')) return transferStates(run);
   for (;;) {
     const transfer = await registrarRead().checkTransfer(run.orderId);
@@ -212,7 +228,10 @@ async function transferStates(run: OrderRun): Promise<Provisioned> {
   const deadline = Date.now() + (run.input.transferDeadlineHours ?? 240) * 3_600_000;
   let flagged = false;
   for (;;) {
-    const t = await registrarRead().pollTransfer(run.orderId);
+    const t = await registrarRead().pollTransfer.executeWithOptions(
+      { summary: `Read the transfer state of ${run.input.domain} (get_transfer_status)` },
+      [run.orderId],
+    );
     run.state.transferStatus = t.state;
     if (t.state === 'completed') return { expiresAt: t.expiresAt };
     if (t.state === 'cancelled' || t.state === 'failed')
@@ -224,10 +243,16 @@ async function transferStates(run: OrderRun): Promise<Provisioned> {
       await run.books.flagStuckTransfer(run.orderId, t.state);
       flagged = true;
     }
+    setCurrentDetails(transferProgress(t, run.input.transferPollSeconds * 1000, deadline, flagged));
     if (await condition(() => run.authCodes.length > 0, run.input.transferPollSeconds * 1000)) {
       const code = run.authCodes.shift()!;
       try {
-        await registrar().resubmitTransferAuthCode(run.orderId, code.sealedAuthCode);
+        await registrar().resubmitTransferAuthCode.executeWithOptions(
+          {
+            summary: `Send the reseller's new auth code for ${run.input.domain} to the registrar (not shown)`,
+          },
+          [run.orderId, code.sealedAuthCode],
+        );
       } catch (err) {
         if (failureType(err) !== OrderFailures.RegistrarRejected) throw err;
         // A refused code: the transfer still waits for a valid one.
@@ -255,7 +280,10 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
   let privacy: 'full' | 'partial' | 'off' | null = null;
   if (input.action !== 'renew' && input.privacy && patched('order-privacy-at-registrar')) {
     try {
-      privacy = await registrar().applyOrderPrivacy(orderId);
+      privacy = await registrar().applyOrderPrivacy.executeWithOptions(
+        { summary: `Set privacy ${input.privacy} on ${input.domain} at the registrar` },
+        [orderId],
+      );
     } catch (err) {
       await run.books.recordPrivacyFailure(orderId, failureMessage(err));
       privacy = 'off';

@@ -1,8 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  startChild,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { type ExpiryScanInput, type ExpiryScanWindow, expiryScanWindows, orderWorkflowId } from './contracts';
 import { orderWorkflow } from './order';
+import { orderLabel } from './summaries';
 
 const { scanExpiringPage, prepareAutoRenewal } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -36,6 +43,9 @@ export async function expiryRemindersWorkflow(
         if (await startAutoRenewal(domainId, input.autoRenewDays)) total.renewals += 1;
       }
       cursor = page.next;
+      setCurrentDetails(
+        `Scanning expiring domains: ${total.reminded} reminders recorded, ${total.renewals} auto-renewals started so far.`,
+      );
     } while (cursor);
   };
   // Executions begun before the windows scan the whole horizon in one stream, as they were recorded.
@@ -55,6 +65,11 @@ async function startAutoRenewal(domainId: number, autoRenewDays: number): Promis
     await startChild(orderWorkflow, {
       workflowId: orderWorkflowId(prepared.input.resellerId, prepared.key),
       args: [prepared.input],
+      ...orderLabel(
+        prepared.input,
+        { id: prepared.input.resellerId, name: prepared.resellerName },
+        'auto-renewal',
+      ),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   type BillingReviewInput,
@@ -30,9 +30,13 @@ export async function billingReviewWorkflow(input: BillingReviewInput): Promise<
   try {
     await steps.beginBillingReview(input.orderId);
     if (input.resolution === 'capture') {
+      setCurrentDetails('Capture: reading what the registrar holds, then posting the held funds.');
       await steps.refreshRegistrarResult(input.orderId);
       await steps.completeOrder(input.orderId);
     } else {
+      setCurrentDetails(
+        'Void: releasing the held funds (or refunding a paid invoice) and failing the order.',
+      );
       await steps.failOrder(input.orderId, 'billing_voided', input.reason);
     }
     const status = await steps.recordReviewResolution(input);

@@ -1,6 +1,7 @@
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { WebhookDeliveryInput, WebhookTestInput } from './contracts';
+import { deliveryRetryProgress } from './summaries';
 
 const { deliverWebhook, markWebhookFailed } = proxyActivities<Activities>({
   // One attempt = one HTTP call (bounded by its own timeout); activity retries only cover our own faults.
@@ -17,7 +18,10 @@ const MAX_DELAY_SECONDS = 6 * 3600;
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<string> {
   const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
-    const outcome = await deliverWebhook(input.jobId, input.endpointId);
+    const outcome = await deliverWebhook.executeWithOptions(
+      { summary: `Attempt ${attempt}: POST the signed event to endpoint #${input.endpointId ?? '?'}` },
+      [input.jobId, input.endpointId],
+    );
     if (outcome !== 'retry') return outcome;
     const base = Math.min(input.backoffBaseSeconds * 2 ** (attempt - 1), MAX_DELAY_SECONDS);
     const delay = base * (0.8 + Math.random() * 0.4);
@@ -25,6 +29,7 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       await markWebhookFailed(input.jobId);
       return 'failed';
     }
+    setCurrentDetails(deliveryRetryProgress(attempt, delay * 1000, started + input.horizonSeconds * 1000));
     await sleep(delay * 1000);
   }
 }

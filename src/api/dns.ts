@@ -13,7 +13,13 @@ export async function dnsZoneView(deps: AppDeps, domainId: number) {
 /** Applies a DNS change through the DNS service; a refusal is 404 (unknown record) or 422. */
 export async function applyDnsChange(deps: AppDeps, ctx: AppContext, domain: Domain, change: DnsChange) {
   const key = ctx.get('Idempotency-Key');
-  const result = await changeDnsZone(deps, domain, change, key === '' ? undefined : key);
+  const result = await changeDnsZone(
+    deps,
+    domain,
+    change,
+    key === '' ? undefined : key,
+    ctx.state.auth?.reseller.name,
+  );
   if (!result.ok) {
     if (result.code === 'record_not_found') throw new AppError(404, result.code, result.message);
     throw unprocessable(result.code, result.message);

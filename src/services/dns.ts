@@ -55,6 +55,8 @@ export async function changeDnsZone(
   domain: { id: number; resellerId: number; name: string },
   change: DnsChange,
   idempotencyKey: string | undefined,
+  /** Named in the zone run's summary in the Temporal UI. */
+  resellerName?: string,
 ): Promise<DnsChangeResult> {
   const updateId = idempotencyKey
     ? `dns:${createHash('sha256').update(`${domain.resellerId}:${idempotencyKey}`).digest('hex')}`
@@ -65,5 +67,6 @@ export async function changeDnsZone(
     change,
     updateId,
     deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
+    resellerName,
   );
 }

@@ -7,12 +7,14 @@ import {
   dnsZoneWorkflowId,
   DomainNameAttr,
   type DomainOperation,
+  type DomainOperationInput,
   type DomainOperationResult,
   domainOperationWorkflowId,
   ResellerIdAttr,
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
+import { dnsZoneLabel, domainOperationLabel } from '../../workflows/summaries';
 import { resultWithin } from '../temporal/client';
 import { TimeoutError, workflowAnswer } from '../timeout';
 import { notFound } from './errors';
@@ -33,23 +35,25 @@ export async function runDomainOperation(
     domain: string;
     operation: DomainOperation;
     idempotencyKey?: string | undefined;
+    /** Named in the run's summary in the Temporal UI. */
+    resellerName?: string | undefined;
   },
   waitMs: number,
 ): Promise<OperationOutcome> {
   const natural = `${args.domainId}:${args.operation.op}:${createHash('sha256').update(JSON.stringify(args.operation)).digest('hex').slice(0, 16)}`;
   const workflowId = domainOperationWorkflowId(args.resellerId, args.idempotencyKey ?? natural);
+  const input: DomainOperationInput = {
+    resellerId: args.resellerId,
+    domainId: args.domainId,
+    domain: args.domain,
+    operation: args.operation,
+  };
   const handle = await temporal.workflow
     .start<typeof domainOperationWorkflow>('domainOperationWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId,
-      args: [
-        {
-          resellerId: args.resellerId,
-          domainId: args.domainId,
-          domain: args.domain,
-          operation: args.operation,
-        },
-      ],
+      args: [input],
+      ...domainOperationLabel(input, { id: args.resellerId, name: args.resellerName }),
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: args.idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE',
       typedSearchAttributes: [
@@ -79,11 +83,13 @@ export async function changeDns(
   updateId: string | undefined,
   /** How long to wait for the zone workflow's answer (WORKFLOW_ANSWER_TIMEOUT_MS). */
   answerMs: number,
+  resellerName?: string,
 ): Promise<DnsChangeResult> {
   const operation = new WithStartWorkflowOperation<typeof dnsZoneWorkflow>('dnsZoneWorkflow', {
     workflowId: dnsZoneWorkflowId(zone.domainId),
     taskQueue: TASK_QUEUE,
     args: [zone],
+    ...dnsZoneLabel(zone, { id: zone.resellerId, name: resellerName }),
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [
       { key: ResellerIdAttr, value: String(zone.resellerId) },

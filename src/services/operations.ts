@@ -14,6 +14,7 @@ import {
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import type { Config } from '../config';
+import { orderLabel } from '../../workflows/summaries';
 import { holdRef, voidHold } from './ledger';
 import { newPublicId } from '../utils/public-ids';
 import {
@@ -25,6 +26,12 @@ import {
   type SweepResult,
   sweepWebhookJobs,
 } from '../webhooks/dispatcher';
+
+/** What each scheduled run is, as the Temporal UI lists it. */
+const SCHEDULE_SUMMARIES: Readonly<Record<string, string>> = {
+  expiryRemindersWorkflow: 'Daily expiry scan: domain.expiring reminders and wallet auto-renewals',
+  apiLogRetentionWorkflow: 'Daily API log retention: deletes api_logs rows past the retention period',
+};
 
 /** Creates a daily Schedule that starts `workflowType`, or updates it to the current configuration (idempotent). */
 async function ensureSchedule(
@@ -40,6 +47,8 @@ async function ensureSchedule(
     taskQueue: TASK_QUEUE,
     args,
     workflowId: `${scheduleId}-run`,
+    staticSummary: SCHEDULE_SUMMARIES[workflowType] ?? `Scheduled ${workflowType}`,
+    staticDetails: `- **Schedule**: ${scheduleId} (\`${cron}\`)\n- **Arguments**: ${JSON.stringify(args)}`,
   };
   const spec = { cronExpressions: [cron] };
   try {
@@ -215,6 +224,7 @@ export async function retryProvisioning(
       taskQueue: TASK_QUEUE,
       workflowId: `${order.workflowId.replace(/:retry:\d+$/, '')}:retry:${order.attempt + 1}`,
       args: [input],
+      ...orderLabel(input, { id: order.resellerId }, `domains:retry-provisioning (order ${order.publicId})`),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     summary.resumed.push(candidate);

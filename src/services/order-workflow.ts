@@ -1,3 +1,4 @@
+import { orderLabel, type ResellerRef } from '../../workflows/summaries';
 import {
   type Client,
   WithStartWorkflowOperation,
@@ -46,6 +47,8 @@ export type StartOutcome =
 export async function startOrder(
   temporal: Client,
   input: OrderInput,
+  /** Whose order: named in the run's summary in the Temporal UI. */
+  reseller: ResellerRef,
   orderKey: OrderKey,
   waitMs: number,
   /** How long to wait for the workflow to accept or refuse (WORKFLOW_ANSWER_TIMEOUT_MS). */
@@ -57,6 +60,7 @@ export async function startOrder(
     workflowId,
     taskQueue: TASK_QUEUE,
     args: [input],
+    ...orderLabel(input, reseller),
     workflowIdConflictPolicy: attach ? 'USE_EXISTING' : 'FAIL',
     workflowIdReusePolicy: orderKey.kind === 'idempotency' ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE',
     typedSearchAttributes: [

@@ -178,6 +178,7 @@ export async function placeOrder(
   const outcome = await startOrder(
     deps.temporal,
     input,
+    reseller,
     orderKey,
     deps.config.ORDER_ACCEPT_WAIT_MS,
     deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,

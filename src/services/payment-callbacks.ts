@@ -7,6 +7,7 @@ import { redact } from '../redact';
 import type { latePaymentWorkflow } from '../../workflows';
 import { latePaymentWorkflowId, type PaidSignal, TASK_QUEUE } from '../../workflows/contracts';
 import { paidSignal } from '../../workflows/messages';
+import { money } from '../../workflows/summaries';
 import type { CoreDeps } from './deps';
 import { AppError, badRequest, unavailable } from './errors';
 
@@ -130,6 +131,8 @@ async function deliverPayment(deps: CoreDeps, invoiceId: number, signal: PaidSig
         taskQueue: TASK_QUEUE,
         workflowId: latePaymentWorkflowId(signal.gateway, signal.attemptRef!),
         args: [{ invoiceId, payment: signal }],
+        staticSummary: `Late payment · ${money(signal.amountMinor, signal.currency)} by ${signal.gateway} for invoice #${invoiceId} · credited to the wallet`,
+        staticDetails: `- **Invoice**: #${invoiceId}\n- **Gateway**: ${signal.gateway}\n- **Amount**: ${money(signal.amountMinor, signal.currency)}\n- **Why**: the invoice's workflow had finished (expired or paid otherwise)`,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       })
       .catch((e: unknown) => {

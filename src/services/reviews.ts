@@ -5,12 +5,14 @@ import { resultWithin } from '../temporal/client';
 import { TimeoutError } from '../timeout';
 import type { billingReviewWorkflow } from '../../workflows';
 import {
+  type BillingReviewInput,
   type BillingReviewResult,
   billingReviewWorkflowId,
   OrderIdAttr,
   ResellerIdAttr,
   TASK_QUEUE,
 } from '../../workflows/contracts';
+import { reviewLabel } from '../../workflows/summaries';
 import { type Actor, listAuditEvents } from './audit';
 import { conflict, notFound, unprocessable, validationFailed } from './errors';
 
@@ -131,10 +133,17 @@ export async function resolveBillingFailure(
   }
   // One review runs per order at a time (a concurrent request attaches to it); a refused or
   // failed one may be tried again.
+  const input: BillingReviewInput = {
+    orderId: order.id,
+    resolution: req.resolution,
+    reason: req.reason.trim(),
+    actor,
+  };
   const handle = await deps.temporal.workflow.start<typeof billingReviewWorkflow>('billingReviewWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId,
-    args: [{ orderId: order.id, resolution: req.resolution, reason: req.reason.trim(), actor }],
+    args: [input],
+    ...reviewLabel(input, { publicId: order.publicId, domain: order.domainName }),
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     typedSearchAttributes: [

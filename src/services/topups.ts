@@ -6,11 +6,13 @@ import type { topupWorkflow } from '../../workflows';
 import {
   type GatewayChoice,
   type InvoiceView,
+  type TopupInput,
   ResellerIdAttr,
   TASK_QUEUE,
   topupWorkflowId,
 } from '../../workflows/contracts';
 import { acceptanceUpdate } from '../../workflows/messages';
+import { topupLabel } from '../../workflows/summaries';
 import { amountField } from './amounts';
 import type { CoreDeps } from './deps';
 import { unprocessable, validationFailed } from './errors';
@@ -21,24 +23,24 @@ import { unprocessable, validationFailed } from './errors';
  */
 export async function startTopup(
   deps: Pick<CoreDeps, 'temporal' | 'config'>,
-  reseller: Pick<Reseller, 'id' | 'currency'>,
+  reseller: Pick<Reseller, 'id' | 'currency' | 'name'>,
   req: { amount: string; gateway?: GatewayChoice | undefined; idempotencyKey: string },
 ): Promise<InvoiceView> {
   const currency = reseller.currency.trim();
   const amount = amountField(req.amount, currency, 'amount');
   if (amount <= 0n) throw validationFailed({ amount: ['The amount must be positive.'] });
+  const input: TopupInput = {
+    invoicePublicId: newPublicId('inv'),
+    resellerId: reseller.id,
+    amountMinor: amount.toString(),
+    currency,
+    gateway: req.gateway ?? null,
+  };
   const operation = new WithStartWorkflowOperation<typeof topupWorkflow>('topupWorkflow', {
     workflowId: topupWorkflowId(reseller.id, req.idempotencyKey),
     taskQueue: TASK_QUEUE,
-    args: [
-      {
-        invoicePublicId: newPublicId('inv'),
-        resellerId: reseller.id,
-        amountMinor: amount.toString(),
-        currency,
-        gateway: req.gateway ?? null,
-      },
-    ],
+    args: [input],
+    ...topupLabel(input, reseller),
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [{ key: ResellerIdAttr, value: String(reseller.id) }],
   });

@@ -1,7 +1,13 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { webhookDeliveryWorkflow } from '../../workflows';
-import { ResellerIdAttr, TASK_QUEUE, webhookDeliveryWorkflowId } from '../../workflows/contracts';
+import {
+  ResellerIdAttr,
+  TASK_QUEUE,
+  type WebhookDeliveryInput,
+  webhookDeliveryWorkflowId,
+} from '../../workflows/contracts';
+import { deliveryLabel } from '../../workflows/summaries';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -45,6 +51,9 @@ export interface DeliveryJob {
   run: number;
   resellerId: number;
   endpointId: number;
+  /** For the run's summary in the Temporal UI (its host only is shown). */
+  eventType?: string | undefined;
+  endpointUrl?: string | undefined;
 }
 
 /** Starts (or finds already started) the delivery workflow of a job: true when this call started it. */
@@ -53,18 +62,18 @@ export async function startDelivery(
   job: DeliveryJob,
   opts: DispatchOptions,
 ): Promise<boolean> {
+  const input: WebhookDeliveryInput = {
+    jobId: job.id,
+    endpointId: job.endpointId,
+    backoffBaseSeconds: opts.backoffBaseSeconds,
+    horizonSeconds: opts.horizonSeconds,
+  };
   try {
     await temporal.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: webhookDeliveryWorkflowId(job.id, job.run),
-      args: [
-        {
-          jobId: job.id,
-          endpointId: job.endpointId,
-          backoffBaseSeconds: opts.backoffBaseSeconds,
-          horizonSeconds: opts.horizonSeconds,
-        },
-      ],
+      args: [input],
+      ...deliveryLabel({ ...job, jobId: job.id }, input),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [{ key: ResellerIdAttr, value: String(job.resellerId) }],
     });
@@ -105,7 +114,7 @@ export async function subscribedEndpoints(
     .where((q) => {
       void q.whereRaw("events = '{}'").orWhereRaw('? = ANY(events)', [type]);
     })
-    .select('id')) as Array<{ id: number }>;
+    .select('id', 'url')) as Array<{ id: number; url: string }>;
 }
 
 /**
@@ -115,8 +124,8 @@ export async function subscribedEndpoints(
  */
 export async function jobsFor(
   trx: Knex | Knex.Transaction,
-  event: { id: string; resellerId: number },
-  endpoints: Array<{ id: number }>,
+  event: { id: string; resellerId: number; type?: string },
+  endpoints: Array<{ id: number; url?: string }>,
 ): Promise<DeliveryJob[]> {
   if (endpoints.length === 0) return [];
   await trx('webhookJobs')
@@ -135,6 +144,8 @@ export async function jobsFor(
     run: r.run,
     endpointId: r.endpointId,
     resellerId: event.resellerId,
+    eventType: event.type,
+    endpointUrl: endpoints.find((e) => e.id === r.endpointId)?.url,
   }));
 }
 
@@ -233,15 +244,21 @@ export async function sweepWebhookJobs(
   const jobs = (
     (await db('webhookJobs as j')
       .join('webhookEndpoints as w', 'w.id', 'j.endpointId')
+      .join('events as e', 'e.id', 'j.eventId')
       .where('j.status', 'pending')
       .whereRaw('coalesce(j.checked_at, j.created_at) < now() - make_interval(secs => ?)', [
         opts.graceSeconds,
       ])
       .orderByRaw('coalesce(j.checked_at, j.created_at)')
       .limit(opts.limit ?? 200)
-      .select('j.id', 'j.run', 'j.endpointId', 'w.resellerId')) as Array<
-      DeliveryJob & { id: string | number }
-    >
+      .select(
+        'j.id',
+        'j.run',
+        'j.endpointId',
+        'w.resellerId',
+        'e.type as eventType',
+        'w.url as endpointUrl',
+      )) as Array<DeliveryJob & { id: string | number }>
   ).map((j) => ({ ...j, id: String(j.id) }));
   const result: SweepResult = { checked: jobs.length, started: 0, restarted: 0 };
   for (const job of jobs) {

@@ -7,6 +7,7 @@ import { TimeoutError, withTimeout } from '../timeout';
 import { newPublicId } from '../utils/public-ids';
 import type { webhookTestWorkflow } from '../../workflows';
 import { TASK_QUEUE, webhookTestWorkflowId } from '../../workflows/contracts';
+import { deliveryLabel } from '../../workflows/summaries';
 import { type DispatchOptions, restartDelivery } from './dispatcher';
 import { type EventType, eventRow } from './events';
 import { generateWebhookSecret } from './signing';
@@ -222,6 +223,11 @@ export async function sendTestEvent(
       taskQueue: TASK_QUEUE,
       workflowId: webhookTestWorkflowId(jobId),
       args: [{ jobId, endpointId: endpoint.id }],
+      ...deliveryLabel(
+        { jobId, run: 1, resellerId, eventType: 'webhook.test', endpointUrl: endpoint.url },
+        { jobId, endpointId: endpoint.id, backoffBaseSeconds: 0, horizonSeconds: 0 },
+        true,
+      ),
     }),
     deps.timeoutMs,
   ).catch((err: unknown) => {

@@ -52,6 +52,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
             domain: domain.name,
             operation,
             idempotencyKey: ctx.state.idempotencyKey,
+            resellerName: reseller.name,
           },
           deps.config.ORDER_ACCEPT_WAIT_MS,
         );

@@ -50,6 +50,7 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
           domain: domain.name,
           operation: build(parsed),
           idempotencyKey: ctx.state.idempotencyKey,
+          resellerName: ctx.state.auth?.reseller.name,
         },
         deps.config.ORDER_ACCEPT_WAIT_MS,
       );
