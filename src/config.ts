@@ -43,7 +43,11 @@ export const configSchema = z.object({
     .url()
     .default('http://127.0.0.1:8233')
     .describe("the Temporal UI operators open; the admin API's `workflow_url` links point there"),
-  TEMPORAL_UI_PORT: port.default(8233).describe('Web UI port of the dev server started by `npm run dev`'),
+  TEMPORAL_UI_PORT: port
+    .default(8233)
+    .describe(
+      "Temporal Web UI port on 127.0.0.1: the dev server's (`npm run dev`) or temporal-ui-server's (`npm run prod:local`)",
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -255,6 +259,20 @@ export const configSchema = z.object({
     .string()
     .default('127.0.0.1:9464')
     .describe('where the worker serves the Temporal SDK metrics (empty: off)'),
+  WORKER_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .optional()
+    .describe(
+      'Worker Deployment Versioning: the deployment this worker belongs to (unset: an unversioned worker, as `npm run dev` runs). Needs WORKER_BUILD_ID',
+    ),
+  WORKER_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .optional()
+    .describe(
+      "this worker build's version in its deployment (a release tag or commit); a new build is made current with `worker:set-current`",
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

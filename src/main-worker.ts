@@ -11,7 +11,13 @@ import type { Registrar } from './registrar/types';
 import { installRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { accountLimits } from './registrar';
-import { connectWorker, createRegistrarWorker, createWorker, runWorkers } from './temporal/worker';
+import {
+  configuredDeployment,
+  connectWorker,
+  createRegistrarWorker,
+  createWorker,
+  runWorkers,
+} from './temporal/worker';
 
 /**
  * Registers our search attributes when the namespace lacks them (self-hosted servers allow it;
@@ -46,18 +52,21 @@ export async function startWorker(
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
   await registerSearchAttributes(config, log);
   const deps = buildActivityDeps(config, db, log, { registrar: opts.registrar });
-  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, deps });
+  const deployment = configuredDeployment(config);
+  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, deps, deployment });
   const registrarWorker = await createRegistrarWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     deps,
     limits: accountLimits(config),
+    deployment,
   });
   log.info(
     {
       taskQueue: worker.options.taskQueue,
       registrarTaskQueue: registrarWorker.options.taskQueue,
       namespace: config.TEMPORAL_NAMESPACE,
+      deployment: deployment ? `${deployment.name}:${deployment.buildId}` : 'unversioned',
     },
     'worker started',
   );

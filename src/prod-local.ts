@@ -4,13 +4,16 @@
  * and SQL visibility, two API processes (the `api` command as a cluster) and two worker processes,
  * the simulators, and the seeded demo accounts; Ctrl-C stops all of it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { loadConfig } from './config';
 import { demoBanner, openDatabase, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
 import { createLogger } from './logger';
+import { setCurrentVersion } from './temporal/deployments';
 import { PROD_TEMPORAL, startProdServer } from './temporal/prod-server';
+import { startUiServer, TEMPORAL_UI_VERSION } from './temporal/ui-server';
 
 const repoRoot = path.resolve(__dirname, '..');
 const API_PROCESSES = 2;
@@ -29,6 +32,24 @@ function redisAnswers(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
   });
+}
+
+/** This checkout's build: its commit (and `-dirty` with uncommitted changes), or WORKER_BUILD_ID. */
+function buildId(config: { WORKER_BUILD_ID?: string | undefined }): string {
+  if (config.WORKER_BUILD_ID) return config.WORKER_BUILD_ID;
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${commit}-dirty-${Date.now().toString(36)}` : commit;
+  } catch {
+    return `local-${Date.now().toString(36)}`;
+  }
 }
 
 async function main(): Promise<void> {
@@ -53,6 +74,16 @@ async function main(): Promise<void> {
     stops.push(() => temporal.stop());
     log.info({ address: temporal.address, shards: temporal.shards }, 'temporal-server ready');
 
+    // The Web UI beside it, on loopback (the first run builds it: under a minute).
+    const ui = await startUiServer({
+      temporalAddress: temporal.address,
+      namespace: config.TEMPORAL_NAMESPACE,
+      port: config.TEMPORAL_UI_PORT,
+      dataDir: path.join(config.DATA_DIR, 'temporal-ui'),
+      log: (line) => log.debug({ component: 'temporal-ui' }, line),
+    });
+    stops.push(() => ui.stop());
+
     const sims = await startSimulators(config);
     stops.push(() => sims.close());
 
@@ -68,6 +99,9 @@ async function main(): Promise<void> {
       TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
       PORT: String(config.PORT),
     };
+    // The workers form a versioned deployment (Worker Deployment Versioning): this build is made its
+    // current version once they poll. A later build is rolled out the same way (docs/operating.md).
+    const deployment = { name: config.WORKER_DEPLOYMENT_NAME ?? 'domain-reseller', buildId: buildId(config) };
     const children: ChildProcess[] = [];
     const spawnCli = (name: string, args: string[], extra: Record<string, string>): void => {
       const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', ...args], {
@@ -104,12 +138,21 @@ async function main(): Promise<void> {
         ':',
       );
       spawnCli(`worker ${n}`, ['worker'], {
+        WORKER_DEPLOYMENT_NAME: deployment.name,
+        WORKER_BUILD_ID: deployment.buildId,
         WORKER_METRICS_ADDRESS: config.WORKER_METRICS_ADDRESS
           ? `${metricsHost}:${Number(metricsPort) + n - 1}`
           : '',
       });
     }
     spawnCli('api', ['api'], { API_PROCESSES: String(API_PROCESSES) });
+    const control = await Connection.connect({ address: temporal.address });
+    try {
+      await setCurrentVersion(control, config.TEMPORAL_NAMESPACE, deployment, { waitMs: 120_000 });
+    } finally {
+      await control.close();
+    }
+    log.info(deployment, 'worker deployment version is current');
 
     const apiUrl = `http://127.0.0.1:${config.PORT}`;
     const deadline = Date.now() + 120_000;
@@ -130,7 +173,12 @@ async function main(): Promise<void> {
             'Temporal',
             `temporal-server ${PROD_TEMPORAL.serverVersion} at ${temporal.address}, on Postgres (${PROD_TEMPORAL.persistencePlugin}), ${temporal.shards} history shards, SQL visibility`,
           ],
+          ['Temporal UI', `${ui.url} (temporal-ui-server ${TEMPORAL_UI_VERSION}, loopback only)`],
           ['Processes', `${API_PROCESSES} API processes (one port), ${WORKERS} workers`],
+          [
+            'Workers',
+            `deployment ${deployment.name}, current build ${deployment.buildId} (Worker Deployment Versioning)`,
+          ],
           [
             'Limits',
             redisUrl

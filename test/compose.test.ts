@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, inject, it } from 'vitest';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../src/temporal/dev-server';
 import { PROD_TEMPORAL } from '../src/temporal/prod-server';
+import { TEMPORAL_UI_VERSION } from '../src/temporal/ui-server';
 
 const root = path.resolve(__dirname, '..');
 
@@ -85,6 +86,11 @@ describe('docker-compose.yml (production-shaped stack)', () => {
     expect(version).toContain(`Server ${PROD_TEMPORAL.serverVersion}`);
     expect(compose.services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
     expect(version).toContain(`UI ${compose.services['temporal-ui']!.image!.split(':')[1]}`);
+    // prod:local's UI server (scripts/ensure-temporal-ui.sh) is that same UI release.
+    expect(compose.services['temporal-ui']!.image).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
+    const uiScript = readFileSync(path.join(root, 'scripts', 'ensure-temporal-ui.sh'), 'utf8');
+    expect(uiScript).toContain(`TEMPORAL_UI_VERSION:-v${TEMPORAL_UI_VERSION}}`);
+    expect(prodLocal).toContain('startUiServer(');
   });
 
   it('gates start-up on health checks and the migration', () => {

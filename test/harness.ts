@@ -37,13 +37,13 @@ export const GATEWAY_KEYS = {
  * command in a child process, and `killGroup` must reach both.
  */
 export function spawnAgainst(
-  h: Pick<OrderHarness, 'sim'>,
+  h: Pick<OrderHarness, 'sim'> & Partial<Pick<OrderHarness, 'gw'>>,
   command: 'api' | 'worker',
   env: Record<string, string> = {},
 ): ChildProcess {
   return spawn(CLI.command, [...CLI.args, command], {
     cwd: CLI.cwd,
-    stdio: 'ignore',
+    stdio: process.env['DEBUG_LOG'] ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     detached: true,
     env: cliEnv({
       DYNADOT_API_URL: h.sim.apiUrl,
@@ -55,6 +55,10 @@ export function spawnAgainst(
       SECRETS_KEY: TEST_SECRETS_KEY,
       WORKER_METRICS_ADDRESS: '',
       ...GATEWAY_KEYS,
+      ...(h.gw
+        ? { MIDTRANS_SNAP_URL: `${h.gw.url}/snap/v1`, MIDTRANS_API_URL: h.gw.url, XENDIT_API_URL: h.gw.url }
+        : {}),
+      ...(process.env['DEBUG_LOG'] ? { LOG_LEVEL: process.env['DEBUG_LOG'] } : {}),
       ...env,
     }),
   });

@@ -275,6 +275,8 @@ export interface DnsZoneInput {
   domainId: number;
   resellerId: number;
   domain: string;
+  /** How long the zone waits, quiet, before its run ends (absent: 60 s; tests pass less). */
+  quietSeconds?: number;
 }
 
 export const dnsZoneWorkflowId = (domainId: number): string => `dns:${domainId}`;

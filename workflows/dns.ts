@@ -73,7 +73,7 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     setCurrentDetails(
       `Waiting for the next DNS change to ${input.domain} (ends after a quiet minute); ${pushes} publish${pushes === 1 ? '' : 'es'} in this run.`,
     );
-    const woke = await condition(() => dirty, '1 minute');
+    const woke = await condition(() => dirty, (input.quietSeconds ?? 60) * 1000);
     if (!woke) {
       await condition(allHandlersFinished);
       if (!dirty) return;

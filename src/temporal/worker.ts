@@ -13,6 +13,38 @@ export interface CreateWorkerOptions {
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** Worker Deployment Versioning: this build's version in its deployment (absent: unversioned). */
+  deployment?: WorkerDeployment | undefined;
+}
+
+export interface WorkerDeployment {
+  name: string;
+  buildId: string;
+}
+
+/**
+ * The worker's deployment options: versioned, each workflow type with its behavior
+ * (workflows/versioning.ts; PINNED for any type it does not name).
+ */
+export function deploymentOptions(deployment: WorkerDeployment | undefined): Partial<WorkerOptions> {
+  if (!deployment) return {};
+  return {
+    workerDeploymentOptions: {
+      version: { deploymentName: deployment.name, buildId: deployment.buildId },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'PINNED',
+    },
+  };
+}
+
+/** The deployment of a worker from its configuration (WORKER_DEPLOYMENT_NAME and WORKER_BUILD_ID). */
+export function configuredDeployment(config: {
+  WORKER_DEPLOYMENT_NAME?: string | undefined;
+  WORKER_BUILD_ID?: string | undefined;
+}): WorkerDeployment | undefined {
+  if (!config.WORKER_DEPLOYMENT_NAME) return undefined;
+  if (!config.WORKER_BUILD_ID) throw new Error('WORKER_DEPLOYMENT_NAME is set without WORKER_BUILD_ID');
+  return { name: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID };
 }
 
 /** The workflows' entry: index.ts under tsx and tests, index.js in a compiled build. */
@@ -36,6 +68,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...(opts.maxConcurrentActivityTaskExecutions
       ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions }
       : {}),
+    ...deploymentOptions(opts.deployment),
   });
 }
 
@@ -57,6 +90,9 @@ export async function createRegistrarWorker(
     activities: createActivities(opts.deps),
     maxConcurrentActivityTaskExecutions: opts.limits.threads,
     maxTaskQueueActivitiesPerSecond: opts.limits.callsPerWindow / (opts.limits.windowMs / 1000),
+    // In the same deployment version as the workflow worker: a versioned run's registrar steps
+    // go to the registrar queue's pollers of its own version.
+    ...deploymentOptions(opts.deployment),
   });
 }
 

@@ -32,7 +32,7 @@ export interface RecordOptions {
   namespace?: string;
   temporalBin: string;
   dir: string;
-  /** At most this many distinct paths per workflow type (default 8). */
+  /** At most this many distinct paths per workflow type (default 12). */
   perType?: number;
   /** Written into the manifest: where the histories come from (a commit, "HEAD"). */
   source: string;
@@ -87,7 +87,7 @@ function pathOf(events: ShownEvent[]): string[] {
 
 export async function recordHistories(opts: RecordOptions): Promise<RecordedHistory[]> {
   const namespace = opts.namespace ?? 'default';
-  const perType = opts.perType ?? 8;
+  const perType = opts.perType ?? 12;
   const connection = await Connection.connect({ address: opts.address });
   const client = new Client({ connection, namespace });
   const seen = new Map<string, Set<string>>();
@@ -116,7 +116,9 @@ export async function recordHistories(opts: RecordOptions): Promise<RecordedHist
       );
       const events = (JSON.parse(shown) as { events?: ShownEvent[] }).events ?? [];
       const steps = pathOf(events);
-      const signature = createHash('sha256').update(steps.join('>')).digest('hex').slice(0, 10);
+      // Runs that go through the same steps (however often they repeat) are one path.
+      const distinct = [...new Set(steps)];
+      const signature = createHash('sha256').update(distinct.join('>')).digest('hex').slice(0, 10);
       const paths = seen.get(type) ?? new Set<string>();
       if (paths.has(signature) || paths.size >= perType) continue;
       paths.add(signature);

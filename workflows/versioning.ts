@@ -1,0 +1,28 @@
+import type { VersioningBehavior } from '@temporalio/common';
+
+/**
+ * Worker Deployment Versioning (used when the worker runs in a deployment: WORKER_DEPLOYMENT_NAME).
+ *
+ * - **PINNED**: a run stays on the build that started it, so a new build never meets its history.
+ *   For the runs that end in seconds or minutes; an old build drains them after a roll.
+ * - **AUTO_UPGRADE**: a run moves to the current build at its next workflow task. For the runs
+ *   that wait hours or days (an invoice until it expires, a transfer for up to 10 days, a webhook's
+ *   retries for 3 days): pinning them would keep every old build running for days. Their code
+ *   changes go behind `patched()`, and the replay test (test/workflows/replay.test.ts) replays
+ *   their recorded histories against each new build.
+ *
+ * docs/operating.md ("Deploying a new worker build") says how a roll goes.
+ */
+export const VERSIONING_BEHAVIOR = {
+  orderWorkflow: 'AUTO_UPGRADE',
+  topupWorkflow: 'AUTO_UPGRADE',
+  webhookDeliveryWorkflow: 'AUTO_UPGRADE',
+  dnsZoneWorkflow: 'PINNED',
+  domainOperationWorkflow: 'PINNED',
+  latePaymentWorkflow: 'PINNED',
+  billingReviewWorkflow: 'PINNED',
+  expiryRemindersWorkflow: 'PINNED',
+  apiLogRetentionWorkflow: 'PINNED',
+  webhookTestWorkflow: 'PINNED',
+  pingWorkflow: 'PINNED',
+} as const satisfies Record<string, VersioningBehavior>;
