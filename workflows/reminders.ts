@@ -7,9 +7,16 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { type ExpiryScanInput, type ExpiryScanWindow, expiryScanWindows, orderWorkflowId } from './contracts';
+import {
+  DomainNameAttr,
+  type ExpiryScanInput,
+  type ExpiryScanWindow,
+  expiryScanWindows,
+  orderWorkflowId,
+  ResellerIdAttr,
+} from './contracts';
 import { orderWorkflow } from './order';
-import { orderLabel } from './summaries';
+import { orderLabel, runSummary } from './summaries';
 
 const { scanExpiringPage, prepareAutoRenewal } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -62,14 +69,20 @@ async function startAutoRenewal(domainId: number, autoRenewDays: number): Promis
   const prepared = await prepareAutoRenewal(domainId, autoRenewDays);
   if (!prepared) return false;
   try {
+    const label = orderLabel(
+      prepared.input,
+      { id: prepared.input.resellerId, name: prepared.resellerName },
+      'auto-renewal',
+    );
     await startChild(orderWorkflow, {
       workflowId: orderWorkflowId(prepared.input.resellerId, prepared.key),
       args: [prepared.input],
-      ...orderLabel(
-        prepared.input,
-        { id: prepared.input.resellerId, name: prepared.resellerName },
-        'auto-renewal',
-      ),
+      ...label,
+      typedSearchAttributes: [
+        { key: ResellerIdAttr, value: String(prepared.input.resellerId) },
+        { key: DomainNameAttr, value: prepared.input.domain },
+        runSummary(label),
+      ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

@@ -7,6 +7,7 @@ import type {
   TopupInput,
   WebhookDeliveryInput,
 } from './contracts';
+import { RunSummaryAttr } from './contracts';
 import { formatMinor } from './money';
 import type { TransferState } from './registrar-contracts';
 
@@ -21,6 +22,16 @@ export interface RunLabel {
   staticSummary: string;
   staticDetails: string;
 }
+
+/**
+ * The summary as a search attribute too: the UI's workflow list shows search attributes as
+ * columns (add "RunSummary" in its column settings) but not the summary itself. Keyword values
+ * are at most 255 characters in SQL visibility.
+ */
+export const runSummary = (label: RunLabel) => ({
+  key: RunSummaryAttr,
+  value: label.staticSummary.slice(0, 250),
+});
 
 /** Who a run is for: the reseller's name when the start site knows it, else its number. */
 export interface ResellerRef {

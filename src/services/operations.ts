@@ -9,12 +9,15 @@ import type { OrderRow } from '../db/models';
 import type { apiLogRetentionWorkflow, expiryRemindersWorkflow, orderWorkflow } from '../../workflows';
 import {
   API_LOG_RETENTION_SCHEDULE_ID,
+  DomainNameAttr,
   EXPIRY_SCHEDULE_ID,
   type OrderInput,
+  ResellerIdAttr,
+  RunSummaryAttr,
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import type { Config } from '../config';
-import { orderLabel } from '../../workflows/summaries';
+import { orderLabel, runSummary } from '../../workflows/summaries';
 import { holdRef, voidHold } from './ledger';
 import { newPublicId } from '../utils/public-ids';
 import {
@@ -48,6 +51,9 @@ async function ensureSchedule(
     args,
     workflowId: `${scheduleId}-run`,
     staticSummary: SCHEDULE_SUMMARIES[workflowType] ?? `Scheduled ${workflowType}`,
+    typedSearchAttributes: [
+      { key: RunSummaryAttr, value: SCHEDULE_SUMMARIES[workflowType] ?? `Scheduled ${workflowType}` },
+    ],
     staticDetails: `- **Schedule**: ${scheduleId} (\`${cron}\`)\n- **Arguments**: ${JSON.stringify(args)}`,
   };
   const spec = { cronExpressions: [cron] };
@@ -220,11 +226,21 @@ export async function retryProvisioning(
       gateway: null,
       resumeOrderId: order.id,
     };
+    const label = orderLabel(
+      input,
+      { id: order.resellerId },
+      `domains:retry-provisioning (order ${order.publicId})`,
+    );
     await temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: `${order.workflowId.replace(/:retry:\d+$/, '')}:retry:${order.attempt + 1}`,
       args: [input],
-      ...orderLabel(input, { id: order.resellerId }, `domains:retry-provisioning (order ${order.publicId})`),
+      ...label,
+      typedSearchAttributes: [
+        { key: ResellerIdAttr, value: String(order.resellerId) },
+        { key: DomainNameAttr, value: order.domainName },
+        runSummary(label),
+      ],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     summary.resumed.push(candidate);

@@ -12,7 +12,7 @@ import {
   ResellerIdAttr,
   TASK_QUEUE,
 } from '../../workflows/contracts';
-import { reviewLabel } from '../../workflows/summaries';
+import { reviewLabel, runSummary } from '../../workflows/summaries';
 import { type Actor, listAuditEvents } from './audit';
 import { conflict, notFound, unprocessable, validationFailed } from './errors';
 
@@ -139,16 +139,18 @@ export async function resolveBillingFailure(
     reason: req.reason.trim(),
     actor,
   };
+  const label = reviewLabel(input, { publicId: order.publicId, domain: order.domainName });
   const handle = await deps.temporal.workflow.start<typeof billingReviewWorkflow>('billingReviewWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId,
     args: [input],
-    ...reviewLabel(input, { publicId: order.publicId, domain: order.domainName }),
+    ...label,
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     typedSearchAttributes: [
       { key: ResellerIdAttr, value: String(order.resellerId) },
       { key: OrderIdAttr, value: order.publicId },
+      runSummary(label),
     ],
   });
   let result: BillingReviewResult;

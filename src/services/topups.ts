@@ -12,7 +12,7 @@ import {
   topupWorkflowId,
 } from '../../workflows/contracts';
 import { acceptanceUpdate } from '../../workflows/messages';
-import { topupLabel } from '../../workflows/summaries';
+import { runSummary, topupLabel } from '../../workflows/summaries';
 import { amountField } from './amounts';
 import type { CoreDeps } from './deps';
 import { unprocessable, validationFailed } from './errors';
@@ -36,13 +36,14 @@ export async function startTopup(
     currency,
     gateway: req.gateway ?? null,
   };
+  const label = topupLabel(input, reseller);
   const operation = new WithStartWorkflowOperation<typeof topupWorkflow>('topupWorkflow', {
     workflowId: topupWorkflowId(reseller.id, req.idempotencyKey),
     taskQueue: TASK_QUEUE,
     args: [input],
-    ...topupLabel(input, reseller),
+    ...label,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [{ key: ResellerIdAttr, value: String(reseller.id) }],
+    typedSearchAttributes: [{ key: ResellerIdAttr, value: String(reseller.id) }, runSummary(label)],
   });
   const acceptance = await workflowAnswer(
     deps.temporal.workflow.executeUpdateWithStart(acceptanceUpdate, { startWorkflowOperation: operation }),

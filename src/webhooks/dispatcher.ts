@@ -7,7 +7,7 @@ import {
   type WebhookDeliveryInput,
   webhookDeliveryWorkflowId,
 } from '../../workflows/contracts';
-import { deliveryLabel } from '../../workflows/summaries';
+import { deliveryLabel, runSummary } from '../../workflows/summaries';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -68,14 +68,15 @@ export async function startDelivery(
     backoffBaseSeconds: opts.backoffBaseSeconds,
     horizonSeconds: opts.horizonSeconds,
   };
+  const label = deliveryLabel({ ...job, jobId: job.id }, input);
   try {
     await temporal.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: webhookDeliveryWorkflowId(job.id, job.run),
       args: [input],
-      ...deliveryLabel({ ...job, jobId: job.id }, input),
+      ...label,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: ResellerIdAttr, value: String(job.resellerId) }],
+      typedSearchAttributes: [{ key: ResellerIdAttr, value: String(job.resellerId) }, runSummary(label)],
     });
     return true;
   } catch (err) {

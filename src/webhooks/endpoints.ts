@@ -6,8 +6,8 @@ import { conflict, notFound, unprocessable, validationFailed } from '../services
 import { TimeoutError, withTimeout } from '../timeout';
 import { newPublicId } from '../utils/public-ids';
 import type { webhookTestWorkflow } from '../../workflows';
-import { TASK_QUEUE, webhookTestWorkflowId } from '../../workflows/contracts';
-import { deliveryLabel } from '../../workflows/summaries';
+import { ResellerIdAttr, TASK_QUEUE, webhookTestWorkflowId } from '../../workflows/contracts';
+import { deliveryLabel, runSummary } from '../../workflows/summaries';
 import { type DispatchOptions, restartDelivery } from './dispatcher';
 import { type EventType, eventRow } from './events';
 import { generateWebhookSecret } from './signing';
@@ -218,16 +218,18 @@ export async function sendTestEvent(
       .returning('id')) as Array<{ id: string | number }>;
     return String(job!.id);
   });
+  const label = deliveryLabel(
+    { jobId, run: 1, resellerId, eventType: 'webhook.test', endpointUrl: endpoint.url },
+    { jobId, endpointId: endpoint.id, backoffBaseSeconds: 0, horizonSeconds: 0 },
+    true,
+  );
   const outcome = await withTimeout(
     deps.temporal.workflow.execute<typeof webhookTestWorkflow>('webhookTestWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: webhookTestWorkflowId(jobId),
       args: [{ jobId, endpointId: endpoint.id }],
-      ...deliveryLabel(
-        { jobId, run: 1, resellerId, eventType: 'webhook.test', endpointUrl: endpoint.url },
-        { jobId, endpointId: endpoint.id, backoffBaseSeconds: 0, horizonSeconds: 0 },
-        true,
-      ),
+      ...label,
+      typedSearchAttributes: [{ key: ResellerIdAttr, value: String(resellerId) }, runSummary(label)],
     }),
     deps.timeoutMs,
   ).catch((err: unknown) => {

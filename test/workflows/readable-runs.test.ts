@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
 import { eventually, SEED_CONTACT, TEST_SECRETS_KEY, topUp, uniqueName, useOrderHarness } from '../harness';
 import { receiver } from '../receiver';
+import { RunSummaryAttr } from '../../workflows/contracts';
 
 /*
  * What an operator reads in the Temporal UI, read the way the UI reads it: the run's summary and
@@ -23,6 +24,8 @@ const post = (apiKey: string, path: string, body: unknown) =>
 
 interface Shown {
   summary: string | undefined;
+  /** The RunSummary search attribute: what the UI's workflow list shows as a column. */
+  listed: string | undefined;
   details: string | undefined;
   current: string;
   /** Activity type → the summaries its scheduled steps carried. */
@@ -58,6 +61,7 @@ async function shown(temporal: Client, workflowId: string): Promise<Shown> {
   walk(history.events);
   return {
     summary: await description.staticSummary(),
+    listed: description.typedSearchAttributes.get(RunSummaryAttr),
     details: await description.staticDetails(),
     current: meta.currentDetails ?? '',
     steps,
@@ -87,6 +91,7 @@ describe('runs an operator can read in the Temporal UI', () => {
     const run = await shown(h.temporal, order.workflowId);
     const amount = `${(Number(order.amountMinor) / 100).toFixed(2)} USD`;
     expect(run.summary).toBe(`Register ${domain} · 1 year · ${amount} by wallet · Test Reseller (#${r.id})`);
+    expect(run.listed).toBe(run.summary);
     expect(run.details).toContain(`- **Order**: ${order.publicId}`);
     expect(run.details).toContain('- **Nameservers**: ns1.readable.test, ns2.readable.test');
     expect(run.current).toBe('Finished: completed.');
@@ -171,6 +176,7 @@ describe('runs an operator can read in the Temporal UI', () => {
       expect(retrying.summary).toBe(
         `Webhook domain.order.completed → 127.0.0.1:${new URL(rx.url).port} · reseller #${r.id}`,
       );
+      expect(retrying.listed).toBe(retrying.summary);
       expect(retrying.current).toMatch(
         /^Attempt \d+ not delivered: retry \d+ in \d+ s \(gives up after \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\.$/,
       );

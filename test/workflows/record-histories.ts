@@ -38,7 +38,7 @@ export interface RecordOptions {
   source: string;
 }
 
-interface ShownEvent {
+export interface ShownEvent {
   eventType?: string;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
   workflowExecutionSignaledEventAttributes?: { signalName?: string };
@@ -51,10 +51,10 @@ interface ShownEvent {
 
 const short = (t: string | undefined): string => (t ?? '').replace(/^EVENT_TYPE_/, '').toLowerCase();
 
-function patchId(e: ShownEvent): string | null {
+export function patchId(e: ShownEvent): string | null {
   const m = e.markerRecordedEventAttributes;
   if (m?.markerName !== 'core_patch') return null;
-  const data = m.details?.['patch_data']?.payloads?.[0]?.data;
+  const data = m.details?.['patch-data']?.payloads?.[0]?.data;
   if (!data) return null;
   try {
     const decoded = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id?: string };
@@ -64,7 +64,7 @@ function patchId(e: ShownEvent): string | null {
   }
 }
 
-function pathOf(events: ShownEvent[]): string[] {
+export function pathOf(events: ShownEvent[]): string[] {
   const steps: string[] = [];
   for (const e of events) {
     const t = short(e.eventType);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Activities } from '../../activities';
 import { installRuntime } from '../../src/temporal/runtime';
 import type {
+  apiLogRetentionWorkflow,
   billingReviewWorkflow,
   dnsZoneWorkflow,
   expiryRemindersWorkflow,
@@ -27,7 +28,7 @@ import { workflowBundle } from '../harness';
 import { silentLog } from '../helpers';
 
 /*
- * The DNS zone, expiry reminder, billing review and webhook workflows on their own, like the order
+ * The DNS zone, expiry reminder, billing review, webhook and retention workflows on their own, like the order
  * workflow's tests: their steps run against mocked activities (typed as the real ones) on the test
  * Temporal server, one worker per test on its own task queue, and what is checked is the
  * workflow's decisions. No real waits: the durations the workflows wait come from their inputs
@@ -366,5 +367,20 @@ describe('the expiry reminder workflow', () => {
         .terminate('test done')
         .catch(() => undefined);
     }
+  });
+});
+
+describe('the API log retention workflow', () => {
+  it('prunes the rows past the retention period and says how many', async () => {
+    const pruneApiLogs = vi.fn<Activities['pruneApiLogs']>(() => Promise.resolve(42));
+    const result = await withWorker({ pruneApiLogs }, (taskQueue) =>
+      client.workflow.execute<typeof apiLogRetentionWorkflow>('apiLogRetentionWorkflow', {
+        taskQueue,
+        workflowId: `unit-retention-${randomUUID()}`,
+        args: [{ days: 30 }],
+      }),
+    );
+    expect(result).toEqual({ deleted: 42 });
+    expect(pruneApiLogs).toHaveBeenCalledWith(30);
   });
 });
