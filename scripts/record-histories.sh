@@ -19,4 +19,4 @@ rm -rf "$dest"
 RECORD_HISTORIES="$dest" RECORD_HISTORIES_SOURCE="commit $commit ($day)" \
   npx vitest run --config test/vitest.config.mts "${@:2}" || echo "some tests failed; the histories of the runs they started are recorded all the same" >&2
 test -f "$dest/manifest.json"
-echo "recorded $(ls "$dest" | grep -c '\.json$') files into $dest"
+echo "recorded $(ls "$dest" | grep -v '^manifest.json$' | grep -c '\.json$') histories into $dest"

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from './config';
 import { registerAdmins } from './commands/admins';
 import { registerCatalog } from './commands/catalog';
+import { registerDeployments } from './commands/deployments';
 import { registerLogs } from './commands/logs';
 import { registerOperations } from './commands/operations';
 import { registerResellers } from './commands/resellers';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .description('Operator commands for the domain-reseller backend.')
     .showHelpAfterError();
   registerOperations(program);
+  registerDeployments(program);
   registerAdmins(program);
   registerResellers(program);
   registerCatalog(program);

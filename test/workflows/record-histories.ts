@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 /*
  * Records workflow histories from a test run for the replay test (test/workflows/replay.test.ts).
@@ -12,7 +13,7 @@ import { Connection, Client } from '@temporalio/client';
  * written as `temporal workflow show --output json` writes it (the CLI writes it, so the format is
  * the CLI's). A manifest beside the files names each run's type, status, patch markers and path.
  *
- * This file is self-contained (only the SDK client and the CLI) so that it can be copied into a
+ * This file is self-contained (only the SDK and the CLI) so that it can be copied into a
  * checkout of an older commit to record the histories of workflow code as it was before a patch.
  */
 
@@ -96,6 +97,19 @@ export async function recordHistories(opts: RecordOptions): Promise<RecordedHist
   try {
     for await (const wf of client.workflow.list()) {
       const type = wf.type;
+      const paths = seen.get(type) ?? new Set<string>();
+      if (paths.size >= perType) continue;
+      // The path from the SDK's copy of the history (quick); the file from the CLI (its format).
+      const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      const events = (JSON.parse(historyToJSON(history)) as { events?: ShownEvent[] }).events ?? [];
+      const steps = pathOf(events);
+      // Runs that go through the same steps (however often they repeat) are one path.
+      const distinct = [...new Set(steps)];
+      const signature = createHash('sha256').update(distinct.join('>')).digest('hex').slice(0, 10);
+      if (paths.has(signature)) continue;
+      paths.add(signature);
+      seen.set(type, paths);
+      const file = `${type}-${signature}.json`;
       const shown = execFileSync(
         opts.temporalBin,
         [
@@ -114,16 +128,6 @@ export async function recordHistories(opts: RecordOptions): Promise<RecordedHist
         ],
         { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
       );
-      const events = (JSON.parse(shown) as { events?: ShownEvent[] }).events ?? [];
-      const steps = pathOf(events);
-      // Runs that go through the same steps (however often they repeat) are one path.
-      const distinct = [...new Set(steps)];
-      const signature = createHash('sha256').update(distinct.join('>')).digest('hex').slice(0, 10);
-      const paths = seen.get(type) ?? new Set<string>();
-      if (paths.has(signature) || paths.size >= perType) continue;
-      paths.add(signature);
-      seen.set(type, paths);
-      const file = `${type}-${signature}.json`;
       writeFileSync(path.join(opts.dir, file), shown);
       recorded.push({
         file,
