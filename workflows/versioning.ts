@@ -1,4 +1,5 @@
 import type { VersioningBehavior } from '@temporalio/common';
+import type * as all from './all';
 
 /**
  * Worker Deployment Versioning (used when the worker runs in a deployment: WORKER_DEPLOYMENT_NAME).
@@ -25,4 +26,4 @@ export const VERSIONING_BEHAVIOR = {
   apiLogRetentionWorkflow: 'PINNED',
   webhookTestWorkflow: 'PINNED',
   pingWorkflow: 'PINNED',
-} as const satisfies Record<string, VersioningBehavior>;
+} as const satisfies Record<keyof typeof all, VersioningBehavior>;

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase } from '../db/knex';
+import { spawnService } from '../utils/service-process';
 import { temporalAnswers } from './probe';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
 
@@ -219,24 +220,11 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
   mkdirSync(configDir, { recursive: true });
   writeFileSync(path.join(configDir, 'prod-local.yaml'), `${JSON.stringify(config, null, 2)}\n`);
 
-  const child = spawn(
+  const { child, stop } = spawnService(
     path.join(serverDir, 'temporal-server'),
     ['--root', opts.dataDir, '--config', 'config', '--env', 'prod-local', '--allow-no-auth', 'start'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { log: opts.log, killAfterMs: 15_000 },
   );
-  const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.log?.(line);
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
 
   try {
     await until(

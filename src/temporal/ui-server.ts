@@ -1,7 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { spawnService } from '../utils/service-process';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -67,22 +68,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     path.join(configDir, 'production.yaml'),
     `${JSON.stringify(uiServerConfig(opts), null, 2)}\n`,
   );
-  const child = spawn(bin, ['--root', opts.dataDir, '--config', 'config', '--env', 'production', 'start'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.log?.(line);
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const { child, stop } = spawnService(
+    bin,
+    ['--root', opts.dataDir, '--config', 'config', '--env', 'production', 'start'],
+    { log: opts.log, killAfterMs: 10_000 },
+  );
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {

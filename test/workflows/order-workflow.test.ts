@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { describe, expect, it, vi } from 'vitest';
 import type { Activities } from '../../activities';
-import { installRuntime } from '../../src/temporal/runtime';
 import type { latePaymentWorkflow, orderWorkflow } from '../../workflows';
 import {
   BILLING_REVIEW_MESSAGE,
@@ -16,8 +14,7 @@ import {
   registrarTaskQueue,
 } from '../../workflows/contracts';
 import { acceptanceUpdate, paidSignal, transferAuthCodeSignal } from '../../workflows/messages';
-import { workflowBundle } from '../harness';
-import { silentLog } from '../helpers';
+import { mockedWorker, orderInput, useMockedTemporal } from './mocked';
 
 /*
  * The order workflow on its own: its steps run against mocked activities (typed as the real
@@ -27,21 +24,7 @@ import { silentLog } from '../helpers';
  * second instead of the configured hours.
  */
 
-let connection: Connection;
-let client: Client;
-let workerConnection: NativeConnection;
-
-beforeAll(async () => {
-  installRuntime(silentLog);
-  connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection, namespace: 'default' });
-  workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-});
-
-afterAll(async () => {
-  await workerConnection.close();
-  await connection.close();
-});
+const t = useMockedTemporal();
 
 type Mocks = { [K in keyof Activities]: ReturnType<typeof vi.fn<Activities[K]>> };
 
@@ -111,71 +94,16 @@ function mockActivities(): Mocks {
   return mocks as unknown as Mocks;
 }
 
-function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
-  return {
-    publicId: `ord_${randomUUID().slice(0, 8)}`,
-    resellerId: 1,
-    action: 'register',
-    domain: 'unit-test.com',
-    years: 1,
-    paymentMethod: 'wallet',
-    amountMinor: '1299',
-    currency: 'USD',
-    premium: false,
-    idempotencyKey: null,
-    fromExpiresAt: null,
-    nameservers: [],
-    contacts: null,
-    privacy: null,
-    autoRenew: null,
-    sealedAuthCode: null,
-    invoiceExpiresAt: null,
-    transferPollSeconds: 1,
-    gateway: null,
-    ...overrides,
-  };
-}
-
-/**
- * A fresh worker on its own task queue, running these activities, and one on that queue's
- * registrar task queue (where the registrar steps are scheduled), run together.
- */
-async function mockedWorker(
-  activities: Mocks,
-): Promise<{ worker: Pick<Worker, 'runUntil'>; taskQueue: string }> {
-  const taskQueue = `unit-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  const registrar = await Worker.create({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue: registrarTaskQueue(taskQueue),
-    activities,
-  });
-  return {
-    worker: {
-      runUntil: <R>(fnOrPromise: Promise<R> | (() => Promise<R>)) =>
-        registrar.runUntil(() => worker.runUntil(fnOrPromise)),
-    },
-    taskQueue,
-  };
-}
-
 /** Runs one order workflow to its end on a fresh worker with these activities. */
 async function runOrder(
   activities: Mocks,
   input: OrderInput,
   during?: (workflowId: string) => Promise<void>,
 ): Promise<OrderResult> {
-  const { worker, taskQueue } = await mockedWorker(activities);
+  const { worker, taskQueue } = await mockedWorker(t, activities);
   const workflowId = `unit-order-${randomUUID()}`;
   return worker.runUntil(async () => {
-    const handle = await client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+    const handle = await t.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
       taskQueue,
       workflowId,
       args: [input],
@@ -222,9 +150,9 @@ describe('the order workflow, step by step', () => {
     a.holdFunds.mockRejectedValue(
       ApplicationFailure.nonRetryable('Insufficient balance', OrderFailures.InsufficientBalance),
     );
-    const { worker, taskQueue } = await mockedWorker(a);
+    const { worker, taskQueue } = await mockedWorker(t, a);
     const acceptance = await worker.runUntil(
-      client.workflow.executeUpdateWithStart(acceptanceUpdate, {
+      t.client.workflow.executeUpdateWithStart(acceptanceUpdate, {
         startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
           taskQueue,
           workflowId: `unit-order-${randomUUID()}`,
@@ -244,10 +172,10 @@ describe('the order workflow, step by step', () => {
 
   it('accepts an invoice order with where to pay, before anything is paid', async () => {
     const a = mockActivities();
-    const { worker, taskQueue } = await mockedWorker(a);
+    const { worker, taskQueue } = await mockedWorker(t, a);
     const workflowId = `unit-order-${randomUUID()}`;
     const acceptance = await worker.runUntil(async () => {
-      const answer = await client.workflow.executeUpdateWithStart(acceptanceUpdate, {
+      const answer = await t.client.workflow.executeUpdateWithStart(acceptanceUpdate, {
         startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
           taskQueue,
           workflowId,
@@ -255,7 +183,7 @@ describe('the order workflow, step by step', () => {
           workflowIdConflictPolicy: 'FAIL',
         }),
       });
-      await client.workflow.getHandle(workflowId).terminate('test done');
+      await t.client.workflow.getHandle(workflowId).terminate('test done');
       return answer;
     });
     expect(acceptance).toMatchObject({
@@ -291,7 +219,7 @@ describe('the order workflow, step by step', () => {
     });
     const result = await runOrder(a, orderInput({ paymentMethod: 'invoice' }), async (workflowId) => {
       await expired;
-      await client.workflow.getHandle(workflowId).signal(paidSignal, payment('late-1'));
+      await t.client.workflow.getHandle(workflowId).signal(paidSignal, payment('late-1'));
     });
     expect(result.status).toBe('cancelled');
     expect(a.applyInvoicePayment).not.toHaveBeenCalled();
@@ -302,9 +230,9 @@ describe('the order workflow, step by step', () => {
 
   it('a payment after the workflow ended is credited once by the late-payment workflow', async () => {
     const a = mockActivities();
-    const { worker, taskQueue } = await mockedWorker(a);
+    const { worker, taskQueue } = await mockedWorker(t, a);
     const result = await worker.runUntil(
-      client.workflow.execute<typeof latePaymentWorkflow>('latePaymentWorkflow', {
+      t.client.workflow.execute<typeof latePaymentWorkflow>('latePaymentWorkflow', {
         taskQueue,
         workflowId: `unit-late-${randomUUID()}`,
         args: [{ invoiceId: 7, payment: payment('after-end') }],
@@ -318,7 +246,7 @@ describe('the order workflow, step by step', () => {
   it('pays with the first matching payment; a second one and a wrong amount are never applied', async () => {
     const a = mockActivities();
     const result = await runOrder(a, orderInput({ paymentMethod: 'invoice' }), async (workflowId) => {
-      const handle = client.workflow.getHandle(workflowId);
+      const handle = t.client.workflow.getHandle(workflowId);
       await handle.signal(paidSignal, payment('short', '1000'));
       await handle.signal(paidSignal, payment('first'));
       await handle.signal(paidSignal, payment('second'));
@@ -370,7 +298,7 @@ describe('the order workflow, step by step', () => {
       throw ApplicationFailure.nonRetryable('Registry says no', OrderFailures.RegistrarRejected);
     });
     const result = await runOrder(a, orderInput({ paymentMethod: 'invoice' }), async (workflowId) => {
-      const handle = client.workflow.getHandle(workflowId);
+      const handle = t.client.workflow.getHandle(workflowId);
       await handle.signal(paidSignal, payment('paid-1'));
       await provisioning;
       await handle.signal(paidSignal, payment('paid-2'));
@@ -465,7 +393,7 @@ describe('the order workflow, step by step', () => {
       orderInput({ action: 'transfer', sealedAuthCode: 'sealed-old' }),
       async (workflowId) => {
         await new Promise((r) => setTimeout(r, 1_500));
-        await client.workflow
+        await t.client.workflow
           .getHandle(workflowId)
           .signal(transferAuthCodeSignal, { sealedAuthCode: 'sealed-new' });
       },
@@ -496,16 +424,16 @@ describe('the order workflow, step by step', () => {
 
   it('schedules the registrar steps on the registrar task queue, the rest on the workflow’s', async () => {
     const a = mockActivities();
-    const { worker, taskQueue } = await mockedWorker(a);
+    const { worker, taskQueue } = await mockedWorker(t, a);
     const workflowId = `unit-order-${randomUUID()}`;
     await worker.runUntil(
-      client.workflow.execute<typeof orderWorkflow>('orderWorkflow', {
+      t.client.workflow.execute<typeof orderWorkflow>('orderWorkflow', {
         taskQueue,
         workflowId,
         args: [orderInput({ nameservers: ['ns1.x.com'], privacy: 'full' })],
       }),
     );
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const history = await t.client.workflow.getHandle(workflowId).fetchHistory();
     const scheduled = (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes)
       .filter((x) => !!x)

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { describe, expect, it, vi } from 'vitest';
 import type { Activities } from '../../activities';
-import { installRuntime } from '../../src/temporal/runtime';
 import type {
   apiLogRetentionWorkflow,
   billingReviewWorkflow,
@@ -20,12 +18,10 @@ import {
   type DnsRecordData,
   type ExpiryScanWindow,
   type OrderInput,
-  registrarTaskQueue,
   ReviewFailures,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
-import { workflowBundle } from '../harness';
-import { silentLog } from '../helpers';
+import { mockedWorker, orderInput, useMockedTemporal } from './mocked';
 
 /*
  * The DNS zone, expiry reminder, billing review, webhook and retention workflows on their own, like the order
@@ -35,40 +31,13 @@ import { silentLog } from '../helpers';
  * (the zone's quiet period, the delivery backoff and horizon), set to a second or less here.
  */
 
-let connection: Connection;
-let client: Client;
-let workerConnection: NativeConnection;
-
-beforeAll(async () => {
-  installRuntime(silentLog);
-  connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection, namespace: 'default' });
-  workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-});
-
-afterAll(async () => {
-  await workerConnection.close();
-  await connection.close();
-});
+const t = useMockedTemporal();
 
 type Mocks = Partial<{ [K in keyof Activities]: ReturnType<typeof vi.fn<Activities[K]>> }>;
 
 async function withWorker<R>(activities: Mocks, fn: (taskQueue: string) => Promise<R>): Promise<R> {
-  const taskQueue = `unit-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  const registrar = await Worker.create({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue: registrarTaskQueue(taskQueue),
-    activities,
-  });
-  return registrar.runUntil(() => worker.runUntil(() => fn(taskQueue)));
+  const { worker, taskQueue } = await mockedWorker(t, activities);
+  return worker.runUntil(() => fn(taskQueue));
 }
 
 const rejected = (message: string) =>
@@ -99,7 +68,7 @@ describe('the DNS zone workflow', () => {
       args: [zone],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
-    const result = await client.workflow.executeUpdateWithStart(dnsChangeUpdate, {
+    const result = await t.client.workflow.executeUpdateWithStart(dnsChangeUpdate, {
       startWorkflowOperation: operation,
       args: [c],
     });
@@ -173,7 +142,7 @@ describe('the webhook delivery workflows', () => {
       .mockResolvedValue('delivered');
     const markWebhookFailed = vi.fn(() => Promise.resolve(undefined));
     const outcome = await withWorker({ deliverWebhook, markWebhookFailed }, (taskQueue) =>
-      client.workflow.execute<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
+      t.client.workflow.execute<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
         taskQueue,
         workflowId: `unit-webhook-${randomUUID()}`,
         args: [input],
@@ -189,7 +158,7 @@ describe('the webhook delivery workflows', () => {
     const deliverWebhook = vi.fn<Activities['deliverWebhook']>(() => Promise.resolve('retry'));
     const markWebhookFailed = vi.fn(() => Promise.resolve(undefined));
     const outcome = await withWorker({ deliverWebhook, markWebhookFailed }, (taskQueue) =>
-      client.workflow.execute<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
+      t.client.workflow.execute<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
         taskQueue,
         workflowId: `unit-webhook-${randomUUID()}`,
         // 0.2 s, 0.4 s, 0.8 s (±20%): the third wait would end past 1 s.
@@ -206,7 +175,7 @@ describe('the webhook delivery workflows', () => {
     for (const answer of ['disabled', 'refused'] as const) {
       const deliverWebhook = vi.fn<Activities['deliverWebhook']>(() => Promise.resolve(answer));
       const outcome = await withWorker({ deliverWebhook, markWebhookFailed: vi.fn() }, (taskQueue) =>
-        client.workflow.execute<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
+        t.client.workflow.execute<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
           taskQueue,
           workflowId: `unit-webhook-${randomUUID()}`,
           args: [input],
@@ -221,7 +190,7 @@ describe('the webhook delivery workflows', () => {
     const deliverWebhook = vi.fn<Activities['deliverWebhook']>(() => Promise.resolve('retry'));
     const markWebhookFailed = vi.fn(() => Promise.resolve(undefined));
     const outcome = await withWorker({ deliverWebhook, markWebhookFailed }, (taskQueue) =>
-      client.workflow.execute<typeof webhookTestWorkflow>('webhookTestWorkflow', {
+      t.client.workflow.execute<typeof webhookTestWorkflow>('webhookTestWorkflow', {
         taskQueue,
         workflowId: `unit-webhook-test-${randomUUID()}`,
         args: [{ jobId: '42', endpointId: 3 }],
@@ -245,7 +214,7 @@ describe('the billing review workflow', () => {
   }
   const review = (a: Mocks, resolution: 'capture' | 'void') =>
     withWorker(a, (taskQueue) =>
-      client.workflow.execute<typeof billingReviewWorkflow>('billingReviewWorkflow', {
+      t.client.workflow.execute<typeof billingReviewWorkflow>('billingReviewWorkflow', {
         taskQueue,
         workflowId: `unit-review-${randomUUID()}`,
         args: [{ orderId: 12, resolution, reason: 'checked by hand', actor: 'cli:test' }],
@@ -291,27 +260,11 @@ describe('the billing review workflow', () => {
 describe('the expiry reminder workflow', () => {
   it('scans every window of the horizon page by page, totals the reminders and starts each due renewal once', async () => {
     const renewalInput = (domainId: number): OrderInput =>
-      ({
-        publicId: `ord_renew${domainId}`,
-        resellerId: 1,
+      orderInput({
         action: 'renew',
         domain: `renew-${domainId}.com`,
-        years: 1,
-        paymentMethod: 'wallet',
-        amountMinor: '1299',
-        currency: 'USD',
-        premium: false,
-        idempotencyKey: null,
         fromExpiresAt: '2027-01-01T00:00:00.000Z',
-        nameservers: [],
-        contacts: null,
-        privacy: null,
-        autoRenew: null,
-        sealedAuthCode: null,
-        invoiceExpiresAt: null,
-        transferPollSeconds: 3600,
-        gateway: null,
-      }) as OrderInput;
+      });
     const windows: ExpiryScanWindow[] = [];
     const scanExpiringPage = vi.fn<Activities['scanExpiringPage']>((_t, _a, cursor, window) => {
       if (!cursor) windows.push(window!);
@@ -338,7 +291,7 @@ describe('the expiry reminder workflow', () => {
     const started = await withWorker(
       { scanExpiringPage, prepareAutoRenewal, openOrder },
       async (taskQueue) => {
-        const result = await client.workflow.execute<typeof expiryRemindersWorkflow>(
+        const result = await t.client.workflow.execute<typeof expiryRemindersWorkflow>(
           'expiryRemindersWorkflow',
           {
             taskQueue,
@@ -359,11 +312,11 @@ describe('the expiry reminder workflow', () => {
     // Domain 6 was due twice in the scan: its renewal order was started once (its workflow ID).
     expect(prepareAutoRenewal.mock.calls.map((c) => c[0]).sort()).toEqual([5, 6, 6]);
     for (const id of ['order:1:autorenew:renew-5.com', 'order:1:autorenew:renew-6.com']) {
-      const d = await client.workflow.getHandle(id).describe();
+      const d = await t.client.workflow.getHandle(id).describe();
       expect(await d.staticSummary()).toMatch(
         /^Renew renew-\d\.com · 1 year · 12\.99 USD by wallet · Acme \(#1\)$/,
       );
-      await client.workflow
+      await t.client.workflow
         .getHandle(id)
         .terminate('test done')
         .catch(() => undefined);
@@ -375,7 +328,7 @@ describe('the API log retention workflow', () => {
   it('prunes the rows past the retention period and says how many', async () => {
     const pruneApiLogs = vi.fn<Activities['pruneApiLogs']>(() => Promise.resolve(42));
     const result = await withWorker({ pruneApiLogs }, (taskQueue) =>
-      client.workflow.execute<typeof apiLogRetentionWorkflow>('apiLogRetentionWorkflow', {
+      t.client.workflow.execute<typeof apiLogRetentionWorkflow>('apiLogRetentionWorkflow', {
         taskQueue,
         workflowId: `unit-retention-${randomUUID()}`,
         args: [{ days: 30 }],

@@ -1,0 +1,11 @@
+// Every workflow the worker runs. The exported function name is the workflow type stored in
+// history and used by schedules: renaming one is a breaking change.
+export { dnsZoneWorkflow } from './dns';
+export { domainOperationWorkflow } from './domains';
+export { orderWorkflow } from './order';
+export { latePaymentWorkflow, topupWorkflow } from './payments';
+export { pingWorkflow } from './ping';
+export { expiryRemindersWorkflow } from './reminders';
+export { apiLogRetentionWorkflow } from './retention';
+export { billingReviewWorkflow } from './reviews';
+export { webhookDeliveryWorkflow, webhookTestWorkflow } from './webhooks';
