@@ -106,13 +106,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // `RECORD_HISTORIES=DIR`: the runs of this test run, one per distinct path, for the replay test.
     const recordTo = process.env['RECORD_HISTORIES'];
     if (recordTo) {
-      const recorded = await recordHistories({
-        address: `127.0.0.1:${port}`,
-        temporalBin,
-        dir: path.resolve(recordTo),
-        source: process.env['RECORD_HISTORIES_SOURCE'] ?? 'HEAD',
-      });
-      console.log(`histories: ${recorded.length} recorded into ${recordTo}`);
+      try {
+        const recorded = await recordHistories({
+          address: `127.0.0.1:${port}`,
+          temporalBin,
+          dir: path.resolve(recordTo),
+          source: process.env['RECORD_HISTORIES_SOURCE'] ?? 'HEAD',
+        });
+        console.log(`histories: ${recorded.length} recorded into ${recordTo}`);
+      } catch (err) {
+        console.error('histories: recording failed', err);
+      }
     }
     await engine.stop();
     await dropDatabase(databaseUrl);
