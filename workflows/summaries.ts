@@ -160,18 +160,19 @@ export interface DeliveryLabelInput {
   resellerId: number;
   eventType?: string | null | undefined;
   endpointUrl?: string | null | undefined;
+  resellerName?: string | null | undefined;
 }
 
 export function deliveryLabel(job: DeliveryLabelInput, input: WebhookDeliveryInput, test = false): RunLabel {
   const host = job.endpointUrl ? endpointHost(job.endpointUrl) : `endpoint #${input.endpointId ?? '?'}`;
   return {
-    staticSummary: `${test ? 'Webhook test' : 'Webhook'} ${job.eventType ?? 'event'} → ${host} · reseller #${job.resellerId}`,
+    staticSummary: `${test ? 'Webhook test' : 'Webhook'} ${job.eventType ?? 'event'} → ${host} · ${who({ id: job.resellerId, name: job.resellerName })}`,
     staticDetails: rows([
       ['Job', job.jobId],
       ['Run', job.run],
       ['Event', job.eventType],
       ['Endpoint', `${host} (#${input.endpointId ?? '?'})`],
-      ['Reseller', `#${job.resellerId}`],
+      ['Reseller', who({ id: job.resellerId, name: job.resellerName })],
       [
         'Retries',
         test

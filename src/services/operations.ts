@@ -226,9 +226,11 @@ export async function retryProvisioning(
       gateway: null,
       resumeOrderId: order.id,
     };
+    const reseller = (await db('resellers').where({ id: order.resellerId }).first('name')) as
+      { name: string } | undefined;
     const label = orderLabel(
       input,
-      { id: order.resellerId },
+      { id: order.resellerId, name: reseller?.name },
       `domains:retry-provisioning (order ${order.publicId})`,
     );
     await temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {

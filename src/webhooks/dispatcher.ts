@@ -54,6 +54,7 @@ export interface DeliveryJob {
   /** For the run's summary in the Temporal UI (its host only is shown). */
   eventType?: string | undefined;
   endpointUrl?: string | undefined;
+  resellerName?: string | undefined;
 }
 
 /** Starts (or finds already started) the delivery workflow of a job: true when this call started it. */
@@ -109,13 +110,18 @@ export async function subscribedEndpoints(
   db: Knex,
   resellerId: number,
   type: string,
-): Promise<Array<{ id: number }>> {
-  return (await db('webhookEndpoints')
-    .where({ resellerId, enabled: true })
+): Promise<Array<{ id: number; url: string; resellerName: string }>> {
+  return (await db('webhookEndpoints as w')
+    .join('resellers as r', 'r.id', 'w.resellerId')
+    .where({ 'w.resellerId': resellerId, 'w.enabled': true })
     .where((q) => {
-      void q.whereRaw("events = '{}'").orWhereRaw('? = ANY(events)', [type]);
+      void q.whereRaw("w.events = '{}'").orWhereRaw('? = ANY(w.events)', [type]);
     })
-    .select('id', 'url')) as Array<{ id: number; url: string }>;
+    .select('w.id', 'w.url', 'r.name as resellerName')) as Array<{
+    id: number;
+    url: string;
+    resellerName: string;
+  }>;
 }
 
 /**
@@ -126,7 +132,7 @@ export async function subscribedEndpoints(
 export async function jobsFor(
   trx: Knex | Knex.Transaction,
   event: { id: string; resellerId: number; type?: string },
-  endpoints: Array<{ id: number; url?: string }>,
+  endpoints: Array<{ id: number; url?: string; resellerName?: string }>,
 ): Promise<DeliveryJob[]> {
   if (endpoints.length === 0) return [];
   await trx('webhookJobs')
@@ -147,6 +153,7 @@ export async function jobsFor(
     resellerId: event.resellerId,
     eventType: event.type,
     endpointUrl: endpoints.find((e) => e.id === r.endpointId)?.url,
+    resellerName: endpoints.find((e) => e.id === r.endpointId)?.resellerName,
   }));
 }
 
@@ -246,6 +253,7 @@ export async function sweepWebhookJobs(
     (await db('webhookJobs as j')
       .join('webhookEndpoints as w', 'w.id', 'j.endpointId')
       .join('events as e', 'e.id', 'j.eventId')
+      .join('resellers as r', 'r.id', 'w.resellerId')
       .where('j.status', 'pending')
       .whereRaw('coalesce(j.checked_at, j.created_at) < now() - make_interval(secs => ?)', [
         opts.graceSeconds,
@@ -259,6 +267,7 @@ export async function sweepWebhookJobs(
         'w.resellerId',
         'e.type as eventType',
         'w.url as endpointUrl',
+        'r.name as resellerName',
       )) as Array<DeliveryJob & { id: string | number }>
   ).map((j) => ({ ...j, id: String(j.id) }));
   const result: SweepResult = { checked: jobs.length, started: 0, restarted: 0 };

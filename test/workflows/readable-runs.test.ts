@@ -174,7 +174,7 @@ describe('runs an operator can read in the Temporal UI', () => {
         return s?.current.startsWith('Attempt ') ? s : null;
       }, 20_000);
       expect(retrying.summary).toBe(
-        `Webhook domain.order.completed → 127.0.0.1:${new URL(rx.url).port} · reseller #${r.id}`,
+        `Webhook domain.order.completed → 127.0.0.1:${new URL(rx.url).port} · Test Reseller (#${r.id})`,
       );
       expect(retrying.listed).toBe(retrying.summary);
       expect(retrying.current).toMatch(
