@@ -20,7 +20,7 @@ import { failureMessage, failureType } from './failures';
 import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
 import { db, OrderRun } from './order-run';
 import { registrarActivities } from './registrar-queue';
-import { orderProgress, registrationLagProgress, stepSummary, transferProgress } from './summaries';
+import { orderProgress, registerStepSummary, registrationLagProgress, transferProgress } from './summaries';
 
 /** Registrar calls: bounded retries with backoff; rejections are final. */
 const registrar = registrarActivities({
@@ -164,7 +164,7 @@ async function registration(run: OrderRun): Promise<Provisioned> {
     let outcome;
     try {
       outcome = await registrar().registerDomain.executeWithOptions(
-        { summary: stepSummary.register(run.input) },
+        { summary: registerStepSummary(run.input) },
         [run.orderId],
       );
     } catch (err) {

@@ -16,7 +16,7 @@ import {
   ResellerIdAttr,
 } from './contracts';
 import { orderWorkflow } from './order';
-import { orderLabel, runSummary } from './summaries';
+import { orderLabel, runOptions } from './summaries';
 
 const { scanExpiringPage, prepareAutoRenewal } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -77,12 +77,10 @@ async function startAutoRenewal(domainId: number, autoRenewDays: number): Promis
     await startChild(orderWorkflow, {
       workflowId: orderWorkflowId(prepared.input.resellerId, prepared.key),
       args: [prepared.input],
-      ...label,
-      typedSearchAttributes: [
+      ...runOptions(label, [
         { key: ResellerIdAttr, value: String(prepared.input.resellerId) },
         { key: DomainNameAttr, value: prepared.input.domain },
-        runSummary(label),
-      ],
+      ]),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

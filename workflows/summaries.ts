@@ -7,6 +7,7 @@ import type {
   TopupInput,
   WebhookDeliveryInput,
 } from './contracts';
+import type { SearchAttributePair } from '@temporalio/common';
 import { RunSummaryAttr } from './contracts';
 import { formatMinor } from './money';
 import type { TransferState } from './registrar-contracts';
@@ -24,14 +25,20 @@ export interface RunLabel {
 }
 
 /**
- * The summary as a search attribute too: the UI's workflow list shows search attributes as
- * columns (add "RunSummary" in its column settings) but not the summary itself. Keyword values
- * are at most 255 characters in SQL visibility.
+ * A run's start options from its label: the summary, the details, and the search attributes
+ * given followed by the summary as `RunSummary` (the UI's workflow list shows search attributes
+ * as columns, add "RunSummary" in its column settings, but not the summary itself; Keyword values
+ * are at most 255 characters in SQL visibility).
  */
-export const runSummary = (label: RunLabel) => ({
-  key: RunSummaryAttr,
-  value: label.staticSummary.slice(0, 250),
-});
+export function runOptions(label: RunLabel, attributes: SearchAttributePair[] = []) {
+  return {
+    ...label,
+    typedSearchAttributes: [
+      ...attributes,
+      { key: RunSummaryAttr, value: label.staticSummary.slice(0, 250) } satisfies SearchAttributePair,
+    ],
+  };
+}
 
 /** Who a run is for: the reseller's name when the start site knows it, else its number. */
 export interface ResellerRef {
@@ -61,13 +68,14 @@ const rows = (pairs: Array<[string, string | number | null | undefined]>): strin
     .map(([k, v]) => `- **${k}**: ${v}`)
     .join('\n');
 
+const yearsText = (years: number): string => `${years} year${years === 1 ? '' : 's'}`;
+
 const paidBy = (input: Pick<OrderInput, 'paymentMethod' | 'gateway'>): string =>
   input.paymentMethod === 'wallet' ? 'wallet' : `invoice${input.gateway ? ` (${input.gateway})` : ''}`;
 
 /** "Register example.com · 1 year · 12.99 USD by wallet · Acme (#3)". */
 export function orderLabel(input: OrderInput, reseller: ResellerRef, startedBy?: string): RunLabel {
-  const years = `${input.years} year${input.years === 1 ? '' : 's'}`;
-  const staticSummary = `${VERB[input.action]} ${input.domain} · ${years} · ${money(input.amountMinor, input.currency)} by ${paidBy(input)} · ${who(reseller)}`;
+  const staticSummary = `${VERB[input.action]} ${input.domain} · ${yearsText(input.years)} · ${money(input.amountMinor, input.currency)} by ${paidBy(input)} · ${who(reseller)}`;
   const staticDetails = rows([
     ['Order', input.publicId],
     ['Action', input.action],
@@ -271,8 +279,6 @@ export function transferProgress(
 export const deliveryRetryProgress = (attempt: number, delayMs: number, givesUpAt: number): string =>
   `Attempt ${attempt} not delivered: retry ${attempt + 1} in ${duration(delayMs)} (gives up after ${utc(givesUpAt)}).`;
 
-/** Summaries of activity steps whose name alone does not say what happened. */
-export const stepSummary = {
-  register: (input: Pick<OrderInput, 'domain' | 'years' | 'nameservers'>): string =>
-    `Register ${input.domain} for ${input.years} year${input.years === 1 ? '' : 's'} at the registrar (sent once; a lost answer is settled, never re-sent blindly)`,
-};
+/** The registration step's summary (its name alone does not say it is sent once). */
+export const registerStepSummary = (input: Pick<OrderInput, 'domain' | 'years'>): string =>
+  `Register ${input.domain} for ${yearsText(input.years)} at the registrar (sent once; a lost answer is settled, never re-sent blindly)`;

@@ -14,7 +14,7 @@ import {
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
-import { dnsZoneLabel, domainOperationLabel, runSummary } from '../../workflows/summaries';
+import { dnsZoneLabel, domainOperationLabel, runOptions } from '../../workflows/summaries';
 import { resultWithin } from '../temporal/client';
 import { TimeoutError, workflowAnswer } from '../timeout';
 import { notFound } from './errors';
@@ -48,20 +48,17 @@ export async function runDomainOperation(
     domain: args.domain,
     operation: args.operation,
   };
-  const label = domainOperationLabel(input, { id: args.resellerId, name: args.resellerName });
   const handle = await temporal.workflow
     .start<typeof domainOperationWorkflow>('domainOperationWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId,
       args: [input],
-      ...label,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: args.idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
+      ...runOptions(domainOperationLabel(input, { id: args.resellerId, name: args.resellerName }), [
         { key: ResellerIdAttr, value: String(args.resellerId) },
         { key: DomainNameAttr, value: args.domain },
-        runSummary(label),
-      ],
+      ]),
     })
     .catch((err: unknown) => {
       // A closed run under the same Idempotency-Key: its result is the answer.
@@ -87,18 +84,15 @@ export async function changeDns(
   answerMs: number,
   resellerName?: string,
 ): Promise<DnsChangeResult> {
-  const label = dnsZoneLabel(zone, { id: zone.resellerId, name: resellerName });
   const operation = new WithStartWorkflowOperation<typeof dnsZoneWorkflow>('dnsZoneWorkflow', {
     workflowId: dnsZoneWorkflowId(zone.domainId),
     taskQueue: TASK_QUEUE,
     args: [zone],
-    ...label,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
+    ...runOptions(dnsZoneLabel(zone, { id: zone.resellerId, name: resellerName }), [
       { key: ResellerIdAttr, value: String(zone.resellerId) },
       { key: DomainNameAttr, value: zone.domain },
-      runSummary(label),
-    ],
+    ]),
   });
   return workflowAnswer(
     temporal.workflow.executeUpdateWithStart(dnsChangeUpdate, {

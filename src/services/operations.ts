@@ -13,11 +13,10 @@ import {
   EXPIRY_SCHEDULE_ID,
   type OrderInput,
   ResellerIdAttr,
-  RunSummaryAttr,
   TASK_QUEUE,
 } from '../../workflows/contracts';
 import type { Config } from '../config';
-import { orderLabel, runSummary } from '../../workflows/summaries';
+import { orderLabel, runOptions } from '../../workflows/summaries';
 import { holdRef, voidHold } from './ledger';
 import { newPublicId } from '../utils/public-ids';
 import {
@@ -50,11 +49,10 @@ async function ensureSchedule(
     taskQueue: TASK_QUEUE,
     args,
     workflowId: `${scheduleId}-run`,
-    staticSummary: SCHEDULE_SUMMARIES[workflowType] ?? `Scheduled ${workflowType}`,
-    typedSearchAttributes: [
-      { key: RunSummaryAttr, value: SCHEDULE_SUMMARIES[workflowType] ?? `Scheduled ${workflowType}` },
-    ],
-    staticDetails: `- **Schedule**: ${scheduleId} (\`${cron}\`)\n- **Arguments**: ${JSON.stringify(args)}`,
+    ...runOptions({
+      staticSummary: SCHEDULE_SUMMARIES[workflowType] ?? `Scheduled ${workflowType}`,
+      staticDetails: `- **Schedule**: ${scheduleId} (\`${cron}\`)\n- **Arguments**: ${JSON.stringify(args)}`,
+    }),
   };
   const spec = { cronExpressions: [cron] };
   try {
@@ -237,12 +235,10 @@ export async function retryProvisioning(
       taskQueue: TASK_QUEUE,
       workflowId: `${order.workflowId.replace(/:retry:\d+$/, '')}:retry:${order.attempt + 1}`,
       args: [input],
-      ...label,
-      typedSearchAttributes: [
+      ...runOptions(label, [
         { key: ResellerIdAttr, value: String(order.resellerId) },
         { key: DomainNameAttr, value: order.domainName },
-        runSummary(label),
-      ],
+      ]),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     summary.resumed.push(candidate);

@@ -1,4 +1,4 @@
-import { orderLabel, type ResellerRef, runSummary } from '../../workflows/summaries';
+import { orderLabel, type ResellerRef, runOptions } from '../../workflows/summaries';
 import {
   type Client,
   WithStartWorkflowOperation,
@@ -56,20 +56,17 @@ export async function startOrder(
 ): Promise<StartOutcome> {
   const workflowId = orderWorkflowId(input.resellerId, orderKey.key);
   const attach = orderKey.kind === 'idempotency' || orderKey.concurrent === 'attach';
-  const label = orderLabel(input, reseller);
   const operation = new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
     workflowId,
     taskQueue: TASK_QUEUE,
     args: [input],
-    ...label,
     workflowIdConflictPolicy: attach ? 'USE_EXISTING' : 'FAIL',
     workflowIdReusePolicy: orderKey.kind === 'idempotency' ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE',
-    typedSearchAttributes: [
+    ...runOptions(orderLabel(input, reseller), [
       { key: ResellerIdAttr, value: String(input.resellerId) },
       { key: DomainNameAttr, value: input.domain },
       { key: OrderStatusAttr, value: 'pending' },
-      runSummary(label),
-    ],
+    ]),
   });
   let acceptance: Acceptance;
   try {

@@ -12,7 +12,7 @@ import {
   ResellerIdAttr,
   TASK_QUEUE,
 } from '../../workflows/contracts';
-import { reviewLabel, runSummary } from '../../workflows/summaries';
+import { reviewLabel, runOptions } from '../../workflows/summaries';
 import { type Actor, listAuditEvents } from './audit';
 import { conflict, notFound, unprocessable, validationFailed } from './errors';
 
@@ -139,19 +139,16 @@ export async function resolveBillingFailure(
     reason: req.reason.trim(),
     actor,
   };
-  const label = reviewLabel(input, { publicId: order.publicId, domain: order.domainName });
   const handle = await deps.temporal.workflow.start<typeof billingReviewWorkflow>('billingReviewWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId,
     args: [input],
-    ...label,
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    typedSearchAttributes: [
+    ...runOptions(reviewLabel(input, { publicId: order.publicId, domain: order.domainName }), [
       { key: ResellerIdAttr, value: String(order.resellerId) },
       { key: OrderIdAttr, value: order.publicId },
-      runSummary(label),
-    ],
+    ]),
   });
   let result: BillingReviewResult;
   try {

@@ -12,7 +12,7 @@ import {
   topupWorkflowId,
 } from '../../workflows/contracts';
 import { acceptanceUpdate } from '../../workflows/messages';
-import { runSummary, topupLabel } from '../../workflows/summaries';
+import { runOptions, topupLabel } from '../../workflows/summaries';
 import { amountField } from './amounts';
 import type { CoreDeps } from './deps';
 import { unprocessable, validationFailed } from './errors';
@@ -36,14 +36,12 @@ export async function startTopup(
     currency,
     gateway: req.gateway ?? null,
   };
-  const label = topupLabel(input, reseller);
   const operation = new WithStartWorkflowOperation<typeof topupWorkflow>('topupWorkflow', {
     workflowId: topupWorkflowId(reseller.id, req.idempotencyKey),
     taskQueue: TASK_QUEUE,
     args: [input],
-    ...label,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [{ key: ResellerIdAttr, value: String(reseller.id) }, runSummary(label)],
+    ...runOptions(topupLabel(input, reseller), [{ key: ResellerIdAttr, value: String(reseller.id) }]),
   });
   const acceptance = await workflowAnswer(
     deps.temporal.workflow.executeUpdateWithStart(acceptanceUpdate, { startWorkflowOperation: operation }),

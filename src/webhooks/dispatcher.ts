@@ -7,7 +7,7 @@ import {
   type WebhookDeliveryInput,
   webhookDeliveryWorkflowId,
 } from '../../workflows/contracts';
-import { deliveryLabel, runSummary } from '../../workflows/summaries';
+import { deliveryLabel, runOptions } from '../../workflows/summaries';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -69,15 +69,15 @@ export async function startDelivery(
     backoffBaseSeconds: opts.backoffBaseSeconds,
     horizonSeconds: opts.horizonSeconds,
   };
-  const label = deliveryLabel({ ...job, jobId: job.id }, input);
   try {
     await temporal.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: webhookDeliveryWorkflowId(job.id, job.run),
       args: [input],
-      ...label,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: ResellerIdAttr, value: String(job.resellerId) }, runSummary(label)],
+      ...runOptions(deliveryLabel({ ...job, jobId: job.id }, input), [
+        { key: ResellerIdAttr, value: String(job.resellerId) },
+      ]),
     });
     return true;
   } catch (err) {
@@ -124,6 +124,12 @@ export async function subscribedEndpoints(
   }>;
 }
 
+/** What a job's run summary names of its endpoint (its URL is cut to the host there). */
+const labelOf = (e: { url?: string; resellerName?: string } | undefined) => ({
+  endpointUrl: e?.url,
+  resellerName: e?.resellerName,
+});
+
 /**
  * Creates (or finds) the job of an event for each endpoint given, in the caller's transaction.
  * Deliveries must be started only after that transaction commits: a delivery that runs first
@@ -152,8 +158,7 @@ export async function jobsFor(
     endpointId: r.endpointId,
     resellerId: event.resellerId,
     eventType: event.type,
-    endpointUrl: endpoints.find((e) => e.id === r.endpointId)?.url,
-    resellerName: endpoints.find((e) => e.id === r.endpointId)?.resellerName,
+    ...labelOf(endpoints.find((e) => e.id === r.endpointId)),
   }));
 }
 

@@ -7,7 +7,7 @@ import { TimeoutError, withTimeout } from '../timeout';
 import { newPublicId } from '../utils/public-ids';
 import type { webhookTestWorkflow } from '../../workflows';
 import { ResellerIdAttr, TASK_QUEUE, webhookTestWorkflowId } from '../../workflows/contracts';
-import { deliveryLabel, runSummary } from '../../workflows/summaries';
+import { deliveryLabel, runOptions } from '../../workflows/summaries';
 import { type DispatchOptions, restartDelivery } from './dispatcher';
 import { type EventType, eventRow } from './events';
 import { generateWebhookSecret } from './signing';
@@ -228,8 +228,7 @@ export async function sendTestEvent(
       taskQueue: TASK_QUEUE,
       workflowId: webhookTestWorkflowId(jobId),
       args: [{ jobId, endpointId: endpoint.id }],
-      ...label,
-      typedSearchAttributes: [{ key: ResellerIdAttr, value: String(resellerId) }, runSummary(label)],
+      ...runOptions(label, [{ key: ResellerIdAttr, value: String(resellerId) }]),
     }),
     deps.timeoutMs,
   ).catch((err: unknown) => {
