@@ -1,22 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
+import { ensureTool } from '../utils/tool-scripts';
 import { temporalAnswers } from './probe';
 import { devServerSearchAttributeArgs, ensureSearchAttributes } from './search-attributes';
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '..', '..');
-
 /** Path of the temporal CLI: TEMPORAL_BIN, a `temporal` on PATH, or the pinned project build. */
-export async function resolveTemporalBin(): Promise<string> {
-  const { stdout } = await run('bash', [path.join(repoRoot, 'scripts', 'ensure-temporal.sh')], {
-    maxBuffer: 1024 * 1024,
-  });
-  const bin = stdout.trim().split('\n').pop();
-  if (!bin) throw new Error('scripts/ensure-temporal.sh printed no path');
-  return bin;
+export function resolveTemporalBin(): Promise<string> {
+  return ensureTool('ensure-temporal.sh');
 }
 
 /**

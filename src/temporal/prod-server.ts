@@ -8,6 +8,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase } from '../db/knex';
 import { spawnService } from '../utils/service-process';
+import { ensureTool } from '../utils/tool-scripts';
 import { temporalAnswers } from './probe';
 import { ensureSearchAttributes, missingSearchAttributes } from './search-attributes';
 
@@ -28,14 +29,10 @@ export const PROD_TEMPORAL = {
 } as const;
 
 /** The folder with `temporal-server`, `temporal-sql-tool` and the schema files (built once). */
-export async function resolveTemporalServerDir(): Promise<string> {
-  const { stdout } = await run('bash', [path.join(repoRoot, 'scripts', 'ensure-temporal-server.sh')], {
-    maxBuffer: 1024 * 1024,
-    env: { ...process.env, TEMPORAL_SERVER_VERSION: `v${PROD_TEMPORAL.serverVersion}` },
+export function resolveTemporalServerDir(): Promise<string> {
+  return ensureTool('ensure-temporal-server.sh', {
+    TEMPORAL_SERVER_VERSION: `v${PROD_TEMPORAL.serverVersion}`,
   });
-  const dir = stdout.trim().split('\n').pop();
-  if (!dir) throw new Error('scripts/ensure-temporal-server.sh printed no path');
-  return dir;
 }
 
 export interface ProdServerOptions {

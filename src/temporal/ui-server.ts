@@ -1,24 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { spawnService } from '../utils/service-process';
-
-const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '..', '..');
+import { ensureTool } from '../utils/tool-scripts';
 
 /** The UI release: the one the dev server embeds and docker-compose.yml's image (test/compose.test.ts). */
 export const TEMPORAL_UI_VERSION = '2.42.1';
 
 /** Path of `temporal-ui-server`, built once from its Go module by scripts/ensure-temporal-ui.sh. */
-export async function resolveUiServer(): Promise<string> {
-  const { stdout } = await run('bash', [path.join(repoRoot, 'scripts', 'ensure-temporal-ui.sh')], {
-    maxBuffer: 1024 * 1024,
-    env: { ...process.env, TEMPORAL_UI_VERSION: `v${TEMPORAL_UI_VERSION}` },
-  });
-  const bin = stdout.trim().split('\n').pop();
-  if (!bin) throw new Error('scripts/ensure-temporal-ui.sh printed no path');
-  return bin;
+export function resolveUiServer(): Promise<string> {
+  return ensureTool('ensure-temporal-ui.sh', { TEMPORAL_UI_VERSION: `v${TEMPORAL_UI_VERSION}` });
 }
 
 export interface UiServerOptions {
