@@ -53,18 +53,55 @@ export function createDnsActivities(deps: DnsActivityDeps) {
           : change.kind === 'replace'
             ? change.records
             : [];
-      const unsupported = [
-        ...new Set(written.map((r) => r.type).filter((t) => !registrar.dnsRecordTypes.includes(t))),
-      ];
-      if (unsupported.length > 0) {
-        return {
-          ok: false,
-          code: 'unsupported_capability',
-          message: `The provider cannot publish ${unsupported.join(', ')} records; it supports ${registrar.dnsRecordTypes.join(', ')}.`,
-        };
-      }
       return db.transaction(async (trx) => {
         let zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow | undefined;
+        if (change.kind === 'dnssec') {
+          return { ok: false, code: 'dns_not_hosted', message: 'DNSSEC needs the hosted DNS addon.' };
+        }
+        // A registrar-hosted zone publishes only the types the registrar can; a hosted one all eight.
+        const hosted =
+          (zone?.status === 'active' && zone.mode === 'hosted') ||
+          (change.kind === 'provision' && change.hosted);
+        const unsupported = hosted
+          ? []
+          : [...new Set(written.map((r) => r.type).filter((t) => !registrar.dnsRecordTypes.includes(t)))];
+        if (unsupported.length > 0) {
+          return {
+            ok: false,
+            code: 'unsupported_capability',
+            message: `The provider cannot publish ${unsupported.join(', ')} records; it supports ${registrar.dnsRecordTypes.join(', ')}.`,
+          };
+        }
+        if (change.kind === 'provision' && change.hosted) {
+          // The hosted addon starts from the records we hold for an active registrar-hosted zone,
+          // or else from what the registrar publishes (imported by the workflow).
+          if (zone?.status === 'active' && zone.mode === 'hosted') return { ok: true, version: zone.version };
+          const keep = zone?.status === 'active';
+          if (!zone) await trx('dnsZones').insert({ domainId, status: 'active', mode: 'hosted' });
+          const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow;
+          let nextLine = current.nextLine;
+          if (!keep) {
+            await trx('dnsRecords').where({ domainId }).del();
+            for (const r of change.records ?? [])
+              await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
+          }
+          const version = current.version + 1;
+          await trx('dnsZones').where({ domainId }).update({
+            status: 'active',
+            mode: 'hosted',
+            version,
+            nextLine,
+            pushStatus: 'pending',
+            pushError: null,
+            delegated: false,
+            previousNameservers: null,
+            dnssec: 'off',
+            ds: null,
+            serial: null,
+            updatedAt: trx.fn.now(),
+          });
+          return { ok: true, version };
+        }
         if (change.kind === 'provision' && change.records) {
           // Provisioning starts from what the registrar publishes: nothing is pushed (the zone is
           // live as it is) until the reseller changes something.
@@ -78,6 +115,7 @@ export function createDnsActivities(deps: DnsActivityDeps) {
           const version = current.version + 1;
           await trx('dnsZones').where({ domainId }).update({
             status: 'active',
+            mode: 'registrar',
             version,
             nextLine,
             pushedVersion: version,
@@ -95,7 +133,9 @@ export function createDnsActivities(deps: DnsActivityDeps) {
           if (!zone) {
             await trx('dnsZones').insert({ domainId, status: 'active' });
           } else if (zone.status !== 'active') {
-            await trx('dnsZones').where({ domainId }).update({ status: 'active', updatedAt: trx.fn.now() });
+            await trx('dnsZones')
+              .where({ domainId })
+              .update({ status: 'active', mode: 'registrar', updatedAt: trx.fn.now() });
           }
           zone = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow;
           if (change.kind === 'provision') {

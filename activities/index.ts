@@ -3,7 +3,9 @@ import type { Logger } from '../src/logger';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
+import type { HostedDnsAddon } from '../src/hosted-dns/addon';
 import { createDnsActivities } from './dns';
+import { createHostedDnsActivities } from './dns-hosted';
 import { createDomainActivities } from './domains';
 import { createOrderInvoiceActivities } from './order-invoices';
 import { createOrderActivities } from './orders';
@@ -23,6 +25,8 @@ export interface ActivityDeps {
   registrarLagMs: number;
   gateways: Gateways;
   webhooks: { timeoutMs: number; allowPrivateTargets: boolean };
+  /** The hosted DNS addon, or null where none is configured. */
+  dnsAddon: HostedDnsAddon | null;
 }
 
 /** Activities are built over injected dependencies; only main-worker.ts (or a test) builds those. */
@@ -40,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentActivities(deps),
     ...createDomainActivities(deps),
     ...createDnsActivities(deps),
+    ...createHostedDnsActivities(deps),
     ...createWebhookActivities(deps),
     ...createReminderActivities(deps),
     ...createReviewActivities(deps),

@@ -30,6 +30,7 @@ import { createReseller } from '../src/services/resellers';
 import { createTemporalClient } from '../src/temporal/client';
 import { expiryScanWindows } from '../workflows/contracts';
 import { postgresCpuMs } from './proc';
+import { createDnsAddon } from '../src/hosted-dns/addon';
 
 const { values } = parseArgs({
   options: {
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       registrar: createRegistrar(config),
       secrets: new SecretBox(config.SECRETS_KEY),
       gateways: createGateways(config),
+      dnsAddon: createDnsAddon(config),
     });
     const api = await listen(app as unknown as Koa);
     const empty = new Koa();

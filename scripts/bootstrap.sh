@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh clone runnable: installs node_modules from the lockfile when they are missing
-# or older than the lockfile, builds the pinned temporal CLI when it is not there yet, and with
+# or older than the lockfile, builds the pinned temporal CLI when it is not there yet, installs
+# PowerDNS (the hosted DNS addon) and dig/delv when they are missing, and with
 # --browser installs Chromium for the browser tests.
 #
 # `npm ci` is tried first. The registry this project is built against does not serve every
@@ -16,6 +17,9 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   npm ci --no-audit --no-fund >&2 2>/dev/null || npm install --no-save --no-audit --no-fund >&2
 fi
 bash scripts/ensure-temporal.sh >/dev/null
+# The hosted DNS addon (PowerDNS with its Postgres backend) and dig/delv, from Debian's packages.
+bash scripts/ensure-pdns.sh >/dev/null ||
+  echo "bootstrap: PowerDNS is not installed; npm run dev runs with registrar-hosted DNS only, and npm test needs it" >&2
 
 # The browser tests (npm test passes --browser) drive Debian's Chromium through playwright-core;
 # a test tool's own browser download is not possible here, so the system package is installed.

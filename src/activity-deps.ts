@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ActivityDeps } from '../activities';
 import { allowPrivateWebhookTargets, type Config } from './config';
 import type { Logger } from './logger';
+import { createDnsAddon } from './hosted-dns/addon';
 import { createGateways } from './payments';
 import { createRegistrar } from './registrar';
 import type { Registrar } from './registrar/types';
@@ -26,6 +27,7 @@ export function buildActivityDeps(
     invoiceTtlHours: overrides.invoiceTtlHours ?? config.INVOICE_TTL_HOURS,
     registrarLagMs: overrides.registrarLagMs ?? config.REGISTER_LAG_SECONDS * 1000,
     gateways: createGateways(config),
+    dnsAddon: createDnsAddon(config),
     webhooks: {
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       allowPrivateTargets: allowPrivateWebhookTargets(config),

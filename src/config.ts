@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DNS_ADDON_SETTINGS } from './config-dns';
 import { REGISTRAR_SETTINGS } from './config-registrar';
 
 const bool = z
@@ -116,6 +117,7 @@ export const configSchema = z.object({
     .default('dev-only-secrets-key-change-me')
     .describe('key for sealing transfer auth codes and webhook secrets (AES-256-GCM)'),
   ...REGISTRAR_SETTINGS,
+  ...DNS_ADDON_SETTINGS,
   SIMULATOR_PORT: port
     .default(4010)
     .describe('port of the registrar simulator (`npm run dev`, `cli simulator`)'),
@@ -290,7 +292,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.NODE_ENV === 'production') {
     const left = DEVELOPMENT_ONLY.filter(
-      (name) => config[name] === configSchema.shape[name].parse(undefined),
+      (name) =>
+        JSON.stringify(config[name]) === JSON.stringify(configSchema.shape[name].parse(undefined)) &&
+        // The addon's key matters only where there is an addon.
+        (!name.startsWith('DNS_ADDON_') || config.DNS_ADDON_URL !== undefined),
     );
     if (left.length > 0) {
       const lines = left.map(
@@ -313,6 +318,9 @@ export const DEVELOPMENT_ONLY = [
   'MIDTRANS_SERVER_KEY',
   'XENDIT_SECRET_KEY',
   'XENDIT_CALLBACK_TOKEN',
+  'DNS_ADDON_API_KEY',
+  'DNS_ADDON_NAMESERVERS',
+  'DNS_ADDON_SOA_CONTACT',
 ] as const satisfies ReadonlyArray<keyof Config>;
 
 export function allowPrivateWebhookTargets(

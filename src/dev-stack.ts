@@ -11,7 +11,9 @@ import { migrateLatest } from './db/migrate';
 import { resolvePostgres } from './db/postgres';
 import type { Logger } from './logger';
 import { seedDemoData } from './dev-seed';
+import { startPowerDns } from './hosted-dns/server';
 import { PaymentGatewaySimulator } from './payments/simulator/server';
+import path from 'node:path';
 import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from './registrar/simulator/server';
 import { seedDemoAdmin } from './services/admins';
 import { seedDemoReseller } from './services/resellers';
@@ -62,6 +64,45 @@ export async function startSimulators(config: Config): Promise<Simulators> {
       await registrar.close();
     },
   };
+}
+
+/**
+ * The hosted DNS addon: the PowerDNS at DNS_ADDON_URL when one is set, or one started here on
+ * 127.0.0.1 (DNS_ADDON_DNS_PORT, DNS_ADDON_API_PORT) with a database of its own beside the app's.
+ * Without PowerDNS installed the stack runs on, with registrar-hosted DNS only.
+ */
+export async function startDnsAddon(
+  config: Config,
+  postgresUrl: string,
+  databaseName: string,
+  log: Logger,
+  stops: ReturnType<typeof stopper>,
+): Promise<{ config: Pick<Config, 'DNS_ADDON_URL'>; banner: [string, string] }> {
+  if (config.DNS_ADDON_URL)
+    return { config: {}, banner: ['DNS addon', `PowerDNS at ${config.DNS_ADDON_URL} (configured)`] };
+  try {
+    const pdns = await startPowerDns({
+      postgresUrl,
+      database: `${databaseName}_pdns`,
+      dnsPort: config.DNS_ADDON_DNS_PORT,
+      apiPort: config.DNS_ADDON_API_PORT,
+      apiKey: config.DNS_ADDON_API_KEY,
+      dataDir: path.join(config.DATA_DIR, 'pdns'),
+      log: (line) => log.debug({ component: 'pdns' }, line),
+    });
+    stops.push(() => pdns.stop());
+    log.info({ api: pdns.apiUrl, dnsPort: pdns.dnsPort }, 'hosted DNS addon (PowerDNS) ready');
+    return {
+      config: { DNS_ADDON_URL: pdns.apiUrl },
+      banner: [
+        'DNS addon',
+        `PowerDNS ${pdns.version}, API ${pdns.apiUrl}; dig @127.0.0.1 -p ${pdns.dnsPort} <domain> A`,
+      ],
+    };
+  } catch (err) {
+    log.warn({ err }, 'hosted DNS addon not started: DNS management stays registrar-hosted');
+    return { config: {}, banner: ['DNS addon', 'off (PowerDNS did not start; see the log)'] };
+  }
 }
 
 /** The demo reseller (with demo domains) and admin, with fresh keys, tokens and passwords. */

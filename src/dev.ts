@@ -1,11 +1,18 @@
 /**
  * `npm run dev`: Postgres (DATABASE_URL, the local server, or embedded), migrations, the
- * Temporal dev server with its Web UI, a seeded demo reseller with printed credentials, the
+ * Temporal dev server with its Web UI, the hosted DNS addon (PowerDNS), a seeded demo reseller with printed credentials, the
  * worker and the API, all in one terminal; Ctrl-C stops everything.
  */
 import { loadConfig } from './config';
 import { DEV_DATABASE_NAME } from './deps';
-import { demoBanner, openDatabase, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
+import {
+  demoBanner,
+  openDatabase,
+  seedDemoAccounts,
+  startDnsAddon,
+  startSimulators,
+  stopper,
+} from './dev-stack';
 import { createLogger } from './logger';
 import { startApi } from './main-api';
 import { startWorker } from './main-worker';
@@ -34,7 +41,8 @@ async function main(): Promise<void> {
     const sims = await startSimulators(config);
     stops.push(() => sims.close());
     log.info({ url: sims.registrar.apiUrl }, 'registrar simulator ready');
-    const devConfig = { ...config, DATABASE_URL: pg.url, ...sims.config };
+    const dns = await startDnsAddon(config, pg.url, DEV_DATABASE_NAME, log, stops);
+    const devConfig = { ...config, DATABASE_URL: pg.url, ...sims.config, ...dns.config };
 
     const worker = await startWorker(devConfig, log, { db });
     stops.push(() => worker.shutdown());
@@ -55,6 +63,7 @@ async function main(): Promise<void> {
           ['Temporal UI', temporal.uiUrl ?? '(server was already running)'],
           ['Temporal gRPC', temporal.address],
           ['Postgres', pg.source],
+          dns.banner,
         ],
         sims,
         accounts,

@@ -10,6 +10,7 @@ import { createRegistrar } from './registrar';
 import type { Registrar } from './registrar/types';
 import { SecretBox } from './secrets';
 import { createTemporalClient } from './temporal/client';
+import { createDnsAddon } from './hosted-dns/addon';
 
 export interface RunningApi {
   server: Server;
@@ -33,6 +34,7 @@ export async function startApi(
     registrar: opts.registrar ?? createRegistrar(config),
     secrets: new SecretBox(config.SECRETS_KEY),
     gateways: createGateways(config),
+    dnsAddon: createDnsAddon(config),
   });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {

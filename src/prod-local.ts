@@ -9,7 +9,14 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from './config';
-import { demoBanner, openDatabase, seedDemoAccounts, startSimulators, stopper } from './dev-stack';
+import {
+  demoBanner,
+  openDatabase,
+  seedDemoAccounts,
+  startDnsAddon,
+  startSimulators,
+  stopper,
+} from './dev-stack';
 import { createLogger } from './logger';
 import { setCurrentVersion } from './temporal/deployments';
 import { PROD_TEMPORAL, startProdServer } from './temporal/prod-server';
@@ -86,6 +93,7 @@ async function main(): Promise<void> {
 
     const sims = await startSimulators(config);
     stops.push(() => sims.close());
+    const dns = await startDnsAddon(config, pg.url, 'domain_reseller_prod_local', log, stops);
 
     // Several processes share the registrar account's limits (and the API's) only through Redis:
     // the machine's own is used when none is configured.
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
       ...process.env,
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       ...sims.config,
+      ...dns.config,
       DATABASE_URL: pg.url,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
@@ -175,6 +184,7 @@ async function main(): Promise<void> {
           ],
           ['Temporal UI', `${ui.url} (temporal-ui-server ${TEMPORAL_UI_VERSION}, loopback only)`],
           ['Processes', `${API_PROCESSES} API processes (one port), ${WORKERS} workers`],
+          dns.banner,
           [
             'Workers',
             `deployment ${deployment.name}, current build ${deployment.buildId} (Worker Deployment Versioning)`,

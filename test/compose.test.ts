@@ -29,6 +29,7 @@ describe('docker-compose.yml (production-shaped stack)', () => {
     expect(Object.keys(s).sort()).toEqual([
       'api',
       'migrate',
+      'pdns',
       'postgres',
       'redis',
       'temporal',
@@ -43,6 +44,12 @@ describe('docker-compose.yml (production-shaped stack)', () => {
       expect(s[name]!.environment?.['DATABASE_URL'], name).toMatch(/^postgres:\/\//);
     }
     expect(s['api']!.command).toEqual(['node', 'dist/src/cli.js', 'api']);
+    // The hosted DNS addon: the API and the worker point at the pdns service's API.
+    expect(s['pdns']!.build).toBe('./deploy/pdns');
+    expect(s['api']!.environment?.['DNS_ADDON_URL']).toBe('http://pdns:8081');
+    expect(readFileSync(path.join(root, 'deploy/pdns/Dockerfile'), 'utf8')).toMatch(
+      /pdns-server pdns-backend-pgsql/,
+    );
     expect(s['worker']!.command).toEqual(['node', 'dist/src/cli.js', 'worker']);
   });
 

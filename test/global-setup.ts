@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
 import { startProdServer } from '../src/temporal/prod-server';
 import { freePort } from '../src/utils/ports';
+import { startPowerDns } from '../src/hosted-dns/server';
 import { recordHistories } from './workflows/record-histories';
 
 declare module 'vitest' {
@@ -19,6 +20,10 @@ declare module 'vitest' {
     databaseUrl: string;
     temporalAddress: string;
     temporalBin: string;
+    /** The run's PowerDNS (the hosted DNS addon): its API, key and DNS port on 127.0.0.1. */
+    dnsAddonUrl: string;
+    dnsAddonKey: string;
+    dnsPort: number;
   }
 }
 
@@ -96,10 +101,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const port = await freePort();
   const engine = await startEngine(temporalBin, port, databaseUrl);
+  const dnsKey = randomBytes(12).toString('hex');
+  const pdns = await startPowerDns({
+    postgresUrl: databaseUrl,
+    database: `${new URL(databaseUrl).pathname.slice(1)}_pdns`,
+    dnsPort: await freePort(),
+    apiPort: await freePort(),
+    apiKey: dnsKey,
+    dataDir: mkdtempSync(path.join(tmpdir(), 'pdns-')),
+  });
+  console.log(`dns: PowerDNS ${pdns.version} at ${pdns.apiUrl}, DNS on 127.0.0.1:${pdns.dnsPort}`);
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', `127.0.0.1:${port}`);
   project.provide('temporalBin', temporalBin);
+  project.provide('dnsAddonUrl', pdns.apiUrl);
+  project.provide('dnsAddonKey', dnsKey);
+  project.provide('dnsPort', pdns.dnsPort);
 
   rmSync(CONTRACT_CHECKS, { force: true });
   return async () => {
@@ -119,7 +137,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       }
     }
     await engine.stop();
+    await pdns.stop();
     await dropDatabase(databaseUrl);
+    await dropDatabase(`${databaseUrl}_pdns`);
     reportContractChecks();
   };
 }

@@ -24,6 +24,7 @@ import { createRegistrar } from '../src/registrar';
 import type { Registrar } from '../src/registrar/types';
 import { SecretBox } from '../src/secrets';
 import { createTemporalClient } from '../src/temporal/client';
+import { createDnsAddon } from '../src/hosted-dns/addon';
 
 export const silentLog = pino({ level: process.env['DEBUG_LOG'] ?? 'silent' });
 
@@ -33,6 +34,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    DNS_ADDON_URL: inject('dnsAddonUrl'),
+    DNS_ADDON_API_KEY: inject('dnsAddonKey'),
     ...overrides,
   });
 }
@@ -80,6 +83,7 @@ export function testAppDeps(
       opts.registrar ?? createRegistrar({ ...config, DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }),
     secrets: new SecretBox(config.SECRETS_KEY),
     gateways: createGateways(config),
+    dnsAddon: createDnsAddon(config),
   };
 }
 

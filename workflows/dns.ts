@@ -7,7 +7,8 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { type DnsChangeResult, type DnsZoneInput, DomainFailures } from './contracts';
+import { type DnsChange, type DnsChangeResult, type DnsZoneInput, DomainFailures } from './contracts';
+import { hostedChange, isHostedChange } from './dns-hosted';
 import { rejection } from './failures';
 import { registrarActivities } from './registrar-queue';
 import { dnsChangeUpdate } from './messages';
@@ -40,7 +41,14 @@ const local = proxyActivities<Activities>({
  */
 export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
   let dirty = false;
-  setHandler(dnsChangeUpdate, async (change): Promise<DnsChangeResult> => {
+  // Changes take turns: each is applied (and, on the hosted addon, published) before the next.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = turn.then(fn);
+    turn = run.catch(() => undefined);
+    return run;
+  };
+  const registrarHosted = async (change: DnsChange): Promise<DnsChangeResult> => {
     // Provisioning imports the zone the registrar publishes instead of pushing an empty set over it.
     const imports = change.kind === 'provision' && patched('dns-provision-imports-registrar-zone');
     let applied = change;
@@ -67,6 +75,14 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
         : change.kind === 'push' || (change.kind === 'replace' ? change.push : true);
     if (result.ok && change.kind !== 'cancel' && pushes) dirty = true;
     return result;
+  };
+  setHandler(dnsChangeUpdate, (change): Promise<DnsChangeResult> => {
+    // Runs begun before the hosted DNS addon apply every change as registrar-hosted, unserialised.
+    if (!patched('hosted-dns-addon')) return registrarHosted(change);
+    return inTurn(async () => {
+      const zone = await local.dnsZoneMode(input.domainId);
+      return isHostedChange(change, zone) ? hostedChange(input, change, zone) : registrarHosted(change);
+    });
   });
 
   for (let pushes = 0; ;) {

@@ -20,5 +20,6 @@ export function rejection(err: unknown): { code: string; message: string } | nul
     return { code: 'unsupported_capability', message: failureMessage(err) };
   if (type === DomainFailures.RegistrarRejected)
     return { code: 'registrar_rejected', message: failureMessage(err) };
+  if (type === DomainFailures.DnsAddonRejected) return { code: 'dns_rejected', message: failureMessage(err) };
   return null;
 }

@@ -272,6 +272,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/dns/dnssec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put__api_v1_domains_domain_dns_dnssec"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/dns/records": {
         parameters: {
             query?: never;
@@ -2008,34 +2024,6 @@ export interface components {
             limit: number;
             next_cursor: string | null;
         };
-        DnsRecord: {
-            /** @description Seed 003's record identifier, stable per zone. */
-            line: number;
-            id: number;
-            /** @enum {string} */
-            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS";
-            name: string;
-            value: string;
-            ttl: number;
-            priority?: number;
-            weight?: number;
-            port?: number;
-            flags?: number;
-            tag?: string;
-        };
-        DnsZone: {
-            dns: {
-                /** @enum {string} */
-                status: "active" | "cancelled" | "inactive";
-                supported_types: ("A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS")[];
-                push: {
-                    status: string;
-                    error: string | null;
-                    pushed_at: string | null;
-                } | null;
-            };
-            records: components["schemas"]["DnsRecord"][];
-        };
         SearchResult: {
             domain_name: string;
             available: boolean | null;
@@ -2310,6 +2298,55 @@ export interface components {
                 phone: string;
                 email: string;
             };
+        };
+        DnsRecord: {
+            /** @description Seed 003's record identifier, stable per zone. */
+            line: number;
+            id: number;
+            /** @enum {string} */
+            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS";
+            name: string;
+            value: string;
+            ttl: number;
+            priority?: number;
+            weight?: number;
+            port?: number;
+            flags?: number;
+            tag?: string;
+            /** @description Hosted zones: whether the DNS server serves this record now (read back at each request). */
+            published?: boolean;
+        };
+        DnsZone: {
+            dns: {
+                /** @enum {string} */
+                status: "active" | "cancelled" | "inactive";
+                /** @description `hosted`: the DNS addon serves the zone; `registrar`: the registrar publishes it. */
+                mode: ("hosted" | "registrar") | null;
+                supported_types: ("A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS")[];
+                push: {
+                    status: string;
+                    error: string | null;
+                    pushed_at: string | null;
+                } | null;
+                hosted: {
+                    /** @description The addon's nameservers the domain is delegated to. */
+                    nameservers: string[];
+                    /** @description Whether the registrar holds those nameservers for the domain. */
+                    delegated: boolean;
+                    /** @description The SOA serial served now. */
+                    serial: number | null;
+                    dnssec: {
+                        enabled: boolean;
+                        ds: {
+                            key_tag: number;
+                            algorithm: number;
+                            digest_type: number;
+                            digest: string;
+                        }[];
+                    };
+                } | null;
+            };
+            records: components["schemas"]["DnsRecord"][];
         };
         ExchangeRate: {
             from: string;
@@ -3721,7 +3758,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3760,7 +3797,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3811,7 +3848,58 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    put__api_v1_domains_domain_dns_dnssec: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                };
+                "application/x-www-form-urlencoded": {
+                    enabled: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: components["schemas"]["DnsZone"];
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3872,11 +3960,30 @@ export interface operations {
                             dns: {
                                 /** @enum {string} */
                                 status: "active" | "cancelled" | "inactive";
+                                /** @description `hosted`: the DNS addon serves the zone; `registrar`: the registrar publishes it. */
+                                mode: ("hosted" | "registrar") | null;
                                 supported_types: ("A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS")[];
                                 push: {
                                     status: string;
                                     error: string | null;
                                     pushed_at: string | null;
+                                } | null;
+                                hosted: {
+                                    /** @description The addon's nameservers the domain is delegated to. */
+                                    nameservers: string[];
+                                    /** @description Whether the registrar holds those nameservers for the domain. */
+                                    delegated: boolean;
+                                    /** @description The SOA serial served now. */
+                                    serial: number | null;
+                                    dnssec: {
+                                        enabled: boolean;
+                                        ds: {
+                                            key_tag: number;
+                                            algorithm: number;
+                                            digest_type: number;
+                                            digest: string;
+                                        }[];
+                                    };
                                 } | null;
                             };
                             records: components["schemas"]["DnsRecord"][];
@@ -3893,7 +4000,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3955,11 +4062,30 @@ export interface operations {
                             dns: {
                                 /** @enum {string} */
                                 status: "active" | "cancelled" | "inactive";
+                                /** @description `hosted`: the DNS addon serves the zone; `registrar`: the registrar publishes it. */
+                                mode: ("hosted" | "registrar") | null;
                                 supported_types: ("A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS")[];
                                 push: {
                                     status: string;
                                     error: string | null;
                                     pushed_at: string | null;
+                                } | null;
+                                hosted: {
+                                    /** @description The addon's nameservers the domain is delegated to. */
+                                    nameservers: string[];
+                                    /** @description Whether the registrar holds those nameservers for the domain. */
+                                    delegated: boolean;
+                                    /** @description The SOA serial served now. */
+                                    serial: number | null;
+                                    dnssec: {
+                                        enabled: boolean;
+                                        ds: {
+                                            key_tag: number;
+                                            algorithm: number;
+                                            digest_type: number;
+                                            digest: string;
+                                        }[];
+                                    };
                                 } | null;
                             };
                             records: components["schemas"]["DnsRecord"][];
@@ -3976,7 +4102,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4016,7 +4142,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5625,7 +5751,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5674,7 +5800,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };

@@ -65,6 +65,10 @@ export const DNS_CHANGE = [
   'cname_conflict',
   'unsupported_capability',
   'not_ready',
+  'registrar_rejected',
+  'dns_rejected',
+  'dns_not_hosted',
+  'dns_unavailable',
 ] as const;
 /** What placing an order may be refused with, or a fresh order may have failed with (422/409). */
 export const ORDER_PLACEMENT = [

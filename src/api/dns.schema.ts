@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
+import { txtStrings } from '../hosted-dns/zone';
 
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'CAA', 'NS'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
@@ -92,13 +93,26 @@ export const recordSchema = z
         break;
       case 'AAAA':
         if (!isIPv6(value)) issue('value', 'An AAAA record needs an IPv6 address.');
+        // Kept in its canonical (compressed, lower-case) form, the one DNS servers show.
+        else value = new URL(`http://[${value}]/`).hostname.slice(1, -1);
         break;
       case 'CNAME':
       case 'NS':
       case 'MX': {
         const host = normaliseHostname(value);
-        if (host === null) issue('value', `A ${r.type} record needs a valid hostname.`);
+        if (host === null)
+          issue(
+            'value',
+            isIPv4(value) || isIPv6(value)
+              ? `A ${r.type} record points at a hostname, not an IP address.`
+              : `A ${r.type} record needs a valid hostname.`,
+          );
         else value = host;
+        if (r.type === 'NS' && name === '@')
+          issue(
+            'name',
+            "An NS record at @ would replace the zone's own nameservers; use the nameservers endpoint.",
+          );
         if (r.type === 'MX' && r.priority === undefined)
           issue('priority', 'An MX record needs a priority (0-65535).');
         if (r.type === 'CNAME' && name === '@')
@@ -127,7 +141,15 @@ export const recordSchema = z
       }
       case 'TXT': {
         if (value === '') issue('value', 'A TXT record needs a value.');
-        if (value.length > 2048) issue('value', 'A TXT record may not be longer than 2048 characters.');
+        if (value.length > 4096) issue('value', 'A TXT record may not be longer than 4096 characters.');
+        const strings = txtStrings(value);
+        if (strings === null)
+          issue('value', 'A quoted TXT value must be whole strings such as "part one" "part two".');
+        else if (strings.some((t) => Buffer.byteLength(t, 'utf8') > 255))
+          issue(
+            'value',
+            'Each TXT string may hold at most 255 bytes; split a longer value into quoted strings ("…" "…").',
+          );
         // eslint-disable-next-line no-control-regex
         if (/[\x00-\x1f\x7f]/.test(value))
           issue('value', 'A TXT record may only contain printable characters.');

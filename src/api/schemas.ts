@@ -83,35 +83,6 @@ export const Pagination = z
 
 export const RecordTypeJson = z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'CAA', 'NS']);
 
-export const DnsRecordJson = z
-  .object({
-    line: z.int().describe("Seed 003's record identifier, stable per zone."),
-    id: z.int(),
-    type: RecordTypeJson,
-    name: z.string(),
-    value: z.string(),
-    ttl: z.int(),
-    priority: z.int().optional(),
-    weight: z.int().optional(),
-    port: z.int().optional(),
-    flags: z.int().optional(),
-    tag: z.string().optional(),
-  })
-  .meta({ id: 'DnsRecord' });
-
-export const DnsZoneJson = z
-  .object({
-    dns: z.object({
-      status: z.enum(['active', 'cancelled', 'inactive']),
-      supported_types: z.array(RecordTypeJson),
-      push: z.object({ status: z.string(), error: z.string().nullable(), pushed_at: isoOrNull }).nullable(),
-    }),
-    records: z.array(DnsRecordJson),
-  })
-  .meta({ id: 'DnsZone' });
-
-export const DnsRecordAnswer = DnsZoneJson.extend({ record: DnsRecordJson.optional() });
-
 export const SearchRowJson = z
   .object({
     domain_name: z.string(),

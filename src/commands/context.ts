@@ -11,6 +11,7 @@ import { createGateways } from '../payments';
 import { createRegistrar } from '../registrar';
 import { SecretBox } from '../secrets';
 import type { CoreDeps } from '../services/deps';
+import { createDnsAddon } from '../hosted-dns/addon';
 
 /* What every operator command shares: its connections, its output, its argument parsers. */
 
@@ -45,6 +46,7 @@ export async function withCore<T>(fn: (deps: CoreDeps) => Promise<T>): Promise<T
       registrar: createRegistrar(config),
       secrets: new SecretBox(config.SECRETS_KEY),
       gateways: createGateways(config),
+      dnsAddon: createDnsAddon(config),
     });
   } finally {
     await connection.close();

@@ -14,6 +14,7 @@ import * as orderRegistrarContacts from './migrations/20261201020000_order_regis
 import * as authChanged from './migrations/20261201030000_auth_changed';
 import * as remindersWithoutDomainLock from './migrations/20261203000000_reminders_without_domain_lock';
 import * as registrarCurrencyAndTransfers from './migrations/20261204000000_registrar_currency_and_transfers';
+import * as hostedDns from './migrations/20261204100000_hosted_dns';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,6 +41,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261201030000_auth_changed', authChanged],
   ['20261203000000_reminders_without_domain_lock', remindersWithoutDomainLock],
   ['20261204000000_registrar_currency_and_transfers', registrarCurrencyAndTransfers],
+  ['20261204100000_hosted_dns', hostedDns],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

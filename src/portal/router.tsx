@@ -21,6 +21,7 @@ import {
 } from './http';
 import { addAccess } from './reseller/access';
 import { addDashboard } from './reseller/dashboard';
+import { addDns } from './reseller/dns';
 import { addDomains } from './reseller/domains';
 import { addLogs } from './reseller/logs';
 import { addWallet } from './reseller/wallet';
@@ -79,7 +80,15 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware<AppS
     };
   };
 
-  const reseller = area('reseller', [addDashboard, addAccess, addWebhooks, addLogs, addDomains, addWallet]);
+  const reseller = area('reseller', [
+    addDashboard,
+    addAccess,
+    addWebhooks,
+    addLogs,
+    addDomains,
+    addDns,
+    addWallet,
+  ]);
   const admin = area('admin', [addConsoleReview, addConsoleResellers, addConsoleCatalog]);
   const pages = compose([pageHeaders, assets.routes(), reseller, admin] as Middleware[]);
   // Only the browser's paths pass through here: an API answer carries no page headers.

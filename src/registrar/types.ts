@@ -74,6 +74,15 @@ export interface DnsRecord {
   priority?: number | undefined;
 }
 
+/** A delegation signer (DS) record of a signed zone, as the registrar sends it to the registry. */
+export interface DsRecord {
+  keyTag: number;
+  algorithm: number;
+  digestType: number;
+  /** Hex, lower case. */
+  digest: string;
+}
+
 export interface Registrar {
   /** The currency the registrar account is billed in: every price it answers and every call it is sent. */
   readonly currency: string;
@@ -122,4 +131,10 @@ export interface Registrar {
   setPrivacy(domain: string, option: 'full' | 'partial' | 'off'): Promise<void>;
   setDns(domain: string, records: readonly DnsRecord[]): Promise<void>;
   getDns(domain: string): Promise<DnsRecord[]>;
+  /** Sends a DS record to the registry (`set_dnssec`). */
+  setDnssec(domain: string, ds: DsRecord): Promise<void>;
+  /** The DS records the registrar holds for the domain (`get_dnssec`). */
+  getDnssec(domain: string): Promise<DsRecord[]>;
+  /** Removes every DS record of the domain (`set_clear_domain_setting` with `service=dnssec`). */
+  clearDnssec(domain: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { HostedDnsAddon } from '../hosted-dns/addon';
 import type { Gateways } from '../payments';
 import type { Registrar } from '../registrar/types';
 import type { SecretBox } from '../secrets';
@@ -20,4 +21,6 @@ export interface CoreDeps {
   registrar: Registrar;
   secrets: SecretBox;
   gateways: Gateways;
+  /** The hosted DNS addon (reads of what it serves), or null where none is configured. */
+  dnsAddon: HostedDnsAddon | null;
 }

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Domain } from '../../src/db/models';
 import { checkLedger } from '../../src/services/ledger-check';
 import { setPassword } from '../../src/services/sessions';
@@ -93,6 +95,66 @@ describe('the reseller portal in Chromium', () => {
       await page.getByRole('button', { name: 'Save whitelist' }).click();
       await expect.poll(() => page.getByRole('status').textContent()).toContain('Whitelist saved');
       expect((await api('/api/v1/domains', { apiKey: newKey })).status).toBe(200);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('enables hosted DNS, adds a record that dig then answers, refuses a bad one, and signs the zone', async () => {
+    const { r, ctx, page } = await signedInReseller();
+    try {
+      const name = uniqueName('portaldns');
+      h.sim.seedDomain(name, new Date(Date.UTC(2030, 0, 1)), {
+        nameservers: ['ns1.own.test', 'ns2.own.test'],
+      });
+      const [row] = (await h
+        .db('domains')
+        .insert({
+          resellerId: r.id,
+          name,
+          expiresAt: new Date(Date.UTC(2030, 0, 1)),
+          nameservers: ['ns1.own.test', 'ns2.own.test'],
+        })
+        .returning('id')) as Array<{ id: number }>;
+      await page.goto(`${h.api.url}/portal/domains/${row!.id}`);
+      await page.getByRole('link', { name: /DNS records and DNSSEC/ }).click();
+      await page.getByLabel('Change the nameservers').check();
+      await page.getByRole('button', { name: 'Enable DNS management' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('DNS management enabled.');
+      expect(await page.locator('[data-figure="dns-mode"]').textContent()).toBe('hosted DNS');
+      expect(h.sim.domains.get(name)!.nameservers).toEqual([
+        'ns1.reseller-dns.test',
+        'ns2.reseller-dns.test',
+      ]);
+
+      await page.getByLabel('Type').selectOption('MX');
+      await page.getByLabel(/^Name/).fill('@');
+      await page.getByLabel('Value').fill('203.0.113.5');
+      await page.getByLabel(/^Priority/).fill('10');
+      await page.getByRole('button', { name: 'Add record' }).click();
+      await expect.poll(() => page.locator('#f-value-help').textContent()).toContain('not an IP address');
+      await look(page, 'portal-dns-error');
+
+      await page.getByLabel('Value').fill(`mail.${name}`);
+      await page.getByRole('button', { name: 'Add record' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('Record added.');
+      const row1 = page.getByRole('row').filter({ hasText: `10 mail.${name}` });
+      expect(await row1.getByRole('cell').nth(5).textContent()).toBe('yes');
+      const { stdout } = await promisify(execFile)('dig', [
+        '@127.0.0.1',
+        '-p',
+        String(inject('dnsPort')),
+        '+short',
+        name,
+        'MX',
+      ]);
+      expect(stdout.trim()).toBe(`10 mail.${name}.`);
+
+      await page.getByRole('button', { name: 'Sign the zone (DNSSEC)' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('The zone is signed.');
+      expect(await page.locator('[data-figure="dnssec"]').textContent()).toBe('signed');
+      expect(h.sim.domains.get(name)!.dnssec).toHaveLength(1);
+      await look(page, 'portal-dns');
     } finally {
       await ctx.close();
     }

@@ -165,6 +165,40 @@ function shape(value: unknown): unknown {
   return typeof value;
 }
 
+describe('DNSSEC at the registrar (the hosted DNS addon sends its DS)', () => {
+  const ds = {
+    keyTag: 56814,
+    algorithm: 13,
+    digestType: 2,
+    digest: '2c2467c645f50b1e81e90de79a59c2d729010aafa78c3a278355432e4d58e75d',
+  };
+
+  it('sends set_dnssec with domain_name and the four DS fields', async () => {
+    const { client, seen } = answering(FIXTURES.setDnssec.body);
+    await client.setDnssec('domain1.com', ds);
+    const q = seen[0]!.searchParams;
+    expect(q.get('command')).toBe('set_dnssec');
+    expect([
+      q.get('domain_name'),
+      q.get('key_tag'),
+      q.get('algorithm'),
+      q.get('digest_type'),
+      q.get('digest'),
+    ]).toEqual(['domain1.com', '56814', '13', '2', ds.digest]);
+  });
+
+  it('reads get_dnssec and clears with set_clear_domain_setting service=dnssec', async () => {
+    expect(await answering(FIXTURES.getDnssec.body).client.getDnssec('domain1.com')).toEqual([ds]);
+    const { client, seen } = answering(FIXTURES.clearDnssec.body);
+    await client.clearDnssec('domain1.com');
+    expect(Object.fromEntries(seen[0]!.searchParams)).toMatchObject({
+      command: 'set_clear_domain_setting',
+      domain: 'domain1.com',
+      service: 'dnssec',
+    });
+  });
+});
+
 describe('the simulator answers as the fixtures do', () => {
   const sim = new RegistrarSimulator({
     apiKey: 'k',
@@ -246,6 +280,28 @@ describe('the simulator answers as the fixtures do', () => {
       ),
     ).toEqual(shape(FIXTURES.setDns2.body));
     expect(await ask('get_dns', { domain: 'domain1.com' })).toEqual(FIXTURES.getDns.body);
+  });
+
+  it('set_dnssec, get_dnssec and set_clear_domain_setting answer in the fixtures’ shapes', async () => {
+    const fields = FIXTURES.getDnssec.body.GetDnssecResponse.DnssecInfo[0]!;
+    expect(
+      shape(
+        await ask('set_dnssec', {
+          domain_name: 'domain1.com',
+          key_tag: fields.KeyTag,
+          algorithm: fields.Algorithm,
+          digest_type: fields.DigestType,
+          digest: fields.Digest.toLowerCase(),
+        }),
+      ),
+    ).toEqual(shape(FIXTURES.setDnssec.body));
+    expect(await ask('get_dnssec', { domain_name: 'domain1.com' })).toEqual(FIXTURES.getDnssec.body);
+    expect(await ask('set_clear_domain_setting', { domain: 'domain1.com', service: 'dnssec' })).toEqual(
+      FIXTURES.clearDnssec.body,
+    );
+    expect(shape(await ask('get_dnssec', { domain_name: 'domain1.com' }))).toEqual({
+      GetDnssecResponse: { DnssecInfo: [], ResponseCode: 'number', Status: 'string' },
+    });
   });
 
   it('transfers: not listed at first, then the state words, newest order first', async () => {

@@ -81,6 +81,7 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
   'register-lag-window': { type: 'orderWorkflow', through: 'provision' },
   'transfer-states': { type: 'orderWorkflow', through: 'checkTransfer' },
   'registrar-task-queue': { type: 'orderWorkflow', through: 'provision' },
+  'hosted-dns-addon': { type: 'dnsZoneWorkflow', through: 'applyDnsChange' },
 };
 
 /** Every `patched('…')` in the workflow code. */

@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import { DNS_CHANGE, answers } from '../answers';
-import { DnsZoneJson } from '../schemas';
+import { DnsZoneJson } from '../dns.presenter';
 import type { AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { respond } from '../envelope';

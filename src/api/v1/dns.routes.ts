@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import { DNS_CHANGE, answers } from '../answers';
-import { DnsRecordAnswer, DnsZoneJson } from '../schemas';
+import { DnsRecordAnswer, DnsZoneJson } from '../dns.presenter';
 import type { AppContext, AppDeps, AppState } from '../context';
 import { requireAuth } from '../context';
 import { applyDnsChange, dnsZoneView } from '../dns';
@@ -13,12 +13,16 @@ import { input, validate } from '../validate';
 import {
   createRecordRequest,
   deleteRecordRequest,
+  dnssecRequest,
   provisionRequest,
   updateRecordRequest,
   zoneRequest,
 } from './dns.schema';
 
-/** Seed 003 DNS management: status and records, provision and cancel, record create/update/delete by line or ID. */
+/**
+ * Seed 003 DNS management: status and records, provision (on the hosted DNS addon where there is
+ * one) and cancel, record create/update/delete by line or ID, and DNSSEC for hosted zones.
+ */
 export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   const keyed = idempotency(deps.db, { required: false });
@@ -48,7 +52,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
       if (parsed.body.confirm !== true)
         throw validationFailed({ confirm: ['Send confirm: true to enable DNS management.'] });
       const domain = await domainOf(ctx, parsed.params.domain);
-      await applyDnsChange(deps, ctx, domain, { kind: 'provision' });
+      await applyDnsChange(deps, ctx, domain, { kind: 'provision', hosted: deps.dnsAddon !== null });
       respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management enabled.');
     },
   );
@@ -61,6 +65,23 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
       const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
       await applyDnsChange(deps, ctx, domain, { kind: 'cancel' });
       respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management cancelled.');
+    },
+  );
+  router.put(
+    '/domains/:domain/dns/dnssec',
+    answers({ 200: DnsZoneJson }, DNS_CHANGE),
+    write,
+    validate(dnssecRequest),
+    keyed,
+    async (ctx) => {
+      const parsed = input(ctx, dnssecRequest);
+      const domain = await domainOf(ctx, parsed.params.domain);
+      await applyDnsChange(deps, ctx, domain, { kind: 'dnssec', enabled: parsed.body.enabled });
+      respond(
+        ctx,
+        await dnsZoneView(deps, domain.id),
+        parsed.body.enabled ? 'DNSSEC enabled; the DS record was sent to the registry.' : 'DNSSEC disabled.',
+      );
     },
   );
   router.post(

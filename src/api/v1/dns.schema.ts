@@ -13,3 +13,7 @@ export const provisionRequest = z.object({
 export const createRecordRequest = z.object({ params: domainParam, body: recordSchema });
 export const updateRecordRequest = z.object({ params: recordParam, body: recordSchema });
 export const deleteRecordRequest = z.object({ params: recordParam });
+export const dnssecRequest = z.object({
+  params: domainParam,
+  body: z.object({ enabled: flagSchema }),
+});

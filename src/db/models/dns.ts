@@ -11,6 +11,17 @@ export interface DnsZoneRow {
   pushError: string | null;
   pushedAt: Date | null;
   nextLine: number;
+  /** `registrar`: pushed with set_dns2; `hosted`: served by the hosted DNS addon. */
+  mode: 'registrar' | 'hosted';
+  /** The domain's nameservers before it was delegated to the addon (restored on cancel). */
+  previousNameservers: string[] | null;
+  /** Whether the registrar holds the addon's nameservers for the domain. */
+  delegated: boolean;
+  dnssec: 'off' | 'on';
+  /** The DS records the registrar holds (hosted zones signed with DNSSEC). */
+  ds: Array<{ keyTag: number; algorithm: number; digestType: number; digest: string }> | null;
+  /** The SOA serial the addon served after the last publish (bigint: a string from pg). */
+  serial: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

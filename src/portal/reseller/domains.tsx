@@ -80,6 +80,9 @@ export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
           <dt>Auto-renew</dt>
           <dd>{domain.autoRenew ? 'on' : 'off'}</dd>
         </dl>
+        <p>
+          <a href={`/portal/domains/${domain.id}/dns`}>DNS records and DNSSEC →</a>
+        </p>
         <h2>At the registrar</h2>
         {typeof protection === 'string' ? (
           <p role="status">{protection}</p>

@@ -7,6 +7,7 @@ import type {
   Contacts,
   DnsRecord,
   DomainInfo,
+  DsRecord,
   Registrar,
   SearchResult,
   TldPrice,
@@ -25,10 +26,11 @@ import {
   parseEpochMs,
   sameContact,
   contactParams,
+  readContact,
   str,
   yes,
 } from './wire';
-import { readDns, setDnsParams } from './dns';
+import { readDns, readDnssec, readNameservers, setDnsParams, setDnssecParams } from './dns';
 
 export interface DynadotOptions {
   /** `https://api.dynadot.com/api3.json` in production; the simulator in dev and tests. */
@@ -325,21 +327,7 @@ export class DynadotRegistrar implements Registrar {
   }
 
   private async getContact(contactId: string): Promise<Contact> {
-    const body = await this.call('get_contact', { contact_id: contactId });
-    const c = (body['GetContact'] ?? body) as Body;
-    const opt = (k: string) => str(c[k]) || undefined;
-    return {
-      name: str(c['Name']),
-      organization: opt('Organization'),
-      address1: str(c['Address1']),
-      address2: opt('Address2'),
-      city: str(c['City']),
-      state: opt('State'),
-      postcode: str(c['ZipCode']),
-      country: str(c['Country']).toUpperCase(),
-      phone: `+${str(c['PhoneCc'])}.${str(c['PhoneNum'])}`,
-      email: str(c['Email']),
-    };
+    return readContact(await this.call('get_contact', { contact_id: contactId }));
   }
 
   async setContacts(domain: string, contacts: Contacts): Promise<void> {
@@ -360,13 +348,7 @@ export class DynadotRegistrar implements Registrar {
   }
 
   async getNameservers(domain: string): Promise<string[]> {
-    const body = await this.call('get_ns', { domain });
-    const content = (body['NsContent'] ?? {}) as Body;
-    return Object.keys(content)
-      .filter((k) => /^Host\d+$/.test(k))
-      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
-      .map((k) => str(content[k]).toLowerCase())
-      .filter(Boolean);
+    return readNameservers(await this.call('get_ns', { domain }));
   }
 
   async getAuthCode(domain: string): Promise<string> {
@@ -393,5 +375,17 @@ export class DynadotRegistrar implements Registrar {
 
   async getDns(domain: string): Promise<DnsRecord[]> {
     return readDns(await this.call('get_dns', { domain }));
+  }
+
+  async setDnssec(domain: string, ds: DsRecord): Promise<void> {
+    await this.call('set_dnssec', setDnssecParams(domain, ds));
+  }
+
+  async getDnssec(domain: string): Promise<DsRecord[]> {
+    return readDnssec(await this.call('get_dnssec', { domain_name: domain }));
+  }
+
+  async clearDnssec(domain: string): Promise<void> {
+    await this.call('set_clear_domain_setting', { domain, service: 'dnssec' });
   }
 }

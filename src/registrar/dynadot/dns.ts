@@ -1,6 +1,6 @@
 /** DNS records on Dynadot's api3 wire: `set_dns2`'s parameters and `get_dns`'s answer. */
 import { RegistrarError } from '../errors';
-import type { DnsRecord } from '../types';
+import type { DnsRecord, DsRecord } from '../types';
 import { asArray, type Body, type Params, str } from './wire';
 
 /** `set_dns2` parameters: records on `@` as main records, the rest as subdomain records; one TTL. */
@@ -50,4 +50,51 @@ export function readDns(body: Body): DnsRecord[] {
     ...read(settings?.['MainDomains'], () => '@'),
     ...read(settings?.['SubDomains'], (r) => str(r['Subhost'])),
   ];
+}
+
+/**
+ * `get_dnssec`'s DS records. Independent clients call the command (with `domain_name`) but quote
+ * no live answer, so this reads Dynadot's usual shapes defensively: a list (or one object) of
+ * `KeyTag`/`Algorithm`/`DigestType`/`Digest` under any key of the answer, or those fields flat.
+ */
+export function readDnssec(body: Body): DsRecord[] {
+  const entries: Body[] = [];
+  const visit = (value: unknown) => {
+    for (const item of asArray(value) as unknown[]) {
+      if (!item || typeof item !== 'object') continue;
+      const b = item as Body;
+      if ('KeyTag' in b || 'Digest' in b) entries.push(b);
+      else for (const v of Object.values(b)) if (v && typeof v === 'object') visit(v);
+    }
+  };
+  visit(body);
+  return entries
+    .map((e) => ({
+      keyTag: Number(str(e['KeyTag'])),
+      algorithm: Number(str(e['Algorithm'])),
+      digestType: Number(str(e['DigestType'])),
+      digest: str(e['Digest']).toLowerCase(),
+    }))
+    .filter((d) => Number.isInteger(d.keyTag) && d.digest !== '');
+}
+
+/** `set_dnssec`'s parameters: the domain as `domain_name`, and the DS record's four fields. */
+export function setDnssecParams(domain: string, ds: DsRecord): Params {
+  return {
+    domain_name: domain,
+    key_tag: ds.keyTag,
+    algorithm: ds.algorithm,
+    digest_type: ds.digestType,
+    digest: ds.digest,
+  };
+}
+
+/** `get_ns`'s `NsContent` (`Host0`, `Host1`, …) in order, lower case. */
+export function readNameservers(body: Body): string[] {
+  const content = (body['NsContent'] ?? {}) as Body;
+  return Object.keys(content)
+    .filter((k) => /^Host\d+$/.test(k))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
+    .map((k) => str(content[k]).toLowerCase())
+    .filter(Boolean);
 }

@@ -196,3 +196,21 @@ export function transferStateOf(text: string): TransferState {
   if (/^none$|^$/.test(t)) return 'none';
   return 'pending';
 }
+
+/** `get_contact`'s contact (phone as `+CC.NUMBER`, country upper case). */
+export function readContact(body: Body): Contact {
+  const c = (body['GetContact'] ?? body) as Body;
+  const opt = (k: string) => str(c[k]) || undefined;
+  return {
+    name: str(c['Name']),
+    organization: opt('Organization'),
+    address1: str(c['Address1']),
+    address2: opt('Address2'),
+    city: str(c['City']),
+    state: opt('State'),
+    postcode: str(c['ZipCode']),
+    country: str(c['Country']).toUpperCase(),
+    phone: `+${str(c['PhoneCc'])}.${str(c['PhoneNum'])}`,
+    email: str(c['Email']),
+  };
+}

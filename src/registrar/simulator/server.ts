@@ -60,6 +60,8 @@ export interface SimDomain {
   dns: { main: Array<Record<string, string>>; sub: Array<Record<string, string>>; ttl: number };
   /** Until when `domain_info` answers that the domain is not in the account (a fresh registration). */
   visibleAt?: number;
+  /** DS records sent with `set_dnssec` (what the registry would publish in the parent zone). */
+  dnssec?: Array<{ KeyTag: string; Algorithm: string; DigestType: string; Digest: string }>;
 }
 
 /** One transfer-in order of a domain: its script of states, and where it stands. */
@@ -446,7 +448,7 @@ export class RegistrarSimulator {
   execute(command: string, p: Record<string, string>): unknown {
     if (!constantTimeEqual(p['key'] ?? '', this.apiKey))
       return envelope(command, { ResponseCode: '-1', Status: 'error', Error: 'Invalid api key' });
-    const domain = (p['domain'] ?? '').toLowerCase();
+    const domain = (p['domain'] ?? p['domain_name'] ?? '').toLowerCase();
     const owned = this.domains.get(domain);
     const sld = domain.split('.')[0] ?? '';
     const fail = (error: string) => envelope(command, { ResponseCode: '-1', Status: 'error', Error: error });
@@ -731,6 +733,38 @@ export class RegistrarSimulator {
             }));
         owned.dns = { main: pick('main'), sub: pick('sub'), ttl: Number(p['ttl'] ?? '14400') };
         return { SetDnsResponse: { ResponseCode: 0, Status: 'success' } };
+      }
+      case 'set_dnssec': {
+        if (!owned) return notFound();
+        const fields = ['key_tag', 'algorithm', 'digest_type', 'digest'] as const;
+        if (fields.some((f) => !p[f])) return fail('key_tag, algorithm, digest_type and digest are required');
+        if (!/^\d+$/.test(p['key_tag']!) || !/^[0-9a-fA-F]+$/.test(p['digest']!))
+          return fail('invalid dnssec record');
+        const ds = {
+          KeyTag: p['key_tag']!,
+          Algorithm: p['algorithm']!,
+          DigestType: p['digest_type']!,
+          Digest: p['digest']!.toUpperCase(),
+        };
+        owned.dnssec = [
+          ...(owned.dnssec ?? []).filter((d) => d.KeyTag !== ds.KeyTag || d.DigestType !== ds.DigestType),
+          ds,
+        ];
+        return { SetDnssecResponse: { ResponseCode: 0, Status: 'success' } };
+      }
+      case 'get_dnssec':
+        if (!owned) return notFound();
+        return {
+          GetDnssecResponse: { ResponseCode: 0, Status: 'success', DnssecInfo: owned.dnssec ?? [] },
+        };
+      case 'set_clear_domain_setting': {
+        if (!owned) return notFound();
+        const service = p['service'];
+        if (service === 'dnssec') owned.dnssec = [];
+        else if (service === 'nameservers') owned.nameservers = [];
+        else if (service === 'dns') owned.dns = { main: [], sub: [], ttl: 14400 };
+        else return fail('invalid service');
+        return { SetClearDomainSettingResponse: { ResponseCode: '0', Status: 'success' } };
       }
       case 'get_dns':
         if (!owned) return notFound();

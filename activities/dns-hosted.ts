@@ -1,0 +1,242 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { DnsRecordRow, DnsZoneRow, Domain } from '../src/db/models';
+import { type HostedDnsAddon, soaContent } from '../src/hosted-dns/addon';
+import { DnsAddonRefused } from '../src/hosted-dns/powerdns';
+import { desiredRRsets, zoneChanges } from '../src/hosted-dns/zone';
+import type { DsRecord, Registrar } from '../src/registrar/types';
+import { DomainFailures, type ZoneMode } from '../workflows/contracts';
+import { domainRegistrarFailure as registrarFailure } from './domains';
+
+export interface HostedDnsActivityDeps {
+  db: Knex;
+  registrar: Registrar;
+  /** Null where no addon is configured: its steps then fail as refusals. */
+  dnsAddon: HostedDnsAddon | null;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x.toLowerCase()));
+
+/**
+ * The hosted DNS addon's steps: the zone published to (and removed from) its DNS server, the
+ * domain delegated to its nameservers (and given back its own), DNSSEC signing with the DS at the
+ * registrar. Each step is idempotent: a retry after a lost answer finds its work done.
+ */
+export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
+  const { db, registrar } = deps;
+
+  const addon = (): HostedDnsAddon => {
+    if (!deps.dnsAddon)
+      throw ApplicationFailure.nonRetryable(
+        'The DNS addon is not available.',
+        DomainFailures.DnsAddonRejected,
+      );
+    return deps.dnsAddon;
+  };
+  /** A refusal of the addon's server is final (answered as 422); anything else is retried. */
+  const addonFailure = (err: unknown): never => {
+    if (err instanceof DnsAddonRefused)
+      throw ApplicationFailure.nonRetryable(
+        `The DNS service refused the zone: ${err.message}`,
+        DomainFailures.DnsAddonRejected,
+      );
+    throw err;
+  };
+  const domainName = async (domainId: number) =>
+    ((await db('domains').where({ id: domainId }).first('name')) as Pick<Domain, 'name'>).name;
+  const zoneRow = async (domainId: number) =>
+    (await db('dnsZones').where({ domainId }).first()) as DnsZoneRow | undefined;
+
+  return {
+    async dnsZoneMode(domainId: number): Promise<ZoneMode | null> {
+      const zone = await zoneRow(domainId);
+      return zone
+        ? { mode: zone.mode, status: zone.status, dnssec: zone.dnssec, delegated: zone.delegated }
+        : null;
+    },
+
+    /**
+     * Makes the served zone what we hold (created when missing; rrsets replaced or deleted in one
+     * change, which bumps the serial once), then records the version and serial served.
+     */
+    async publishHostedZone(domainId: number): Promise<{ serial: number }> {
+      const { client, nameservers } = addon();
+      const zone = await zoneRow(domainId);
+      if (!zone || zone.status !== 'active' || zone.mode !== 'hosted') return { serial: 0 };
+      const name = await domainName(domainId);
+      const rows = (await db('dnsRecords').where({ domainId }).orderBy('line')) as DnsRecordRow[];
+      const desired = desiredRRsets(name, rows, nameservers);
+      await db('dnsZones').where({ domainId }).update({ pushStatus: 'pushing' });
+      try {
+        const served = await client.getZone(name);
+        if (!served) {
+          await client.createZone({ zone: name, soa: soaContent(addon()), rrsets: desired });
+        } else {
+          await client.patchRRsets(name, zoneChanges(desired, served.rrsets));
+        }
+        const after = await client.getZone(name);
+        const serial = after?.serial ?? 0;
+        await db('dnsZones').where({ domainId }).update({
+          pushedVersion: zone.version,
+          pushStatus: 'pushed',
+          pushError: null,
+          pushedAt: db.fn.now(),
+          serial,
+        });
+        return { serial };
+      } catch (err) {
+        await db('dnsZones')
+          .where({ domainId })
+          .update({
+            pushStatus: 'retrying',
+            pushError: err instanceof Error ? err.message.slice(0, 500) : 'error',
+          });
+        return addonFailure(err);
+      }
+    },
+
+    /** Removes the zone from the addon's server (gone already is fine). */
+    async removeHostedZone(domainId: number): Promise<void> {
+      const { client } = addon();
+      try {
+        await client.deleteZone(await domainName(domainId));
+      } catch (err) {
+        addonFailure(err);
+      }
+    },
+
+    /**
+     * Points the domain at the addon's nameservers at the registrar, keeping the ones it had
+     * (stored before the change, so a retry never mistakes the addon's pair for them).
+     */
+    async delegateToAddon(domainId: number): Promise<void> {
+      const { nameservers } = addon();
+      const name = await domainName(domainId);
+      try {
+        const current = await registrar.getNameservers(name);
+        const zone = await zoneRow(domainId);
+        if (zone && zone.previousNameservers === null && !sameSet(nameservers, current)) {
+          await db('dnsZones')
+            .where({ domainId })
+            .update({ previousNameservers: JSON.stringify(current) });
+        }
+        if (!sameSet(nameservers, current)) await registrar.setNameservers(name, nameservers);
+      } catch (err) {
+        registrarFailure(err);
+      }
+      await db('dnsZones').where({ domainId }).update({ delegated: true });
+      await db('domains').where({ id: domainId }).update({ nameservers, updatedAt: db.fn.now() });
+    },
+
+    /** Gives the domain back the nameservers it had before the addon (when we know them). */
+    async restoreNameservers(domainId: number): Promise<string[]> {
+      const zone = await zoneRow(domainId);
+      const previous = zone?.previousNameservers ?? [];
+      const name = await domainName(domainId);
+      if (previous.length > 0) {
+        try {
+          await registrar.setNameservers(name, previous);
+        } catch (err) {
+          registrarFailure(err);
+        }
+        await db('domains').where({ id: domainId }).update({ nameservers: previous, updatedAt: db.fn.now() });
+      }
+      await db('dnsZones').where({ domainId }).update({ delegated: false });
+      return previous;
+    },
+
+    /** Signs the zone on the addon's server and answers its DS records (SHA-256 digests). */
+    async signHostedZone(domainId: number): Promise<DsRecord[]> {
+      const { client } = addon();
+      const name = await domainName(domainId);
+      try {
+        await client.setDnssec(name, true);
+        const ds = await client.delegationSigners(name, 2);
+        if (ds.length === 0) throw new Error('the signed zone has no key-signing key yet');
+        return ds;
+      } catch (err) {
+        return addonFailure(err);
+      }
+    },
+
+    /** Removes the zone's signing (after its DS is gone from the registrar). */
+    async unsignHostedZone(domainId: number): Promise<void> {
+      const { client } = addon();
+      try {
+        await client.setDnssec(await domainName(domainId), false);
+      } catch (err) {
+        addonFailure(err);
+      }
+      await db('dnsZones').where({ domainId }).update({ dnssec: 'off', ds: null, updatedAt: db.fn.now() });
+    },
+
+    /** Sends the zone's DS records to the registrar, then records the zone as signed. */
+    async sendDsToRegistrar(domainId: number, ds: DsRecord[]): Promise<void> {
+      const name = await domainName(domainId);
+      try {
+        const held = await registrar.getDnssec(name);
+        for (const d of ds) {
+          const present = held.some(
+            (h) => h.keyTag === d.keyTag && h.digestType === d.digestType && h.digest === d.digest,
+          );
+          if (!present) await registrar.setDnssec(name, d);
+        }
+      } catch (err) {
+        registrarFailure(err);
+      }
+      await db('dnsZones')
+        .where({ domainId })
+        .update({ dnssec: 'on', ds: JSON.stringify(ds), updatedAt: db.fn.now() });
+    },
+
+    /** Removes every DS record of the domain at the registrar (first, before the zone is unsigned). */
+    async removeDsAtRegistrar(domainId: number): Promise<void> {
+      try {
+        await registrar.clearDnssec(await domainName(domainId));
+      } catch (err) {
+        registrarFailure(err);
+      }
+      await db('dnsZones').where({ domainId }).update({ ds: null });
+    },
+
+    /**
+     * Undoes a hosted provisioning that could not finish: a zone that was registrar-hosted is
+     * registrar-hosted again, a new one is removed, a cancelled one stays cancelled.
+     */
+    async revertHostedProvision(domainId: number, before: ZoneMode | null): Promise<void> {
+      await db.transaction(async (trx) => {
+        if (!before) {
+          await trx('dnsZones').where({ domainId }).del();
+          return;
+        }
+        await trx('dnsZones')
+          .where({ domainId })
+          .update({
+            mode: before.mode,
+            status: before.status,
+            delegated: false,
+            previousNameservers: null,
+            pushStatus: before.mode === 'registrar' ? 'pushed' : 'idle',
+            pushError: null,
+            updatedAt: trx.fn.now(),
+          });
+      });
+    },
+
+    /** The addon is cancelled: the zone is no longer served nor delegated; its lines are kept. */
+    async finishHostedCancel(domainId: number): Promise<number> {
+      const zone = await zoneRow(domainId);
+      await db('dnsZones').where({ domainId }).update({
+        status: 'cancelled',
+        delegated: false,
+        dnssec: 'off',
+        ds: null,
+        serial: null,
+        pushStatus: 'idle',
+        updatedAt: db.fn.now(),
+      });
+      return zone?.version ?? 0;
+    },
+  };
+}

@@ -1,0 +1,354 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { call, makeReseller, type TestReseller } from '../helpers';
+import { useOrderHarness, uniqueName } from '../harness';
+
+/*
+ * The hosted DNS addon as a reseller and the rest of the internet see it: the API writes records,
+ * and a real authoritative server (PowerDNS on Postgres, started by the test run) answers `dig`
+ * with them; the registrar (the simulator) holds the addon's nameservers while the addon is on and
+ * the domain's own ones after it is cancelled; a signed zone validates with `delv` against the DS
+ * the registrar holds.
+ */
+
+const run = promisify(execFile);
+const h = useOrderHarness();
+let r: TestReseller;
+const ADDON_NS = ['ns1.reseller-dns.test', 'ns2.reseller-dns.test'];
+const OWN_NS = ['ns1.registrar.test', 'ns2.registrar.test'];
+
+beforeAll(async () => {
+  r = await makeReseller(h.db);
+});
+
+async function ownDomain() {
+  const name = uniqueName('hosted');
+  const expiry = new Date(Date.UTC(2030, 2, 1));
+  h.sim.seedDomain(name, expiry, {
+    nameservers: [...OWN_NS],
+    // What the registrar publishes today: imported when the addon is provisioned.
+    dns: {
+      main: [{ RecordType: 'a', Value: '198.51.100.1' }],
+      sub: [{ RecordType: 'cname', Value: 'blogs.example.net', Subhost: 'blog' }],
+      ttl: 3600,
+    },
+  });
+  const [row] = (await h
+    .db('domains')
+    .insert({ resellerId: r.id, name, expiresAt: expiry, nameservers: OWN_NS })
+    .returning('id')) as Array<{ id: number }>;
+  return { name, id: row!.id };
+}
+
+const api = (method: string, p: string, body?: unknown) =>
+  call(`${h.api.url}/api/v1${p}`, {
+    method,
+    headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+/** `dig` against the addon's server: the status, flags and the answer (or authority) lines. */
+async function dig(name: string, type: string) {
+  const { stdout } = await run('dig', [
+    '@127.0.0.1',
+    '-p',
+    String(inject('dnsPort')),
+    '+norec',
+    '+time=2',
+    '+tries=1',
+    '+noall',
+    '+comments',
+    '+answer',
+    '+authority',
+    name,
+    type,
+  ]);
+  const status = /status: (\w+)/.exec(stdout)?.[1];
+  const flags = /flags: ([a-z ]+);/.exec(stdout)?.[1]?.trim().split(' ') ?? [];
+  const records = stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith(';'))
+    .map((l) => l.split(/\s+/))
+    .filter((f) => f[3] === type)
+    .map((f) => f.slice(4).join(' '));
+  return { status, flags, records, text: stdout };
+}
+
+interface ZoneView {
+  dns: {
+    status: string;
+    mode: string | null;
+    supported_types: string[];
+    hosted: {
+      nameservers: string[];
+      delegated: boolean;
+      serial: number | null;
+      dnssec: {
+        enabled: boolean;
+        ds: Array<{ key_tag: number; algorithm: number; digest_type: number; digest: string }>;
+      };
+    } | null;
+  };
+  records: Array<{ line: number; type: string; name: string; value: string; published?: boolean }>;
+}
+
+const view = async (domain: string) => (await api('GET', `/domains/${domain}/dns`)).body['data'] as ZoneView;
+
+describe('the hosted DNS addon (PowerDNS) answers what the API wrote', () => {
+  it('provisions, serves all eight types, follows edits and deletes, and gives the nameservers back on cancel', async () => {
+    const d = await ownDomain();
+    const before = await view(d.name);
+    expect(before.dns).toMatchObject({ status: 'inactive', mode: null, hosted: null });
+    expect(before.dns.supported_types).toEqual(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'CAA', 'NS']);
+
+    const provisioned = await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
+    expect(provisioned.status).toBe(200);
+    const zone = provisioned.body['data'] as ZoneView;
+    expect(zone.dns).toMatchObject({
+      status: 'active',
+      mode: 'hosted',
+      hosted: { nameservers: ADDON_NS, delegated: true, dnssec: { enabled: false, ds: [] } },
+    });
+    // The registrar's records were imported and are served at once, with authority.
+    expect(zone.records.map((x) => [x.type, x.name, x.value, x.published])).toEqual([
+      ['A', '@', '198.51.100.1', true],
+      ['CNAME', 'blog', 'blogs.example.net', true],
+    ]);
+    const apex = await dig(d.name, 'A');
+    expect(apex.flags).toContain('aa');
+    expect(apex.records).toEqual(['198.51.100.1']);
+    expect((await dig(d.name, 'NS')).records.sort()).toEqual(ADDON_NS.map((n) => `${n}.`));
+    // At the registrar: the addon's pair.
+    expect(h.sim.domains.get(d.name)!.nameservers).toEqual(ADDON_NS);
+    expect((await h.db('domains').where({ id: d.id }).first('nameservers')) as object).toEqual({
+      nameservers: ADDON_NS,
+    });
+
+    const longKey = 'k'.repeat(300);
+    const writes = [
+      [{ type: 'A', name: 'www', value: '203.0.113.10', ttl: 300 }, `www.${d.name}`, ['203.0.113.10']],
+      [{ type: 'AAAA', name: '*', value: '2001:DB8:0:0::1' }, `anything.${d.name}`, ['2001:db8::1']],
+      [{ type: 'CNAME', name: 'app', value: `www.${d.name}` }, `app.${d.name}`, [`www.${d.name}.`]],
+      [{ type: 'MX', name: '@', value: `mail.${d.name}.`, priority: 10 }, d.name, [`10 mail.${d.name}.`]],
+      [
+        { type: 'TXT', name: '@', value: `"${longKey.slice(0, 200)}" "${longKey.slice(200)}"` },
+        d.name,
+        [`"${longKey.slice(0, 200)}" "${longKey.slice(200)}"`],
+      ],
+      [
+        { type: 'SRV', name: '_sip._tcp', value: `sip.${d.name}`, priority: 10, weight: 5, port: 5060 },
+        `_sip._tcp.${d.name}`,
+        [`10 5 5060 sip.${d.name}.`],
+      ],
+      [
+        { type: 'CAA', name: '@', value: 'letsencrypt.org', flags: 0, tag: 'issue' },
+        d.name,
+        ['0 issue "letsencrypt.org"'],
+      ],
+      [
+        { type: 'NS', name: 'lab', value: 'ns.lab-hosting.example' },
+        `lab.${d.name}`,
+        ['ns.lab-hosting.example.'],
+      ],
+    ] as const;
+    for (const [record] of writes) {
+      const res = await api('POST', `/domains/${d.name}/dns/records`, record);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    for (const [record, qname, values] of writes) {
+      const answer = await dig(qname, record.type);
+      expect(answer.status, `${record.type} ${qname}`).toBe('NOERROR');
+      expect(answer.records.sort(), `${record.type} ${qname}\n${answer.text}`).toEqual([...values].sort());
+    }
+    // A delegation is answered as a referral (no aa), everything else with authority.
+    expect((await dig(`lab.${d.name}`, 'NS')).flags).not.toContain('aa');
+    expect((await dig(`www.${d.name}`, 'A')).flags).toContain('aa');
+
+    const listed = await view(d.name);
+    expect(listed.records).toHaveLength(10);
+    expect(listed.records.every((x) => x.published === true)).toBe(true);
+    const serialBefore = listed.dns.hosted!.serial!;
+
+    // Edit by line: the new value is served, the serial moves on.
+    const www = listed.records.find((x) => x.name === 'www' && x.type === 'A')!;
+    const edited = await api('PUT', `/domains/${d.name}/dns/records/${www.line}`, {
+      type: 'A',
+      name: 'www',
+      value: '203.0.113.99',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body['data']).toMatchObject({
+      record: { line: www.line, value: '203.0.113.99', published: true },
+    });
+    expect((await dig(`www.${d.name}`, 'A')).records).toEqual(['203.0.113.99']);
+    const serialAfter = (await view(d.name)).dns.hosted!.serial!;
+    expect(serialAfter).toBeGreaterThan(serialBefore);
+    const soa = (await dig(d.name, 'SOA')).records[0]!.split(' ');
+    expect(Number(soa[2])).toBe(serialAfter);
+    expect(soa.slice(0, 2)).toEqual([`${ADDON_NS[0]}.`, 'hostmaster.reseller-dns.test.']);
+
+    // Delete by line: no longer answered.
+    const srv = listed.records.find((x) => x.type === 'SRV')!;
+    expect((await api('DELETE', `/domains/${d.name}/dns/records/${srv.line}`)).status).toBe(200);
+    // (NOERROR with no SRV, not NXDOMAIN: the `*` wildcard covers the name now.)
+    const gone = await dig(`_sip._tcp.${d.name}`, 'SRV');
+    expect(gone.status).toBe('NOERROR');
+    expect(gone.records).toEqual([]);
+
+    // Cancel: the domain's own nameservers back at the registrar, the zone no longer served.
+    const cancelled = await api('DELETE', `/domains/${d.name}/dns`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body['data']).toMatchObject({ dns: { status: 'cancelled', hosted: null }, records: [] });
+    expect(h.sim.domains.get(d.name)!.nameservers).toEqual(OWN_NS);
+    expect((await dig(`www.${d.name}`, 'A')).status).toBe('REFUSED');
+  });
+
+  it('signs the zone, sends its DS to the registrar (delv validates against it) and removes the DS before unsigning', async () => {
+    const d = await ownDomain();
+    expect((await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true })).status).toBe(200);
+    await api('POST', `/domains/${d.name}/dns/records`, { type: 'A', name: 'www', value: '203.0.113.10' });
+
+    const signed = await api('PUT', `/domains/${d.name}/dns/dnssec`, { enabled: true });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    const ds = (signed.body['data'] as ZoneView).dns.hosted!.dnssec;
+    expect(ds.enabled).toBe(true);
+    expect(ds.ds).toHaveLength(1);
+    // The registrar holds that DS: the parent zone's delegation signer.
+    const atRegistrar = h.sim.domains.get(d.name)!.dnssec!;
+    expect(atRegistrar).toEqual([
+      {
+        KeyTag: String(ds.ds[0]!.key_tag),
+        Algorithm: String(ds.ds[0]!.algorithm),
+        DigestType: '2',
+        Digest: ds.ds[0]!.digest.toUpperCase(),
+      },
+    ]);
+    const validated = await delv(d.name, `www.${d.name}`, atRegistrar[0]!);
+    expect(validated).toContain('; fully validated');
+    expect(validated).toContain('203.0.113.10');
+    // A wrong DS does not validate: the check is real.
+    const wrong = {
+      ...atRegistrar[0]!,
+      Digest: atRegistrar[0]!.Digest.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    };
+    expect(await delv(d.name, `www.${d.name}`, wrong)).not.toContain('; fully validated');
+
+    // The registrar refuses to remove the DS: the zone stays signed (never a DS without signatures... nor the reverse).
+    h.sim.failNextCall('reject', 'set_clear_domain_setting');
+    const refused = await api('PUT', `/domains/${d.name}/dns/dnssec`, { enabled: false });
+    expect(refused.status).toBe(422);
+    expect(refused.body['code']).toBe('registrar_rejected');
+    expect(await delv(d.name, `www.${d.name}`, atRegistrar[0]!)).toContain('; fully validated');
+    expect(h.sim.domains.get(d.name)!.dnssec).toHaveLength(1);
+
+    const unsigned = await api('PUT', `/domains/${d.name}/dns/dnssec`, { enabled: false });
+    expect(unsigned.status).toBe(200);
+    expect((unsigned.body['data'] as ZoneView).dns.hosted!.dnssec).toEqual({ enabled: false, ds: [] });
+    expect(h.sim.domains.get(d.name)!.dnssec).toEqual([]);
+    expect((await dig(d.name, 'DNSKEY')).records).toEqual([]);
+  });
+
+  it('undoes a provisioning the registrar refuses: no zone served, nameservers and records as they were', async () => {
+    const d = await ownDomain();
+    h.sim.failNextCall('reject', 'set_ns');
+    const res = await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
+    expect(res.status).toBe(422);
+    expect(res.body['code']).toBe('registrar_rejected');
+    expect(h.sim.domains.get(d.name)!.nameservers).toEqual(OWN_NS);
+    expect((await dig(d.name, 'A')).status).toBe('REFUSED');
+    expect((await view(d.name)).dns).toMatchObject({ status: 'inactive', mode: null });
+    // Tried again, it goes through.
+    expect((await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true })).status).toBe(200);
+    expect((await dig(d.name, 'A')).records).toEqual(['198.51.100.1']);
+  });
+
+  it('refuses bad records with field errors (422)', async () => {
+    const d = await ownDomain();
+    await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
+    const cases = [
+      [{ type: 'CNAME', name: '@', value: 'elsewhere.example.net' }, 'name', 'cannot be at the zone root'],
+      [{ type: 'CNAME', name: 'blog', value: 'elsewhere.example.net' }, 'name', 'cannot coexist'],
+      [{ type: 'A', name: 'blog', value: '203.0.113.5' }, 'name', 'cannot coexist'],
+      [{ type: 'MX', name: '@', value: '203.0.113.5', priority: 10 }, 'value', 'not an IP address'],
+      [{ type: 'TXT', name: '@', value: 'x'.repeat(256) }, 'value', 'at most 255 bytes'],
+      [{ type: 'TXT', name: '@', value: `"${'é'.repeat(128)}"` }, 'value', 'at most 255 bytes'],
+      [
+        { type: 'SRV', name: '_sip._tcp', value: 'sip.example.net', priority: 1, weight: 1 },
+        'port',
+        'needs a port',
+      ],
+      [
+        { type: 'CAA', name: '@', value: 'ca.example', flags: 0, tag: 'issuer' },
+        'tag',
+        'issue, issuewild or iodef',
+      ],
+      [{ type: 'NS', name: '@', value: 'ns.other.example' }, 'name', 'nameservers endpoint'],
+      [{ type: 'A', name: 'www', value: '203.0.113.5', ttl: 30 }, 'ttl', 'at least 60'],
+    ] as const;
+    for (const [record, field, words] of cases) {
+      const res = await api('POST', `/domains/${d.name}/dns/records`, record);
+      expect(res.status, JSON.stringify(record)).toBe(422);
+      const errors = res.body['errors'] as Record<string, string[]>;
+      expect(errors[field]?.join(' '), JSON.stringify(res.body)).toContain(words);
+    }
+    expect((await view(d.name)).records).toHaveLength(2);
+  });
+
+  it('seed 000 replaces the set on the addon: published with push, held back without', async () => {
+    const d = await ownDomain();
+    await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true });
+    const replace = (records: unknown[], push: boolean) =>
+      call(`${h.api.url}/api/reseller/v1/domains/dns`, {
+        method: 'PUT',
+        headers: {
+          Authorization: `Bearer ${r.token}`,
+          'Idempotency-Key': `replace-${d.name}-${String(push)}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ domain: d.name, records, push }),
+      });
+    const held = await replace([{ type: 'A', name: '@', value: '192.0.2.44' }], false);
+    expect(held.status).toBe(200);
+    expect((await view(d.name)).records.map((x) => x.published)).toEqual([false]);
+    expect((await dig(d.name, 'A')).records).toEqual(['198.51.100.1']);
+    const pushed = await replace(
+      [
+        { type: 'A', name: '@', value: '192.0.2.45' },
+        { type: 'SRV', name: '_xmpp._tcp', value: `chat.${d.name}`, priority: 5, weight: 0, port: 5222 },
+      ],
+      true,
+    );
+    expect(pushed.status).toBe(200);
+    expect((await dig(d.name, 'A')).records).toEqual(['192.0.2.45']);
+    expect((await dig(`_xmpp._tcp.${d.name}`, 'SRV')).records).toEqual([`5 0 5222 chat.${d.name}.`]);
+    expect((await dig(`blog.${d.name}`, 'CNAME')).status).toBe('NXDOMAIN');
+  });
+});
+
+/** `delv` against the addon's server, trusting only the DS given (the one the registrar holds). */
+async function delv(
+  zone: string,
+  name: string,
+  ds: { KeyTag: string; Algorithm: string; DigestType: string; Digest: string },
+) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'delv-'));
+  const anchors = path.join(dir, 'anchors.conf');
+  writeFileSync(
+    anchors,
+    `trust-anchors {\n  ${zone}. static-ds ${ds.KeyTag} ${ds.Algorithm} ${ds.DigestType} "${ds.Digest}";\n};\n`,
+  );
+  const out = await run(
+    'delv',
+    ['@127.0.0.1', '-p', String(inject('dnsPort')), '-a', anchors, `+root=${zone}`, name, 'A'],
+    { timeout: 15_000 },
+  ).catch((err: { stdout?: string; stderr?: string }) => ({
+    stdout: err.stdout ?? '',
+    stderr: err.stderr ?? '',
+  }));
+  return `${out.stdout}\n${out.stderr}`;
+}

@@ -1,0 +1,172 @@
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  type DnsChange,
+  type DnsChangeResult,
+  type DnsZoneInput,
+  DomainFailures,
+  type ZoneMode,
+} from './contracts';
+import { rejection } from './failures';
+import { registrarActivities } from './registrar-queue';
+
+const REJECTED = Object.values(DomainFailures);
+
+/** The addon's DNS server: retried until it answers; a refusal is final. */
+const addon = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
+});
+
+/** Registrar steps of the addon (nameservers, DS): retried until the registrar answers; a refusal is final. */
+const registrar = registrarActivities({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
+});
+
+const local = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+});
+
+/** Whether a change is the hosted addon's to apply: a hosted zone's, enabling the addon, or DNSSEC. */
+export function isHostedChange(change: DnsChange, zone: ZoneMode | null): boolean {
+  return (
+    (zone?.status === 'active' && zone.mode === 'hosted') ||
+    (change.kind === 'provision' && change.hosted === true) ||
+    change.kind === 'dnssec'
+  );
+}
+
+/** Runs `step`; a final refusal comes back as the caller's answer, anything else is rethrown. */
+async function refusalOf(step: () => Promise<unknown>): Promise<{ code: string; message: string } | null> {
+  try {
+    await step();
+    return null;
+  } catch (err) {
+    const rejected = rejection(err);
+    if (!rejected) throw err;
+    return rejected;
+  }
+}
+
+/**
+ * A change to a zone on the hosted DNS addon, each step durable and the partial work of a refused
+ * one undone: provisioning publishes the zone and delegates the domain to the addon's
+ * nameservers (undone when either is refused); record edits are published before they are
+ * answered; cancelling removes the DS, restores the nameservers and removes the zone, in that
+ * order; DNSSEC signs the zone and sends its DS to the registrar (unsigned again when refused),
+ * or removes the DS first and then unsigns.
+ */
+export async function hostedChange(
+  input: DnsZoneInput,
+  change: DnsChange,
+  zone: ZoneMode | null,
+): Promise<DnsChangeResult> {
+  const { domainId, domain } = input;
+  const publish = () =>
+    addon.publishHostedZone.executeWithOptions(
+      { summary: `Publish the zone of ${domain} on the DNS addon and read back its serial` },
+      [domainId],
+    );
+  const active = zone?.status === 'active' && zone.mode === 'hosted';
+
+  switch (change.kind) {
+    case 'provision': {
+      setCurrentDetails(`Provisioning the hosted DNS zone of ${domain}.`);
+      let records: NonNullable<Extract<DnsChange, { kind: 'provision' }>['records']> = [];
+      if (zone?.status !== 'active') {
+        const refused = await refusalOf(async () => {
+          records = await registrar().readRegistrarDns.executeWithOptions(
+            { summary: `Import the records the registrar publishes for ${domain}` },
+            [domainId],
+          );
+        });
+        if (refused) return { ok: false, ...refused };
+      }
+      const result = await local.applyDnsChange(domainId, { kind: 'provision', hosted: true, records });
+      if (!result.ok) return result;
+      const refused = await refusalOf(async () => {
+        await publish();
+        await registrar().delegateToAddon.executeWithOptions(
+          { summary: `Set the nameservers of ${domain} to the DNS addon's at the registrar` },
+          [domainId],
+        );
+      });
+      if (refused) {
+        if (active) return { ok: false, ...refused };
+        // Compensation: nothing of a provisioning that cannot finish stays behind.
+        await addon.removeHostedZone(domainId);
+        await local.revertHostedProvision(domainId, zone);
+        return { ok: false, ...refused };
+      }
+      return result;
+    }
+    case 'cancel': {
+      if (!active) return local.applyDnsChange(domainId, change);
+      setCurrentDetails(`Cancelling the hosted DNS zone of ${domain}.`);
+      const refused = await refusalOf(async () => {
+        if (zone.dnssec === 'on')
+          await registrar().removeDsAtRegistrar.executeWithOptions(
+            { summary: `Remove the DS records of ${domain} at the registrar` },
+            [domainId],
+          );
+        await registrar().restoreNameservers.executeWithOptions(
+          { summary: `Restore the nameservers ${domain} had before the DNS addon` },
+          [domainId],
+        );
+        await addon.removeHostedZone(domainId);
+      });
+      if (refused) return { ok: false, ...refused };
+      return { ok: true, version: await local.finishHostedCancel(domainId) };
+    }
+    case 'dnssec': {
+      if (!active)
+        return {
+          ok: false,
+          code: 'dns_not_hosted',
+          message: 'DNSSEC needs DNS management on the hosted DNS addon.',
+        };
+      if (change.enabled) {
+        setCurrentDetails(`Signing the zone of ${domain} and sending its DS to the registrar.`);
+        let ds: Awaited<ReturnType<Activities['signHostedZone']>> = [];
+        const unsigned = await refusalOf(async () => {
+          ds = await addon.signHostedZone(domainId);
+        });
+        if (unsigned) return { ok: false, ...unsigned };
+        const refused = await refusalOf(() =>
+          registrar().sendDsToRegistrar.executeWithOptions(
+            { summary: `Send the DS records of ${domain} to the registrar` },
+            [domainId, ds],
+          ),
+        );
+        if (refused) {
+          await addon.unsignHostedZone(domainId);
+          return { ok: false, ...refused };
+        }
+      } else {
+        setCurrentDetails(`Removing the DS of ${domain} at the registrar, then unsigning the zone.`);
+        const refused = await refusalOf(async () => {
+          await registrar().removeDsAtRegistrar.executeWithOptions(
+            { summary: `Remove the DS records of ${domain} at the registrar` },
+            [domainId],
+          );
+          await addon.unsignHostedZone(domainId);
+        });
+        if (refused) return { ok: false, ...refused };
+      }
+      return { ok: true, version: 0 };
+    }
+    default: {
+      const result = await local.applyDnsChange(domainId, change);
+      if (!result.ok) return result;
+      if (change.kind === 'replace' && !change.push) return result;
+      const refused = await refusalOf(publish);
+      if (refused) {
+        await local.recordDnsPushFailure(domainId, refused.message);
+        return { ok: false, ...refused };
+      }
+      return result;
+    }
+  }
+}
