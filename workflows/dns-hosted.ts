@@ -1,33 +1,11 @@
-import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import { setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import {
-  type DnsChange,
-  type DnsChangeResult,
-  type DnsZoneInput,
-  DomainFailures,
-  type ZoneMode,
-} from './contracts';
+import { type DnsChange, type DnsChangeResult, type DnsZoneInput, type ZoneMode } from './contracts';
 import { rejection } from './failures';
-import { registrarActivities } from './registrar-queue';
+import { addonSteps, local, registrarSteps } from './dns-steps';
 
-const REJECTED = Object.values(DomainFailures);
-
-/** The addon's DNS server: retried until it answers; a refusal is final. */
-const addon = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
-});
-
-/** Registrar steps of the addon (nameservers, DS): retried until the registrar answers; a refusal is final. */
-const registrar = registrarActivities({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
-});
-
-const local = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
-});
+const addon = addonSteps;
+const registrar = registrarSteps;
 
 /** Whether a change is the hosted addon's to apply: a hosted zone's, enabling the addon, or DNSSEC. */
 export function isHostedChange(change: DnsChange, zone: ZoneMode | null): boolean {

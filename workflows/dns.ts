@@ -1,41 +1,17 @@
-import {
-  allHandlersFinished,
-  condition,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { type DnsChange, type DnsChangeResult, type DnsZoneInput, DomainFailures } from './contracts';
+import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import type { DnsChange, DnsChangeResult, DnsZoneInput } from './contracts';
 import { hostedChange, isHostedChange } from './dns-hosted';
 import { rejection } from './failures';
-import { registrarActivities } from './registrar-queue';
+import { local, registrarRead, registrarSteps } from './dns-steps';
 import { dnsChangeUpdate } from './messages';
 
-const REJECTED = Object.values(DomainFailures);
-
 /** DNS pushes retry until the registrar answers; a newer record set is read at each attempt. */
-const push = registrarActivities({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
-});
-
-/** Registrar reads: retried until the registrar answers; a refusal is final. */
-const registrarRead = registrarActivities({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: REJECTED },
-});
-
-/** Local zone edits: quick, retried until the database answers. */
-const local = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
-});
+const push = registrarSteps;
 
 /**
  * A domain's DNS zone: edits arrive as `dnsChange` updates and are applied one at a time (so
- * concurrent edits cannot interleave); the latest record set is then pushed to the registrar,
+ * concurrent edits cannot interleave). A zone on the hosted DNS addon is published by the change
+ * itself (workflows/dns-hosted.ts); a registrar-hosted one's latest record set is then pushed,
  * retried until it answers. A newer change supersedes a push still retrying. The workflow ends
  * after a quiet minute and starts again with the next change.
  */

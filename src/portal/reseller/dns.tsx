@@ -16,13 +16,25 @@ import {
 } from '../http';
 import { resellerPage } from './page';
 
+/** The record form's inputs beside the type (the API's fields, by the same names). */
+const RECORD_FIELDS: ReadonlyArray<{ name: string; label: string; required?: boolean; number?: boolean }> = [
+  { name: 'name', label: 'Name (@, *, www, _sip._tcp)', required: true },
+  { name: 'value', label: 'Value', required: true },
+  { name: 'ttl', label: 'TTL (60–86400, default 14400)', number: true },
+  { name: 'priority', label: 'Priority (MX, SRV)', number: true },
+  { name: 'weight', label: 'Weight (SRV)', number: true },
+  { name: 'port', label: 'Port (SRV)', number: true },
+  { name: 'flags', label: 'Flags (CAA)', number: true },
+  { name: 'tag', label: 'Tag (CAA: issue, issuewild, iodef)' },
+];
+const FORM_NAMES = ['type', ...RECORD_FIELDS.map((f) => f.name)];
+
 type Failure = { message: string; errors?: Record<string, string[]> | undefined };
 
 /** The form's record as the API takes it (empty fields left out). */
 function recordFrom(ctx: PortalContext) {
   const raw: Record<string, string> = {};
-  for (const k of ['type', 'name', 'value', 'ttl', 'priority', 'weight', 'port', 'flags', 'tag'])
-    if (field(ctx, k).trim() !== '') raw[k] = field(ctx, k).trim();
+  for (const k of FORM_NAMES) if (field(ctx, k).trim() !== '') raw[k] = field(ctx, k).trim();
   const parsed = recordSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const errors: Record<string, string[]> = {};
@@ -139,61 +151,17 @@ export function addDns(router: Router<PortalState>, deps: AppDeps): void {
                       ))}
                   </select>
                 </label>
-                <Field
-                  name="name"
-                  label="Name (@, *, www, _sip._tcp)"
-                  value={values?.['name']}
-                  errors={failure?.errors}
-                  required
-                />
-                <Field
-                  name="value"
-                  label="Value"
-                  value={values?.['value']}
-                  errors={failure?.errors}
-                  required
-                />
-                <Field
-                  name="ttl"
-                  label="TTL (60–86400, default 14400)"
-                  type="number"
-                  value={values?.['ttl']}
-                  errors={failure?.errors}
-                />
-                <Field
-                  name="priority"
-                  label="Priority (MX, SRV)"
-                  type="number"
-                  value={values?.['priority']}
-                  errors={failure?.errors}
-                />
-                <Field
-                  name="weight"
-                  label="Weight (SRV)"
-                  type="number"
-                  value={values?.['weight']}
-                  errors={failure?.errors}
-                />
-                <Field
-                  name="port"
-                  label="Port (SRV)"
-                  type="number"
-                  value={values?.['port']}
-                  errors={failure?.errors}
-                />
-                <Field
-                  name="flags"
-                  label="Flags (CAA)"
-                  type="number"
-                  value={values?.['flags']}
-                  errors={failure?.errors}
-                />
-                <Field
-                  name="tag"
-                  label="Tag (CAA: issue, issuewild, iodef)"
-                  value={values?.['tag']}
-                  errors={failure?.errors}
-                />
+                {RECORD_FIELDS.map((f) => (
+                  <Field
+                    key={f.name}
+                    name={f.name}
+                    label={f.label}
+                    {...(f.number ? { type: 'number' as const } : {})}
+                    value={values?.[f.name]}
+                    errors={failure?.errors}
+                    required={f.required === true}
+                  />
+                ))}
                 <button type="submit">Add record</button>
               </form>
             </section>
@@ -262,8 +230,7 @@ export function addDns(router: Router<PortalState>, deps: AppDeps): void {
   });
   router.post('/portal/domains/:domain/dns/records', async (ctx) => {
     const values: Record<string, string> = {};
-    for (const k of ['type', 'name', 'value', 'ttl', 'priority', 'weight', 'port', 'flags', 'tag'])
-      values[k] = field(ctx, k);
+    for (const k of FORM_NAMES) values[k] = field(ctx, k);
     try {
       const record = recordFrom(ctx);
       await change(ctx, () => ({ kind: 'create', record }), 'Record added.', values);
