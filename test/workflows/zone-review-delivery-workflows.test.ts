@@ -48,10 +48,15 @@ describe('the DNS zone workflow', () => {
   const zone = { domainId: 7, resellerId: 1, domain: 'zone-test.com', quietSeconds: 1 };
 
   function dnsMocks(): Required<
-    Pick<Mocks, 'applyDnsChange' | 'pushDnsZone' | 'readRegistrarDns' | 'recordDnsPushFailure'>
+    Pick<
+      Mocks,
+      'applyDnsChange' | 'pushDnsZone' | 'readRegistrarDns' | 'recordDnsPushFailure' | 'dnsZoneMode'
+    >
   > {
     let version = 0;
     return {
+      // A registrar-hosted zone (test/workflows/hosted-dns-workflow.test.ts has the addon's).
+      dnsZoneMode: vi.fn(() => Promise.resolve(null)),
       applyDnsChange: vi.fn(() =>
         Promise.resolve<DnsChangeResult>({ ok: true, version: ++version, line: version }),
       ),
