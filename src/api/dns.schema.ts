@@ -66,7 +66,9 @@ export const recordSchema = z
       .transform((t) => t.toUpperCase())
       .pipe(z.enum(RECORD_TYPES, { error: `The type must be one of ${RECORD_TYPES.join(', ')}.` })),
     name: z.string({ error: 'The name field is required.' }).max(255),
-    value: z.string({ error: 'The value field is required.' }).max(4096),
+    value: z
+      .string({ error: 'The value field is required.' })
+      .max(8192, 'The value may not be longer than 8192 characters.'),
     ttl,
     priority: u16('priority').optional(),
     weight: u16('weight').optional(),
