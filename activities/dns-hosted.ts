@@ -58,12 +58,12 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
 
     /**
      * Makes the served zone what we hold (created when missing; rrsets replaced or deleted in one
-     * change, which bumps the serial once), then records the version and serial served.
+     * change, which bumps the serial once), then records the version published.
      */
-    async publishHostedZone(domainId: number): Promise<{ serial: number }> {
+    async publishHostedZone(domainId: number): Promise<void> {
       const { client, nameservers } = addon();
       const zone = await zoneRow(domainId);
-      if (!zone || zone.status !== 'active' || zone.mode !== 'hosted') return { serial: 0 };
+      if (!zone || zone.status !== 'active' || zone.mode !== 'hosted') return;
       const name = await domainName(domainId);
       const rows = (await db('dnsRecords').where({ domainId }).orderBy('line')) as DnsRecordRow[];
       const desired = desiredRRsets(name, rows, nameservers);
@@ -75,16 +75,12 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
         } else {
           await client.patchRRsets(name, zoneChanges(desired, served.rrsets));
         }
-        const after = await client.getZone(name);
-        const serial = after?.serial ?? 0;
         await db('dnsZones').where({ domainId }).update({
           pushedVersion: zone.version,
           pushStatus: 'pushed',
           pushError: null,
           pushedAt: db.fn.now(),
-          serial,
         });
-        return { serial };
       } catch (err) {
         await db('dnsZones')
           .where({ domainId })
@@ -115,13 +111,14 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
       const name = await domainName(domainId);
       try {
         const current = await registrar.getNameservers(name);
-        const zone = await zoneRow(domainId);
-        if (zone && zone.previousNameservers === null && !sameSet(nameservers, current)) {
-          await db('dnsZones')
-            .where({ domainId })
-            .update({ previousNameservers: JSON.stringify(current) });
+        if (!sameSet(nameservers, current)) {
+          const zone = await zoneRow(domainId);
+          if (zone && zone.previousNameservers === null)
+            await db('dnsZones')
+              .where({ domainId })
+              .update({ previousNameservers: JSON.stringify(current) });
+          await registrar.setNameservers(name, nameservers);
         }
-        if (!sameSet(nameservers, current)) await registrar.setNameservers(name, nameservers);
       } catch (err) {
         registrarFailure(err);
       }
@@ -232,7 +229,6 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
         delegated: false,
         dnssec: 'off',
         ds: null,
-        serial: null,
         pushStatus: 'idle',
         updatedAt: db.fn.now(),
       });

@@ -17,6 +17,31 @@ function cnameClash(records: ReadonlyArray<Pick<DnsRecordData, 'type' | 'name'>>
   return null;
 }
 
+/**
+ * Makes a zone active (its row created when missing) with `records` as its set, or its records
+ * kept (null); the version is bumped and `fields(version)` written with it. Returns the version.
+ */
+async function activateZone(
+  trx: Knex.Transaction,
+  domainId: number,
+  zone: DnsZoneRow | undefined,
+  records: readonly DnsRecordData[] | null,
+  fields: (version: number) => Record<string, unknown>,
+): Promise<number> {
+  if (!zone) await trx('dnsZones').insert({ domainId, status: 'active' });
+  const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow;
+  let nextLine = current.nextLine;
+  if (records) {
+    await trx('dnsRecords').where({ domainId }).del();
+    for (const r of records) await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
+  }
+  const version = current.version + 1;
+  await trx('dnsZones')
+    .where({ domainId })
+    .update({ status: 'active', version, nextLine, updatedAt: trx.fn.now(), ...fields(version) });
+  return version;
+}
+
 /** A domain's DNS zone: the registrar's records read, edits applied under the zone's row lock, pushes. */
 export function createDnsActivities(deps: DnsActivityDeps) {
   const { db, registrar } = deps;
@@ -76,54 +101,29 @@ export function createDnsActivities(deps: DnsActivityDeps) {
           // The hosted addon starts from the records we hold for an active registrar-hosted zone,
           // or else from what the registrar publishes (imported by the workflow).
           if (zone?.status === 'active' && zone.mode === 'hosted') return { ok: true, version: zone.version };
-          const keep = zone?.status === 'active';
-          if (!zone) await trx('dnsZones').insert({ domainId, status: 'active', mode: 'hosted' });
-          const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow;
-          let nextLine = current.nextLine;
-          if (!keep) {
-            await trx('dnsRecords').where({ domainId }).del();
-            for (const r of change.records ?? [])
-              await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
-          }
-          const version = current.version + 1;
-          await trx('dnsZones').where({ domainId }).update({
-            status: 'active',
+          const records = zone?.status === 'active' ? null : (change.records ?? []);
+          const version = await activateZone(trx, domainId, zone, records, () => ({
             mode: 'hosted',
-            version,
-            nextLine,
             pushStatus: 'pending',
             pushError: null,
             delegated: false,
             previousNameservers: null,
             dnssec: 'off',
             ds: null,
-            serial: null,
-            updatedAt: trx.fn.now(),
-          });
+          }));
           return { ok: true, version };
         }
         if (change.kind === 'provision' && change.records) {
           // Provisioning starts from what the registrar publishes: nothing is pushed (the zone is
           // live as it is) until the reseller changes something.
           if (zone?.status === 'active') return { ok: true, version: zone.version };
-          if (!zone) await trx('dnsZones').insert({ domainId, status: 'active' });
-          const current = (await trx('dnsZones').where({ domainId }).forUpdate().first()) as DnsZoneRow;
-          await trx('dnsRecords').where({ domainId }).del();
-          let nextLine = current.nextLine;
-          for (const r of change.records)
-            await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
-          const version = current.version + 1;
-          await trx('dnsZones').where({ domainId }).update({
-            status: 'active',
+          const version = await activateZone(trx, domainId, zone, change.records, (v) => ({
             mode: 'registrar',
-            version,
-            nextLine,
-            pushedVersion: version,
+            pushedVersion: v,
             pushStatus: 'pushed',
             pushError: null,
             pushedAt: trx.fn.now(),
-            updatedAt: trx.fn.now(),
-          });
+          }));
           return { ok: true, version };
         }
         if (

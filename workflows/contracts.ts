@@ -256,8 +256,11 @@ export type DomainOperationResult =
 export const domainOperationWorkflowId = (resellerId: number, key: string): string =>
   `domain-op:${resellerId}:${key}`;
 
+/** The record types DNS management takes (seed 003): all of them on the hosted addon. */
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'CAA', 'NS'] as const;
+
 export interface DnsRecordData {
-  type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'SRV' | 'CAA' | 'NS';
+  type: (typeof DNS_RECORD_TYPES)[number];
   name: string;
   value: string;
   ttl: number;

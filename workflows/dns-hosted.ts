@@ -4,9 +4,6 @@ import { type DnsChange, type DnsChangeResult, type DnsZoneInput, type ZoneMode 
 import { rejection } from './failures';
 import { addonSteps, local, registrarSteps } from './dns-steps';
 
-const addon = addonSteps;
-const registrar = registrarSteps;
-
 /** Whether a change is the hosted addon's to apply: a hosted zone's, enabling the addon, or DNSSEC. */
 export function isHostedChange(change: DnsChange, zone: ZoneMode | null): boolean {
   return (
@@ -43,8 +40,8 @@ export async function hostedChange(
 ): Promise<DnsChangeResult> {
   const { domainId, domain } = input;
   const publish = () =>
-    addon.publishHostedZone.executeWithOptions(
-      { summary: `Publish the zone of ${domain} on the DNS addon and read back its serial` },
+    addonSteps.publishHostedZone.executeWithOptions(
+      { summary: `Publish the zone of ${domain} on the DNS addon` },
       [domainId],
     );
   const active = zone?.status === 'active' && zone.mode === 'hosted';
@@ -55,7 +52,7 @@ export async function hostedChange(
       let records: NonNullable<Extract<DnsChange, { kind: 'provision' }>['records']> = [];
       if (zone?.status !== 'active') {
         const refused = await refusalOf(async () => {
-          records = await registrar().readRegistrarDns.executeWithOptions(
+          records = await registrarSteps().readRegistrarDns.executeWithOptions(
             { summary: `Import the records the registrar publishes for ${domain}` },
             [domainId],
           );
@@ -66,7 +63,7 @@ export async function hostedChange(
       if (!result.ok) return result;
       const refused = await refusalOf(async () => {
         await publish();
-        await registrar().delegateToAddon.executeWithOptions(
+        await registrarSteps().delegateToAddon.executeWithOptions(
           { summary: `Set the nameservers of ${domain} to the DNS addon's at the registrar` },
           [domainId],
         );
@@ -74,7 +71,7 @@ export async function hostedChange(
       if (refused) {
         if (active) return { ok: false, ...refused };
         // Compensation: nothing of a provisioning that cannot finish stays behind.
-        await addon.removeHostedZone(domainId);
+        await addonSteps.removeHostedZone(domainId);
         await local.revertHostedProvision(domainId, zone);
         return { ok: false, ...refused };
       }
@@ -85,15 +82,15 @@ export async function hostedChange(
       setCurrentDetails(`Cancelling the hosted DNS zone of ${domain}.`);
       const refused = await refusalOf(async () => {
         if (zone.dnssec === 'on')
-          await registrar().removeDsAtRegistrar.executeWithOptions(
+          await registrarSteps().removeDsAtRegistrar.executeWithOptions(
             { summary: `Remove the DS records of ${domain} at the registrar` },
             [domainId],
           );
-        await registrar().restoreNameservers.executeWithOptions(
+        await registrarSteps().restoreNameservers.executeWithOptions(
           { summary: `Restore the nameservers ${domain} had before the DNS addon` },
           [domainId],
         );
-        await addon.removeHostedZone(domainId);
+        await addonSteps.removeHostedZone(domainId);
       });
       if (refused) return { ok: false, ...refused };
       return { ok: true, version: await local.finishHostedCancel(domainId) };
@@ -103,33 +100,33 @@ export async function hostedChange(
         return {
           ok: false,
           code: 'dns_not_hosted',
-          message: 'DNSSEC needs DNS management on the hosted DNS addon.',
+          message: 'DNSSEC needs DNS management on the hosted DNS addonSteps.',
         };
       if (change.enabled) {
         setCurrentDetails(`Signing the zone of ${domain} and sending its DS to the registrar.`);
         let ds: Awaited<ReturnType<Activities['signHostedZone']>> = [];
         const unsigned = await refusalOf(async () => {
-          ds = await addon.signHostedZone(domainId);
+          ds = await addonSteps.signHostedZone(domainId);
         });
         if (unsigned) return { ok: false, ...unsigned };
         const refused = await refusalOf(() =>
-          registrar().sendDsToRegistrar.executeWithOptions(
+          registrarSteps().sendDsToRegistrar.executeWithOptions(
             { summary: `Send the DS records of ${domain} to the registrar` },
             [domainId, ds],
           ),
         );
         if (refused) {
-          await addon.unsignHostedZone(domainId);
+          await addonSteps.unsignHostedZone(domainId);
           return { ok: false, ...refused };
         }
       } else {
         setCurrentDetails(`Removing the DS of ${domain} at the registrar, then unsigning the zone.`);
         const refused = await refusalOf(async () => {
-          await registrar().removeDsAtRegistrar.executeWithOptions(
+          await registrarSteps().removeDsAtRegistrar.executeWithOptions(
             { summary: `Remove the DS records of ${domain} at the registrar` },
             [domainId],
           );
-          await addon.unsignHostedZone(domainId);
+          await addonSteps.unsignHostedZone(domainId);
         });
         if (refused) return { ok: false, ...refused };
       }

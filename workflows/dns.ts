@@ -5,9 +5,6 @@ import { rejection } from './failures';
 import { local, registrarRead, registrarSteps } from './dns-steps';
 import { dnsChangeUpdate } from './messages';
 
-/** DNS pushes retry until the registrar answers; a newer record set is read at each attempt. */
-const push = registrarSteps;
-
 /**
  * A domain's DNS zone: edits arrive as `dnsChange` updates and are applied one at a time (so
  * concurrent edits cannot interleave). A zone on the hosted DNS addon is published by the change
@@ -74,7 +71,8 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     pushes += 1;
     setCurrentDetails(`Publishing the zone of ${input.domain} to the registrar (retried until it answers).`);
     try {
-      await push().pushDnsZone.executeWithOptions(
+      // A push retries until the registrar answers; a newer record set is read at each attempt.
+      await registrarSteps().pushDnsZone.executeWithOptions(
         { summary: `Publish the record set of ${input.domain} to the registrar (set_dns2)` },
         [input.domainId],
       );

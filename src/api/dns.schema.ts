@@ -2,8 +2,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { txtStrings } from '../hosted-dns/zone';
+import { DNS_RECORD_TYPES } from '../../workflows/contracts';
 
-export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'CAA', 'NS'] as const;
+export const RECORD_TYPES = DNS_RECORD_TYPES;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;

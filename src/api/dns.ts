@@ -5,8 +5,8 @@ import type { AppContext, AppDeps } from './context';
 import { presentDnsZone } from './dns.presenter';
 
 /** The DNS view both surfaces answer with. */
-export async function dnsZoneView(deps: AppDeps, domainId: number) {
-  return presentDnsZone(await readDnsZone(deps, domainId));
+export async function dnsZoneView(deps: AppDeps, domain: { id: number; name: string }) {
+  return presentDnsZone(await readDnsZone(deps, domain));
 }
 
 /** Applies a DNS change through the DNS service; a refusal is 404 (unknown record) or 422. */

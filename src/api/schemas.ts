@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DNS_RECORD_TYPES } from '../../workflows/contracts';
 import { TransferJson } from './transfer.schema';
 
 /* The presented objects: one zod schema each; presenters are typed with them, routes name them in `answers()`, and OpenAPI is generated from them. */
@@ -81,7 +82,7 @@ export const Pagination = z
   .object({ limit: z.int(), next_cursor: z.string().nullable() })
   .meta({ id: 'Pagination' });
 
-export const RecordTypeJson = z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'CAA', 'NS']);
+export const RecordTypeJson = z.enum(DNS_RECORD_TYPES);
 
 export const SearchRowJson = z
   .object({

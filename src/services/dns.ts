@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { DnsRecordRow, DnsZoneRow } from '../db/models';
-import type { DnsChange, DnsChangeResult, DnsRecordData } from '../../workflows/contracts';
+import {
+  type DnsChange,
+  type DnsChangeResult,
+  type DnsRecordData,
+  DNS_RECORD_TYPES,
+} from '../../workflows/contracts';
 import type { Config } from '../config';
 import type { HostedDnsAddon } from '../hosted-dns/addon';
 import type { ServedZone } from '../hosted-dns/powerdns';
@@ -34,25 +39,15 @@ export interface DnsZoneState {
   } | null;
 }
 
-export const ALL_RECORD_TYPES: ReadonlyArray<DnsRecordData['type']> = [
-  'A',
-  'AAAA',
-  'CNAME',
-  'MX',
-  'TXT',
-  'SRV',
-  'CAA',
-  'NS',
-];
-
 /**
  * The zone as the reseller sees it. A hosted zone's records are read back from what the addon's
  * server serves (each marked published or not); when that server does not answer, 503.
  */
 export async function readDnsZone(
   deps: { db: Knex; registrar: Pick<Registrar, 'dnsRecordTypes'>; dnsAddon: HostedDnsAddon | null },
-  domainId: number,
+  domain: { id: number; name: string },
 ): Promise<DnsZoneState> {
+  const domainId = domain.id;
   const zone = (await deps.db('dnsZones').where({ domainId }).first()) as DnsZoneRow | undefined;
   const active = zone?.status === 'active';
   const hosted = active && zone.mode === 'hosted';
@@ -64,7 +59,6 @@ export async function readDnsZone(
   if (hosted) {
     if (!deps.dnsAddon)
       throw unavailable('dns_unavailable', 'The DNS service is not available; try again later.', 30);
-    const domain = (await deps.db('domains').where({ id: domainId }).first('name')) as { name: string };
     try {
       served = await deps.dnsAddon.client.getZone(domain.name);
     } catch {
@@ -76,7 +70,7 @@ export async function readDnsZone(
     }));
   }
   const typesOf = (mode: 'hosted' | 'registrar') =>
-    mode === 'hosted' ? ALL_RECORD_TYPES : deps.registrar.dnsRecordTypes;
+    mode === 'hosted' ? DNS_RECORD_TYPES : deps.registrar.dnsRecordTypes;
   return {
     status: active ? 'active' : zone ? 'cancelled' : 'inactive',
     mode: active ? zone.mode : null,

@@ -39,7 +39,7 @@ function mocks(mode: ZoneMode | null) {
     dnsZoneMode: step('dnsZoneMode', mode),
     readRegistrarDns: step('readRegistrarDns', [RECORD]),
     applyDnsChange: step('applyDnsChange', { ok: true, version: 1, line: 1 } satisfies DnsChangeResult),
-    publishHostedZone: step('publishHostedZone', { serial: 2 }),
+    publishHostedZone: step('publishHostedZone'),
     delegateToAddon: step('delegateToAddon'),
     removeHostedZone: step('removeHostedZone'),
     revertHostedProvision: step('revertHostedProvision'),

@@ -28,7 +28,7 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
       await applyDnsChange(deps, ctx, owned, { kind: 'replace', records: body.records, push: body.push });
       respond(
         ctx,
-        await dnsZoneView(deps, owned.id),
+        await dnsZoneView(deps, owned),
         body.push ? 'DNS records replaced; publishing.' : 'DNS records replaced.',
       );
     },
@@ -44,7 +44,7 @@ export function createResellerDnsRouter(deps: AppDeps): Router<AppState> {
       const { body } = input(ctx, pushDnsRequest);
       const owned = await ownedDomain(deps.db, requireAuth(ctx).reseller.id, body.domain);
       await applyDnsChange(deps, ctx, owned, { kind: 'push' });
-      respond(ctx, await dnsZoneView(deps, owned.id), 'DNS push started.', 202);
+      respond(ctx, await dnsZoneView(deps, owned), 'DNS push started.', 202);
     },
   );
 

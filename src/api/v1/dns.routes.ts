@@ -38,7 +38,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
     validate(zoneRequest),
     async (ctx) => {
       const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
-      respond(ctx, await dnsZoneView(deps, domain.id));
+      respond(ctx, await dnsZoneView(deps, domain));
     },
   );
   router.post(
@@ -53,7 +53,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
         throw validationFailed({ confirm: ['Send confirm: true to enable DNS management.'] });
       const domain = await domainOf(ctx, parsed.params.domain);
       await applyDnsChange(deps, ctx, domain, { kind: 'provision', hosted: deps.dnsAddon !== null });
-      respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management enabled.');
+      respond(ctx, await dnsZoneView(deps, domain), 'DNS management enabled.');
     },
   );
   router.delete(
@@ -64,7 +64,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const domain = await domainOf(ctx, input(ctx, zoneRequest).params.domain);
       await applyDnsChange(deps, ctx, domain, { kind: 'cancel' });
-      respond(ctx, await dnsZoneView(deps, domain.id), 'DNS management cancelled.');
+      respond(ctx, await dnsZoneView(deps, domain), 'DNS management cancelled.');
     },
   );
   router.put(
@@ -79,7 +79,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
       await applyDnsChange(deps, ctx, domain, { kind: 'dnssec', enabled: parsed.body.enabled });
       respond(
         ctx,
-        await dnsZoneView(deps, domain.id),
+        await dnsZoneView(deps, domain),
         parsed.body.enabled ? 'DNSSEC enabled; the DS record was sent to the registry.' : 'DNSSEC disabled.',
       );
     },
@@ -94,7 +94,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
       const parsed = input(ctx, createRecordRequest);
       const domain = await domainOf(ctx, parsed.params.domain);
       const result = await applyDnsChange(deps, ctx, domain, { kind: 'create', record: parsed.body });
-      const view = await dnsZoneView(deps, domain.id);
+      const view = await dnsZoneView(deps, domain);
       const record = view.records.find((r) => result.ok && r.line === result.line);
       respond(ctx, { record, ...view }, 'DNS record created.', 201);
     },
@@ -113,7 +113,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
         ref: parsed.params.record,
         record: parsed.body,
       });
-      const view = await dnsZoneView(deps, domain.id);
+      const view = await dnsZoneView(deps, domain);
       respond(
         ctx,
         { record: view.records.find((r) => result.ok && r.line === result.line), ...view },
@@ -130,7 +130,7 @@ export function createV1DnsRouter(deps: AppDeps): Router<AppState> {
       const parsed = input(ctx, deleteRecordRequest);
       const domain = await domainOf(ctx, parsed.params.domain);
       await applyDnsChange(deps, ctx, domain, { kind: 'delete', ref: parsed.params.record });
-      respond(ctx, await dnsZoneView(deps, domain.id), 'DNS record deleted.');
+      respond(ctx, await dnsZoneView(deps, domain), 'DNS record deleted.');
     },
   );
 

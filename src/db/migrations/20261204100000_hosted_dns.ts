@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
  * The hosted DNS addon: a zone is either registrar-hosted (pushed with `set_dns2`) or hosted on
  * the addon's DNS server; a hosted zone keeps the nameservers the domain had before it was
  * delegated to the addon (restored when the addon is cancelled), whether the delegation is in
- * place, its DNSSEC state with the DS records sent to the registrar, and the serial last served.
+ * place, and its DNSSEC state with the DS records sent to the registrar.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('dns_zones', (t) => {
@@ -16,12 +16,11 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('delegated').notNullable().defaultTo(false);
     t.text('dnssec').notNullable().defaultTo('off').checkIn(['off', 'on'], 'dns_zones_dnssec_check');
     t.jsonb('ds');
-    t.bigInteger('serial');
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('dns_zones', (t) => {
-    t.dropColumns('mode', 'previous_nameservers', 'delegated', 'dnssec', 'ds', 'serial');
+    t.dropColumns('mode', 'previous_nameservers', 'delegated', 'dnssec', 'ds');
   });
 }

@@ -20,8 +20,6 @@ export interface DnsZoneRow {
   dnssec: 'off' | 'on';
   /** The DS records the registrar holds (hosted zones signed with DNSSEC). */
   ds: Array<{ keyTag: number; algorithm: number; digestType: number; digest: string }> | null;
-  /** The SOA serial the addon served after the last publish (bigint: a string from pg). */
-  serial: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

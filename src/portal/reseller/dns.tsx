@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { AppDeps } from '../../api/context';
-import { RECORD_TYPES, recordSchema } from '../../api/dns.schema';
+import { recordSchema } from '../../api/dns.schema';
+import { zodFieldErrors } from '../../api/middleware/error-handler';
 import { type DnsZoneState, applyZoneChange, readDnsZone } from '../../services/dns';
 import { ownedDomain } from '../../services/domains';
 import { AppError, validationFailed } from '../../services/errors';
@@ -37,10 +38,7 @@ function recordFrom(ctx: PortalContext) {
   for (const k of FORM_NAMES) if (field(ctx, k).trim() !== '') raw[k] = field(ctx, k).trim();
   const parsed = recordSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const errors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues)
-    (errors[String(issue.path[0] ?? 'record')] ??= []).push(issue.message);
-  throw validationFailed(errors);
+  throw validationFailed(zodFieldErrors(parsed.error));
 }
 
 const describeRecord = (r: DnsZoneState['records'][number]): string =>
@@ -66,7 +64,7 @@ export function addDns(router: Router<PortalState>, deps: AppDeps): void {
 
   const page = async (ctx: PortalContext, failure?: Failure, values?: Record<string, string>) => {
     const domain = await domainOf(ctx);
-    const zone = await readDnsZone(deps, domain.id);
+    const zone = await readDnsZone(deps, domain);
     const csrf = ctx.state.page?.csrfToken;
     const here = base(ctx);
     const hosted = zone.hosted;
@@ -142,13 +140,11 @@ export function addDns(router: Router<PortalState>, deps: AppDeps): void {
                 <label for="f-type">
                   Type
                   <select id="f-type" name="type">
-                    {(zone.supportedTypes as readonly string[])
-                      .filter((t) => (RECORD_TYPES as readonly string[]).includes(t))
-                      .map((t) => (
-                        <option value={t} selected={values?.['type'] === t} key={t}>
-                          {t}
-                        </option>
-                      ))}
+                    {zone.supportedTypes.map((t) => (
+                      <option value={t} selected={values?.['type'] === t} key={t}>
+                        {t}
+                      </option>
+                    ))}
                   </select>
                 </label>
                 {RECORD_FIELDS.map((f) => (
