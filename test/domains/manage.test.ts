@@ -156,6 +156,8 @@ describe('domain management (seed 003)', () => {
       ['POST', `/domains/${d.name}/dns/provision`, { confirm: true }],
       ['POST', `/domains/${d.name}/dns/records`, { type: 'A', name: 'www', value: '203.0.113.10' }],
       ['DELETE', `/domains/${d.name}/dns/records/1`],
+      ['PUT', `/domains/${d.name}/dns/dnssec`, { enabled: true }],
+      ['DELETE', `/domains/${d.name}/dns`],
     ];
     for (const [method, path, body] of cases) {
       const res = await api(method, path, body, other.apiKey);
