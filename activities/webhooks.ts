@@ -11,7 +11,8 @@ export interface WebhookActivityDeps {
   webhooks: { timeoutMs: number; allowPrivateTargets: boolean };
 }
 
-export type DeliveryOutcome = 'delivered' | 'retry' | 'disabled' | 'refused';
+/** `waiting`: no attempt, an earlier event of the job's lane (same endpoint and subject) is still pending. */
+export type DeliveryOutcome = 'delivered' | 'retry' | 'disabled' | 'refused' | 'waiting';
 
 export function createWebhookActivities(deps: WebhookActivityDeps) {
   const { db } = deps;
@@ -36,6 +37,13 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       if (!endpoint.enabled) {
         await db('webhookJobs').where({ id: jobId }).update({ status: 'disabled', updatedAt: db.fn.now() });
         return 'disabled';
+      }
+      if (job.subject !== null && job.sequence !== null) {
+        const earlier = (await db('webhookJobs')
+          .where({ endpointId: job.endpointId, subject: job.subject, status: 'pending' })
+          .where('sequence', '<', job.sequence)
+          .first('id')) as { id: string } | undefined;
+        if (earlier) return 'waiting';
       }
       const event = (await db('events').where({ id: job.eventId }).first()) as EventRow | undefined;
       if (!event) throw new Error(`event ${job.eventId} of webhook job ${jobId} not found`);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DNS_ADDON_SETTINGS } from './config-dns';
+import { distinctQueues, WORKER_SETTINGS } from './config-worker';
 import { REGISTRAR_SETTINGS } from './config-registrar';
 
 const bool = z
@@ -257,24 +258,7 @@ export const configSchema = z.object({
     .string()
     .default('30 3 * * *')
     .describe('when the `api-log-retention` schedule runs (UTC)'),
-  WORKER_METRICS_ADDRESS: z
-    .string()
-    .default('127.0.0.1:9464')
-    .describe('where the worker serves the Temporal SDK metrics (empty: off)'),
-  WORKER_DEPLOYMENT_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/)
-    .optional()
-    .describe(
-      'Worker Deployment Versioning: the deployment this worker belongs to (unset: an unversioned worker, as `npm run dev` runs). Needs WORKER_BUILD_ID',
-    ),
-  WORKER_BUILD_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/)
-    .optional()
-    .describe(
-      "this worker build's version in its deployment (a release tag or commit); a new build is made current with `worker:set-current`",
-    ),
+  ...WORKER_SETTINGS,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -290,6 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  const shared = distinctQueues(config);
+  if (shared) throw new ConfigError(`invalid configuration:\n  ${shared}`);
   if (config.NODE_ENV === 'production') {
     const left = DEVELOPMENT_ONLY.filter(
       (name) =>

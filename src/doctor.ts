@@ -6,7 +6,9 @@ import { pendingMigrations } from './db/migrate';
 import { databaseUrlFor } from './deps';
 import { missingSearchAttributes } from './temporal/search-attributes';
 import type { pingWorkflow } from '../workflows';
-import { pingWorkflowId, TASK_QUEUE } from '../workflows/contracts';
+import { pingWorkflowId } from '../workflows/contracts';
+import { queueBacklogs } from './temporal/queue-stats';
+import { queueFor, taskQueues } from './temporal/queues';
 
 export interface Check {
   name: string;
@@ -84,6 +86,29 @@ export async function runDoctor(config: Config, opts: { workflow?: boolean } = {
           ok: missing.length === 0,
           detail: missing.length === 0 ? 'registered' : `missing: ${missing.join(', ')}`,
         });
+        const backlogs = await queueBacklogs(connection, config.TEMPORAL_NAMESPACE, taskQueues(config)).catch(
+          (err: unknown) => {
+            checks.push({
+              name: 'task queues',
+              ok: true,
+              warn: true,
+              detail: `not described: ${message(err)}`,
+            });
+            return [];
+          },
+        );
+        for (const q of backlogs) {
+          checks.push({
+            name: `queue ${q.taskQueue} (${q.type})`,
+            ok: true,
+            // Work of that kind waits for a worker that is not there.
+            warn: q.pollers === 0,
+            detail:
+              `${q.backlog} task(s) waiting` +
+              (q.backlog > 0 ? `, the oldest for ${Math.round(q.oldestSeconds)} s` : '') +
+              `; ${q.pollers === 0 ? 'no worker polls it (run a worker with --queues ' + q.kind + ')' : `${q.pollers} poller(s)`}`,
+          });
+        }
       } catch (err) {
         checks.push({
           name: 'namespace',
@@ -95,7 +120,7 @@ export async function runDoctor(config: Config, opts: { workflow?: boolean } = {
         try {
           const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
           const result = await client.workflow.execute<typeof pingWorkflow>('pingWorkflow', {
-            taskQueue: TASK_QUEUE,
+            taskQueue: queueFor(config, 'pingWorkflow'),
             workflowId: pingWorkflowId(`doctor-${randomUUID()}`),
             args: [{ message: 'doctor' }],
             staticSummary: 'doctor: worker round trip (API → Temporal → worker → Postgres)',

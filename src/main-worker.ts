@@ -5,17 +5,19 @@ import { databaseUrlFor } from './deps';
 import type { Logger } from './logger';
 import { Client, Connection } from '@temporalio/client';
 import { ensureExpirySchedule, ensureRetentionSchedule } from './services/operations';
-import { relayOptions, startEventRelay } from './webhooks/dispatcher';
+import { relayOptions } from './webhooks/dispatcher';
+import { startEventRelay } from './webhooks/relay';
 import { buildActivityDeps } from './activity-deps';
 import type { Registrar } from './registrar/types';
 import { installRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { accountLimits } from './registrar';
+import type { TaskQueueKind } from '../workflows/contracts';
 import {
   configuredDeployment,
   connectWorker,
-  createRegistrarWorker,
-  createWorker,
+  createQueueWorkers,
+  polledQueues,
   runWorkers,
 } from './temporal/worker';
 
@@ -53,35 +55,42 @@ export async function startWorker(
   await registerSearchAttributes(config, log);
   const deps = buildActivityDeps(config, db, log, { registrar: opts.registrar });
   const deployment = configuredDeployment(config);
-  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, deps, deployment });
-  const registrarWorker = await createRegistrarWorker({
+  const queues = polledQueues(config);
+  const workers = await createQueueWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     deps,
-    limits: accountLimits(config),
     deployment,
+    queues,
+    registrarLimits: accountLimits(config),
   });
   log.info(
     {
-      taskQueue: worker.options.taskQueue,
-      registrarTaskQueue: registrarWorker.options.taskQueue,
+      taskQueues: workers.map((w) => w.options.taskQueue),
       namespace: config.TEMPORAL_NAMESPACE,
       deployment: deployment ? `${deployment.name}:${deployment.buildId}` : 'unversioned',
     },
     'worker started',
   );
+  const polls = (kind: TaskQueueKind) => queues.some((q) => q.kind === kind);
   const relayConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const relayClient = new Client({ connection: relayConnection, namespace: config.TEMPORAL_NAMESPACE });
-  await ensureExpirySchedule(relayClient, config).then(
-    (what) => log.info({ schedule: 'expiry-reminders', what }, 'expiry reminder schedule ready'),
-    (err: unknown) => log.warn({ err }, 'could not create the expiry reminder schedule; run doctor'),
-  );
-  await ensureRetentionSchedule(relayClient, config).then(
-    (what) => log.info({ schedule: 'api-log-retention', what }, 'API log retention schedule ready'),
-    (err: unknown) => log.warn({ err }, 'could not create the API log retention schedule; run doctor'),
-  );
-  const stopRelay = startEventRelay(db, relayClient, relayOptions(config), log);
-  const done = runWorkers([worker, registrarWorker]).finally(async () => {
+  // The schedules start default-queue work; the outbox relay starts webhook deliveries: each is
+  // kept by the workers that poll that queue.
+  if (polls('default')) {
+    await ensureExpirySchedule(relayClient, config).then(
+      (what) => log.info({ schedule: 'expiry-reminders', what }, 'expiry reminder schedule ready'),
+      (err: unknown) => log.warn({ err }, 'could not create the expiry reminder schedule; run doctor'),
+    );
+    await ensureRetentionSchedule(relayClient, config).then(
+      (what) => log.info({ schedule: 'api-log-retention', what }, 'API log retention schedule ready'),
+      (err: unknown) => log.warn({ err }, 'could not create the API log retention schedule; run doctor'),
+    );
+  }
+  const stopRelay = polls('webhooks')
+    ? startEventRelay(db, relayClient, relayOptions(config), log)
+    : () => Promise.resolve();
+  const done = runWorkers(workers).finally(async () => {
     await stopRelay();
     await relayConnection.close();
     await connection.close();
@@ -91,7 +100,7 @@ export async function startWorker(
   return {
     done,
     async shutdown() {
-      for (const w of [worker, registrarWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

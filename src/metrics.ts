@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
 import type { ApiLogWriter } from './api/api-log-writer';
+import type { ConnectionLike } from '@temporalio/client';
+import type { TaskQueues } from '../workflows/contracts';
+import { pendingByEndpoint } from './services/webhook-check';
 import { temporalCallsInFlight } from './temporal/client';
+import { type QueueBacklog, queueBacklogs } from './temporal/queue-stats';
 import cluster from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -17,7 +21,12 @@ export interface ApiMetrics {
  * business gauges read from Postgres at scrape time (so every API replica reports the same
  * truth): orders by status, webhook deliveries by status, ledger holds outstanding.
  */
-export function createApiMetrics(db: Knex, apiLogs: ApiLogWriter): ApiMetrics {
+export function createApiMetrics(
+  db: Knex,
+  apiLogs: ApiLogWriter,
+  /** Where the task queues' backlogs are read (absent: those gauges are not exported). */
+  temporal?: { connection: ConnectionLike; namespace: string; queues: TaskQueues },
+): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -103,6 +112,62 @@ export function createApiMetrics(db: Knex, apiLogs: ApiLogWriter): ApiMetrics {
       }
     },
   });
+
+  new Gauge({
+    name: 'webhook_endpoint_oldest_pending_seconds',
+    // Read from Postgres: every process of a cluster reports the same figure.
+    aggregator: 'first',
+    help: 'Age of the oldest delivery not yet delivered or given up, per endpoint (the 20 furthest behind)',
+    labelNames: ['endpoint_id'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const now = Date.now();
+      for (const b of await pendingByEndpoint(db))
+        this.set({ endpoint_id: String(b.endpointId) }, (now - b.oldest.getTime()) / 1000);
+    },
+  });
+  if (temporal) {
+    // One DescribeTaskQueue round per scrape, shared by the three gauges.
+    let read: { at: number; rows: Promise<QueueBacklog[]> } | undefined;
+    const backlogs = () => {
+      if (!read || Date.now() - read.at > 1_000)
+        read = {
+          at: Date.now(),
+          rows: queueBacklogs(temporal.connection, temporal.namespace, temporal.queues),
+        };
+      return read.rows;
+    };
+    const queueGauge = (name: string, help: string, value: (q: QueueBacklog) => number) =>
+      new Gauge({
+        name,
+        // Read from the Temporal server: every process of a cluster reports the same figure.
+        aggregator: 'first',
+        help,
+        labelNames: ['task_queue', 'type', 'kind'],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const q of await backlogs().catch(() => []))
+            this.set({ task_queue: q.taskQueue, type: q.type, kind: q.kind }, value(q));
+        },
+      });
+    queueGauge(
+      'temporal_task_queue_backlog',
+      'Tasks waiting for a worker, per task queue and task type',
+      (q) => q.backlog,
+    );
+    queueGauge(
+      'temporal_task_queue_backlog_age_seconds',
+      'How long the oldest waiting task has waited, per task queue and task type',
+      (q) => q.oldestSeconds,
+    );
+    queueGauge(
+      'temporal_task_queue_pollers',
+      'Workers polling, per task queue and task type',
+      (q) => q.pollers,
+    );
+  }
 
   new Gauge({
     name: 'api_log_rows',

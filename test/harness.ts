@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { checkLedger } from '../src/services/ledger-check';
 import { Client, Connection } from '@temporalio/client';
-import { startEventRelay } from '../src/webhooks/dispatcher';
+import { startEventRelay } from '../src/webhooks/relay';
 import { buildActivityDeps } from '../src/activity-deps';
 import {
   NativeConnection,
@@ -19,7 +19,8 @@ import { PaymentGatewaySimulator } from '../src/payments/simulator/server';
 import { creditWallet } from '../src/services/ledger';
 import { getBalance } from '../src/services/wallet';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';
-import { createRegistrarWorker, createWorker, runWorkers, workflowsPath } from '../src/temporal/worker';
+import { createQueueWorkers, polledQueues, runWorkers, workflowsPath } from '../src/temporal/worker';
+import { DEFAULT_TASK_QUEUES } from '../workflows/contracts';
 import { ACCOUNT_LIMITS } from '../src/registrar/account';
 import { eventsAgainstDocument } from './event-contract';
 import { CLI, cliEnv, silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
@@ -75,7 +76,8 @@ export interface OrderHarness {
   gw: PaymentGatewaySimulator;
   registrar: DynadotRegistrar;
   api: TestApi;
-  worker: Worker | null;
+  /** The running workers, one per queue (none when stopped or not started in process). */
+  workers: Worker[];
   /** A Temporal client for the test's own calls. */
   temporal: Client;
   /** Stops the worker (graceful) and resolves when it has stopped. */
@@ -87,6 +89,8 @@ export interface OrderHarness {
 
 /** The relay's timing in tests: deliveries retried after 1 s, 2 s, 4 s…; the sweep looks every second. */
 export const HARNESS_WEBHOOKS = {
+  taskQueue: DEFAULT_TASK_QUEUES.webhooks,
+  endpointMaxInFlight: 10,
   backoffBaseSeconds: 1,
   horizonSeconds: 120,
   intervalMs: 200,
@@ -181,7 +185,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
   };
   const config = testConfig({ ...gatewayEnv, SECRETS_KEY: TEST_SECRETS_KEY });
   const makeWorker = async (): Promise<{
-    worker: Worker;
+    workers: Worker[];
     running: Promise<void>;
     connection: NativeConnection;
   }> => {
@@ -191,21 +195,16 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
       invoiceTtlHours: opts.invoiceTtlHours,
       registrarLagMs: opts.registrarLagMs ?? 3_000,
     });
-    const namespace = config.TEMPORAL_NAMESPACE;
-    const worker = await createWorker({
+    // Every queue, as `npm run dev`'s one worker polls them; the registrar queues at the simulated account's limits.
+    const workers = await createQueueWorkers({
       connection,
-      namespace,
+      namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await workflowBundle(),
       deps,
+      queues: polledQueues(config),
+      registrarLimits: { ...ACCOUNT_LIMITS[HARNESS_ACCOUNT.level], windowMs: HARNESS_ACCOUNT.windowMs },
     });
-    // The registrar task queue's worker, at the simulated account's limits.
-    const registrarWorker = await createRegistrarWorker({
-      connection,
-      namespace,
-      deps,
-      limits: { ...ACCOUNT_LIMITS[HARNESS_ACCOUNT.level], windowMs: HARNESS_ACCOUNT.windowMs },
-    });
-    return { worker, running: runWorkers([worker, registrarWorker]), connection };
+    return { workers, running: runWorkers(workers), connection };
   };
   let current = opts.inProcessWorker === false ? null : await makeWorker();
   const api = await startTestApi(
@@ -232,16 +231,16 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
     gw,
     registrar,
     api,
-    worker: current?.worker ?? null,
+    workers: current?.workers ?? [],
     async stopWorker() {
       if (!current) return;
-      if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
+      for (const w of current.workers) if (w.getState() === 'RUNNING') w.shutdown();
       await current.running;
       await current.connection.close();
     },
     async startWorker() {
       current = await makeWorker();
-      harness.worker = current.worker;
+      harness.workers = current.workers;
     },
     temporal: relayClient,
     async close() {

@@ -16,13 +16,20 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A webhook receiver on loopback whose answer can be changed while it runs. */
-export async function receiver(answer: () => number): Promise<Receiver> {
+/**
+ * A webhook receiver on loopback whose answer can be changed while it runs; with `hang`, it
+ * takes each request (recorded with status 0) and never answers.
+ */
+export async function receiver(answer: () => number, opts: { hang?: boolean } = {}): Promise<Receiver> {
   const got: Received[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (opts.hang) {
+        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: 0 });
+        return;
+      }
       const status = answer();
       got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
       res.writeHead(status).end('ok');

@@ -4,9 +4,8 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-export const TASK_QUEUE = 'domain-reseller';
-
-// The registrar's part: its task queue, registration outcomes, transfer states.
+// The task queues (one per kind of work); the registrar's part: its queue, outcomes, transfer states.
+export * from './queue-contracts';
 export * from './registrar-contracts';
 
 export const ResellerIdAttr = defineSearchAttributeKey('ResellerId', SearchAttributeType.KEYWORD);
@@ -317,6 +316,8 @@ export interface WebhookDeliveryInput {
   endpointId?: number;
   backoffBaseSeconds: number;
   horizonSeconds: number;
+  /** When retries stop (ISO): a first run's job creation + horizon (absent: the run's start + horizon). */
+  deadline?: string;
 }
 
 export const webhookDeliveryWorkflowId = (jobId: string, run: number): string => `webhook:${jobId}:${run}`;
@@ -326,6 +327,7 @@ export interface ExpiryScanInput {
   autoRenewDays: number;
   /** How many windows of the horizon are scanned at once (default EXPIRY_SCAN_SLICES). */
   slices?: number;
+  orderTaskQueue?: string; // where auto-renewals start (absent before the queue split: the scan's own)
 }
 
 /**

@@ -47,7 +47,7 @@ export async function expiryRemindersWorkflow(
       );
       total.reminded += page.reminded;
       for (const domainId of page.autoRenew) {
-        if (await startAutoRenewal(domainId, input.autoRenewDays)) total.renewals += 1;
+        if (await startAutoRenewal(domainId, input.autoRenewDays, input.orderTaskQueue)) total.renewals += 1;
       }
       cursor = page.next;
       setCurrentDetails(
@@ -65,7 +65,11 @@ export async function expiryRemindersWorkflow(
 }
 
 /** Starts the renew order of one due domain; false when it is not due or already started. */
-async function startAutoRenewal(domainId: number, autoRenewDays: number): Promise<boolean> {
+async function startAutoRenewal(
+  domainId: number,
+  autoRenewDays: number,
+  taskQueue: string | undefined,
+): Promise<boolean> {
   const prepared = await prepareAutoRenewal(domainId, autoRenewDays);
   if (!prepared) return false;
   try {
@@ -76,6 +80,7 @@ async function startAutoRenewal(domainId: number, autoRenewDays: number): Promis
     );
     await startChild(orderWorkflow, {
       workflowId: orderWorkflowId(prepared.input.resellerId, prepared.key),
+      ...(taskQueue ? { taskQueue } : {}),
       args: [prepared.input],
       ...runOptions(label, [
         { key: ResellerIdAttr, value: String(prepared.input.resellerId) },

@@ -1,3 +1,4 @@
+import { taskQueues } from '../temporal/queues';
 import { Router } from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
@@ -126,7 +127,11 @@ export function createApp(deps: AppDeps): App {
   const health = createHealthRouter(deps);
 
   const logRequest = requestLog(apiLogs, deps.log);
-  const metrics = createApiMetrics(deps.db, apiLogs);
+  const metrics = createApiMetrics(deps.db, apiLogs, {
+    connection: deps.temporal.connection,
+    namespace: deps.config.TEMPORAL_NAMESPACE,
+    queues: taskQueues(deps.config),
+  });
   app.use(requestId());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/metrics' || ctx.method !== 'GET') {

@@ -1,3 +1,4 @@
+import { queueFor } from '../temporal/queues';
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { answers } from './answers';
@@ -151,7 +152,12 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const { params } = input(ctx, webhookRequest);
       const sent = await sendTestEvent(
-        { ...endpoints, temporal: deps.temporal, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS + 15_000 },
+        {
+          ...endpoints,
+          temporal: deps.temporal,
+          taskQueue: queueFor(deps.config, 'webhookTestWorkflow'),
+          timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS + 15_000,
+        },
         resellerOf(ctx),
         params.webhook,
       );

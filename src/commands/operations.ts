@@ -20,7 +20,7 @@ import {
   retryProvisioning,
 } from '../services/operations';
 import { pendingReviews } from '../services/reviews';
-import { checkWebhooks } from '../services/webhook-check';
+import { checkWebhooks, pendingByEndpoint } from '../services/webhook-check';
 import { relayOptions } from '../webhooks/dispatcher';
 import { EXPIRY_SCHEDULE_ID } from '../../workflows/contracts';
 import { withCore } from './context';
@@ -62,9 +62,17 @@ export function registerOperations(program: Command): void {
 
   program
     .command('worker')
-    .description('Run the Temporal worker (task queue domain-reseller); stops gracefully on SIGTERM.')
-    .action(async () => {
-      const config = loadConfig();
+    .description(
+      'Run the Temporal worker on the task queues of the kinds of work given (default WORKER_QUEUES: all three); stops gracefully on SIGTERM.',
+    )
+    .option(
+      '--queues <kinds>',
+      'comma-separated kinds of work to poll: provisioning, webhooks, default (e.g. --queues provisioning,webhooks)',
+    )
+    .action(async (opts: { queues?: string }) => {
+      const config = loadConfig(
+        opts.queues === undefined ? process.env : { ...process.env, WORKER_QUEUES: opts.queues },
+      );
       const log = createLogger(config);
       const worker = await startWorker(config, log);
       onSignals(() => worker.shutdown());
@@ -266,10 +274,27 @@ export function registerOperations(program: Command): void {
           await withCore(async ({ db, temporal }) =>
             report(
               'webhooks',
-              await checkWebhooks(db, temporal, { graceSeconds: config.WEBHOOK_SWEEP_GRACE_SECONDS * 5 }),
+              await checkWebhooks(db, temporal, {
+                graceSeconds: config.WEBHOOK_SWEEP_GRACE_SECONDS * 5,
+                endpointMaxInFlight: config.WEBHOOK_ENDPOINT_MAX_IN_FLIGHT,
+              }),
               'every event has its jobs, every pending job a running delivery',
             ),
           );
+          // How far behind each receiver is (information: a dead receiver's backlog is not a fault here).
+          const behind = await withCore(({ db }) => pendingByEndpoint(db));
+          for (const b of behind)
+            console.log(
+              `      endpoint ${b.endpointId} (${b.host}, reseller ${b.resellerId}): ${b.pending} pending, ${b.started} started, the oldest since ${b.oldest.toISOString()}`,
+            );
+          checks.push({
+            name: 'webhook backlog',
+            ok: true,
+            detail:
+              behind.length === 0
+                ? 'nothing pending'
+                : `${behind.length} endpoint(s) with deliveries pending (listed above, oldest first)`,
+          });
         } else if (opts.webhooks) {
           checks.push({
             name: 'webhooks',

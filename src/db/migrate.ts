@@ -15,6 +15,7 @@ import * as authChanged from './migrations/20261201030000_auth_changed';
 import * as remindersWithoutDomainLock from './migrations/20261203000000_reminders_without_domain_lock';
 import * as registrarCurrencyAndTransfers from './migrations/20261204000000_registrar_currency_and_transfers';
 import * as hostedDns from './migrations/20261204100000_hosted_dns';
+import * as webhookLanes from './migrations/20261205000000_webhook_lanes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -42,6 +43,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261203000000_reminders_without_domain_lock', remindersWithoutDomainLock],
   ['20261204000000_registrar_currency_and_transfers', registrarCurrencyAndTransfers],
   ['20261204100000_hosted_dns', hostedDns],
+  ['20261205000000_webhook_lanes', webhookLanes],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -1,3 +1,4 @@
+import { queueFor, type QueueConfig } from '../temporal/queues';
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
@@ -103,7 +104,7 @@ export async function readDnsZone(
  * answer gets the first attempt's outcome instead of applying the change again.
  */
 export async function changeDnsZone(
-  deps: { temporal: Client; config: Pick<Config, 'WORKFLOW_ANSWER_TIMEOUT_MS'> },
+  deps: { temporal: Client; config: Pick<Config, 'WORKFLOW_ANSWER_TIMEOUT_MS'> & QueueConfig },
   domain: { id: number; resellerId: number; name: string },
   change: DnsChange,
   idempotencyKey: string | undefined,
@@ -114,7 +115,7 @@ export async function changeDnsZone(
     ? `dns:${createHash('sha256').update(`${domain.resellerId}:${idempotencyKey}`).digest('hex')}`
     : undefined;
   return changeDns(
-    deps.temporal,
+    { temporal: deps.temporal, taskQueue: queueFor(deps.config, 'dnsZoneWorkflow') },
     { domainId: domain.id, resellerId: domain.resellerId, domain: domain.name },
     change,
     updateId,
@@ -128,7 +129,7 @@ export async function changeDnsZone(
  * for an unknown record, 422 otherwise (a CNAME clash as a field error on the record's name).
  */
 export async function applyZoneChange(
-  deps: { temporal: Client; config: Pick<Config, 'WORKFLOW_ANSWER_TIMEOUT_MS'> },
+  deps: { temporal: Client; config: Pick<Config, 'WORKFLOW_ANSWER_TIMEOUT_MS'> & QueueConfig },
   domain: { id: number; resellerId: number; name: string },
   change: DnsChange,
   idempotencyKey: string | undefined,

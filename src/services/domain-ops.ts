@@ -1,3 +1,4 @@
+import type { WorkflowStarter } from '../temporal/queues';
 import { createHash } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { dnsZoneWorkflow, domainOperationWorkflow } from '../../workflows';
@@ -11,7 +12,6 @@ import {
   type DomainOperationResult,
   domainOperationWorkflowId,
   ResellerIdAttr,
-  TASK_QUEUE,
 } from '../../workflows/contracts';
 import { dnsChangeUpdate } from '../../workflows/messages';
 import { dnsZoneLabel, domainOperationLabel, runOptions } from '../../workflows/summaries';
@@ -28,7 +28,7 @@ export type OperationOutcome =
  * to `waitMs` for its result.
  */
 export async function runDomainOperation(
-  temporal: Client,
+  { temporal, taskQueue }: WorkflowStarter,
   args: {
     resellerId: number;
     domainId: number;
@@ -50,7 +50,7 @@ export async function runDomainOperation(
   };
   const handle = await temporal.workflow
     .start<typeof domainOperationWorkflow>('domainOperationWorkflow', {
-      taskQueue: TASK_QUEUE,
+      taskQueue,
       workflowId,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -75,7 +75,7 @@ export async function runDomainOperation(
 
 /** Applies a DNS change through the domain's zone workflow (started when it is not running). */
 export async function changeDns(
-  temporal: Client,
+  { temporal, taskQueue }: WorkflowStarter,
   zone: { domainId: number; resellerId: number; domain: string },
   change: DnsChange,
   /** Temporal dedupes updates by id within the zone workflow's run: a retried request is not applied twice. */
@@ -86,7 +86,7 @@ export async function changeDns(
 ): Promise<DnsChangeResult> {
   const operation = new WithStartWorkflowOperation<typeof dnsZoneWorkflow>('dnsZoneWorkflow', {
     workflowId: dnsZoneWorkflowId(zone.domainId),
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     args: [zone],
     workflowIdConflictPolicy: 'USE_EXISTING',
     ...runOptions(dnsZoneLabel(zone, { id: zone.resellerId, name: resellerName }), [

@@ -1,3 +1,4 @@
+import { queueFor, type QueueConfig, type WorkflowStarter } from '../temporal/queues';
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -13,7 +14,6 @@ import {
   EXPIRY_SCHEDULE_ID,
   type OrderInput,
   ResellerIdAttr,
-  TASK_QUEUE,
 } from '../../workflows/contracts';
 import type { Config } from '../config';
 import { orderLabel, runOptions } from '../../workflows/summaries';
@@ -25,9 +25,8 @@ import {
   jobsFor,
   restartDelivery,
   subscribedEndpoints,
-  type SweepResult,
-  sweepWebhookJobs,
 } from '../webhooks/dispatcher';
+import { type SweepResult, sweepWebhookJobs } from '../webhooks/relay';
 
 /** What each scheduled run is, as the Temporal UI lists it. */
 const SCHEDULE_SUMMARIES: Readonly<Record<string, string>> = {
@@ -37,7 +36,7 @@ const SCHEDULE_SUMMARIES: Readonly<Record<string, string>> = {
 
 /** Creates a daily Schedule that starts `workflowType`, or updates it to the current configuration (idempotent). */
 async function ensureSchedule(
-  temporal: Client,
+  { temporal, taskQueue }: WorkflowStarter,
   scheduleId: string,
   cron: string,
   workflowType: string,
@@ -46,7 +45,7 @@ async function ensureSchedule(
   const action = {
     type: 'startWorkflow' as const,
     workflowType,
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     args,
     workflowId: `${scheduleId}-run`,
     ...runOptions({
@@ -73,13 +72,17 @@ async function ensureSchedule(
 /** The daily expiry-reminder Schedule, created or brought up to the configuration. */
 export function ensureExpirySchedule(
   temporal: Client,
-  config: Pick<Config, 'EXPIRY_SCHEDULE_CRON' | 'EXPIRY_REMINDER_DAYS' | 'AUTO_RENEW_DAYS'>,
+  config: Pick<Config, 'EXPIRY_SCHEDULE_CRON' | 'EXPIRY_REMINDER_DAYS' | 'AUTO_RENEW_DAYS'> & QueueConfig,
 ): Promise<'created' | 'updated'> {
   const args: Parameters<typeof expiryRemindersWorkflow> = [
-    { thresholdsDays: config.EXPIRY_REMINDER_DAYS, autoRenewDays: config.AUTO_RENEW_DAYS },
+    {
+      thresholdsDays: config.EXPIRY_REMINDER_DAYS,
+      autoRenewDays: config.AUTO_RENEW_DAYS,
+      orderTaskQueue: queueFor(config, 'orderWorkflow'),
+    },
   ];
   return ensureSchedule(
-    temporal,
+    { temporal, taskQueue: queueFor(config, 'expiryRemindersWorkflow') },
     EXPIRY_SCHEDULE_ID,
     config.EXPIRY_SCHEDULE_CRON,
     'expiryRemindersWorkflow',
@@ -90,11 +93,11 @@ export function ensureExpirySchedule(
 /** The daily API log retention Schedule (API_LOG_RETENTION_DAYS), created or brought up to the configuration. */
 export function ensureRetentionSchedule(
   temporal: Client,
-  config: Pick<Config, 'API_LOG_RETENTION_CRON' | 'API_LOG_RETENTION_DAYS'>,
+  config: Pick<Config, 'API_LOG_RETENTION_CRON' | 'API_LOG_RETENTION_DAYS'> & QueueConfig,
 ): Promise<'created' | 'updated'> {
   const args: Parameters<typeof apiLogRetentionWorkflow> = [{ days: config.API_LOG_RETENTION_DAYS }];
   return ensureSchedule(
-    temporal,
+    { temporal, taskQueue: queueFor(config, 'apiLogRetentionWorkflow') },
     API_LOG_RETENTION_SCHEDULE_ID,
     config.API_LOG_RETENTION_CRON,
     'apiLogRetentionWorkflow',
@@ -148,7 +151,7 @@ const RESUME_REASONS: Record<string, string> = {
 export async function retryProvisioning(
   db: Knex,
   temporal: Client,
-  config: Pick<Config, 'TRANSFER_POLL_SECONDS'>,
+  config: Pick<Config, 'TRANSFER_POLL_SECONDS'> & QueueConfig,
   opts: RetryOptions,
 ): Promise<RetrySummary> {
   const orders = (await db('orders')
@@ -232,7 +235,7 @@ export async function retryProvisioning(
       `domains:retry-provisioning (order ${order.publicId})`,
     );
     await temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
-      taskQueue: TASK_QUEUE,
+      taskQueue: queueFor(config, 'orderWorkflow'),
       workflowId: `${order.workflowId.replace(/:retry:\d+$/, '')}:retry:${order.attempt + 1}`,
       args: [input],
       ...runOptions(label, [

@@ -1,3 +1,4 @@
+import type { WorkflowStarter } from '../temporal/queues';
 import { orderLabel, type ResellerRef, runOptions } from '../../workflows/summaries';
 import {
   type Client,
@@ -14,7 +15,6 @@ import {
   orderWorkflowId,
   OrderStatusAttr,
   ResellerIdAttr,
-  TASK_QUEUE,
 } from '../../workflows/contracts';
 import { acceptanceUpdate, payFromWalletUpdate } from '../../workflows/messages';
 import type { WalletPaymentResult } from '../../workflows/contracts';
@@ -45,7 +45,7 @@ export type StartOutcome =
  * `waitMs` for it to finish, so quick orders answer 201 and slow ones 202.
  */
 export async function startOrder(
-  temporal: Client,
+  { temporal, taskQueue }: WorkflowStarter,
   input: OrderInput,
   /** Whose order: named in the run's summary in the Temporal UI. */
   reseller: ResellerRef,
@@ -58,7 +58,7 @@ export async function startOrder(
   const attach = orderKey.kind === 'idempotency' || orderKey.concurrent === 'attach';
   const operation = new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
     workflowId,
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     args: [input],
     workflowIdConflictPolicy: attach ? 'USE_EXISTING' : 'FAIL',
     workflowIdReusePolicy: orderKey.kind === 'idempotency' ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE',

@@ -1,3 +1,4 @@
+import { queueFor } from '../temporal/queues';
 import type { Knex } from 'knex';
 import { Domain, type InvoiceRow, type OrderRow, type Reseller } from '../db/models';
 import { formatMinor } from '../money';
@@ -176,7 +177,7 @@ export async function placeOrder(
   };
 
   const outcome = await startOrder(
-    deps.temporal,
+    { temporal: deps.temporal, taskQueue: queueFor(deps.config, 'orderWorkflow') },
     input,
     reseller,
     orderKey,

@@ -5,7 +5,8 @@ import type { CallbackFacts, GatewayName } from '../payments/types';
 import { xenditFacts, xenditTokenValid } from '../payments/xendit/client';
 import { redact } from '../redact';
 import type { latePaymentWorkflow } from '../../workflows';
-import { latePaymentWorkflowId, type PaidSignal, TASK_QUEUE } from '../../workflows/contracts';
+import { latePaymentWorkflowId, type PaidSignal } from '../../workflows/contracts';
+import { queueFor } from '../temporal/queues';
 import { paidSignal } from '../../workflows/messages';
 import { money } from '../../workflows/summaries';
 import type { CoreDeps } from './deps';
@@ -128,7 +129,7 @@ async function deliverPayment(deps: CoreDeps, invoiceId: number, signal: PaidSig
     // The invoice's workflow has finished (expired or paid otherwise): credit the wallet instead.
     await deps.temporal.workflow
       .start<typeof latePaymentWorkflow>('latePaymentWorkflow', {
-        taskQueue: TASK_QUEUE,
+        taskQueue: queueFor(deps.config, 'latePaymentWorkflow'),
         workflowId: latePaymentWorkflowId(signal.gateway, signal.attemptRef!),
         args: [{ invoiceId, payment: signal }],
         staticSummary: `Late payment · ${money(signal.amountMinor, signal.currency)} by ${signal.gateway} for invoice #${invoiceId} · credited to the wallet`,

@@ -1,3 +1,4 @@
+import { queueFor, type QueueConfig } from '../temporal/queues';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { type AuditEvent, Domain, type OrderRow } from '../db/models';
@@ -10,7 +11,6 @@ import {
   billingReviewWorkflowId,
   OrderIdAttr,
   ResellerIdAttr,
-  TASK_QUEUE,
 } from '../../workflows/contracts';
 import { reviewLabel, runOptions } from '../../workflows/summaries';
 import { type Actor, listAuditEvents } from './audit';
@@ -98,7 +98,7 @@ export type ReviewOutcome =
  * repeated request attaches to the first and changes nothing twice), and waits up to `waitMs`.
  */
 export async function resolveBillingFailure(
-  deps: { db: Knex; temporal: Client },
+  deps: { db: Knex; temporal: Client; config: QueueConfig },
   actor: Actor,
   orderPublicId: string,
   req: { resolution: 'capture' | 'void'; reason: string },
@@ -140,7 +140,7 @@ export async function resolveBillingFailure(
     actor,
   };
   const handle = await deps.temporal.workflow.start<typeof billingReviewWorkflow>('billingReviewWorkflow', {
-    taskQueue: TASK_QUEUE,
+    taskQueue: queueFor(deps.config, 'billingReviewWorkflow'),
     workflowId,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',

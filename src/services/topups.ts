@@ -1,3 +1,4 @@
+import { queueFor } from '../temporal/queues';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Reseller } from '../db/models';
 import { workflowAnswer } from '../timeout';
@@ -8,7 +9,6 @@ import {
   type InvoiceView,
   type TopupInput,
   ResellerIdAttr,
-  TASK_QUEUE,
   topupWorkflowId,
 } from '../../workflows/contracts';
 import { acceptanceUpdate } from '../../workflows/messages';
@@ -38,7 +38,7 @@ export async function startTopup(
   };
   const operation = new WithStartWorkflowOperation<typeof topupWorkflow>('topupWorkflow', {
     workflowId: topupWorkflowId(reseller.id, req.idempotencyKey),
-    taskQueue: TASK_QUEUE,
+    taskQueue: queueFor(deps.config, 'topupWorkflow'),
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     ...runOptions(topupLabel(input, reseller), [{ key: ResellerIdAttr, value: String(reseller.id) }]),

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { deliveryStatus } from '../webhooks/dispatcher';
+import { deliveryStatus } from '../webhooks/relay';
 import type { Knex } from 'knex';
 import { webhookDeliveryWorkflowId } from '../../workflows/contracts';
 import type { LedgerFinding } from './ledger-check';
@@ -9,6 +9,8 @@ export interface WebhookCheckOptions {
   graceSeconds: number;
   /** At most this many pending jobs are looked up in Temporal. */
   limit?: number;
+  /** WEBHOOK_ENDPOINT_MAX_IN_FLIGHT: a job waiting while its endpoint has fewer started must have been started. */
+  endpointMaxInFlight?: number;
 }
 
 /**
@@ -16,7 +18,9 @@ export interface WebhookCheckOptions {
  * - events are fanned out: none waits undispatched past the grace period;
  * - every dispatched event has a job for each enabled endpoint that subscribed to its type before
  *   the fan-out and has not changed since;
- * - every job still pending past the grace period has a running delivery workflow.
+ * - every started job still pending past the grace period has a running delivery workflow;
+ * - no job waits its turn past the grace period when nothing holds it back (no earlier job of its
+ *   lane pending, fewer than the limit started at its endpoint): the relay would have started it.
  * Each finding is something the relay's sweep, `webhooks:retry-failed` or `webhooks:replay` repairs.
  */
 export async function checkWebhooks(
@@ -57,9 +61,27 @@ export async function checkWebhooks(
     });
   }
 
+  for (const r of await rows<{ id: string; endpointId: number; createdAt: Date }>(
+    `SELECT j.id::text, j.endpoint_id AS "endpointId", j.created_at AS "createdAt" FROM webhook_jobs j
+      WHERE j.status = 'pending' AND j.started_at IS NULL
+        AND j.created_at < now() - make_interval(secs => ?)
+        AND NOT EXISTS (SELECT 1 FROM webhook_jobs p WHERE p.endpoint_id = j.endpoint_id
+              AND p.subject = j.subject AND p.status = 'pending' AND p.sequence < j.sequence)
+        AND (SELECT count(*) FROM webhook_jobs f WHERE f.endpoint_id = j.endpoint_id
+              AND f.status = 'pending' AND f.started_at IS NOT NULL) < ?
+      ORDER BY j.id LIMIT 100`,
+    [opts.graceSeconds, opts.endpointMaxInFlight ?? 10],
+  )) {
+    findings.push({
+      check: 'delivery not started',
+      detail: `job ${r.id} for endpoint ${r.endpointId} waits since ${new Date(r.createdAt).toISOString()} with nothing ahead of it (is a worker polling the webhooks queue?)`,
+    });
+  }
+
   const pending = await rows<{ id: string; run: number }>(
     `SELECT id::text, run FROM webhook_jobs
-      WHERE status = 'pending' AND created_at < now() - make_interval(secs => ?)
+      WHERE status = 'pending' AND started_at IS NOT NULL
+        AND started_at < now() - make_interval(secs => ?)
       ORDER BY id LIMIT ?`,
     [opts.graceSeconds, opts.limit ?? 1000],
   );
@@ -74,4 +96,35 @@ export async function checkWebhooks(
     }
   }
   return findings;
+}
+
+export interface EndpointBacklog {
+  endpointId: number;
+  resellerId: number;
+  host: string;
+  /** Jobs not yet delivered or given up. */
+  pending: number;
+  /** Of those, started (attempting or waiting to retry); the rest wait their turn. */
+  started: number;
+  /** When the oldest pending job was created. */
+  oldest: Date;
+}
+
+/** The endpoints with deliveries pending, oldest first: how far behind each receiver is. */
+export async function pendingByEndpoint(db: Knex, limit = 20): Promise<EndpointBacklog[]> {
+  const rows = (await db('webhookJobs as j')
+    .join('webhookEndpoints as w', 'w.id', 'j.endpointId')
+    .where('j.status', 'pending')
+    .groupBy('w.id')
+    .orderByRaw('min(j.created_at)')
+    .limit(limit)
+    .select(
+      'w.id as endpointId',
+      'w.resellerId',
+      'w.url',
+      db.raw('count(*)::int AS pending'),
+      db.raw('(count(*) FILTER (WHERE j.started_at IS NOT NULL))::int AS started'),
+      db.raw('min(j.created_at) AS oldest'),
+    )) as Array<Omit<EndpointBacklog, 'host'> & { url: string }>;
+  return rows.map(({ url, ...r }) => ({ ...r, host: URL.canParse(url) ? new URL(url).host : url }));
 }

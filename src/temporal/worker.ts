@@ -1,15 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { registrarTaskQueue, TASK_QUEUE } from '../../workflows/contracts';
+import { registrarTaskQueue, type TaskQueueKind, type TaskQueues } from '../../workflows/contracts';
+import type { Config } from '../config';
 import type { AccountLimits } from '../registrar/account';
+import { taskQueues } from './queues';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   deps: ActivityDeps;
-  taskQueue?: string;
+  taskQueue: string;
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
@@ -59,7 +61,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
-    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    taskQueue: opts.taskQueue,
     // As many non-sticky as sticky workflow-task pollers: with the default 0.2, a burst of new
     // workflows waited seconds for the one non-sticky poller.
     nonStickyToStickyPollRatio: 1,
@@ -86,7 +88,7 @@ export async function createRegistrarWorker(
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
-    taskQueue: registrarTaskQueue(opts.taskQueue ?? TASK_QUEUE),
+    taskQueue: registrarTaskQueue(opts.taskQueue),
     activities: createActivities(opts.deps),
     maxConcurrentActivityTaskExecutions: opts.limits.threads,
     maxTaskQueueActivitiesPerSecond: opts.limits.callsPerWindow / (opts.limits.windowMs / 1000),
@@ -94,6 +96,73 @@ export async function createRegistrarWorker(
     // go to the registrar queue's pollers of its own version.
     ...deploymentOptions(opts.deployment),
   });
+}
+
+/** What one process polls: each kind of work's queue with its activity slots. */
+export interface PolledQueue {
+  kind: TaskQueueKind;
+  taskQueue: string;
+  slots: number;
+}
+
+/** The queues a worker polls by its configuration (WORKER_QUEUES, or the kinds given). */
+export function polledQueues(
+  config: Pick<
+    Config,
+    | 'TEMPORAL_QUEUE_PROVISIONING'
+    | 'TEMPORAL_QUEUE_WEBHOOKS'
+    | 'TEMPORAL_QUEUE_DEFAULT'
+    | 'WORKER_QUEUES'
+    | 'WORKER_PROVISIONING_SLOTS'
+    | 'WORKER_WEBHOOKS_SLOTS'
+    | 'WORKER_DEFAULT_SLOTS'
+  >,
+  kinds: readonly TaskQueueKind[] = config.WORKER_QUEUES,
+): PolledQueue[] {
+  const names: TaskQueues = taskQueues(config);
+  const slots: Record<TaskQueueKind, number> = {
+    provisioning: config.WORKER_PROVISIONING_SLOTS,
+    webhooks: config.WORKER_WEBHOOKS_SLOTS,
+    default: config.WORKER_DEFAULT_SLOTS,
+  };
+  return kinds.map((kind) => ({ kind, taskQueue: names[kind], slots: slots[kind] }));
+}
+
+/**
+ * A process's workers: one per polled queue (every workflow and activity registered on each, so a
+ * run finds its code whichever queue it was started on), each with its own activity slots, and the
+ * registrar queue's worker beside provisioning, and beside default for the runs begun there before
+ * the queues were split. The workflow code is bundled once for all of them.
+ */
+export async function createQueueWorkers(
+  opts: Omit<CreateWorkerOptions, 'taskQueue' | 'maxConcurrentActivityTaskExecutions'> & {
+    queues: readonly PolledQueue[];
+    registrarLimits: Pick<AccountLimits, 'threads' | 'callsPerWindow'> & { windowMs: number };
+  },
+): Promise<Worker[]> {
+  const workflowBundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath }));
+  const workers: Worker[] = [];
+  for (const queue of opts.queues) {
+    const base = {
+      connection: opts.connection,
+      namespace: opts.namespace,
+      deps: opts.deps,
+      deployment: opts.deployment,
+    };
+    workers.push(
+      await createWorker({
+        ...base,
+        taskQueue: queue.taskQueue,
+        workflowBundle,
+        maxConcurrentActivityTaskExecutions: queue.slots,
+      }),
+    );
+    if (queue.kind !== 'webhooks')
+      workers.push(
+        await createRegistrarWorker({ ...base, taskQueue: queue.taskQueue, limits: opts.registrarLimits }),
+      );
+  }
+  return workers;
 }
 
 /** Runs several workers as one: when one stops (or fails), the others are stopped too. */

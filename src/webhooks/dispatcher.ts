@@ -1,22 +1,25 @@
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { webhookDeliveryWorkflow } from '../../workflows';
 import {
   ResellerIdAttr,
-  TASK_QUEUE,
   type WebhookDeliveryInput,
   webhookDeliveryWorkflowId,
 } from '../../workflows/contracts';
 import { deliveryLabel, runOptions } from '../../workflows/summaries';
 import type { Config } from '../config';
-import type { Logger } from '../logger';
+import { type QueueConfig, queueFor } from '../temporal/queues';
 
 export interface DispatchOptions {
+  /** The webhooks task queue, where delivery workflows are started. */
+  taskQueue: string;
   backoffBaseSeconds: number;
   horizonSeconds: number;
 }
 
 export interface RelayOptions extends DispatchOptions {
+  /** Deliveries one endpoint may have started and not finished (WEBHOOK_ENDPOINT_MAX_IN_FLIGHT). */
+  endpointMaxInFlight: number;
   /** How often undispatched events are fanned out. */
   intervalMs: number;
   /** How often pending jobs are checked for a live delivery workflow. */
@@ -34,9 +37,13 @@ export function relayOptions(
     | 'WEBHOOK_DISPATCH_INTERVAL_MS'
     | 'WEBHOOK_SWEEP_INTERVAL_MS'
     | 'WEBHOOK_SWEEP_GRACE_SECONDS'
-  >,
+    | 'WEBHOOK_ENDPOINT_MAX_IN_FLIGHT'
+  > &
+    QueueConfig,
 ): RelayOptions {
   return {
+    taskQueue: queueFor(config, 'webhookDeliveryWorkflow'),
+    endpointMaxInFlight: config.WEBHOOK_ENDPOINT_MAX_IN_FLIGHT,
     backoffBaseSeconds: config.WEBHOOK_BACKOFF_BASE_SECONDS,
     horizonSeconds: config.WEBHOOK_RETRY_HORIZON_HOURS * 3600,
     intervalMs: config.WEBHOOK_DISPATCH_INTERVAL_MS,
@@ -55,6 +62,8 @@ export interface DeliveryJob {
   eventType?: string | undefined;
   endpointUrl?: string | undefined;
   resellerName?: string | undefined;
+  /** The first run's deadline (the job's creation + the horizon); absent: the run's start + the horizon. */
+  deadline?: string | undefined;
 }
 
 /** Starts (or finds already started) the delivery workflow of a job: true when this call started it. */
@@ -68,10 +77,11 @@ export async function startDelivery(
     endpointId: job.endpointId,
     backoffBaseSeconds: opts.backoffBaseSeconds,
     horizonSeconds: opts.horizonSeconds,
+    ...(job.deadline ? { deadline: job.deadline } : {}),
   };
   try {
     await temporal.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
-      taskQueue: TASK_QUEUE,
+      taskQueue: opts.taskQueue,
       workflowId: webhookDeliveryWorkflowId(job.id, job.run),
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -87,21 +97,13 @@ export async function startDelivery(
 }
 
 /**
- * Starts the delivery workflows of committed jobs (a few at a time) and records which ones are
- * known to have one. A job whose start failed keeps `started_at` empty for the sweep to find.
+ * Starts the delivery workflows of jobs already claimed (`started_at` set), a few at a time. A
+ * start that fails is left to the sweep, which finds the job claimed with no workflow.
  */
-async function startDeliveries(db: Knex, temporal: Client, jobs: DeliveryJob[], opts: DispatchOptions) {
+export async function startDeliveries(temporal: Client, jobs: DeliveryJob[], opts: DispatchOptions) {
   const CHUNK = 20;
   for (let i = 0; i < jobs.length; i += CHUNK) {
-    const chunk = jobs.slice(i, i + CHUNK);
-    await Promise.all(chunk.map((job) => startDelivery(temporal, job, opts)));
-    await db('webhookJobs')
-      .whereIn(
-        'id',
-        chunk.map((j) => j.id),
-      )
-      .whereNull('startedAt')
-      .update({ startedAt: db.fn.now() });
+    await Promise.all(jobs.slice(i, i + CHUNK).map((job) => startDelivery(temporal, job, opts)));
   }
 }
 
@@ -131,9 +133,9 @@ const labelOf = (e: { url?: string; resellerName?: string } | undefined) => ({
 });
 
 /**
- * Creates (or finds) the job of an event for each endpoint given, in the caller's transaction.
- * Deliveries must be started only after that transaction commits: a delivery that runs first
- * would find no job.
+ * Creates (or finds) the job of an event for each endpoint given, in the caller's transaction,
+ * with the event's subject (its lane: `webhook_subject()` in the database) and sequence. Deliveries
+ * must be started only after that transaction commits: a delivery that runs first would find no job.
  */
 export async function jobsFor(
   trx: Knex | Knex.Transaction,
@@ -141,10 +143,13 @@ export async function jobsFor(
   endpoints: Array<{ id: number; url?: string; resellerName?: string }>,
 ): Promise<DeliveryJob[]> {
   if (endpoints.length === 0) return [];
-  await trx('webhookJobs')
-    .insert(endpoints.map((e) => ({ eventId: event.id, endpointId: e.id })))
-    .onConflict(['eventId', 'endpointId'])
-    .ignore();
+  await trx.raw(
+    `INSERT INTO webhook_jobs (event_id, endpoint_id, subject, sequence)
+     SELECT e.id, ep.id, webhook_subject(e.type, e.payload), e.sequence
+     FROM events e, unnest(?::int[]) AS ep(id) WHERE e.id = ?
+     ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+    [endpoints.map((e) => e.id), event.id],
+  );
   const rows = (await trx('webhookJobs')
     .where({ eventId: event.id })
     .whereIn(
@@ -162,32 +167,29 @@ export async function jobsFor(
   }));
 }
 
+/** The advisory lock one relay at a time holds while it fans out events: jobs are made in sequence order. */
+const DISPATCH_LOCK = 7_310_001;
+
 /**
- * The outbox relay: events recorded in the same transaction as the change that caused them are
- * fanned out here to one job per subscribed, enabled endpoint; once those jobs are committed,
- * each gets its delivery workflow. Safe to run in every worker at once (SKIP LOCKED) and to
- * repeat (jobs and workflow IDs are unique); a crash between the commit and the starts is
- * repaired by `sweepWebhookJobs`.
+ * The outbox relay's first half: events recorded in the same transaction as the change that
+ * caused them are fanned out here, in sequence order, to one job per subscribed, enabled endpoint.
+ * The jobs wait for `admitJobs` to start them. One relay at a time does it (an advisory lock;
+ * another relay's call returns 0); safe to repeat (jobs are unique per event and endpoint).
  */
-export async function dispatchEvents(
-  db: Knex,
-  temporal: Client,
-  opts: DispatchOptions,
-  limit = 100,
-): Promise<number> {
-  const { count, jobs } = await db.transaction(async (trx) => {
+export async function dispatchEvents(db: Knex, limit = 100): Promise<number> {
+  return db.transaction(async (trx) => {
+    const locked = (await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS ok', [DISPATCH_LOCK])) as {
+      rows: Array<{ ok: boolean }>;
+    };
+    if (!locked.rows[0]?.ok) return 0;
     const events = (await trx('events')
       .whereNull('dispatchedAt')
-      .orderBy('createdAt')
+      .orderBy('sequence')
       .limit(limit)
       .forUpdate()
-      .skipLocked()
       .select('id', 'resellerId', 'type')) as Array<{ id: string; resellerId: number; type: string }>;
-    const created: DeliveryJob[] = [];
     for (const event of events) {
-      created.push(
-        ...(await jobsFor(trx, event, await subscribedEndpoints(trx, event.resellerId, event.type))),
-      );
+      await jobsFor(trx, event, await subscribedEndpoints(trx, event.resellerId, event.type));
     }
     if (events.length > 0) {
       await trx('events')
@@ -197,29 +199,8 @@ export async function dispatchEvents(
         )
         .update({ dispatchedAt: trx.fn.now() });
     }
-    return { count: events.length, jobs: created };
+    return events.length;
   });
-  await startDeliveries(db, temporal, jobs, opts);
-  return count;
-}
-
-export interface SweepResult {
-  checked: number;
-  /** Jobs that had no delivery workflow (never started, or its start was lost). */
-  started: number;
-  /** Jobs still pending whose workflow had ended (failed, terminated, timed out): a new run. */
-  restarted: number;
-}
-
-/** The status of a job's current delivery workflow (RUNNING, COMPLETED, TERMINATED, …), or NOT_FOUND. */
-export async function deliveryStatus(temporal: Client, job: { id: string; run: number }): Promise<string> {
-  try {
-    return (await temporal.workflow.getHandle(webhookDeliveryWorkflowId(job.id, job.run)).describe()).status
-      .name;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
-    throw err;
-  }
 }
 
 /**
@@ -233,97 +214,13 @@ export async function restartDelivery(
   job: DeliveryJob,
   opts: DispatchOptions & { onlyIfPending?: boolean },
 ): Promise<boolean> {
-  const next = { ...job, run: job.run + 1 };
+  const next = { ...job, run: job.run + 1, deadline: undefined };
+  // Claimed as started in the same update: a restarted job is never queued behind the endpoint's
+  // limit (a start that fails is the sweep's to repair).
   const moved = await db('webhookJobs')
     .where({ id: job.id, run: job.run, ...(opts.onlyIfPending ? { status: 'pending' } : {}) })
-    .update({ status: 'pending', run: next.run, startedAt: null, updatedAt: db.fn.now() });
+    .update({ status: 'pending', run: next.run, startedAt: db.fn.now(), updatedAt: db.fn.now() });
   if (moved !== 1) return false;
   await startDelivery(temporal, next, opts);
-  await db('webhookJobs').where({ id: job.id }).update({ startedAt: db.fn.now() });
   return true;
-}
-
-/**
- * Finds jobs still pending with no live delivery workflow and gives each one: a job whose
- * workflow was never started (crash between commit and start, a lost start) gets it now; a job
- * whose workflow ended without recording an outcome gets a new run. Pending jobs that were
- * checked within `graceSeconds` are skipped, so a backlog is worked through oldest-checked first.
- */
-export async function sweepWebhookJobs(
-  db: Knex,
-  temporal: Client,
-  opts: DispatchOptions & { graceSeconds: number; limit?: number },
-): Promise<SweepResult> {
-  const jobs = (
-    (await db('webhookJobs as j')
-      .join('webhookEndpoints as w', 'w.id', 'j.endpointId')
-      .join('events as e', 'e.id', 'j.eventId')
-      .join('resellers as r', 'r.id', 'w.resellerId')
-      .where('j.status', 'pending')
-      .whereRaw('coalesce(j.checked_at, j.created_at) < now() - make_interval(secs => ?)', [
-        opts.graceSeconds,
-      ])
-      .orderByRaw('coalesce(j.checked_at, j.created_at)')
-      .limit(opts.limit ?? 200)
-      .select(
-        'j.id',
-        'j.run',
-        'j.endpointId',
-        'w.resellerId',
-        'e.type as eventType',
-        'w.url as endpointUrl',
-        'r.name as resellerName',
-      )) as Array<DeliveryJob & { id: string | number }>
-  ).map((j) => ({ ...j, id: String(j.id) }));
-  const result: SweepResult = { checked: jobs.length, started: 0, restarted: 0 };
-  for (const job of jobs) {
-    const status = await deliveryStatus(temporal, job);
-    if (status === 'NOT_FOUND') {
-      if (await startDelivery(temporal, job, opts)) result.started += 1;
-    } else if (status !== 'RUNNING') {
-      // Ended without recording an outcome: a new run (a job delivered meanwhile is left alone).
-      if (await restartDelivery(db, temporal, job, { ...opts, onlyIfPending: true })) result.restarted += 1;
-    }
-    await db('webhookJobs')
-      .where({ id: job.id })
-      .update({ checkedAt: db.fn.now(), startedAt: db.raw('coalesce(started_at, now())') });
-  }
-  return result;
-}
-
-/** Runs `dispatchEvents` every `intervalMs` and `sweepWebhookJobs` every `sweepIntervalMs` until stopped. */
-export function startEventRelay(
-  db: Knex,
-  temporal: Client,
-  opts: RelayOptions,
-  log: Logger,
-): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let lastSweep = 0;
-  const tick = async () => {
-    try {
-      while (!stopped && (await dispatchEvents(db, temporal, opts)) > 0) {
-        // drain the backlog before sleeping again
-      }
-      if (!stopped && Date.now() - lastSweep >= opts.sweepIntervalMs) {
-        lastSweep = Date.now();
-        const swept = await sweepWebhookJobs(db, temporal, { ...opts, graceSeconds: opts.sweepGraceSeconds });
-        if (swept.started + swept.restarted > 0)
-          log.warn(swept, 'webhook sweep gave stranded jobs a delivery');
-      }
-    } catch (err) {
-      log.error({ err }, 'event relay tick failed');
-    } finally {
-      running = null;
-    }
-  };
-  const timer = setInterval(() => {
-    running ??= tick();
-  }, opts.intervalMs);
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
 }

@@ -6,7 +6,7 @@ import { conflict, notFound, unprocessable, validationFailed } from '../services
 import { TimeoutError, withTimeout } from '../timeout';
 import { newPublicId } from '../utils/public-ids';
 import type { webhookTestWorkflow } from '../../workflows';
-import { ResellerIdAttr, TASK_QUEUE, webhookTestWorkflowId } from '../../workflows/contracts';
+import { ResellerIdAttr, webhookTestWorkflowId } from '../../workflows/contracts';
 import { deliveryLabel, runOptions } from '../../workflows/summaries';
 import { type DispatchOptions, restartDelivery } from './dispatcher';
 import { type EventType, eventRow } from './events';
@@ -200,7 +200,7 @@ export async function deliveryAttempts(db: Knex, jobId: string, limit = 20): Pro
  * and is listed among its deliveries like any other.
  */
 export async function sendTestEvent(
-  deps: EndpointDeps & { temporal: Client; timeoutMs: number },
+  deps: EndpointDeps & { temporal: Client; taskQueue: string; timeoutMs: number },
   resellerId: number,
   publicId: string,
 ): Promise<{ eventId: string; outcome: string; attempt: DeliveryAttempt | null }> {
@@ -225,7 +225,7 @@ export async function sendTestEvent(
   );
   const outcome = await withTimeout(
     deps.temporal.workflow.execute<typeof webhookTestWorkflow>('webhookTestWorkflow', {
-      taskQueue: TASK_QUEUE,
+      taskQueue: deps.taskQueue,
       workflowId: webhookTestWorkflowId(jobId),
       args: [{ jobId, endpointId: endpoint.id }],
       ...runOptions(label, [{ key: ResellerIdAttr, value: String(resellerId) }]),
@@ -257,8 +257,13 @@ export async function resendDelivery(
   if (!job) throw missing();
   if (!endpoint.enabled)
     throw unprocessable('webhook_disabled', 'The endpoint is disabled: enable it before resending.');
-  if (job.status === 'pending' && job.startedAt)
-    throw conflict('delivery_in_progress', 'This event is being delivered already.');
+  if (job.status === 'pending')
+    throw conflict(
+      'delivery_in_progress',
+      job.startedAt
+        ? 'This event is being delivered already.'
+        : 'This event is waiting its turn: it is delivered after the earlier events about the same subject.',
+    );
   await restartDelivery(
     deps.db,
     deps.temporal,

@@ -9,7 +9,12 @@ import { createWorker, workflowsPath } from '../../src/temporal/worker';
 import { installRuntime, temporalLogger } from '../../src/temporal/runtime';
 import { missingSearchAttributes } from '../../src/temporal/search-attributes';
 import type { pingWorkflow } from '../../workflows';
-import { OrderStatusAttr, pingWorkflowId, ResellerIdAttr, TASK_QUEUE } from '../../workflows/contracts';
+import {
+  DEFAULT_TASK_QUEUES,
+  OrderStatusAttr,
+  pingWorkflowId,
+  ResellerIdAttr,
+} from '../../workflows/contracts';
 import { silentLog, testConfig, testDb } from '../helpers';
 
 let db: Knex;
@@ -45,13 +50,14 @@ describe('the real Temporal dev server', () => {
       namespace: 'default',
       deps: buildActivityDeps(testConfig({ DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }), db, silentLog),
       workflowBundle: bundle,
+      taskQueue: DEFAULT_TASK_QUEUES.default,
     });
     const nonce = randomUUID();
     const resellerTag = `e2e-${nonce}`;
     try {
       const result = await worker.runUntil(
         client.workflow.execute<typeof pingWorkflow>('pingWorkflow', {
-          taskQueue: TASK_QUEUE,
+          taskQueue: DEFAULT_TASK_QUEUES.default,
           workflowId: pingWorkflowId(nonce),
           args: [{ message: 'hello' }],
           typedSearchAttributes: [

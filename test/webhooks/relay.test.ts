@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookActivities } from '../../activities/webhooks';
 import { SecretBox } from '../../src/secrets';
 import { checkWebhooks } from '../../src/services/webhook-check';
-import { dispatchEvents, sweepWebhookJobs } from '../../src/webhooks/dispatcher';
+import { dispatchEvents } from '../../src/webhooks/dispatcher';
+import { admitJobs } from '../../src/webhooks/lanes';
+import { sweepWebhookJobs } from '../../src/webhooks/relay';
 import { call, makeReseller, runCli } from '../helpers';
 import { eventually, HARNESS_WEBHOOKS, TEST_SECRETS_KEY, useOrderHarness } from '../harness';
 import { receiver } from '../receiver';
@@ -22,14 +24,27 @@ async function endpointFor(token: string, url: string): Promise<string> {
   return (res.body['data'] as { webhook: { id: string } }).webhook.id;
 }
 
-const opts = { backoffBaseSeconds: HARNESS_WEBHOOKS.backoffBaseSeconds, horizonSeconds: 120 };
+const opts = {
+  taskQueue: HARNESS_WEBHOOKS.taskQueue,
+  endpointMaxInFlight: HARNESS_WEBHOOKS.endpointMaxInFlight,
+  backoffBaseSeconds: HARNESS_WEBHOOKS.backoffBaseSeconds,
+  horizonSeconds: 120,
+};
+
+/** The relay's tick, by hand: fan out the outbox, then start what may start. */
+async function relay(temporal: Client = h.temporal): Promise<void> {
+  while ((await dispatchEvents(h.db)) > 0) {
+    // drain
+  }
+  while ((await admitJobs(h.db, temporal, opts)) > 0) {
+    // admit
+  }
+}
 
 // The database is shared with the files that ran before: fan out whatever events they left
 // undispatched first, so each test below dispatches only what it wrote.
 beforeAll(async () => {
-  while ((await dispatchEvents(h.db, h.temporal, opts)) > 0) {
-    // drain
-  }
+  await relay();
 });
 
 async function endpointId(publicId: string): Promise<number> {
@@ -89,7 +104,7 @@ describe('event relay', () => {
       const r = await makeReseller(h.db);
       await endpointFor(r.token, rx.url);
       const eventId = await expiringEvent(r.id);
-      await dispatchEvents(h.db, clientThatWaitsForEachDelivery(h.temporal), opts);
+      await relay(clientThatWaitsForEachDelivery(h.temporal));
       await eventually(() => rx.accepted().get(eventId) === 1, 15_000);
       expect(rx.accepted().get(eventId)).toBe(1);
       const after = await jobOf(eventId);
@@ -115,15 +130,17 @@ describe('event relay', () => {
       const r = await makeReseller(h.db);
       const endpoint = await endpointId(await endpointFor(r.token, rx.url));
 
-      // (a) The relay committed the job and died before starting its workflow.
+      // (a) The relay claimed the job and died before starting its workflow.
       const lostStart = await expiringEvent(r.id);
       await h.db('events').where({ id: lostStart }).update({ dispatchedAt: h.db.fn.now() });
-      await h.db('webhookJobs').insert({ eventId: lostStart, endpointId: endpoint });
+      await h
+        .db('webhookJobs')
+        .insert({ eventId: lostStart, endpointId: endpoint, startedAt: h.db.fn.now() });
 
       // (b) A delivery that was retrying when its workflow was terminated: the job stays pending.
       answer = 500;
       const ended = await expiringEvent(r.id);
-      await dispatchEvents(h.db, h.temporal, opts);
+      await relay();
       const endedJob = await jobOf(ended);
       await eventually(
         async () => (await h.db('webhookDeliveries').where({ jobId: endedJob.id })).length > 0,

@@ -6,7 +6,7 @@ import { ensureExpirySchedule } from '../../src/services/operations';
 import { verifySeedSignature } from '../../src/webhooks/signing';
 import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets';
 import type { expiryRemindersWorkflow } from '../../workflows';
-import { EXPIRY_SCHEDULE_ID, expiryScanWindows, TASK_QUEUE } from '../../workflows/contracts';
+import { DEFAULT_TASK_QUEUES, EXPIRY_SCHEDULE_ID, expiryScanWindows } from '../../workflows/contracts';
 import { call, makeReseller, testConfig } from '../helpers';
 import { receiver } from '../receiver';
 import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
@@ -237,9 +237,15 @@ describe('expiry reminders', () => {
     h.sim.seedDomain(names.broke, at(2));
     const run = () =>
       h.temporal.workflow.execute<typeof expiryRemindersWorkflow>('expiryRemindersWorkflow', {
-        taskQueue: TASK_QUEUE,
+        taskQueue: DEFAULT_TASK_QUEUES.default,
         workflowId: `reminders-test-${Date.now()}-${Math.random()}`,
-        args: [{ thresholdsDays: [30, 14, 7, 1], autoRenewDays: 7 }],
+        args: [
+          {
+            thresholdsDays: [30, 14, 7, 1],
+            autoRenewDays: 7,
+            orderTaskQueue: DEFAULT_TASK_QUEUES.provisioning,
+          },
+        ],
       });
     await run();
     await run();
@@ -426,7 +432,7 @@ describe('expiry reminders', () => {
     expect(described.action).toMatchObject({
       type: 'startWorkflow',
       workflowType: 'expiryRemindersWorkflow',
-      taskQueue: TASK_QUEUE,
+      taskQueue: DEFAULT_TASK_QUEUES.default,
     });
     expect(described.spec.calendars?.length).toBe(1);
   });

@@ -1,3 +1,4 @@
+import { queueFor } from '../../temporal/queues';
 import { Router } from '@koa/router';
 import { answers, DOMAIN_OPERATION, ORDER_PLACEMENT, REGISTRAR_READ } from '../answers';
 import { z } from 'zod';
@@ -45,7 +46,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
       ) => {
         const domain = await ownedDomain(deps.db, reseller.id, domainRef);
         const outcome = await runDomainOperation(
-          deps.temporal,
+          { temporal: deps.temporal, taskQueue: queueFor(deps.config, 'domainOperationWorkflow') },
           {
             resellerId: reseller.id,
             domainId: domain.id,

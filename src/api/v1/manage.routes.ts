@@ -1,3 +1,4 @@
+import { queueFor } from '../../temporal/queues';
 import { Router, type RouterMiddleware } from '@koa/router';
 import { DOMAIN_LOOKUP, DOMAIN_OPERATION, REGISTRAR_READ, answers } from '../answers';
 import { ContactsJson, DomainJson, OperationJson, PrivacyJson } from '../schemas';
@@ -43,7 +44,7 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
       const parsed = input(ctx, schema);
       const domain = await domainOf(ctx);
       const outcome = await runDomainOperation(
-        deps.temporal,
+        { temporal: deps.temporal, taskQueue: queueFor(deps.config, 'domainOperationWorkflow') },
         {
           resellerId: domain.resellerId,
           domainId: domain.id,

@@ -42,8 +42,13 @@ export interface WebhookJobRow {
   run: number;
   lastAttemptAt: Date | null;
   deliveredAt: Date | null;
+  /** When its delivery was started; null while it waits its turn (its lane or its endpoint's limit). */
   startedAt: Date | null;
   checkedAt: Date | null;
+  /** What its event is about (`order:…`, `invoice:…`, `domain:…`): its lane; null for events in no lane. */
+  subject: string | null;
+  /** Its event's sequence: the order within its lane. */
+  sequence: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

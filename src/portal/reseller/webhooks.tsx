@@ -1,3 +1,4 @@
+import { queueFor } from '../../temporal/queues';
 import type { Router } from '@koa/router';
 import type { AppDeps } from '../../api/context';
 import { allowPrivateWebhookTargets } from '../../config';
@@ -235,7 +236,12 @@ export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
   router.post('/portal/webhooks/:webhook/test', async (ctx) => {
     const res = await attempt(() =>
       sendTestEvent(
-        { ...endpoints, temporal: deps.temporal, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS + 15_000 },
+        {
+          ...endpoints,
+          temporal: deps.temporal,
+          taskQueue: queueFor(deps.config, 'webhookTestWorkflow'),
+          timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS + 15_000,
+        },
         me(ctx),
         ctx.params['webhook'] ?? '',
       ),
