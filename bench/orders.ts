@@ -16,14 +16,22 @@
  * with 8 history shards as `npm run prod:local` runs it, and both engines side by side.)
  * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal, worker and API.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpuMs, cpuMsOf, postgresCpuMs } from './proc';
+import {
+  type Engine,
+  type EngineKind,
+  orderToCompletion,
+  pct,
+  type Processes,
+  ROOT,
+  startEngine,
+  startProcesses,
+} from './stack';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
@@ -34,10 +42,6 @@ import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { creditWallet } from '../src/services/ledger';
 import { createReseller } from '../src/services/resellers';
 import { installRuntime } from '../src/temporal/runtime';
-import { devServerTuningArgs } from '../src/temporal/dev-server';
-import { PROD_TEMPORAL, resolveTemporalServerDir, startProdServer } from '../src/temporal/prod-server';
-import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
-import { freePort } from '../src/utils/ports';
 
 const { values } = parseArgs({
   options: {
@@ -63,120 +67,8 @@ const target = (measured: number, op: '<=' | '>=', goal: number, unit = '') =>
     (op === '<=' ? measured <= goal : measured >= goal) ? 'met' : 'NOT met'
   }, ratio ${(measured / goal).toFixed(2)})`;
 
-const ROOT = path.join(__dirname, '..');
-
 const log = pino({ level: 'silent' });
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-type EngineKind = 'dev' | 'prod-local';
-
-interface Engine {
-  label: string;
-  address: string;
-  /** The server's executable: its processes' CPU is read from /proc by this. */
-  bin: string;
-  stop(): Promise<void>;
-}
-
-async function startEngine(kind: EngineKind, appUrl: string): Promise<Engine> {
-  if (kind === 'prod-local') {
-    const name = `dr_bench_temporal_${randomBytes(4).toString('hex')}`;
-    const server = await startProdServer({
-      postgresUrl: appUrl,
-      database: name,
-      visibilityDatabase: `${name}_vis`,
-      port: await freePort(),
-      namespace: 'default',
-      dataDir: path.join(tmpdir(), name),
-    });
-    return {
-      label: `temporal-server ${PROD_TEMPORAL.serverVersion} on Postgres, ${server.shards} shards`,
-      address: server.address,
-      bin: path.join(await resolveTemporalServerDir(), 'temporal-server'),
-      stop: () => server.destroy(),
-    };
-  }
-  const bin = execFileSync('bash', [path.join(ROOT, 'scripts', 'ensure-temporal.sh')], {
-    encoding: 'utf8',
-  }).trim();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: bin },
-      searchAttributes: [...SEARCH_ATTRIBUTES],
-      extraArgs: devServerTuningArgs(),
-      ...(TEMPORAL_FILE ? { dbFilename: TEMPORAL_FILE } : {}),
-    },
-  });
-  return {
-    label: `dev server ${TEMPORAL_FILE ? 'on a SQLite file' : 'in memory'}`,
-    address: env.connection.options.address,
-    bin,
-    stop: async () => {
-      await env.teardown();
-      if (TEMPORAL_FILE) rmSync(TEMPORAL_FILE, { force: true });
-    },
-  };
-}
-
-/** The API and the worker as their own compiled processes (as deployed), on `engine`. */
-async function startProcesses(engine: Engine, url: string, simUrl: string) {
-  const port = await freePort();
-  const childEnv = {
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: url,
-    TEMPORAL_ADDRESS: engine.address,
-    DYNADOT_API_URL: simUrl,
-    DYNADOT_API_KEY: 'bench',
-    REGISTRAR_MAX_CONCURRENCY: '5',
-    REGISTRAR_TIMEOUT_MS: '10000',
-    RATE_LIMIT_POINTS: '1000000',
-    WORKER_METRICS_ADDRESS: '',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-  };
-  const spawnCli = (command: string): ChildProcess =>
-    spawn(
-      process.execPath,
-      [
-        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : []),
-        'dist/src/cli.js',
-        command,
-      ],
-      {
-        cwd: ROOT,
-        env: childEnv,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-  const worker = spawnCli('worker');
-  const api = spawnCli('api');
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) break;
-    if (i > 300) throw new Error('the API did not become ready');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    api,
-    worker,
-    stop: () =>
-      Promise.all(
-        [api, worker].map(
-          (child) =>
-            new Promise((resolve) => {
-              child.once('exit', resolve);
-              child.kill('SIGTERM');
-            }),
-        ),
-      ),
-  };
-}
-
-type Processes = Awaited<ReturnType<typeof startProcesses>>;
 type Resellers = Array<Awaited<ReturnType<typeof createReseller>>>;
 
 /** 1. Bulk search at 200 ms simulated latency, through the client and through the API. */
@@ -219,15 +111,6 @@ async function benchSearch(
   sim.setFaults({ latencyMs: 0 });
 }
 
-const registrant = {
-  name: 'B',
-  address1: 'a',
-  city: 'c',
-  postcode: '1',
-  country: 'TZ',
-  phone: '+255.754123456',
-  email: 'b@x.test',
-};
 let seq = 0;
 
 /** `orders` wallet orders from `level` clients (each its own reseller), request to completed order. */
@@ -261,22 +144,9 @@ async function runLevel(
         next += 1;
         seq += 1;
         const domain = `bench-${Date.now().toString(36)}-${seq}.com`;
-        const t0 = performance.now();
-        const r = await fetch(`${procs.base}/api/v1/domains/register`, {
-          method: 'POST',
-          headers: { 'X-API-KEY': apiKey, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ domain_name: domain, registrant }),
-        });
-        await r.text();
+        const r = await orderToCompletion(db, procs.base, apiKey, domain);
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-        // Accept → completed: poll the order when the API answered before completion.
-        for (;;) {
-          const row = (await db('orders').where({ domainName: domain }).first('status')) as
-            { status: string } | undefined;
-          if (row && !['pending', 'processing', 'awaiting_payment'].includes(row.status)) break;
-          await new Promise((s) => setTimeout(s, 20));
-        }
-        latencies.push(performance.now() - t0);
+        latencies.push(r.ms);
       }
     }),
   );
@@ -381,11 +251,13 @@ async function main(): Promise<void> {
       resellers.push(created);
     }
     for (const kind of ENGINES) {
-      const engine = await startEngine(kind, url);
-      const procs = await startProcesses(engine, url, sim.apiUrl).catch(async (err: unknown) => {
-        await engine.stop();
-        throw err;
-      });
+      const engine = await startEngine(kind, url, TEMPORAL_FILE);
+      const procs = await startProcesses(engine, url, sim.apiUrl, { profile: values.profile }).catch(
+        async (err: unknown) => {
+          await engine.stop();
+          throw err;
+        },
+      );
       try {
         if (kind === ENGINES[0]) await benchSearch(sim, registrar, procs.base, resellers[0]!.token);
         byEngine.set(engine.label, await benchOrders({ db, sim, engine, procs, resellers }));

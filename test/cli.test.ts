@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiCredential, Reseller } from '../src/db/models';
 import { call, runCli, startTestApi, testDb, type TestApi } from './helpers';
+import { pingWorkflowId } from '../workflows/contracts';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..');
@@ -52,6 +54,59 @@ describe('operator CLI', () => {
     expect(res.stdout).toMatch(/^FAIL\s+database/m);
     expect(res.stdout).toMatch(/^FAIL\s+temporal/m);
     expect(res.stdout).toContain('2 check(s) failed');
+  });
+
+  it('worker --queues refuses a kind of work that does not exist, naming the three', async () => {
+    const res = await cli(['worker', '--queues', 'provisioning,billing']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      'WORKER_QUEUES: use a comma-separated subset of provisioning, webhooks, default (not billing)',
+    );
+    const shared = await cli(['worker'], { TEMPORAL_QUEUE_WEBHOOKS: 'domain-provisioning' });
+    expect(shared.code).toBe(1);
+    expect(shared.stderr).toContain('TEMPORAL_QUEUE_*: each kind of work needs a queue of its own');
+  });
+
+  it("doctor and /metrics report a task queue's backlog, its oldest task and that no worker polls it", async () => {
+    const queue = `doctor-${randomUUID()}`;
+    const handles = await Promise.all(
+      [1, 2, 3].map((i) =>
+        api.temporal.workflow.start('pingWorkflow', {
+          taskQueue: queue,
+          workflowId: pingWorkflowId(`backlog-${queue}-${i}`),
+          args: [{ message: 'waits for a worker' }],
+        }),
+      ),
+    );
+    const metricsApi = await startTestApi(db, { TEMPORAL_QUEUE_DEFAULT: queue });
+    try {
+      const line = new RegExp(
+        `^warn\\s+queue ${queue} \\(workflow\\)\\s+3 task\\(s\\) waiting, the oldest for \\d+ s; no worker polls it \\(run a worker with --queues default\\)`,
+        'm',
+      );
+      let doctor = await cli(['doctor'], { TEMPORAL_QUEUE_DEFAULT: queue });
+      for (let i = 0; i < 20 && !line.test(doctor.stdout); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        doctor = await cli(['doctor'], { TEMPORAL_QUEUE_DEFAULT: queue });
+      }
+      expect(doctor.code).toBe(0);
+      expect(doctor.stdout).toMatch(line);
+      const text = await (await fetch(`${metricsApi.url}/metrics`)).text();
+      expect(text).toContain(
+        `temporal_task_queue_backlog{task_queue="${queue}",type="workflow",kind="default"} 3`,
+      );
+      expect(text).toContain(
+        `temporal_task_queue_pollers{task_queue="${queue}",type="workflow",kind="default"} 0`,
+      );
+      expect(text).toMatch(
+        new RegExp(
+          `temporal_task_queue_backlog_age_seconds\\{task_queue="${queue}",type="workflow",kind="default"\\} \\d`,
+        ),
+      );
+    } finally {
+      await metricsApi.close();
+      await Promise.all(handles.map((h) => h.terminate('test over')));
+    }
   });
 
   it('migrate is idempotent', async () => {

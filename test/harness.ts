@@ -23,7 +23,7 @@ import { createQueueWorkers, polledQueues, runWorkers, workflowsPath } from '../
 import { DEFAULT_TASK_QUEUES } from '../workflows/contracts';
 import { ACCOUNT_LIMITS } from '../src/registrar/account';
 import { eventsAgainstDocument } from './event-contract';
-import { CLI, cliEnv, silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
+import { CLI, cliEnv, request, silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
 
 export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789';
 export const GATEWAY_KEYS = {
@@ -330,4 +330,24 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A wallet registration through `POST /api/v1/domains/register`, awaited until its order completed. */
+export async function completedRegistration(
+  h: Pick<OrderHarness, 'api' | 'db'>,
+  apiKey: string,
+  prefix: string,
+): Promise<{ domain: string; workflowId: string }> {
+  const domain = uniqueName(prefix);
+  const res = await request(h.api.url, '/api/v1/domains/register', {
+    apiKey,
+    key: `${prefix}-${domain}`,
+    body: { domain_name: domain, registrant: SEED_CONTACT },
+  });
+  expect([201, 202]).toContain(res.status);
+  const order = (await eventually(
+    async () => (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
+    30_000,
+  )) as { workflowId: string };
+  return { domain, workflowId: order.workflowId };
 }

@@ -1567,7 +1567,7 @@ export interface webhooks {
                         type: "invoice.paid";
                         /** @constant */
                         version: 1;
-                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order. */
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
                         sequence: number;
                         /** Format: date-time */
                         created_at: string;
@@ -1636,7 +1636,7 @@ export interface webhooks {
                         type: "domain.order.processing";
                         /** @constant */
                         version: 1;
-                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order. */
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
                         sequence: number;
                         /** Format: date-time */
                         created_at: string;
@@ -1712,7 +1712,7 @@ export interface webhooks {
                         type: "domain.order.completed";
                         /** @constant */
                         version: 1;
-                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order. */
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
                         sequence: number;
                         /** Format: date-time */
                         created_at: string;
@@ -1788,7 +1788,7 @@ export interface webhooks {
                         type: "domain.order.failed";
                         /** @constant */
                         version: 1;
-                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order. */
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
                         sequence: number;
                         /** Format: date-time */
                         created_at: string;
@@ -1864,7 +1864,7 @@ export interface webhooks {
                         type: "domain.expiring";
                         /** @constant */
                         version: 1;
-                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order. */
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
                         sequence: number;
                         /** Format: date-time */
                         created_at: string;
@@ -1925,7 +1925,7 @@ export interface webhooks {
                         type: "webhook.test";
                         /** @constant */
                         version: 1;
-                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order. */
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
                         sequence: number;
                         /** Format: date-time */
                         created_at: string;

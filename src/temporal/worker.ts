@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { registrarTaskQueue, type TaskQueueKind, type TaskQueues } from '../../workflows/contracts';
 import type { Config } from '../config';
@@ -140,7 +146,8 @@ export async function createQueueWorkers(
     registrarLimits: Pick<AccountLimits, 'threads' | 'callsPerWindow'> & { windowMs: number };
   },
 ): Promise<Worker[]> {
-  const workflowBundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath }));
+  const workflowBundle =
+    opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger }));
   const workers: Worker[] = [];
   for (const queue of opts.queues) {
     const base = {

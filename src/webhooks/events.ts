@@ -104,7 +104,7 @@ export const eventEnvelope = <T extends z.ZodType>(type: string, data: T) =>
       .int()
       .positive()
       .describe(
-        'Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. Deliveries may arrive out of order.',
+        'Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave.',
       ),
     created_at: timestamp,
     data,

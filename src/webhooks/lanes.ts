@@ -35,26 +35,34 @@ export async function admitJobs(
         `WITH in_flight AS (
            SELECT endpoint_id, count(*)::int AS n FROM webhook_jobs
            WHERE status = 'pending' AND started_at IS NOT NULL GROUP BY endpoint_id
+         ), room AS (
+           SELECT q.endpoint_id, ?::int - coalesce(f.n, 0) AS free
+           FROM (SELECT DISTINCT endpoint_id FROM webhook_jobs
+                 WHERE status = 'pending' AND started_at IS NULL) q
+           LEFT JOIN in_flight f USING (endpoint_id)
+           WHERE ?::int - coalesce(f.n, 0) > 0
          ), ready AS (
-           SELECT j.id, j.endpoint_id,
-                  row_number() OVER (PARTITION BY j.endpoint_id ORDER BY j.sequence, j.id) AS turn
-           FROM webhook_jobs j
-           WHERE j.status = 'pending' AND j.started_at IS NULL
-             AND NOT EXISTS (
-               SELECT 1 FROM webhook_jobs p
-               WHERE p.endpoint_id = j.endpoint_id AND p.subject = j.subject
-                 AND p.status = 'pending' AND p.sequence < j.sequence)
+           -- Per endpoint with room, its first ready jobs in sequence order (an endpoint at its
+           -- limit is not even read, however long its queue).
+           SELECT c.id, row_number() OVER (PARTITION BY r.endpoint_id ORDER BY c.sequence, c.id) AS turn
+           FROM room r CROSS JOIN LATERAL (
+             SELECT j.id, j.sequence FROM webhook_jobs j
+             WHERE j.endpoint_id = r.endpoint_id AND j.status = 'pending' AND j.started_at IS NULL
+               AND NOT EXISTS (
+                 SELECT 1 FROM webhook_jobs p
+                 WHERE p.endpoint_id = j.endpoint_id AND p.subject = j.subject
+                   AND p.status = 'pending' AND p.sequence < j.sequence)
+             ORDER BY j.sequence, j.id LIMIT r.free
+           ) c
          ), chosen AS (
-           SELECT r.id FROM ready r LEFT JOIN in_flight f USING (endpoint_id)
-           WHERE r.turn <= ?::int - coalesce(f.n, 0)
-           ORDER BY r.turn, r.id LIMIT ?::int
+           SELECT id FROM ready ORDER BY turn, id LIMIT ?::int
          )
          UPDATE webhook_jobs j SET started_at = now()
          FROM chosen c, webhook_endpoints w, events e, resellers r
          WHERE j.id = c.id AND w.id = j.endpoint_id AND e.id = j.event_id AND r.id = w.reseller_id
          RETURNING j.id, j.run, j.endpoint_id, w.reseller_id, e.type AS event_type, w.url AS endpoint_url,
                    r.name AS reseller_name, j.created_at`,
-        [opts.endpointMaxInFlight, limit],
+        [opts.endpointMaxInFlight, opts.endpointMaxInFlight, limit],
       )) as {
         rows: Array<{
           id: string;

@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { call, makeReseller } from '../helpers';
+import { makeReseller, request } from '../helpers';
 import { eventually, HARNESS_WEBHOOKS, topUp, uniqueName, useOrderHarness } from '../harness';
 import { receiver } from '../receiver';
 
 const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000' } });
 
-const form = (token: string, fields: Array<[string, string]>, key: string) => ({
-  method: 'POST',
-  headers: {
-    Authorization: `Bearer ${token}`,
-    'Content-Type': 'application/x-www-form-urlencoded',
-    Accept: 'application/json',
-    'Idempotency-Key': key,
-  },
-  body: new URLSearchParams(fields).toString(),
-});
-
 async function subscribe(token: string, url: string): Promise<void> {
-  const res = await call(`${h.api.url}/api/reseller/v1/webhooks`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ url }),
-  });
-  expect(res.status).toBe(201);
+  expect((await request(h.api.url, '/api/reseller/v1/webhooks', { token, body: { url } })).status).toBe(201);
 }
 
 /** A seeded generator: the same answers in every run. */
@@ -58,23 +42,18 @@ describe('webhook lanes', () => {
         const orders = await Promise.all(
           Array.from({ length: 20 }, async (_, i) => {
             const domain = uniqueName(`lane${i}`);
-            const created = await call(
-              `${h.api.url}/api/reseller/v1/orders/register`,
-              form(
-                r.token,
-                [
-                  ['domain', domain],
-                  ['years', '1'],
-                ],
-                `lane-${domain}`,
-              ),
-            );
+            const created = await request(h.api.url, '/api/reseller/v1/orders/register', {
+              token: r.token,
+              key: `lane-${domain}`,
+              body: { domain, years: 1 },
+            });
             expect(created.status).toBe(201);
             const order = (created.body['data'] as { order: { id: string; invoice: { id: string } } }).order;
-            const pay = await call(
-              `${h.api.url}/api/reseller/v1/invoices/${order.invoice.id}/pay`,
-              form(r.token, [], `lane-pay-${domain}`),
-            );
+            const pay = await request(h.api.url, `/api/reseller/v1/invoices/${order.invoice.id}/pay`, {
+              token: r.token,
+              key: `lane-pay-${domain}`,
+              body: {},
+            });
             expect(pay.status).toBe(200);
             return order.id;
           }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { makeReseller } from '../helpers';
+import { completedRegistration, topUp, useOrderHarness } from '../harness';
 import { DEFAULT_TASK_QUEUES, registrarTaskQueue } from '../../workflows/contracts';
 
 // The API as the release before the split ran it: orders started on the single queue
@@ -13,23 +13,8 @@ describe('runs begun before the queues were split', () => {
   it('complete on the default queue, their registrar steps on its registrar queue, registered once', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 100_000n);
-    const domain = uniqueName('presplit');
-    const res = await call(`${h.api.url}/api/v1/domains/register`, {
-      method: 'POST',
-      headers: {
-        'X-API-KEY': r.apiKey,
-        'Content-Type': 'application/json',
-        'Idempotency-Key': `ps-${domain}`,
-      },
-      body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
-    });
-    expect([201, 202]).toContain(res.status);
-    const order = (await eventually(
-      async () =>
-        (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
-      30_000,
-    )) as { workflowId: string };
-    const handle = h.temporal.workflow.getHandle(order.workflowId);
+    const { domain, workflowId } = await completedRegistration(h, r.apiKey, 'presplit');
+    const handle = h.temporal.workflow.getHandle(workflowId);
     expect((await handle.describe()).taskQueue).toBe(DEFAULT_TASK_QUEUES.default);
     const scheduled = ((await handle.fetchHistory()).events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { makeReseller, request } from '../helpers';
+import { completedRegistration, eventually, topUp, useOrderHarness } from '../harness';
 import { receiver } from '../receiver';
 import { DEFAULT_TASK_QUEUES, registrarTaskQueue } from '../../workflows/contracts';
 
@@ -25,29 +25,13 @@ describe('task queues by kind of work', () => {
     try {
       const r = await makeReseller(h.db);
       await topUp(h.db, r.id, 100_000n);
-      const hook = await call(`${h.api.url}/api/reseller/v1/webhooks`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ url: rx.url }),
+      const hook = await request(h.api.url, '/api/reseller/v1/webhooks', {
+        token: r.token,
+        body: { url: rx.url },
       });
       expect(hook.status).toBe(201);
-      const domain = uniqueName('queues');
-      const res = await call(`${h.api.url}/api/v1/domains/register`, {
-        method: 'POST',
-        headers: {
-          'X-API-KEY': r.apiKey,
-          'Content-Type': 'application/json',
-          'Idempotency-Key': `q-${domain}`,
-        },
-        body: JSON.stringify({ domain_name: domain, registrant: SEED_CONTACT }),
-      });
-      expect([201, 202]).toContain(res.status);
-      const order = (await eventually(
-        async () =>
-          (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
-        30_000,
-      )) as { workflowId: string };
-      const run = await queuesOf(order.workflowId);
+      const { domain, workflowId } = await completedRegistration(h, r.apiKey, 'queues');
+      const run = await queuesOf(workflowId);
       expect(run.taskQueue).toBe(DEFAULT_TASK_QUEUES.provisioning);
       expect(run.activities.get('registerDomain')).toBe(registrarTaskQueue(DEFAULT_TASK_QUEUES.provisioning));
       expect(h.sim.count('register', domain)).toBe(1);
