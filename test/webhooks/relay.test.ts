@@ -123,6 +123,42 @@ describe('event relay', () => {
     await expect(activities.deliverWebhook('999999999')).rejects.toThrow(/not found/);
   });
 
+  it('makes no attempt while an earlier event of the same lane is pending (a resent one goes first), then delivers', async () => {
+    const rx = await receiver(() => 200);
+    try {
+      const r = await makeReseller(h.db);
+      const endpoint = await endpointId(await endpointFor(r.token, rx.url));
+      const earlier = await expiringEvent(r.id);
+      const later = await expiringEvent(r.id);
+      // Both about relay-test.com: one lane. The earlier one was resent and is pending again.
+      await h.db('events').whereIn('id', [earlier, later]).update({ dispatchedAt: h.db.fn.now() });
+      const sequenceOf = async (id: string) =>
+        ((await h.db('events').where({ id }).first('sequence')) as { sequence: string }).sequence;
+      for (const id of [earlier, later])
+        await h.db('webhookJobs').insert({
+          eventId: id,
+          endpointId: endpoint,
+          subject: 'domain:relay-test.com',
+          sequence: await sequenceOf(id),
+          startedAt: h.db.fn.now(),
+        });
+      const activities = createWebhookActivities({
+        db: h.db,
+        secrets: new SecretBox(TEST_SECRETS_KEY),
+        webhooks: { timeoutMs: 2_000, allowPrivateTargets: true },
+      });
+      const laterJob = await jobOf(later);
+      expect(await activities.deliverWebhook(laterJob.id, endpoint)).toBe('waiting');
+      expect(rx.got).toHaveLength(0);
+      expect(await jobOf(later)).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await activities.deliverWebhook((await jobOf(earlier)).id, endpoint)).toBe('delivered');
+      expect(await activities.deliverWebhook(laterJob.id, endpoint)).toBe('delivered');
+      expect(rx.got.map((g) => (JSON.parse(g.body) as { id: string }).id)).toEqual([earlier, later]);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('sweeps pending jobs with no live delivery: a start lost after the commit, a workflow that ended without an outcome', async () => {
     let answer = 200;
     const rx = await receiver(() => answer);
