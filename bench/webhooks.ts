@@ -4,7 +4,8 @@
  *   endpoint, first with no webhook backlog and then with 5,000 deliveries pending to a receiver
  *   that answers in 5 s (503) or not at all; prints order p50/p99 in both cases and their ratio
  *   (target ≤ 1.2×), the healthy endpoint's deliveries per second in both, and what the dead
- *   receiver holds (started deliveries, requests it got).
+ *   receiver holds (started deliveries, requests it got). The case without the backlog is measured
+ *   before it and again after it is given up; the ratio is to the mean of the two.
  *
  * Run: npm run bench:webhooks -- [--orders 200] [--backlog 5000] [--burst 500]
  * Needs the local Postgres (127.0.0.1:5432); starts its own Temporal, worker and API (compiled,
@@ -15,6 +16,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import { createKnex, dropDatabase, ensureDatabase, type Knex } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import { RegistrarSimulator } from '../src/registrar/simulator/server';
@@ -206,23 +208,43 @@ async function main(): Promise<void> {
       const rateDuring = await burst(db, steady.reseller.id, healthy);
       const held = await pendingAt();
 
-      const ratio = (a: number, b: number) => (a / b).toFixed(2);
+      // The machine's speed drifts within a run: the backlog is given up (its started deliveries
+      // terminated, every job failed) and the case without it measured again after.
+      const temporal = new Client({ connection: await Connection.connect({ address: engine.address }) });
+      const started = (await db('webhookJobs')
+        .where({ endpointId: deadEndpoint, status: 'pending' })
+        .whereNotNull('startedAt')
+        .select('id', 'run')) as Array<{ id: string; run: number }>;
+      await Promise.all(
+        started.map((j) =>
+          temporal.workflow.getHandle(`webhook:${j.id}:${j.run}`).terminate('bench: the backlog is given up'),
+        ),
+      );
+      await temporal.connection.close();
+      await db('webhookJobs')
+        .where({ endpointId: deadEndpoint, status: 'pending' })
+        .update({ status: 'failed' });
+      const after = await runOrders(db, procs, apiKeys);
+      const rateAfter = await burst(db, steady.reseller.id, healthy);
+
       console.log(
         `\nwebhook backlog and orders (orders at concurrency ${CONCURRENCY}, ${ORDERS} per case; one worker polling provisioning, webhooks and default; WEBHOOK_ENDPOINT_MAX_IN_FLIGHT=${MAX_IN_FLIGHT})`,
       );
       console.log(
-        '  case                                   order p50 ms  order p99 ms  healthy endpoint deliveries/s',
+        '  case                                          order p50 ms  order p99 ms  healthy endpoint deliveries/s',
       );
       const row = (label: string, l: number[], rate: number) =>
         console.log(
-          `  ${label.padEnd(38)} ${pct(l, 50).toFixed(0).padStart(12)}  ${pct(l, 99).toFixed(0).padStart(12)}  ${rate.toFixed(0).padStart(29)}`,
+          `  ${label.padEnd(45)} ${pct(l, 50).toFixed(0).padStart(12)}  ${pct(l, 99).toFixed(0).padStart(12)}  ${rate.toFixed(0).padStart(29)}`,
         );
       row('no backlog', before, rateBefore);
       row(`${BACKLOG} deliveries pending to a dead receiver`, during, rateDuring);
-      const p50 = pct(during, 50) / pct(before, 50);
-      const p99 = pct(during, 99) / pct(before, 99);
+      row('no backlog again (the backlog given up)', after, rateAfter);
+      const without = (p: number) => (pct(before, p) + pct(after, p)) / 2;
+      const p50 = pct(during, 50) / without(50);
+      const p99 = pct(during, 99) / without(99);
       console.log(
-        `  ratio with / without the backlog: p50 ${p50.toFixed(2)}x, p99 ${p99.toFixed(2)}x (target <= 1.2x: ${Math.max(p50, p99) <= 1.2 ? 'met' : 'NOT met'}); healthy deliveries/s ${ratio(rateDuring, rateBefore)}x`,
+        `  ratio with / without (the mean of both cases without): p50 ${p50.toFixed(2)}x, p99 ${p99.toFixed(2)}x (target <= 1.2x: ${Math.max(p50, p99) <= 1.2 ? 'met' : 'NOT met'}); healthy deliveries/s ${(rateDuring / ((rateBefore + rateAfter) / 2)).toFixed(2)}x`,
       );
       console.log(
         `  the dead receiver: ${held.pending} pending, ${held.started} started (the limit), ${dead.requests()} requests received; backlog fanned out in ${(fannedOut / 1000).toFixed(1)} s`,
