@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-suites=(test/reliability test/orders test/payments test/webhooks test/e2e)
+suites=(test/reliability test/faults test/orders test/payments test/webhooks test/e2e)
 for engine in dev prod-local; do
   echo "== reliability on the ${engine} engine" >&2
-  TEMPORAL_ENGINE="$engine" RELIABILITY_SCALE=full FUZZ_RUNS="${FUZZ_RUNS:-10000}" \
+  FAULTS=1 TEMPORAL_ENGINE="$engine" RELIABILITY_SCALE=full FUZZ_RUNS="${FUZZ_RUNS:-10000}" \
     npx vitest run --config test/vitest.config.mts "${suites[@]}" "$@"
 done
