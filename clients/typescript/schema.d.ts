@@ -2456,7 +2456,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2507,7 +2507,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2659,7 +2659,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "database_unavailable" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2749,7 +2749,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "database_unavailable" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2843,7 +2843,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "database_unavailable" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2884,7 +2884,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -2937,7 +2937,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "transfer_not_in_progress" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "validation_failed" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "transfer_not_in_progress" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "validation_failed" | "workflow_unavailable";
                     };
                 };
             };
@@ -2978,7 +2978,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3048,7 +3048,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3089,7 +3089,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3168,7 +3168,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3207,7 +3207,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3334,7 +3334,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3362,7 +3362,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3430,7 +3430,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3471,7 +3471,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3550,7 +3550,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3592,7 +3592,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3670,7 +3670,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3719,7 +3719,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "operation_not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "operation_not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3758,7 +3758,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3797,7 +3797,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3848,7 +3848,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3899,7 +3899,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4000,7 +4000,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4102,7 +4102,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4142,7 +4142,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4181,7 +4181,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4237,7 +4237,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4276,7 +4276,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -4335,7 +4335,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -4380,7 +4380,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -4421,7 +4421,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -4474,7 +4474,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -4519,7 +4519,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "delivery_in_progress" | "delivery_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "delivery_in_progress" | "delivery_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -4570,7 +4570,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4609,7 +4609,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4666,7 +4666,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4728,7 +4728,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4769,7 +4769,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4810,7 +4810,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4863,7 +4863,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4912,7 +4912,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4953,7 +4953,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "api_log_not_found" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "api_log_not_found" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -4998,7 +4998,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5051,7 +5051,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5094,7 +5094,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5147,7 +5147,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5190,7 +5190,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5231,7 +5231,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5387,7 +5387,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "database_unavailable" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5481,7 +5481,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "database_unavailable" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5577,7 +5577,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "database_unavailable" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5621,7 +5621,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_not_found" | "invoice_not_payable" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_not_found" | "invoice_not_payable" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5676,7 +5676,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "topup_failed" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "topup_failed" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5751,7 +5751,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5800,7 +5800,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5839,7 +5839,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5895,7 +5895,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -5934,7 +5934,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -5993,7 +5993,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -6038,7 +6038,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -6079,7 +6079,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -6132,7 +6132,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -6177,7 +6177,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "delivery_in_progress" | "delivery_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "delivery_in_progress" | "delivery_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "webhook_disabled" | "webhook_not_found" | "workflow_unavailable";
                     };
                 };
             };
@@ -6228,7 +6228,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6267,7 +6267,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6324,7 +6324,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6386,7 +6386,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6427,7 +6427,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6468,7 +6468,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6521,7 +6521,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6570,7 +6570,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6611,7 +6611,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "api_log_not_found" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "api_log_not_found" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6656,7 +6656,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6703,7 +6703,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6753,7 +6753,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6794,7 +6794,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "api_log_not_found" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "api_log_not_found" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6839,7 +6839,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6908,7 +6908,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "email_taken" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "markup_tier_not_found" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "email_taken" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "markup_tier_not_found" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -6949,7 +6949,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7012,7 +7012,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "email_taken" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "markup_tier_not_found" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "email_taken" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "markup_tier_not_found" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7065,7 +7065,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7118,7 +7118,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7159,7 +7159,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7218,7 +7218,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7282,7 +7282,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7324,7 +7324,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "credential_not_found" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7379,7 +7379,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7438,7 +7438,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7485,7 +7485,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7529,7 +7529,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7600,7 +7600,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7641,7 +7641,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "price_not_found" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "price_not_found" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7692,7 +7692,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7726,7 +7726,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7809,7 +7809,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "exchange_rate_missing" | "exchange_rate_stale" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7848,7 +7848,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7901,7 +7901,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7941,7 +7941,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -7996,7 +7996,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8040,7 +8040,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8097,7 +8097,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8141,7 +8141,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8213,7 +8213,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8287,7 +8287,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "already_resolved" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_in_review" | "order_not_found" | "payload_too_large" | "rate_limited" | "registrar_missing" | "review_failed" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "already_resolved" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_in_review" | "order_not_found" | "payload_too_large" | "rate_limited" | "registrar_missing" | "review_failed" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8361,7 +8361,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "already_resolved" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_in_review" | "order_not_found" | "payload_too_large" | "rate_limited" | "registrar_missing" | "review_failed" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "already_resolved" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_in_review" | "order_not_found" | "payload_too_large" | "rate_limited" | "registrar_missing" | "review_failed" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8414,7 +8414,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "audit_event_not_found" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "audit_event_not_found" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8461,7 +8461,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8727,7 +8727,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["LegacyFailure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "billing_voided" | "credential_expired" | "database_unavailable" | "domain_not_found" | "domain_unavailable" | "exchange_rate_missing" | "exchange_rate_stale" | "expiry_unknown" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "invoice_expired" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_offered" | "order_failed" | "order_in_progress" | "payload_too_large" | "premium_not_offered" | "premium_price_mismatch" | "premium_price_required" | "rate_limited" | "registrar_failed" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8781,7 +8781,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_callback_token" | "invalid_credentials" | "invalid_signature" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "try_again" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_callback_token" | "invalid_credentials" | "invalid_signature" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "try_again" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8832,7 +8832,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_callback_token" | "invalid_credentials" | "invalid_signature" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "try_again" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_callback_token" | "invalid_credentials" | "invalid_signature" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "try_again" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };

@@ -29,6 +29,7 @@ export const COMMON_ERRORS = [
   'idempotency_key_reused',
   'idempotency_key_in_use',
   'workflow_unavailable',
+  'database_unavailable',
   'internal_error',
 ] as const;
 

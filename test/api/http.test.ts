@@ -63,10 +63,26 @@ describe('envelope and errors', () => {
     expect(res.body).toMatchObject({ success: false, code: 'payload_too_large' });
   });
 
+  it('answers 503 database_unavailable with Retry-After while the database refuses connections', async () => {
+    const r = await makeReseller(db);
+    const down = createKnex('postgres://postgres@127.0.0.1:1/none', { max: 1 });
+    const downApi = await startTestApi(db, {}, { db: down });
+    try {
+      const res = await call(`${downApi.url}/api/v1/domains`, { headers: { 'X-API-KEY': r.apiKey } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(res.body).toMatchObject({ success: false, code: 'database_unavailable' });
+      expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|at .*\.ts/);
+    } finally {
+      await downApi.close();
+      await down.destroy();
+    }
+  });
+
   it('answers an internal failure with a generic 500: no stack, no internal text', async () => {
     const r = await makeReseller(db);
-    // A database that refuses connections makes every authenticated request fail inside.
-    const broken = createKnex('postgres://postgres@127.0.0.1:1/none', { max: 1 });
+    // A database that does not exist (a configuration fault) makes every authenticated request fail inside.
+    const broken = createKnex('postgres://postgres@127.0.0.1:5432/no_such_database_here', { max: 1 });
     const brokenApi = await startTestApi(db, {}, { db: broken });
     try {
       const res = await call(`${brokenApi.url}/api/v1/domains`, { headers: { 'X-API-KEY': r.apiKey } });

@@ -8,7 +8,7 @@ import type { AppState } from '../context';
 import { standardFailure } from '../envelope';
 import { WorkflowAnswerTimeoutError } from '../../timeout';
 import { AppError, type FieldErrors } from '../../services/errors';
-import { workflowUnavailable } from '../errors';
+import { databaseUnavailable, isDatabaseUnavailable, workflowUnavailable } from '../errors';
 
 /** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
 export function zodFieldErrors(error: ZodError): FieldErrors {
@@ -134,6 +134,9 @@ export function errorHandler(log: Logger): Middleware<AppState> {
           'The request could not be validated.',
           zodFieldErrors(err),
         );
+      } else if (isDatabaseUnavailable(err)) {
+        log.warn({ err, requestId: ctx.state.requestId, path: ctx.path }, 'database unavailable');
+        failure = databaseUnavailable();
       } else if (isWorkflowEngineTimeout(err)) {
         log.warn({ err, requestId: ctx.state.requestId, path: ctx.path }, 'workflow engine did not answer');
         failure = workflowUnavailable();
