@@ -351,3 +351,11 @@ export async function completedRegistration(
   )) as { workflowId: string };
   return { domain, workflowId: order.workflowId };
 }
+
+/** How many of a reseller's orders have completed. */
+export async function completedOrders(db: Knex, resellerId: number): Promise<number> {
+  const row = (await db('orders').where({ resellerId, status: 'completed' }).count('* as n').first()) as {
+    n: string;
+  };
+  return Number(row.n);
+}

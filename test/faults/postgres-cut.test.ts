@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createKnex } from '../../src/db/knex';
 import { makeReseller, request, retryWhileUnavailable, setResellerStatus } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness, completedOrders } from '../harness';
 import { receiver } from '../receiver';
 
 // Credentials cached for 10 minutes: only the LISTEN/NOTIFY of auth changes can drop one sooner.
@@ -65,19 +65,7 @@ describe('Postgres connections cut under load', () => {
         await Promise.all([...clients, faults]);
         expect(statuses.filter((s) => s >= 500)).toEqual([]);
         expect(statuses.filter((s) => s !== 201 && s !== 202)).toEqual([]);
-        await eventually(
-          async () =>
-            Number(
-              (
-                (await h
-                  .db('orders')
-                  .where({ resellerId: r.id, status: 'completed' })
-                  .count('* as n')
-                  .first()) as { n: string }
-              ).n,
-            ) === names.length,
-          90_000,
-        );
+        await eventually(async () => (await completedOrders(h.db, r.id)) === names.length, 90_000);
         const recovered = Date.now() - started;
         for (const name of names) expect(h.sim.count('register', name)).toBe(1);
         const events = (await h.db('events').where({ resellerId: r.id }).select('id')) as Array<{

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness, completedOrders } from '../harness';
 import { receiver } from '../receiver';
 
 const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000' } });
@@ -55,21 +55,7 @@ describe('webhook delivery at volume', () => {
           }),
         );
         expect(statuses.filter((s) => s !== 201 && s !== 202)).toEqual([]);
-        await eventually(
-          async () =>
-            Number(
-              (
-                (await h
-                  .db('orders')
-                  .where({ resellerId: r.id, status: 'completed' })
-                  .count('* as n')
-                  .first()) as {
-                  n: string;
-                }
-              ).n,
-            ) === ORDERS,
-          120_000,
-        );
+        await eventually(async () => (await completedOrders(h.db, r.id)) === ORDERS, 120_000);
         const ordersDone = Date.now();
 
         const events = (await h.db('events').where({ resellerId: r.id }).select('id')) as Array<{
