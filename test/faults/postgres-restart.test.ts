@@ -7,7 +7,7 @@ import { createKnex } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { DEMO_CATALOG, upsertPrices } from '../../src/services/catalog';
 import { makeReseller, request, retryWhileUnavailable } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness, completedOrders } from '../harness';
 
 /**
  * The app's Postgres cluster stopped and started under load: a cluster of the test's own
@@ -44,8 +44,8 @@ beforeAll(async () => {
   await db.destroy();
 }, 120_000);
 
-const h = useOrderHarness({ db: createKnex(url, { max: 10 }), apiEnv: { RATE_LIMIT_POINTS: '100000' } });
-
+// Registered before the harness's hooks, so it runs after them (vitest runs afterAll in reverse):
+// the harness checks the ledger on this cluster before it is stopped.
 afterAll(() => {
   try {
     pgctl('-m', 'immediate', 'stop');
@@ -54,6 +54,8 @@ afterAll(() => {
   }
   rmSync(dir, { recursive: true, force: true });
 });
+
+const h = useOrderHarness({ db: createKnex(url, { max: 10 }), apiEnv: { RATE_LIMIT_POINTS: '100000' } });
 
 describe('the Postgres cluster restarted under load', () => {
   it(
@@ -111,19 +113,7 @@ describe('the Postgres cluster restarted under load', () => {
       expect(reads.at(-1)).toBe(200);
       expect(seen.filter((s) => s >= 500 && s !== 503)).toEqual([]);
       expect(statuses.filter((s) => s !== 201 && s !== 202)).toEqual([]);
-      await eventually(
-        async () =>
-          Number(
-            (
-              (await h
-                .db('orders')
-                .where({ resellerId: r.id, status: 'completed' })
-                .count('* as n')
-                .first()) as { n: string }
-            ).n,
-          ) === names.length,
-        120_000,
-      );
+      await eventually(async () => (await completedOrders(h.db, r.id)) === names.length, 120_000);
       for (const name of names) expect(h.sim.count('register', name)).toBe(1);
       console.log(
         `postgres restart: ${names.length} orders; down ${downMs} ms; ${seen.length} requests, ${seen.filter((s) => s === 503).length} answered 503; reads ${JSON.stringify(reads.reduce<Record<number, number>>((a, x) => ({ ...a, [x]: (a[x] ?? 0) + 1 }), {}))}; all completed ${Date.now() - started} ms after the first request`,
