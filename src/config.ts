@@ -138,6 +138,15 @@ export const configSchema = z.object({
     .describe(
       'how long a request waits for a workflow to accept or answer an update (order acceptance, DNS change, wallet payment, top-up); then 503 `workflow_unavailable`',
     ),
+  PAYMENT_CALLBACK_ANSWER_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .max(14_000)
+    .default(5_000)
+    .describe(
+      'how long a gateway callback waits to hand its payment to the workflow engine; then 503 `try_again` and the gateway sends it again (Midtrans gives up on an answer after 15 s, Xendit after 30 s and then never retries)',
+    ),
   INVOICE_TTL_HOURS: z.coerce
     .number()
     .positive()

@@ -38,8 +38,3 @@ export async function withTimeout<T>(
     clearTimeout(timer);
   }
 }
-
-/** A workflow update's answer, or a WorkflowAnswerTimeoutError once `ms` pass without one. */
-export function workflowAnswer<T>(update: Promise<T>, ms: number): Promise<T> {
-  return withTimeout(update, ms, () => new WorkflowAnswerTimeoutError(ms));
-}

@@ -120,6 +120,10 @@ export interface OrderHarnessOptions {
   registrarLagMs?: number;
   /** Another database than the run's shared one (a test that starts from an empty catalog). */
   db?: Knex;
+  /** Another Temporal server than the run's shared one (a test that kills its own). */
+  temporalAddress?: string;
+  /** Another registrar than the in-process simulator (one behind a link the test cuts). */
+  registrarUrl?: string;
 }
 
 /**
@@ -163,7 +167,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
   });
   await sim.start();
   const registrar = dynadotClient({
-    apiUrl: sim.apiUrl,
+    apiUrl: opts.registrarUrl ?? sim.apiUrl,
     apiKey: 'test-key',
     level: HARNESS_ACCOUNT.level,
     windowMs: HARNESS_ACCOUNT.windowMs,
@@ -183,7 +187,10 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
     XENDIT_API_URL: gw.url,
     GATEWAY_TIMEOUT_MS: '2000',
   };
-  const config = testConfig({ ...gatewayEnv, SECRETS_KEY: TEST_SECRETS_KEY });
+  const temporalEnv: Record<string, string> = opts.temporalAddress
+    ? { TEMPORAL_ADDRESS: opts.temporalAddress }
+    : {};
+  const config = testConfig({ ...gatewayEnv, ...temporalEnv, SECRETS_KEY: TEST_SECRETS_KEY });
   const makeWorker = async (): Promise<{
     workers: Worker[];
     running: Promise<void>;
@@ -214,6 +221,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
       ORDER_ACCEPT_WAIT_MS: '15000',
       TRANSFER_POLL_SECONDS: '1',
       ...gatewayEnv,
+      ...temporalEnv,
       ...opts.apiEnv,
     },
     { registrar },
@@ -295,20 +303,25 @@ export function uniqueName(prefix = 'test', tld = 'com'): string {
 }
 
 /**
- * While `fn` runs, the local capture of `domain`'s order fails every time (a constraint the data
- * breaks), after the registrar succeeded: the order ends billing_failed.
+ * While `fn` runs, the local capture of the orders of `domains` fails every time (a constraint the
+ * data breaks), after the registrar succeeded: those orders end billing_failed.
  */
-export async function withRefusedCapture<T>(db: Knex, domain: string, fn: () => Promise<T>): Promise<T> {
+export async function withRefusedCapture<T>(
+  db: Knex,
+  domains: string | string[],
+  fn: () => Promise<T>,
+): Promise<T> {
   const name = `test_refuse_${Math.random().toString(36).slice(2, 10)}`;
   await db.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger AS $$
     BEGIN
-      IF NEW.status = 'completed' AND NEW.domain_name = TG_ARGV[0] THEN
+      IF NEW.status = 'completed' AND NEW.domain_name = ANY(TG_ARGV) THEN
         RAISE EXCEPTION 'test: the ledger refused this capture' USING ERRCODE = 'check_violation';
       END IF;
       RETURN NEW;
     END $$ LANGUAGE plpgsql`);
+  const args = (Array.isArray(domains) ? domains : [domains]).map((d) => `'${d.replace(/'/g, "''")}'`);
   await db.raw(
-    `CREATE TRIGGER ${name} BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION ${name}('${domain}')`,
+    `CREATE TRIGGER ${name} BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION ${name}(${args.join(', ')})`,
   );
   try {
     return await fn();

@@ -16,7 +16,8 @@ import {
 import { dnsChangeUpdate } from '../../workflows/messages';
 import { dnsZoneLabel, domainOperationLabel, runOptions } from '../../workflows/summaries';
 import { resultWithin } from '../temporal/client';
-import { TimeoutError, workflowAnswer } from '../timeout';
+import { TimeoutError } from '../timeout';
+import { workflowAnswer } from '../temporal/client';
 import { notFound } from './errors';
 
 export type OperationOutcome =
@@ -94,13 +95,12 @@ export async function changeDns(
       { key: DomainNameAttr, value: zone.domain },
     ]),
   });
-  return workflowAnswer(
+  return workflowAnswer(temporal, answerMs, () =>
     temporal.workflow.executeUpdateWithStart(dnsChangeUpdate, {
       startWorkflowOperation: operation,
       args: [change],
       ...(updateId ? { updateId } : {}),
     }),
-    answerMs,
   );
 }
 

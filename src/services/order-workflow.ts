@@ -18,8 +18,7 @@ import {
 } from '../../workflows/contracts';
 import { acceptanceUpdate, payFromWalletUpdate } from '../../workflows/messages';
 import type { WalletPaymentResult } from '../../workflows/contracts';
-import { resultWithin } from '../temporal/client';
-import { workflowAnswer } from '../timeout';
+import { resultWithin, workflowAnswer } from '../temporal/client';
 
 export type OrderKey =
   /** An Idempotency-Key: a retry attaches to the same order. */
@@ -70,11 +69,10 @@ export async function startOrder(
   });
   let acceptance: Acceptance;
   try {
-    acceptance = await workflowAnswer(
+    acceptance = await workflowAnswer(temporal, answerMs, () =>
       temporal.workflow.executeUpdateWithStart(acceptanceUpdate, {
         startWorkflowOperation: operation,
       }),
-      answerMs,
     );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -102,5 +100,7 @@ export async function payInvoiceFromWallet(
   workflowId: string,
   answerMs: number,
 ): Promise<WalletPaymentResult> {
-  return workflowAnswer(temporal.workflow.getHandle(workflowId).executeUpdate(payFromWalletUpdate), answerMs);
+  return workflowAnswer(temporal, answerMs, () =>
+    temporal.workflow.getHandle(workflowId).executeUpdate(payFromWalletUpdate),
+  );
 }

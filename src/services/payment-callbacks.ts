@@ -11,6 +11,7 @@ import { paidSignal } from '../../workflows/messages';
 import { money } from '../../workflows/summaries';
 import type { CoreDeps } from './deps';
 import { AppError, badRequest, unavailable } from './errors';
+import { workflowAnswer } from '../temporal/client';
 
 /** A gateway callback as it arrived: the parsed body, the exact bytes, the headers. */
 export interface GatewayCallback {
@@ -99,7 +100,11 @@ export async function receiveGatewayCallback(deps: CoreDeps, cb: GatewayCallback
     attemptRef: facts.attemptRef,
   };
   try {
-    await deliverPayment(deps, payment.invoiceId, signal);
+    // Bounded: a gateway that waits too long drops the callback (Xendit never retries a timeout),
+    // while a 503 is sent again; a duplicate of a payment that did land is skipped by reference.
+    await workflowAnswer(deps.temporal, deps.config.PAYMENT_CALLBACK_ANSWER_MS, () =>
+      deliverPayment(deps, payment.invoiceId, signal),
+    );
   } catch (err) {
     // Not delivered: free the "accepted" slot so the gateway's retry is processed.
     await deps
@@ -110,7 +115,7 @@ export async function receiveGatewayCallback(deps: CoreDeps, cb: GatewayCallback
       { err, gateway, attemptRef: facts.attemptRef },
       'could not deliver a payment to its workflow',
     );
-    throw unavailable('try_again', 'The payment could not be processed right now; please retry.');
+    throw unavailable('try_again', 'The payment could not be processed right now; please retry.', 5);
   }
   return 'Payment received.';
 }

@@ -1,7 +1,7 @@
 import { queueFor } from '../temporal/queues';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Reseller } from '../db/models';
-import { workflowAnswer } from '../timeout';
+import { workflowAnswer } from '../temporal/client';
 import { newPublicId } from '../utils/public-ids';
 import type { topupWorkflow } from '../../workflows';
 import {
@@ -43,9 +43,8 @@ export async function startTopup(
     workflowIdConflictPolicy: 'USE_EXISTING',
     ...runOptions(topupLabel(input, reseller), [{ key: ResellerIdAttr, value: String(reseller.id) }]),
   });
-  const acceptance = await workflowAnswer(
+  const acceptance = await workflowAnswer(deps.temporal, deps.config.WORKFLOW_ANSWER_TIMEOUT_MS, () =>
     deps.temporal.workflow.executeUpdateWithStart(acceptanceUpdate, { startWorkflowOperation: operation }),
-    deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
   );
   if (!acceptance.accepted || !acceptance.invoice)
     throw unprocessable(

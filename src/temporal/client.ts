@@ -6,7 +6,7 @@ import {
   makeGrpcRetryInterceptor,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { TimeoutError } from '../timeout';
+import { TimeoutError, withTimeout, WorkflowAnswerTimeoutError } from '../timeout';
 
 /** Temporal calls this process has open, by gRPC method (a leaked long poll shows here). */
 const inFlight = new Map<string, number>();
@@ -38,13 +38,14 @@ const countCalls: Interceptor = (options, nextCall) => {
 /**
  * A client whose connection is made on first use, so the API starts (and /readyz can say
  * "temporal unavailable") while Temporal is still coming up. Its calls are counted in
- * `temporalCallsInFlight` (the API's /metrics shows them); Temporal's own retry stays in front.
+ * `temporalCallsInFlight` (the API's /metrics shows them) from the first attempt to the last of
+ * Temporal's own retries, so a call retrying against an unreachable server shows there too.
  */
 export function createTemporalClient(address: string, namespace: string): Client {
   return new Client({
     connection: Connection.lazy({
       address,
-      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), countCalls],
+      interceptors: [countCalls, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],
     }),
     namespace,
   });
@@ -66,4 +67,18 @@ export async function resultWithin<T>(temporal: Client, handle: WorkflowHandle, 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * What `call` (an update, a signal, a start: calls to Temporal) answers within `ms`, or a
+ * WorkflowAnswerTimeoutError. The calls carry that deadline, so once the time is up none of them
+ * is left retrying against an engine that does not answer (and none lands after the caller was
+ * told 503).
+ */
+export function workflowAnswer<T>(temporal: Client, ms: number, call: () => Promise<T>): Promise<T> {
+  return withTimeout(
+    temporal.withDeadline(Date.now() + ms, call),
+    ms,
+    () => new WorkflowAnswerTimeoutError(ms),
+  );
 }

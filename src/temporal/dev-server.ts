@@ -32,6 +32,8 @@ export interface DevServer {
   /** True when we started the process (and so stop it); false when one already answered. */
   owned: boolean;
   stop(): Promise<void>;
+  /** SIGKILLs a server we started (fault tests): its SQLite file stays, and startDevServer on it starts it again. */
+  kill(): Promise<void>;
 }
 
 const canConnect = (address: string, namespace: string): Promise<boolean> =>
@@ -57,7 +59,13 @@ export async function startDevServer(opts: StartDevServerOptions): Promise<DevSe
     const connection = await Connection.connect({ address });
     await ensureSearchAttributes(connection, opts.namespace);
     await connection.close();
-    return { address, uiUrl: null, owned: false, stop: () => Promise.resolve() };
+    return {
+      address,
+      uiUrl: null,
+      owned: false,
+      stop: () => Promise.resolve(),
+      kill: () => Promise.resolve(),
+    };
   }
 
   const bin = await resolveTemporalBin();
@@ -109,6 +117,11 @@ export async function startDevServer(opts: StartDevServerOptions): Promise<DevSe
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

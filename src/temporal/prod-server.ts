@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +48,11 @@ export interface ProdServerOptions {
   shards?: number;
   /** Where the generated server configuration is written. */
   dataDir: string;
+  /**
+   * Connections each service may open to Temporal's database (default 20) and to visibility (half
+   * of it): a second server beside another on one Postgres takes fewer (tests).
+   */
+  maxConns?: number;
   log?: (line: string) => void;
 }
 
@@ -55,6 +60,8 @@ export interface ProdServer {
   address: string;
   shards: number;
   stop(): Promise<void>;
+  /** SIGKILLs the server (fault tests): its databases stay, and startProdServer on them starts it again. */
+  kill(): Promise<void>;
   /** Stops the server and drops both databases (tests). */
   destroy(): Promise<void>;
 }
@@ -78,6 +85,29 @@ async function freeLowPort(taken: Set<number>): Promise<number> {
     taken.add(port);
     if (await bindable(port)) return port;
   }
+}
+
+/**
+ * The other services' eight ports (gRPC and membership of frontend, history, matching and worker,
+ * then the frontend's HTTP port), kept in `dataDir` and taken again by the next start where they
+ * are free. The cluster's membership knows its services by address: a server restarted on new
+ * ports (after a crash, say) waited about a minute for the old addresses to be given up before
+ * its shards served again (test/faults/temporal-restart.test.ts: 67 s against 15 s).
+ */
+async function servicePorts(dataDir: string, taken: Set<number>): Promise<number[]> {
+  const file = path.join(dataDir, 'service-ports.json');
+  const before = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as number[]) : [];
+  const ports: number[] = [];
+  for (let i = 0; i < 8; i += 1) {
+    const kept = before[i];
+    if (kept !== undefined && !taken.has(kept) && (await bindable(kept))) {
+      taken.add(kept);
+      ports.push(kept);
+    } else ports.push(await freeLowPort(taken));
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(ports)}\n`);
+  return ports;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -159,8 +189,7 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
   await migrateSchema(serverDir, visibility, 'visibility', opts.log);
 
   const taken = new Set([opts.port]);
-  const ports: number[] = [];
-  for (let i = 0; i < 8; i += 1) ports.push(await freeLowPort(taken));
+  const ports = await servicePorts(opts.dataDir, taken);
   const [fm, hg, hm, mg, mm, wg, wm, http] = ports;
   const store = (url: string, maxConns: number) => {
     const u = new URL(url);
@@ -189,7 +218,10 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
       defaultStore: 'default',
       visibilityStore: 'visibility',
       numHistoryShards: shards,
-      datastores: { default: store(main, 20), visibility: store(visibility, 10) },
+      datastores: {
+        default: store(main, opts.maxConns ?? 20),
+        visibility: store(visibility, Math.max(1, Math.floor((opts.maxConns ?? 20) / 2))),
+      },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
     services: {
@@ -217,7 +249,7 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
   mkdirSync(configDir, { recursive: true });
   writeFileSync(path.join(configDir, 'prod-local.yaml'), `${JSON.stringify(config, null, 2)}\n`);
 
-  const { child, stop } = spawnService(
+  const { child, stop, kill } = spawnService(
     path.join(serverDir, 'temporal-server'),
     ['--root', opts.dataDir, '--config', 'config', '--env', 'prod-local', '--allow-no-auth', 'start'],
     { log: opts.log, killAfterMs: 15_000 },
@@ -275,6 +307,7 @@ export async function startProdServer(opts: ProdServerOptions): Promise<ProdServ
     address,
     shards,
     stop,
+    kill,
     async destroy() {
       await stop();
       await dropDatabase(main);

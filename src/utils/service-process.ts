@@ -4,6 +4,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** SIGTERM, then SIGKILL after `killAfterMs`; resolves once it has exited. */
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash or a lost machine would end it; resolves once it has exited. */
+  kill: () => Promise<void>;
 }
 
 /** A long-running server binary (temporal-server, temporal-ui-server), its output sent line by line to `log`. */
@@ -26,5 +28,10 @@ export function spawnService(
     await exited;
     clearTimeout(timer);
   };
-  return { child, stop };
+  const kill = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { child, stop, kill };
 }

@@ -44,7 +44,12 @@ export interface Faults {
   lostResponseRate: number;
   busyRate: number;
   throttleRate: number;
-  /** Commands the rates apply to (empty: all). */
+  /**
+   * A register, renew or transfer is applied, then its answer held this long before it is sent:
+   * the window in which a cut link loses an answer the registrar has acted on.
+   */
+  answerDelayMs: number;
+  /** Commands the rates and the answer delay apply to (empty: all). */
   commands: string[];
 }
 
@@ -132,6 +137,7 @@ const defaultFaults = (): Faults => ({
   lostResponseRate: 0,
   busyRate: 0,
   throttleRate: 0,
+  answerDelayMs: 0,
   commands: [],
 });
 
@@ -328,6 +334,9 @@ export class RegistrarSimulator {
         return;
       }
       const answer = this.execute(command, params);
+      const { answerDelayMs, commands } = this.faults;
+      if (answerDelayMs > 0 && MUTATING.has(command) && (commands.length === 0 || commands.includes(command)))
+        await sleep(answerDelayMs);
       if (fault === 'lost' && MUTATING.has(command)) {
         res.destroy();
         return;
@@ -351,6 +360,7 @@ export class RegistrarSimulator {
           account: { level: this.account.level, windowMs: this.account.windowMs, infoLagMs: this.infoLagMs },
           breaches: this.breaches,
           peak: this.account.peak,
+          calls: Object.fromEntries(this.calls),
         });
       case 'PUT /__sim/account': {
         const b = body as { level?: AccountLevel; windowMs?: number; infoLagMs?: number };
