@@ -190,7 +190,9 @@ export function registerCatalog(program: Command): void {
           dryRun: opts.dryRun ?? false,
         });
         printChanges(changes, opts);
-        if (missing.length > 0) console.log(`not listed by the registrar: ${missing.join(', ')}`);
+        // With --json, standard output stays one JSON document.
+        if (missing.length > 0)
+          (opts.json ? console.error : console.log)(`not listed by the registrar: ${missing.join(', ')}`);
       });
     },
   );

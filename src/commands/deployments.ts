@@ -57,7 +57,11 @@ export function registerDeployments(program: Command): void {
       const name = opts.deployment ?? configured;
       const shown = await describeDeployment(connection, namespace, name);
       if (!shown) {
-        console.log(`${name}: no such deployment (workers run unversioned without WORKER_DEPLOYMENT_NAME)`);
+        const why = `${name}: no such deployment (workers run unversioned without WORKER_DEPLOYMENT_NAME)`;
+        if (opts.json) {
+          console.error(why);
+          printRows([], opts);
+        } else console.log(why);
         return;
       }
       printRows(

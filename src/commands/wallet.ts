@@ -55,39 +55,39 @@ export function registerWallet(program: Command): void {
       }
       const s = await walletStatement(db, opts.reseller, { ...opts, limit: 1000 });
       const money = (v: bigint | string) => formatMinor(BigInt(v), s.currency);
-      printRecord(
-        {
-          currency: s.currency,
-          from: s.from,
-          until: s.until,
-          opening: money(s.opening),
-          closing: money(s.closing),
-        },
-        opts,
-      );
-      printRows(
-        s.lines.map((l) => ({
-          posted_at: l.entry.postedAt,
-          entry: l.entry.id,
-          kind: l.entry.kind,
-          description: l.entry.description,
-          order: l.orderPublicId,
-          amount: money(l.entry.amountMinor),
-          balance: money(l.balanceAfter),
-        })),
-        { json: opts.json, empty: '(no entries in the period)' },
-      );
-      if (s.holds.length > 0 && !opts.json) {
-        console.log('pending holds:');
-        printRows(
-          s.holds.map((h) => ({
-            entry: h.entry.id,
-            order: h.orderPublicId,
-            amount: money(h.entry.amountMinor),
-          })),
-        );
+      const summary = {
+        currency: s.currency,
+        from: s.from,
+        until: s.until,
+        opening: money(s.opening),
+        closing: money(s.closing),
+      };
+      const lines = s.lines.map((l) => ({
+        posted_at: l.entry.postedAt,
+        entry: l.entry.id,
+        kind: l.entry.kind,
+        description: l.entry.description,
+        order: l.orderPublicId,
+        amount: money(l.entry.amountMinor),
+        balance: money(l.balanceAfter),
+      }));
+      const holds = s.holds.map((h) => ({
+        entry: h.entry.id,
+        order: h.orderPublicId,
+        amount: money(h.entry.amountMinor),
+      }));
+      if (opts.json) {
+        // One JSON document, so that `JSON.parse` of the whole output works.
+        printRecord({ ...summary, entries: lines, pending_holds: holds, complete: !s.nextCursor }, opts);
+        return;
       }
-      if (s.nextCursor && !opts.json) console.log('(more than 1000 entries: use --csv for the whole period)');
+      printRecord(summary);
+      printRows(lines, { empty: '(no entries in the period)' });
+      if (holds.length > 0) {
+        console.log('pending holds:');
+        printRows(holds);
+      }
+      if (s.nextCursor) console.log('(more than 1000 entries: use --csv for the whole period)');
     });
   });
 }

@@ -8,6 +8,7 @@ import type { Limiters } from '../api/rate-limits';
 import { normaliseIp } from '../auth/credentials';
 import type { Admin, Reseller } from '../db/models';
 import { AppError } from '../services/errors';
+import { parseId } from '../api/id.schema';
 import { csrfMatches, loadSession, type SessionKind, setFlash, type SignedIn } from '../services/sessions';
 import type { AppDeps, AppState } from '../api/context';
 
@@ -220,6 +221,27 @@ export function errorPage(
       );
     }
   };
+}
+
+/**
+ * The id in a path parameter (or, with `query`, an optional query parameter) of a page: plain
+ * digits only (parseId), or the page answers 422: `0xd`, `13e0`, `+13`, `13.0` never reach a
+ * reseller.
+ */
+export function idFrom(ctx: Context, name: string): number;
+export function idFrom(ctx: Context, name: string, from: 'query'): number | undefined;
+export function idFrom(ctx: Context, name: string, from: 'params' | 'query' = 'params'): number | undefined {
+  const raw: unknown =
+    from === 'params' ? (ctx as Context & { params: Record<string, string> }).params[name] : ctx.query[name];
+  if (from === 'query' && (raw === undefined || raw === '')) return undefined;
+  const id = parseId(raw);
+  if (id === null)
+    throw new AppError(
+      422,
+      'invalid_id',
+      `The ${name} id must be a positive whole number in plain digits (e.g. 13).`,
+    );
+  return id;
 }
 
 /** Business refusals (4xx) become the form's errors; anything else goes on to the error page. */

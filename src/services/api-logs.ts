@@ -78,7 +78,7 @@ export async function listApiLogs(
 
 /** One API log row with its (redacted) headers and bodies; another reseller's is a 404. */
 export async function showApiLog(db: Knex, id: string, resellerId?: number): Promise<ApiLog> {
-  if (!/^\d{1,18}$/.test(id)) throw notFound('API log entry not found.', 'api_log_not_found');
+  if (!/^[1-9]\d{0,17}$/.test(id)) throw notFound('API log entry not found.', 'api_log_not_found');
   const row = await ApiLog.query(db)
     .findById(id)
     .modify((q) => {

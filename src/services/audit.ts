@@ -92,6 +92,8 @@ export async function acknowledgeAuditEvent(
   id: string,
   note: string | undefined,
 ): Promise<AuditEvent> {
+  // Plain digits only (`013`, `+13` or `abc` is no audit event's id).
+  if (!/^[1-9]\d{0,17}$/.test(id)) throw notFound('Audit event not found.', 'audit_event_not_found');
   return db.transaction(async (trx) => {
     const event = await AuditEvent.query(trx).findById(id).forUpdate();
     if (!event) throw notFound('Audit event not found.', 'audit_event_not_found');

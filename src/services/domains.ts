@@ -77,8 +77,9 @@ export async function listDomains(
 export async function ownedDomain(db: Knex, resellerId: number, idOrName: string): Promise<Domain> {
   const missing = () => notFound('Domain not found in your account.', 'domain_not_found');
   let name: string | undefined;
-  // Portal IDs are Postgres integers: anything larger cannot exist.
-  if (/^\d+$/.test(idOrName) && Number(idOrName) > 2_147_483_647) throw missing();
+  // Portal IDs are Postgres integers in plain digits (`013` is not 13): anything larger cannot exist.
+  if (/^\d+$/.test(idOrName) && (!/^[1-9]\d*$/.test(idOrName) || Number(idOrName) > 2_147_483_647))
+    throw missing();
   if (!/^\d+$/.test(idOrName)) {
     try {
       name = normaliseDomainName(idOrName).ascii;

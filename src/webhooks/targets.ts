@@ -39,11 +39,19 @@ export class TargetRefusedError extends Error {
   override name = 'TargetRefusedError';
 }
 
+/** The characters a URL may hold as typed (RFC 3986: unreserved, reserved and `%` escapes). */
+const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+
 /**
- * Checks a webhook URL: http(s) only; unless private targets are allowed (dev/test), https only
- * and every address the host resolves to must be public (no loopback, private, link-local: SSRF).
+ * Checks a webhook URL: an absolute http(s) URL as typed (no spaces, quotes or markup, no
+ * credentials); unless private targets are allowed (dev/test), https only and every address the
+ * host resolves to must be public (no loopback, private, link-local: SSRF).
  */
 export async function checkWebhookTarget(url: string, allowPrivate: boolean): Promise<void> {
+  if (!URL_CHARACTERS.test(url))
+    throw new TargetRefusedError(
+      'The url may not contain spaces, quotes or markup (< > " { } | \\ ^ `); percent-encode them.',
+    );
   let parsed: URL;
   try {
     parsed = new URL(url);

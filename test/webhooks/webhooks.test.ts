@@ -66,6 +66,19 @@ describe('webhook endpoints API', () => {
     expect(Object.keys(bad.body['errors'] as object).sort()).toEqual(['events.0']);
     const badUrl = await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url: 'ftp://x' }));
     expect(badUrl.body['errors']).toEqual({ url: ['The url must be http(s).'] });
+    // Stored as typed, a URL with spaces, markup or credentials would be shown and called as such.
+    for (const url of [
+      'http://127.0.0.1:9/hooks here',
+      'http://127.0.0.1:9/<b>x</b>',
+      'http://127.0.0.1:9/"x"',
+      'http://user:pass@127.0.0.1:9/x',
+      '/relative/path',
+    ]) {
+      const refused = await call(`${h.api.url}/api/reseller/v1/webhooks`, bearer(r.token, { url }));
+      expect(refused.status, url).toBe(422);
+      expect(Object.keys(refused.body['errors'] as object), url).toEqual(['url']);
+    }
+    expect(await h.db('webhook_endpoints').where({ resellerId: r.id })).toHaveLength(1);
 
     expect(
       (

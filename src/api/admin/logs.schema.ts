@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { idParam } from '../id.schema';
 import { apiLogsQuery } from '../account.schema';
 
 export const adminApiLogsRequest = z.object({
-  query: apiLogsQuery.extend({ reseller: z.coerce.number().int().min(1).optional() }),
+  query: apiLogsQuery.extend({ reseller: idParam.optional() }),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParam } from '../id.schema';
 import { ABILITIES } from '../../auth/credentials';
 import { isSupportedCurrency, SUPPORTED_CURRENCIES } from '../../money';
 import { paginationQuery } from '../pagination.schema';
@@ -9,7 +10,7 @@ import {
   whitelistRequest,
 } from '../account.schema';
 
-const resellerParam = z.object({ reseller: z.coerce.number().int().min(1).max(2_147_483_647) });
+const resellerParam = z.object({ reseller: idParam });
 
 export const listResellersRequest = z.object({
   query: paginationQuery.extend({

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { bigIdParam, idParam } from '../id.schema';
 import { newestFirstQuery } from '../account.schema';
 
 export const reviewQueueRequest = z.object({
   query: z.object({
     ...newestFirstQuery,
-    reseller: z.coerce.number().int().min(1).optional(),
+    reseller: idParam.optional(),
     types: z
       .union([z.array(z.string()), z.string().transform((s) => s.split(','))])
       .optional()
@@ -18,14 +19,14 @@ export const resolveRequest = z.object({
 });
 
 export const acknowledgeRequest = z.object({
-  params: z.object({ event: z.string().regex(/^\d{1,18}$/, 'Not an audit event id.') }),
+  params: z.object({ event: bigIdParam }),
   body: z.object({ note: z.string().trim().max(500).optional() }),
 });
 
 export const auditEventsRequest = z.object({
   query: z.object({
     ...newestFirstQuery,
-    reseller: z.coerce.number().int().min(1).optional(),
+    reseller: idParam.optional(),
     type: z.union([z.array(z.string()), z.string().transform((s) => s.split(','))]).optional(),
     since: z.coerce.date().optional(),
     until: z.coerce.date().optional(),

@@ -30,7 +30,7 @@ import {
   Table,
   when,
 } from '../components';
-import { attempt, field, type PortalContext, type PortalState, redirectWithFlash } from '../http';
+import { attempt, field, idFrom, type PortalContext, type PortalState, redirectWithFlash } from '../http';
 import { actorOf, consolePage } from './page';
 
 /** Resellers: search, create (credentials shown once), overview, suspend, markup, wallet adjustments, credentials. */
@@ -166,8 +166,7 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
   });
 
   const detailPage = async (ctx: PortalContext, extra: { link?: string; error?: AppError } = {}) => {
-    const id = Number(ctx.params['reseller']);
-    const o = await showReseller(deps.db, Number.isSafeInteger(id) ? id : 0);
+    const o = await showReseller(deps.db, idFrom(ctx, 'reseller'));
     const [creds, orders, tiers] = await Promise.all([
       listCredentials(deps.db, { resellerId: o.reseller.id }),
       latestOrderRows(deps.db, o.reseller.id, 10),
@@ -303,7 +302,7 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
     ['reactivate', 'active'],
   ] as const) {
     router.post(`/console/resellers/:reseller/${path}`, async (ctx) => {
-      const id = Number(ctx.params['reseller']);
+      const id = idFrom(ctx, 'reseller');
       const r = await setResellerStatus(deps.db, actorOf(ctx), id, status, field(ctx, 'reason') || undefined);
       await redirectWithFlash(
         deps,
@@ -315,7 +314,7 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
   }
 
   router.post('/console/resellers/:reseller/markup', async (ctx) => {
-    const id = Number(ctx.params['reseller']);
+    const id = idFrom(ctx, 'reseller');
     const tier = field(ctx, 'markup_tier');
     const own = field(ctx, 'markup').trim();
     const res = await attempt(() =>
@@ -337,7 +336,7 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
   });
 
   router.post('/console/resellers/:reseller/adjust', async (ctx) => {
-    const id = Number(ctx.params['reseller']);
+    const id = idFrom(ctx, 'reseller');
     const res = await attempt(() =>
       adjustWallet(deps.db, actorOf(ctx), id, {
         direction: field(ctx, 'direction') === 'debit' ? 'debit' : 'credit',
@@ -351,13 +350,13 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
   });
 
   router.post('/console/resellers/:reseller/credentials/:prefix/revoke', async (ctx) => {
-    const id = Number(ctx.params['reseller']);
+    const id = idFrom(ctx, 'reseller');
     await revokeCredential(deps.db, actorOf(ctx), { resellerId: id }, ctx.params['prefix'] ?? '');
     await redirectWithFlash(deps, ctx, `/console/resellers/${id}`, 'Credential revoked.');
   });
 
   router.post('/console/resellers/:reseller/sign-in-link', async (ctx) => {
-    const id = Number(ctx.params['reseller']);
+    const id = idFrom(ctx, 'reseller');
     const token = await createSignInLink(deps.db, 'reseller', id);
     await detailPage(ctx, { link: `${ctx.origin}/portal/sign-in/link/${token}` });
   });

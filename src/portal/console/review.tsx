@@ -9,14 +9,11 @@ import { listPrices } from '../../services/catalog-admin';
 import { listResellers } from '../../services/resellers';
 import { resolveBillingFailure, reviewQueue } from '../../services/reviews';
 import { Action, Errors, Field, Next, Table, when } from '../components';
-import { attempt, field, type PortalContext, type PortalState, redirectWithFlash } from '../http';
+import { attempt, field, idFrom, type PortalContext, type PortalState, redirectWithFlash } from '../http';
 import { LogDetail, LogFilterForm, logFilterFrom, logRows, nextLink } from '../reseller/logs';
 import { actorOf, consolePage } from './page';
 
-const resellerParam = (ctx: PortalContext) => {
-  const n = Number(ctx.query['reseller']);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-};
+const resellerParam = (ctx: PortalContext) => idFrom(ctx, 'reseller', 'query');
 
 /** The overview, the review queue (capture / void / acknowledge), API logs and the audit trail. */
 export function addConsoleReview(router: Router<PortalState>, deps: AppDeps): void {
