@@ -309,7 +309,10 @@ export function callFrom(
             body = { raw: text };
           }
           const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (typeof v === 'string') headers.set(k, v);
+            else for (const one of v ?? []) headers.append(k, one);
+          }
           resolve({ status: res.statusCode ?? 0, headers, body, text });
         });
         res.on('error', reject);

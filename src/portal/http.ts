@@ -159,39 +159,47 @@ export function preSessionCsrfMatches(ctx: Context, kind: SessionKind): boolean 
 }
 
 /**
- * Sign-in throttling: per client IP and per account (email), in failed attempts per window. An
- * IP or account over its limit is refused (429) without the password being checked.
+ * Sign-in throttling, counted in failed attempts. Per account *and* address: 5 in 15 minutes,
+ * then that address waits out the window for that account, and 15 in a day, then it waits out the
+ * day (the backoff); per address, all accounts together: 20 in 15 minutes. Nothing counts per
+ * account alone, so someone who knows a reseller's email can lock out only their own address,
+ * never the reseller signing in from theirs. A refused attempt (429) is not checked against the
+ * password. A success clears that account's count at that address.
  */
-export function signInThrottle(
-  limiters: Limiters,
-  area: string,
-  perIp = 20,
-  perAccount = 5,
-  windowSeconds = 900,
-) {
-  const byIp = limiters.make(`sign-in:${area}:ip`, perIp, windowSeconds);
-  const byAccount = limiters.make(`sign-in:${area}:account`, perAccount, windowSeconds);
-  const keys = (ctx: Context, kind: SessionKind) => ({
-    ip: normaliseIp(ctx.ip),
-    account: `${kind}:${field(ctx, 'email').trim().toLowerCase()}`,
-  });
+export const SIGN_IN_LIMITS = {
+  perAccountAndAddress: { failures: 5, windowSeconds: 900 },
+  perAccountAndAddressDaily: { failures: 15, windowSeconds: 86_400 },
+  perAddress: { failures: 20, windowSeconds: 900 },
+} as const;
+
+export function signInThrottle(limiters: Limiters, area: string) {
+  const limits = [
+    { key: 'pair', ...SIGN_IN_LIMITS.perAccountAndAddress },
+    { key: 'pair-day', ...SIGN_IN_LIMITS.perAccountAndAddressDaily },
+    { key: 'ip', ...SIGN_IN_LIMITS.perAddress },
+  ].map((l) => ({ ...l, limiter: limiters.make(`sign-in:${area}:${l.key}`, l.failures, l.windowSeconds) }));
+  const keys = (ctx: Context, kind: SessionKind) => {
+    const ip = normaliseIp(ctx.ip);
+    const pair = `${kind}:${field(ctx, 'email').trim().toLowerCase()}@${ip}`;
+    return { pair, 'pair-day': pair, ip } as Record<string, string>;
+  };
   return {
     /** Seconds until another attempt is allowed, or 0. */
     async blocked(ctx: Context, kind: SessionKind): Promise<number> {
       const k = keys(ctx, kind);
-      const [ip, account] = await Promise.all([byIp.get(k.ip), byAccount.get(k.account)]);
-      const over = [
-        ip && ip.consumedPoints >= perIp ? ip : null,
-        account && account.consumedPoints >= perAccount ? account : null,
-      ].filter((r): r is RateLimiterRes => r !== null);
+      const states = await Promise.all(limits.map(async (l) => ({ l, res: await l.limiter.get(k[l.key]!) })));
+      const over = states
+        .filter(({ l, res }) => res !== null && res.consumedPoints >= l.failures)
+        .map(({ res }) => res as RateLimiterRes);
       return over.length === 0 ? 0 : Math.ceil(Math.max(...over.map((r) => r.msBeforeNext)) / 1000);
     },
     async failed(ctx: Context, kind: SessionKind): Promise<void> {
       const k = keys(ctx, kind);
-      await Promise.all([byIp.penalty(k.ip, 1), byAccount.penalty(k.account, 1)]);
+      await Promise.all(limits.map((l) => l.limiter.penalty(k[l.key]!, 1)));
     },
     async succeeded(ctx: Context, kind: SessionKind): Promise<void> {
-      await byAccount.delete(keys(ctx, kind).account);
+      const k = keys(ctx, kind);
+      await Promise.all(limits.filter((l) => l.key !== 'ip').map((l) => l.limiter.delete(k[l.key]!)));
     },
   };
 }
