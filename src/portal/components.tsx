@@ -230,6 +230,39 @@ export function Action(props: {
   );
 }
 
+/**
+ * The confirmation step of an action that can break something that works now (a key that stops,
+ * a token revoked, an address shut out): says what stops working, and only its danger button,
+ * with `confirm=yes`, carries the action out. No script: the step is a page of its own.
+ */
+export function Confirm(props: {
+  title: string;
+  children: ComponentChildren;
+  action: string;
+  csrf: string | undefined;
+  hidden?: Record<string, string>;
+  confirmLabel: string;
+  cancelHref: string;
+}): VNode {
+  return (
+    <section class="confirm" aria-labelledby="confirm-h">
+      <h2 id="confirm-h">{props.title}</h2>
+      {props.children}
+      <form method="post" action={props.action}>
+        <Csrf token={props.csrf} />
+        {Object.entries(props.hidden ?? {}).map(([k, v]) => (
+          <input type="hidden" name={k} value={v} key={k} />
+        ))}
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" class="danger">
+          {props.confirmLabel}
+        </button>
+      </form>
+      <a href={props.cancelHref}>Cancel, change nothing</a>
+    </section>
+  );
+}
+
 /** "Next page" for keyset-paginated lists. */
 export const Next = (props: { href: string | null }): VNode | null =>
   props.href ? (

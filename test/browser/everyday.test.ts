@@ -1,9 +1,9 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../src/services/admins';
 import { setPassword } from '../../src/services/sessions';
 import { useOrderHarness } from '../harness';
-import { callFrom, makeReseller, type JsonResponse } from '../helpers';
+import { callFrom, makeReseller, request, type JsonResponse, type TestReseller } from '../helpers';
 import { launchChromium, look, signIn } from './browser';
 
 /*
@@ -102,6 +102,102 @@ describe('strict ids in the console', () => {
         await expect.poll(() => page.locator('main').textContent()).toContain('plain digits');
       }
       await look(page, 'console-reseller-bad-id');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+async function signedIn(width = 1280): Promise<{ r: TestReseller; ctx: BrowserContext; page: Page }> {
+  const r = await makeReseller(h.db);
+  await setPassword(h.db, 'system', 'reseller', r.id, PASSWORD);
+  const { email } = (await h.db('resellers').where({ id: r.id }).first('email')) as { email: string };
+  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await ctx.newPage();
+  await signIn(page, h.api.url, 'portal', email, PASSWORD);
+  return { r, ctx, page };
+}
+
+const apiStatus = async (apiKey: string) => (await request(h.api.url, '/api/v1/domains', { apiKey })).status;
+
+describe('actions that can break a live integration are confirmed, and say what stops working', () => {
+  it('regenerating the API key keeps the old key for 24 hours by default, after a confirmation that names it', async () => {
+    for (const width of [1280, 360]) {
+      const { r, ctx, page } = await signedIn(width);
+      try {
+        await page.goto(`${h.api.url}/portal/api-access`);
+        const grace = page.getByLabel('Keep the old key working for');
+        expect(await grace.inputValue()).toBe('86400');
+        await page.getByRole('button', { name: 'Regenerate API key…' }).click();
+        // Nothing has changed yet: the step names the key and when it stops.
+        await expect
+          .poll(() => page.getByRole('heading', { name: 'Regenerate the API key?' }).count())
+          .toBe(1);
+        const consequence = (await page.locator('[data-consequence]').textContent())!;
+        expect(consequence).toContain(`${r.apiKey.slice(0, 12)}`.slice(0, 8));
+        expect(consequence).toContain('in 24 hours');
+        expect(await apiStatus(r.apiKey)).toBe(200);
+        await look(page, `portal-api-key-confirm-${width}`);
+        await page.getByRole('button', { name: 'Yes, regenerate' }).click();
+        await expect.poll(() => page.getByRole('heading', { name: 'Your new API key' }).count()).toBe(1);
+        const newKey = (await page.locator('[data-secret]').first().textContent())!.trim();
+        // Both work: the old one until its grace ends.
+        expect(await apiStatus(newKey)).toBe(200);
+        expect(await apiStatus(r.apiKey)).toBe(200);
+        const old = (await h
+          .db('api_credentials')
+          .where({ resellerId: r.id, kind: 'api_key' })
+          .whereNotNull('revokedAt')
+          .first('revokedAt')) as { revokedAt: Date };
+        expect(old.revokedAt.getTime() - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+      } finally {
+        await ctx.close();
+      }
+    }
+  });
+
+  it('a token is revoked only after a confirmation naming it; cancelling changes nothing', async () => {
+    const { r, ctx, page } = await signedIn();
+    try {
+      await page.goto(`${h.api.url}/portal/tokens`);
+      await page.getByLabel('Name (what it is for)').fill('billing sync');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const token = (await page.locator('[data-secret]').first().textContent())!.trim();
+      expect((await request(h.api.url, '/api/reseller/v1/status', { token })).status).toBe(200);
+      await page.goto(`${h.api.url}/portal/tokens`);
+      await page.getByRole('link', { name: 'Revoke…' }).first().click();
+      expect(await page.locator('[data-consequence]').textContent()).toContain('billing sync');
+      await page.getByRole('link', { name: 'Cancel, change nothing' }).click();
+      expect((await request(h.api.url, '/api/reseller/v1/status', { token })).status).toBe(200);
+      await page.getByRole('link', { name: 'Revoke…' }).first().click();
+      await look(page, 'portal-token-revoke-confirm');
+      await page.getByRole('button', { name: 'Yes, revoke it now' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('revoked');
+      expect((await request(h.api.url, '/api/reseller/v1/status', { token })).status).toBe(401);
+      void r;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('a whitelist that shuts out the address in use is saved only after a confirmation saying so', async () => {
+    const { r, ctx, page } = await signedIn();
+    try {
+      await page.goto(`${h.api.url}/portal/api-access`);
+      await page.getByLabel(/IP addresses and CIDR ranges/).fill('198.51.100.7');
+      await page.getByRole('button', { name: 'Save whitelist' }).click();
+      expect(await page.locator('[data-consequence]').textContent()).toContain(
+        'Your current address 127.0.0.1 is not in the new list',
+      );
+      expect(await apiStatus(r.apiKey)).toBe(200);
+      await look(page, 'portal-whitelist-confirm');
+      await page.getByRole('link', { name: 'Cancel, change nothing' }).click();
+      expect(await apiStatus(r.apiKey)).toBe(200);
+      // A list that keeps this address needs no confirmation.
+      await page.getByLabel(/IP addresses and CIDR ranges/).fill('127.0.0.0/8');
+      await page.getByRole('button', { name: 'Save whitelist' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('Whitelist saved');
+      expect(await apiStatus(r.apiKey)).toBe(200);
     } finally {
       await ctx.close();
     }

@@ -67,7 +67,9 @@ describe('the reseller portal in Chromium', () => {
       await look(page, 'portal-dashboard');
       await page.getByRole('link', { name: 'API Access' }).click();
       await look(page, 'portal-api-access');
-      await page.getByRole('button', { name: 'Regenerate API key' }).click();
+      await page.getByLabel('Keep the old key working for').selectOption('0');
+      await page.getByRole('button', { name: 'Regenerate API key…' }).click();
+      await page.getByRole('button', { name: 'Yes, regenerate and stop the old key now' }).click();
       await expect.poll(() => page.getByRole('heading', { name: 'Your new API key' }).count()).toBe(1);
       const newKey = await secretOnPage(page);
       expect(newKey).toMatch(/^dak_/);
@@ -86,6 +88,8 @@ describe('the reseller portal in Chromium', () => {
 
       await page.getByLabel(/IP addresses and CIDR ranges/).fill('203.0.113.9');
       await page.getByRole('button', { name: 'Save whitelist' }).click();
+      // The list shuts out the address the page is used from: confirmed first.
+      await page.getByRole('button', { name: 'Yes, save the whitelist' }).click();
       await expect
         .poll(() => page.getByRole('status').textContent())
         .toContain('Whitelist saved: 203.0.113.9');

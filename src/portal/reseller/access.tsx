@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
+import type { VNode } from 'preact';
 import type { AppDeps } from '../../api/context';
-import { ABILITIES } from '../../auth/credentials';
+import { ABILITIES, ipAllowed, isValidAllowlistEntry, normaliseIp } from '../../auth/credentials';
 import type { ApiCredential } from '../../db/models';
 import {
   issueToken,
@@ -11,7 +12,7 @@ import {
   setApiWhitelist,
 } from '../../services/credentials';
 import { AppError } from '../../services/errors';
-import { Action, Csrf, Errors, Field, ShownOnce, Table, when } from '../components';
+import { Confirm, Csrf, Errors, Field, ShownOnce, Table, when } from '../components';
 import {
   attempt,
   field,
@@ -33,11 +34,34 @@ const status = (c: ApiCredential) =>
       ? 'expired'
       : 'live';
 
+/** How long a regenerated key's predecessor keeps working: 24 hours unless chosen otherwise. */
+const GRACE_CHOICES = [
+  { seconds: MAX_GRACE_SECONDS, label: '24 hours (integrations have a day to switch)' },
+  { seconds: 3600, label: '1 hour' },
+  { seconds: 0, label: 'no time: stop it at once' },
+] as const;
+const graceFrom = (ctx: PortalContext): number => {
+  // The form's first step is a GET (nothing changes until the confirmation is posted).
+  const given =
+    field(ctx, 'grace_seconds') ||
+    (typeof ctx.query['grace_seconds'] === 'string' ? ctx.query['grace_seconds'] : '');
+  const chosen = Number(given || String(MAX_GRACE_SECONDS));
+  return GRACE_CHOICES.some((c) => c.seconds === chosen) ? chosen : MAX_GRACE_SECONDS;
+};
+const graceWords = (seconds: number) =>
+  seconds === 0 ? 'at once' : seconds === 3600 ? 'in 1 hour' : 'in 24 hours';
+
 /** Seed 003's API Access page (the key and the IP whitelist) and seed 000's API Token page. */
 export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
   const accessPage = async (
     ctx: PortalContext,
-    extra: { shown?: { secret: string; note: string }; whitelist?: string; error?: AppError } = {},
+    extra: {
+      shown?: { secret: string; note: string };
+      whitelist?: string;
+      error?: AppError;
+      /** A confirmation step shown above the page. */
+      confirm?: VNode;
+    } = {},
   ) => {
     const reseller = signedInReseller(ctx);
     const keys = (await listCredentials(deps.db, { resellerId: reseller.id })).filter(
@@ -50,6 +74,7 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
       'API Access',
       '/portal/api-access',
       <>
+        {extra.confirm}
         {extra.shown && (
           <ShownOnce label="Your new API key" secret={extra.shown.secret} note={extra.shown.note} />
         )}
@@ -67,18 +92,24 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
             ])}
             empty="No API key yet."
           />
-          <form method="post" action="/portal/api-access/regenerate">
-            <Csrf token={csrf} />
-            <p>Regenerate the API key if it may have been exposed. The new key is shown once.</p>
+          <form method="get" action="/portal/api-access/regenerate">
+            <p>
+              Regenerate the API key if it may have been exposed. The new key is shown once; you confirm on
+              the next step.
+            </p>
             <label for="f-grace">
               Keep the old key working for
               <select id="f-grace" name="grace_seconds">
-                <option value="0">no time: stop it now</option>
-                <option value="3600">1 hour</option>
-                <option value={String(MAX_GRACE_SECONDS)}>24 hours</option>
+                {GRACE_CHOICES.map((c) => (
+                  <option value={String(c.seconds)} key={c.seconds}>
+                    {c.label}
+                  </option>
+                ))}
               </select>
             </label>
-            <button type="submit">Regenerate API key</button>
+            <button type="submit" class="danger">
+              Regenerate API key…
+            </button>
           </form>
         </section>
         <section aria-labelledby="wl-h">
@@ -106,8 +137,44 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
 
   router.get('/portal/api-access', (ctx) => accessPage(ctx));
 
+  /** The confirmation step: which key stops working, and when. */
+  const confirmRegenerate = async (ctx: PortalContext) => {
+    const grace = graceFrom(ctx);
+    const live = (await listCredentials(deps.db, { resellerId: signedInReseller(ctx).id })).filter(
+      (c) => c.kind === 'api_key' && !c.revokedAt,
+    );
+    await accessPage(ctx, {
+      confirm: (
+        <Confirm
+          title="Regenerate the API key?"
+          action="/portal/api-access/regenerate"
+          csrf={ctx.state.page?.csrfToken}
+          hidden={{ grace_seconds: String(grace) }}
+          confirmLabel={grace === 0 ? 'Yes, regenerate and stop the old key now' : 'Yes, regenerate'}
+          cancelHref="/portal/api-access"
+        >
+          {live.length === 0 ? (
+            <p>This account has no API key yet: a first one is made, and nothing stops working.</p>
+          ) : (
+            <p data-consequence>
+              The key{' '}
+              {live.map((k) => (
+                <code key={k.prefix}>{k.prefix}… </code>
+              ))}
+              stops working <strong>{graceWords(grace)}</strong>: every integration still sending it then gets
+              401. Put the new key in each of them before then.
+            </p>
+          )}
+        </Confirm>
+      ),
+    });
+  };
+
+  router.get('/portal/api-access/regenerate', confirmRegenerate);
+
   router.post('/portal/api-access/regenerate', async (ctx) => {
-    const grace = Number(field(ctx, 'grace_seconds') || '0');
+    if (field(ctx, 'confirm') !== 'yes') return confirmRegenerate(ctx);
+    const grace = graceFrom(ctx);
     const res = await regenerateApiKey(deps.db, actor(ctx), signedInReseller(ctx).id, {
       graceSeconds: grace,
     });
@@ -124,6 +191,34 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
   router.post('/portal/api-access/whitelist', async (ctx) => {
     const text = field(ctx, 'ips');
     const entries = text.split(/[\s,]+/).filter(Boolean);
+    // A valid list that shuts out the address this page is used from is confirmed first.
+    const here = normaliseIp(ctx.ip);
+    if (
+      field(ctx, 'confirm') !== 'yes' &&
+      entries.every(isValidAllowlistEntry) &&
+      !ipAllowed(here, entries)
+    ) {
+      await accessPage(ctx, {
+        whitelist: text,
+        confirm: (
+          <Confirm
+            title="Shut out your own address?"
+            action="/portal/api-access/whitelist"
+            csrf={ctx.state.page?.csrfToken}
+            hidden={{ ips: text }}
+            confirmLabel="Yes, save the whitelist"
+            cancelHref="/portal/api-access"
+          >
+            <p data-consequence>
+              {entries.length === 0
+                ? 'The list is empty: every API key and token of this account is refused (403) on /api/v1 and the legacy API, from everywhere.'
+                : `Your current address ${here} is not in the new list: API requests from this address will be refused (403) once it is saved.`}
+            </p>
+          </Confirm>
+        ),
+      });
+      return;
+    }
     const res = await attempt(() => setApiWhitelist(deps.db, actor(ctx), signedInReseller(ctx).id, entries));
     if ('error' in res) {
       await accessPage(ctx, { whitelist: text, error: res.error });
@@ -145,6 +240,7 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
       shown?: string;
       error?: AppError;
       values?: { name: string; abilities: string[]; expires: string };
+      confirm?: VNode;
     } = {},
   ) => {
     const reseller = signedInReseller(ctx);
@@ -158,6 +254,7 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
       'API Tokens',
       '/portal/tokens',
       <>
+        {extra.confirm}
         {extra.shown && (
           <ShownOnce
             label="Your new token"
@@ -175,16 +272,7 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
             when(t.lastUsedAt),
             when(t.expiresAt),
             status(t),
-            t.revokedAt ? (
-              ''
-            ) : (
-              <Action
-                action={`/portal/tokens/${encodeURIComponent(t.prefix)}/revoke`}
-                label="Revoke"
-                csrf={csrf}
-                secondary
-              />
-            ),
+            t.revokedAt ? '' : <a href={`/portal/tokens/${encodeURIComponent(t.prefix)}/revoke`}>Revoke…</a>,
           ])}
         />
         <section aria-labelledby="new-token-h">
@@ -251,7 +339,34 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
     else await tokensPage(ctx, { shown: res.ok.secret });
   });
 
+  const confirmRevoke = async (ctx: PortalContext) => {
+    const prefix = ctx.params['prefix'] ?? '';
+    const token = (await listCredentials(deps.db, { resellerId: signedInReseller(ctx).id })).find(
+      (c) => c.kind === 'token' && c.prefix === prefix && !c.revokedAt,
+    );
+    if (!token) throw new AppError(404, 'credential_not_found', 'No such live token.');
+    await tokensPage(ctx, {
+      confirm: (
+        <Confirm
+          title={`Revoke the token ${token.prefix}…?`}
+          action={`/portal/tokens/${encodeURIComponent(token.prefix)}/revoke`}
+          csrf={ctx.state.page?.csrfToken}
+          confirmLabel="Yes, revoke it now"
+          cancelHref="/portal/tokens"
+        >
+          <p data-consequence>
+            “{token.name}” ({token.abilities.join(', ')}) stops working <strong>at once</strong>: every
+            request with it gets 401. This cannot be undone; a new token would have to be made.
+          </p>
+        </Confirm>
+      ),
+    });
+  };
+
+  router.get('/portal/tokens/:prefix/revoke', confirmRevoke);
+
   router.post('/portal/tokens/:prefix/revoke', async (ctx) => {
+    if (field(ctx, 'confirm') !== 'yes') return confirmRevoke(ctx);
     const revoked = await revokeCredential(
       deps.db,
       actor(ctx),
