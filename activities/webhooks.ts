@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isDatabaseUnavailable } from '../src/db/errors';
 import type { EventRow, WebhookEndpointRow, WebhookJobRow } from '../src/db/models';
 import type { SecretBox } from '../src/secrets';
 import { eventBody } from '../src/webhooks/events';
@@ -13,6 +14,27 @@ export interface WebhookActivityDeps {
 
 /** `waiting`: no attempt, an earlier event of the job's lane (same endpoint and subject) is still pending. */
 export type DeliveryOutcome = 'delivered' | 'retry' | 'disabled' | 'refused' | 'waiting';
+
+/** How long an attempt's record is written again while the database does not answer. */
+const RECORD_PATIENCE_MS = 30_000;
+
+/**
+ * Writes an attempt's record, again and again while the database is unreachable (a restart, a
+ * failover, a cut connection), for up to RECORD_PATIENCE_MS: once a receiver has answered, a
+ * record that failed must not fail the activity, whose retry would POST the event again. (Found
+ * by test/faults/postgres-cut.test.ts; test/webhooks/record-after-cut.test.ts pins it.)
+ */
+async function whileDatabaseReturns<T>(write: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RECORD_PATIENCE_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() + delay > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
 
 export function createWebhookActivities(deps: WebhookActivityDeps) {
   const { db } = deps;
@@ -60,16 +82,18 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         error?: string;
         delivered: boolean;
       }) =>
-        db.transaction(async (trx) => {
-          await trx('webhookDeliveries').insert({ jobId, attempt, ...row });
-          await trx('webhookJobs')
-            .where({ id: jobId })
-            .update({
-              lastAttemptAt: trx.fn.now(),
-              updatedAt: trx.fn.now(),
-              ...(row.delivered ? { status: 'delivered', deliveredAt: trx.fn.now() } : {}),
-            });
-        });
+        whileDatabaseReturns(() =>
+          db.transaction(async (trx) => {
+            await trx('webhookDeliveries').insert({ jobId, attempt, ...row });
+            await trx('webhookJobs')
+              .where({ id: jobId })
+              .update({
+                lastAttemptAt: trx.fn.now(),
+                updatedAt: trx.fn.now(),
+                ...(row.delivered ? { status: 'delivered', deliveredAt: trx.fn.now() } : {}),
+              });
+          }),
+        );
 
       try {
         await checkWebhookTarget(endpoint.url, deps.webhooks.allowPrivateTargets);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../src/api/errors';
+import { isDatabaseUnavailable } from '../../src/db/errors';
 
 /** Errors as node-postgres and knex raise them (SQLSTATE in `code`, socket errors' errno codes). */
 const pg = (code: string, message: string) => Object.assign(new Error(message), { code });

@@ -8,7 +8,8 @@ import type { AppState } from '../context';
 import { standardFailure } from '../envelope';
 import { WorkflowAnswerTimeoutError } from '../../timeout';
 import { AppError, type FieldErrors } from '../../services/errors';
-import { databaseUnavailable, isDatabaseUnavailable, workflowUnavailable } from '../errors';
+import { isDatabaseUnavailable } from '../../db/errors';
+import { databaseUnavailable, workflowUnavailable } from '../errors';
 
 /** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
 export function zodFieldErrors(error: ZodError): FieldErrors {
