@@ -12,6 +12,7 @@ import {
   uniqueName,
   useOrderHarness,
 } from '../harness';
+import { placeInvoiceOrder } from '../scenarios';
 
 const h = useOrderHarness();
 
@@ -85,25 +86,7 @@ describe('requests while the workflow engine does not answer', () => {
   it('a gateway callback answers 503 try_again with Retry-After in PAYMENT_CALLBACK_ANSWER_MS; the resend pays the order once', async () => {
     const r = await makeReseller(h.db);
     const domain = uniqueName('cb-silent');
-    const res = await call(`${h.api.url}/api/reseller/v1/orders/register`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${r.token}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'Idempotency-Key': `k-${domain}`,
-      },
-      body: new URLSearchParams([
-        ['domain', domain],
-        ['gateway', 'xendit'],
-      ]).toString(),
-    });
-    expect(res.status).toBe(201);
-    const order = (res.body['data'] as { order: { id: string; invoice: { id: string } } }).order;
-    const { attemptRef } = (await h
-      .db('payments')
-      .join('invoices', 'invoices.id', 'payments.invoiceId')
-      .where('invoices.publicId', order.invoice.id)
-      .first('payments.attemptRef')) as { attemptRef: string };
+    const { orderId, attemptRef } = await placeInvoiceOrder(h, r.token, domain, 'xendit');
     const verdicts = () =>
       h.db('payment_callbacks').where({ gateway: 'xendit', attemptRef }).orderBy('id').pluck('verdict');
 
@@ -127,8 +110,8 @@ describe('requests while the workflow engine does not answer', () => {
     expect(await h.gw.pay(attemptRef)).toEqual([200]);
     await eventually(
       async () =>
-        ((await h.db('orders').where({ publicId: order.id }).first('status')) as { status: string })
-          .status === 'completed',
+        ((await h.db('orders').where({ publicId: orderId }).first('status')) as { status: string }).status ===
+        'completed',
     );
     expect(h.sim.count('register', domain)).toBe(1);
     expect(await verdicts()).toEqual(['signal_failed', 'accepted']);

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { makeReseller, request, runCli } from '../helpers';
+import { request, runCli } from '../helpers';
 import {
   balanceOf,
   completedOrders,
   eventually,
   SEED_CONTACT,
-  topUp,
   uniqueName,
   useOrderHarness,
   withRefusedCapture,
 } from '../harness';
 import { receiver } from '../receiver';
+import { subscribedReseller } from '../scenarios';
 
 const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000' } });
 
@@ -27,12 +27,7 @@ describe('the capture refused for some orders under load', () => {
     async () => {
       const rx = await receiver(() => 200);
       try {
-        const r = await makeReseller(h.db);
-        await topUp(h.db, r.id, 10_000_000n);
-        expect(
-          (await request(h.api.url, '/api/reseller/v1/webhooks', { token: r.token, body: { url: rx.url } }))
-            .status,
-        ).toBe(201);
+        const r = await subscribedReseller(h, rx.url);
         const names = Array.from({ length: 20 }, (_, i) => uniqueName(`billfault${i}`));
         const refused = names.filter((_, i) => i % 4 === 1);
         const statuses: number[] = [];

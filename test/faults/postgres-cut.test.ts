@@ -1,8 +1,9 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createKnex } from '../../src/db/knex';
-import { makeReseller, request, retryWhileUnavailable, setResellerStatus } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness, completedOrders } from '../harness';
+import { request, retryWhileUnavailable, setResellerStatus } from '../helpers';
+import { eventually, SEED_CONTACT, uniqueName, useOrderHarness, completedOrders } from '../harness';
 import { receiver } from '../receiver';
+import { subscribedReseller } from '../scenarios';
 
 // Credentials cached for 10 minutes: only the LISTEN/NOTIFY of auth changes can drop one sooner.
 const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000', CREDENTIAL_CACHE_MS: '600000' } });
@@ -20,12 +21,7 @@ describe('Postgres connections cut under load', () => {
       const rx = await receiver(() => 200);
       const admin = createKnex(inject('databaseUrl'), { max: 1 });
       try {
-        const r = await makeReseller(h.db);
-        await topUp(h.db, r.id, 10_000_000n);
-        expect(
-          (await request(h.api.url, '/api/reseller/v1/webhooks', { token: r.token, body: { url: rx.url } }))
-            .status,
-        ).toBe(201);
+        const r = await subscribedReseller(h, rx.url);
         const names = Array.from({ length: 30 }, (_, i) => uniqueName(`pgcut${i}`));
         const statuses: number[] = [];
         let retried = 0;

@@ -5,8 +5,9 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/utils/ports';
 import { call, makeReseller, request, startTestApi, testDb, type TestApi } from '../helpers';
-import { completedOrders, eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { completedOrders, eventually, SEED_CONTACT, uniqueName, useOrderHarness } from '../harness';
 import { receiver } from '../receiver';
+import { placeInvoiceOrder, subscribedReseller } from '../scenarios';
 
 /**
  * Redis lost mid-load (its own redis-server, never the machine's): two API instances count one
@@ -142,12 +143,7 @@ describe('Redis lost under load', () => {
       if (!server) await startRedis();
       const rx = await receiver(() => 200);
       try {
-        const r = await makeReseller(h.db);
-        await topUp(h.db, r.id, 10_000_000n);
-        expect(
-          (await request(h.api.url, '/api/reseller/v1/webhooks', { token: r.token, body: { url: rx.url } }))
-            .status,
-        ).toBe(201);
+        const r = await subscribedReseller(h, rx.url);
         const statuses: number[] = [];
         const order = async (name: string) => {
           const res = await request(h.api.url, '/api/v1/domains/register', {
@@ -161,28 +157,8 @@ describe('Redis lost under load', () => {
           Promise.all(Array.from({ length: n }, (_, i) => order(uniqueName(`${prefix}${i}`))));
         // Two invoices waiting for their gateway payment when Redis goes.
         const attempts: string[] = [];
-        for (const name of [uniqueName('redisinv0'), uniqueName('redisinv1')]) {
-          const res = await call(`${h.api.url}/api/reseller/v1/orders/register`, {
-            method: 'POST',
-            headers: {
-              Authorization: `Bearer ${r.token}`,
-              'Content-Type': 'application/x-www-form-urlencoded',
-              'Idempotency-Key': `redis-${name}`,
-            },
-            body: new URLSearchParams([
-              ['domain', name],
-              ['gateway', 'xendit'],
-            ]).toString(),
-          });
-          statuses.push(res.status);
-          const invoiceId = (res.body['data'] as { order: { invoice: { id: string } } }).order.invoice.id;
-          const row = (await h
-            .db('payments')
-            .join('invoices', 'invoices.id', 'payments.invoiceId')
-            .where('invoices.publicId', invoiceId)
-            .first('payments.attemptRef')) as { attemptRef: string };
-          attempts.push(row.attemptRef);
-        }
+        for (const name of [uniqueName('redisinv0'), uniqueName('redisinv1')])
+          attempts.push((await placeInvoiceOrder(h, r.token, name, 'xendit')).attemptRef);
         await batch('redisbefore', 8);
         await killRedis();
         const lostAt = Date.now();

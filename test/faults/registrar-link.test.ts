@@ -15,6 +15,7 @@ import {
 } from '../harness';
 import { receiver } from '../receiver';
 import { createTestHost, type TestHost } from './netns';
+import { subscribedReseller } from '../scenarios';
 
 /**
  * The registrar on another host (a network namespace, test/faults/netns.ts) and the link between
@@ -102,12 +103,7 @@ describe('the link between our processes and the registrar cut', () => {
     async () => {
       const rx = await receiver(() => 200);
       try {
-        const r = await makeReseller(h.db);
-        await topUp(h.db, r.id, 10_000_000n);
-        expect(
-          (await request(h.api.url, '/api/reseller/v1/webhooks', { token: r.token, body: { url: rx.url } }))
-            .status,
-        ).toBe(201);
+        const r = await subscribedReseller(h, rx.url);
         const names = Array.from({ length: 20 }, (_, i) => uniqueName(`linkcut${i}`));
         let cutMs = 0;
         let restoredAt = 0;

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { startProdServer } from '../../src/temporal/prod-server';
 import { freePort } from '../../src/utils/ports';
-import { call, makeReseller, request, type JsonResponse } from '../helpers';
-import { completedOrders, eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { request, type JsonResponse } from '../helpers';
+import { completedOrders, eventually, SEED_CONTACT, uniqueName, useOrderHarness } from '../harness';
 import { receiver } from '../receiver';
+import { placeInvoiceOrder, subscribedReseller } from '../scenarios';
 
 /**
  * The Temporal server SIGKILLed under load and started again on the same store: a server of the
@@ -98,13 +99,7 @@ describe(`the Temporal server (${engine}) SIGKILLed and started again under load
     async () => {
       const rx = await receiver(() => 200);
       try {
-        const r = await makeReseller(h.db);
-        await topUp(h.db, r.id, 10_000_000n);
-        const hook = await request(h.api.url, '/api/reseller/v1/webhooks', {
-          token: r.token,
-          body: { url: rx.url },
-        });
-        expect(hook.status).toBe(201);
+        const r = await subscribedReseller(h, rx.url);
         const seen: Seen[] = [];
         const record = (res: JsonResponse, ms: number): JsonResponse => {
           seen.push({
@@ -129,28 +124,8 @@ describe(`the Temporal server (${engine}) SIGKILLed and started again under load
         // Invoice orders waiting for their payment when the server dies: paid during the outage.
         const invoiced = Array.from({ length: 4 }, (_, i) => uniqueName(`tfinv${i}`));
         const attempts: string[] = [];
-        for (const name of invoiced) {
-          const res = await call(`${h.api.url}/api/reseller/v1/orders/register`, {
-            method: 'POST',
-            headers: {
-              Authorization: `Bearer ${r.token}`,
-              'Content-Type': 'application/x-www-form-urlencoded',
-              'Idempotency-Key': `tf-${name}`,
-            },
-            body: new URLSearchParams([
-              ['domain', name],
-              ['gateway', 'xendit'],
-            ]).toString(),
-          });
-          expect(res.status).toBe(201);
-          const invoiceId = (res.body['data'] as { order: { invoice: { id: string } } }).order.invoice.id;
-          const row = (await h
-            .db('payments')
-            .join('invoices', 'invoices.id', 'payments.invoiceId')
-            .where('invoices.publicId', invoiceId)
-            .first('payments.attemptRef')) as { attemptRef: string };
-          attempts.push(row.attemptRef);
-        }
+        for (const name of invoiced)
+          attempts.push((await placeInvoiceOrder(h, r.token, name, 'xendit')).attemptRef);
 
         const names = Array.from({ length: 24 }, (_, i) => uniqueName(`tfault${i}`));
         let killedAt = 0;

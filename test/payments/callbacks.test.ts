@@ -5,6 +5,7 @@ import { xenditTokenValid } from '../../src/payments/xendit/client';
 import { call, makeReseller } from '../helpers';
 import { balanceOf, eventually, useOrderHarness, topUp, uniqueName } from '../harness';
 import { INVOICE_PAID_KEYS } from '../event-contract';
+import { placeInvoiceOrder } from '../scenarios';
 
 // Invoices expire after ~4 s so that expiry and late payment can be seen.
 
@@ -19,48 +20,6 @@ const form = (token: string, fields: Array<[string, string]>, key: string) => ({
   },
   body: new URLSearchParams(fields).toString(),
 });
-
-interface Placed {
-  orderId: string;
-  invoiceId: number;
-  invoicePublicId: string;
-  attemptRef: string;
-  paymentUrl: string;
-}
-
-async function placeInvoiceOrder(
-  token: string,
-  domain: string,
-  gateway: 'midtrans' | 'xendit',
-): Promise<Placed> {
-  const res = await call(
-    `${h.api.url}/api/reseller/v1/orders/register`,
-    form(
-      token,
-      [
-        ['domain', domain],
-        ['gateway', gateway],
-      ],
-      `k-${domain}`,
-    ),
-  );
-  expect(res.status).toBe(201);
-  const order = (res.body['data'] as { order: { id: string; invoice: { id: string; payment_url: string } } })
-    .order;
-  const invoice = (await h.db('invoices').where({ publicId: order.invoice.id }).first('id')) as {
-    id: number;
-  };
-  const payment = (await h.db('payments').where({ invoiceId: invoice.id, gateway }).first('attemptRef')) as {
-    attemptRef: string;
-  };
-  return {
-    orderId: order.id,
-    invoiceId: invoice.id,
-    invoicePublicId: order.invoice.id,
-    attemptRef: payment.attemptRef,
-    paymentUrl: order.invoice.payment_url,
-  };
-}
 
 const orderStatus = async (publicId: string) =>
   ((await h.db('orders').where({ publicId }).first('status')) as { status: string }).status;
@@ -117,7 +76,7 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
   it('a paid callback pays the invoice and provisioning completes, without touching the wallet', async () => {
     const r = await makeReseller(h.db, { currency });
     const domain = uniqueName(`paid-${gateway}`);
-    const placed = await placeInvoiceOrder(r.token, domain, gateway);
+    const placed = await placeInvoiceOrder(h, r.token, domain, gateway);
     expect(placed.paymentUrl).toMatch(gateway === 'midtrans' ? /\/snap\/v2\/vtweb\// : /\/web\//);
     expect(await orderStatus(placed.orderId)).toBe('awaiting_payment');
 
@@ -158,7 +117,7 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
   it('10 duplicate callbacks in parallel make one payment and one provisioning', async () => {
     const r = await makeReseller(h.db, { currency });
     const domain = uniqueName(`dup-${gateway}`);
-    const placed = await placeInvoiceOrder(r.token, domain, gateway);
+    const placed = await placeInvoiceOrder(h, r.token, domain, gateway);
     const statuses = await h.gw.pay(placed.attemptRef, { times: 10 });
     expect(statuses).toEqual(Array(10).fill(200));
     await eventually(async () => (await orderStatus(placed.orderId)) === 'completed');
@@ -172,7 +131,7 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
 
   it('a forged callback is refused and changes nothing', async () => {
     const r = await makeReseller(h.db, { currency });
-    const placed = await placeInvoiceOrder(r.token, uniqueName(`forged-${gateway}`), gateway);
+    const placed = await placeInvoiceOrder(h, r.token, uniqueName(`forged-${gateway}`), gateway);
     const statuses = await h.gw.pay(placed.attemptRef, { forge: true });
     expect(statuses).toEqual([gateway === 'midtrans' ? 401 : 403]);
     const cb = h.gw.callbackFor(placed.attemptRef, { forge: true });
@@ -192,7 +151,7 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
   it('a paid callback for another amount leaves the order unpaid and writes an audit event', async () => {
     const r = await makeReseller(h.db, { currency });
     const domain = uniqueName(`short-${gateway}`);
-    const placed = await placeInvoiceOrder(r.token, domain, gateway);
+    const placed = await placeInvoiceOrder(h, r.token, domain, gateway);
     expect(
       await h.gw.pay(placed.attemptRef, { amount: gateway === 'midtrans' ? '1000.00' : '1.00' }),
     ).toEqual([200]);
@@ -211,7 +170,7 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
 
   it('callbacks that do not mean paid are recorded and change nothing', async () => {
     const r = await makeReseller(h.db, { currency });
-    const placed = await placeInvoiceOrder(r.token, uniqueName(`notpaid-${gateway}`), gateway);
+    const placed = await placeInvoiceOrder(h, r.token, uniqueName(`notpaid-${gateway}`), gateway);
     const statuses =
       gateway === 'midtrans' ? ['pending', 'deny', 'expire', 'cancel'] : ['EXPIRED', 'PENDING'];
     for (const status of statuses) expect(await h.gw.pay(placed.attemptRef, { status })).toEqual([200]);
@@ -228,7 +187,7 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
   it('a payment after the invoice expired is credited to the wallet, once', async () => {
     const r = await makeReseller(h.db, { currency });
     const domain = uniqueName(`late-${gateway}`);
-    const placed = await placeInvoiceOrder(r.token, domain, gateway);
+    const placed = await placeInvoiceOrder(h, r.token, domain, gateway);
     await eventually(async () => (await orderStatus(placed.orderId)) === 'cancelled', 20_000);
     expect(await h.db('invoices').where({ id: placed.invoiceId }).first('status')).toEqual({
       status: 'expired',
@@ -260,7 +219,7 @@ describe.each(['midtrans', 'xendit'] as const)('%s callbacks', (gateway) => {
 describe('unknown payments', () => {
   it('answers 200 to a valid callback for a payment that is not ours, and records it', async () => {
     const r = await makeReseller(h.db, { currency: 'IDR' });
-    const placed = await placeInvoiceOrder(r.token, uniqueName('unknown'), 'midtrans');
+    const placed = await placeInvoiceOrder(h, r.token, uniqueName('unknown'), 'midtrans');
     const sim = h.gw.payments.get(placed.attemptRef)!;
     h.gw.payments.set('someone-elses-order', { ...sim, ref: 'someone-elses-order' });
     expect(await h.gw.pay('someone-elses-order')).toEqual([200]);
@@ -326,7 +285,7 @@ describe('wallet top-ups through a gateway', () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 5_000n);
     const domain = uniqueName('both');
-    const placed = await placeInvoiceOrder(r.token, domain, 'xendit');
+    const placed = await placeInvoiceOrder(h, r.token, domain, 'xendit');
     const pay = await call(
       `${h.api.url}/api/reseller/v1/invoices/${placed.invoicePublicId}/pay`,
       form(r.token, [], `pay-${domain}`),
