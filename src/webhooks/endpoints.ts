@@ -45,6 +45,64 @@ export async function findEndpoint(
   return row;
 }
 
+/** How an endpoint has fared: its last attempt and its failed attempts in the last 24 hours. */
+export interface EndpointHealth {
+  lastAt: Date | null;
+  lastStatus: number | null;
+  lastDelivered: boolean | null;
+  lastError: string | null;
+  failures24h: number;
+}
+
+/** Each of the reseller's endpoints' health (endpoints never attempted are absent). */
+export async function endpointHealth(db: Knex, resellerId: number): Promise<Map<number, EndpointHealth>> {
+  const { rows } = await db.raw<{
+    rows: Array<{
+      endpoint_id: number;
+      last_at: Date;
+      last_status: number | null;
+      last_delivered: boolean;
+      last_error: string | null;
+      failures: string;
+    }>;
+  }>(
+    `SELECT j.endpoint_id,
+            max(d.created_at) AS last_at,
+            (array_agg(d.status_code ORDER BY d.id DESC))[1] AS last_status,
+            (array_agg(d.delivered ORDER BY d.id DESC))[1] AS last_delivered,
+            (array_agg(d.error ORDER BY d.id DESC))[1] AS last_error,
+            count(*) FILTER (WHERE NOT d.delivered AND d.created_at > now() - interval '24 hours') AS failures
+       FROM webhook_deliveries d
+       JOIN webhook_jobs j ON j.id = d.job_id
+       JOIN webhook_endpoints e ON e.id = j.endpoint_id
+      WHERE e.reseller_id = ?
+      GROUP BY j.endpoint_id`,
+    [resellerId],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.endpoint_id,
+      {
+        lastAt: r.last_at,
+        lastStatus: r.last_status,
+        lastDelivered: r.last_delivered,
+        lastError: r.last_error,
+        failures24h: Number(r.failures),
+      },
+    ]),
+  );
+}
+
+/** What a page calls an endpoint: its host and path, never its query (which may carry a token). */
+export function endpointLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return url;
+  }
+}
+
 export async function listEndpoints(db: Knex, resellerId: number): Promise<WebhookEndpointRow[]> {
   return (await db('webhookEndpoints').where({ resellerId }).orderBy('id')) as WebhookEndpointRow[];
 }

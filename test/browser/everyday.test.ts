@@ -4,6 +4,7 @@ import { createAdmin } from '../../src/services/admins';
 import { setPassword } from '../../src/services/sessions';
 import { useOrderHarness } from '../harness';
 import { callFrom, makeReseller, request, type JsonResponse, type TestReseller } from '../helpers';
+import { receiver } from '../receiver';
 import { launchChromium, look, signIn } from './browser';
 
 /*
@@ -200,6 +201,39 @@ describe('actions that can break a live integration are confirmed, and say what 
       expect(await apiStatus(r.apiKey)).toBe(200);
     } finally {
       await ctx.close();
+    }
+  });
+});
+
+describe('the webhooks list and an endpoint page', () => {
+  it('shows the last delivery and the failures of the last 24 hours, and names an endpoint by its host, never its query', async () => {
+    let answer = 500;
+    const rx = await receiver(() => answer);
+    const { r, ctx, page } = await signedIn();
+    try {
+      const url = `${rx.url}?token=s3cret-in-query`;
+      const made = await request(h.api.url, '/api/reseller/v1/webhooks', { token: r.token, body: { url } });
+      expect(made.status).toBe(201);
+      const id = (made.body['data'] as { webhook: { id: string } }).webhook.id;
+      const test = () =>
+        request(h.api.url, `/api/reseller/v1/webhooks/${id}/test`, { token: r.token, body: {} });
+      await test();
+      await test();
+      answer = 204;
+      await test();
+      await page.goto(`${h.api.url}/portal/webhooks`);
+      const host = new URL(rx.url).host;
+      const row = page.getByRole('row').filter({ hasText: host });
+      expect(await row.locator('[data-last-delivery]').textContent()).toMatch(/^delivered \(204\),/);
+      expect(await row.locator('[data-failures]').textContent()).toBe('2');
+      expect(await page.locator('main').textContent()).not.toContain('s3cret-in-query');
+      await look(page, 'portal-webhooks-list');
+      await row.getByRole('link').click();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Webhook to ${host}`);
+      await look(page, 'portal-webhook-endpoint');
+    } finally {
+      await ctx.close();
+      await rx.close();
     }
   });
 });

@@ -7,6 +7,8 @@ import type { AppError } from '../../services/errors';
 import { relayOptions } from '../../webhooks/dispatcher';
 import {
   createEndpoint,
+  endpointHealth,
+  endpointLabel,
   findEndpoint,
   listDeliveries,
   listEndpoints,
@@ -57,7 +59,10 @@ export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
     ctx: PortalContext,
     extra: { secret?: string; error?: AppError; values?: { url: string; description: string } } = {},
   ) => {
-    const rows = await listEndpoints(deps.db, me(ctx));
+    const [rows, health] = await Promise.all([
+      listEndpoints(deps.db, me(ctx)),
+      endpointHealth(deps.db, me(ctx)),
+    ]);
     resellerPage(
       ctx,
       'Webhooks',
@@ -72,14 +77,25 @@ export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
         )}
         <Table
           caption="Webhook endpoints"
-          head={['URL', 'Description', 'Events', 'Enabled', 'Created']}
-          rows={rows.map((e) => [
-            <a href={`/portal/webhooks/${encodeURIComponent(e.publicId)}`}>{e.url}</a>,
-            e.description ?? '',
-            eventsOf(e).join(', '),
-            e.enabled ? 'yes' : `no${e.disabledReason ? ` (${e.disabledReason})` : ''}`,
-            when(e.createdAt),
-          ])}
+          head={['Endpoint', 'Description', 'Events', 'Enabled', 'Last delivery', 'Failed in 24 h']}
+          rows={rows.map((e) => {
+            const hp = health.get(e.id);
+            return [
+              <a href={`/portal/webhooks/${encodeURIComponent(e.publicId)}`}>{endpointLabel(e.url)}</a>,
+              e.description ?? '',
+              eventsOf(e).join(', '),
+              e.enabled ? 'yes' : `no${e.disabledReason ? ` (${e.disabledReason})` : ''}`,
+              hp ? (
+                <span data-last-delivery>
+                  {hp.lastDelivered ? 'delivered' : 'failed'} ({hp.lastStatus ?? hp.lastError ?? 'no answer'}
+                  ), {when(hp.lastAt)}
+                </span>
+              ) : (
+                'none yet'
+              ),
+              <span data-failures>{String(hp?.failures24h ?? 0)}</span>,
+            ];
+          })}
           empty="No endpoints yet."
         />
         <section aria-labelledby="new-wh-h">
@@ -140,7 +156,7 @@ export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
     const base = `/portal/webhooks/${encodeURIComponent(e.publicId)}`;
     resellerPage(
       ctx,
-      `Webhook ${e.url}`,
+      `Webhook to ${endpointLabel(e.url).split('/')[0]}`,
       '/portal/webhooks',
       <>
         {extra.secret && (
