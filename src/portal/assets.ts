@@ -26,6 +26,7 @@ article.secret pre { white-space: pre-wrap; word-break: break-all; }
 .error { border-left: .25rem solid var(--pico-del-color); padding: .5rem 1rem; }
 .note strong { color: var(--pico-del-color); }
 pre code { white-space: pre-wrap; word-break: break-word; }
+.money { white-space: nowrap; }
 button.danger, a.danger { background: var(--pico-del-color); border-color: var(--pico-del-color); color: #fff; width: auto; }
 section.confirm { border: .15rem solid var(--pico-del-color); border-radius: .25rem; padding: 1rem; margin-bottom: 1.5rem; }
 section.confirm form { display: inline-block; margin: 0 1rem .5rem 0; }

@@ -168,7 +168,23 @@ export function CurrencySelect(props: { id: string; selected?: string | undefine
 
 export const Money = (props: { value: MoneyJson }): VNode => (
   <span class="money">
-    {props.value.amount} {props.value.currency}
+    {props.value.amount}
+    {'\u00a0'}
+    {props.value.currency}
+  </span>
+);
+
+/** The status in words, and for an order that did not complete, why (the order's own message). */
+export const OrderStatus = (props: {
+  order: { status: string; failure: { code: string; message: string | null } | null };
+}) => (
+  <span class={`status status-${props.order.status}`} data-status={props.order.status}>
+    {props.order.status.replace('_', ' ')}
+    {props.order.failure && (
+      <span class="reason" data-reason>
+        : {props.order.failure.message ?? props.order.failure.code.replace(/_/g, ' ')}
+      </span>
+    )}
   </span>
 );
 

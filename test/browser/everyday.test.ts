@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../src/services/admins';
 import { setPassword } from '../../src/services/sessions';
-import { useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
 import { callFrom, makeReseller, request, type JsonResponse, type TestReseller } from '../helpers';
 import { receiver } from '../receiver';
 import { launchChromium, look, signIn } from './browser';
@@ -234,6 +234,41 @@ describe('the webhooks list and an endpoint page', () => {
     } finally {
       await ctx.close();
       await rx.close();
+    }
+  });
+});
+
+describe('order lists', () => {
+  it('lead with the domain, say why an order failed in words, and keep amounts on one line (1280 and 360 px)', async () => {
+    const { r, ctx, page } = await signedIn();
+    try {
+      await topUp(h.db, r.id, 1_000_000n);
+      const refused = uniqueName('reject-list');
+      const placed = await request(h.api.url, '/api/v1/domains/register', {
+        apiKey: r.apiKey,
+        key: `k-${refused}`,
+        body: { domain_name: refused, registrant: SEED_CONTACT },
+      });
+      expect([201, 202, 422]).toContain(placed.status);
+      const failed = await eventually(
+        async () =>
+          (await h.db('orders').where({ domainName: refused, status: 'failed' }).first('failureMessage')) as
+            { failureMessage: string } | undefined,
+      );
+      for (const width of [1280, 360]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${h.api.url}/portal`);
+        const row = page.getByRole('row').filter({ hasText: refused });
+        // The first cell is the domain, linked to the order.
+        expect(await row.getByRole('cell').first().textContent()).toBe(refused);
+        expect(await row.locator('[data-reason]').textContent()).toBe(`: ${failed.failureMessage}`);
+        // "12.99 USD" on one line.
+        const lines = await row.locator('.money').evaluate((el) => el.getClientRects().length);
+        expect(lines).toBe(1);
+        await look(page, `portal-dashboard-failed-order-${width}`);
+      }
+    } finally {
+      await ctx.close();
     }
   });
 });

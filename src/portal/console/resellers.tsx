@@ -20,12 +20,13 @@ import {
 import { createSignInLink } from '../../services/sessions';
 import {
   Action,
-  CurrencySelect,
   Csrf,
+  CurrencySelect,
   Errors,
   Field,
   Money,
   Next,
+  OrderStatus,
   ShownOnce,
   Table,
   when,
@@ -276,16 +277,16 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
         <h2>Latest orders</h2>
         <Table
           caption="Latest orders"
-          head={['Order', 'Action', 'Domain', 'Status', 'Amount', 'Placed', 'Workflow']}
+          head={['Domain', 'Action', 'Status', 'Amount', 'Placed', 'Order', 'Workflow']}
           rows={orders.map(({ row, order }) => {
             const p = presentOrder(order);
             return [
-              p.id,
-              p.action,
               p.domain_name,
-              p.status,
+              p.action,
+              <OrderStatus order={p} />,
               <Money value={p.amount} />,
               when(p.created_at),
+              <code>{p.id}</code>,
               <a href={workflowUrl(deps.config, row.workflowId)}>in the Temporal UI</a>,
             ];
           })}

@@ -7,25 +7,22 @@ import { AppError } from '../../services/errors';
 import { latestOrders, unpaidInvoices } from '../../services/order-lists';
 import { payOrderInvoice, showOrder } from '../../services/orders';
 import { getBalance } from '../../services/wallet';
-import { Action, Money, Table, when } from '../components';
+import { Action, Money, OrderStatus, Table, when } from '../components';
 import { type PortalContext, type PortalState, signedInReseller, redirectWithFlash } from '../http';
 import { resellerPage } from './page';
 
 type PresentedOrder = ReturnType<typeof presentOrder>;
 
-const OrderStatus = (props: { order: PresentedOrder }) => (
-  <span class={`status status-${props.order.status}`} data-status={props.order.status}>
-    {props.order.status.replace('_', ' ')}
-  </span>
-);
+/** The columns of an order list: it leads with the domain, the order's id last. */
+export const ORDER_HEAD = ['Domain', 'Action', 'Status', 'Amount', 'Placed', 'Order'];
 
 export const orderRow = (o: PresentedOrder) => [
-  <a href={`/portal/orders/${encodeURIComponent(o.id)}`}>{o.id}</a>,
+  <a href={`/portal/orders/${encodeURIComponent(o.id)}`}>{o.domain_name}</a>,
   o.action,
-  o.domain_name,
   <OrderStatus order={o} />,
   <Money value={o.amount} />,
   when(o.created_at),
+  <code>{o.id}</code>,
 ];
 
 /** The dashboard (balance, expiring domains, latest orders, unpaid invoices) and one order. */
@@ -101,7 +98,7 @@ export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
           <h2 id="orders-h">Latest orders</h2>
           <Table
             caption="Latest orders"
-            head={['Order', 'Action', 'Domain', 'Status', 'Amount', 'Placed']}
+            head={ORDER_HEAD}
             empty="No orders yet."
             rows={orders.map((o) => orderRow(presentOrder(o)))}
           />

@@ -14,7 +14,7 @@ import { listOrders } from '../../services/order-lists';
 import { Next, Table, when } from '../components';
 import type { PortalContext, PortalState } from '../http';
 import { signedInReseller } from '../http';
-import { orderRow } from './dashboard';
+import { ORDER_HEAD, orderRow } from './dashboard';
 import { resellerPage } from './page';
 
 const cursorOf = (ctx: PortalContext): number | undefined => {
@@ -119,7 +119,7 @@ export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
       <>
         <Table
           caption="Your orders, oldest first"
-          head={['Order', 'Action', 'Domain', 'Status', 'Amount', 'Placed']}
+          head={ORDER_HEAD}
           rows={page.items.map((o) => orderRow(presentOrder(o)))}
           empty="No orders yet."
         />
