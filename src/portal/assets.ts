@@ -27,6 +27,9 @@ article.secret pre { white-space: pre-wrap; word-break: break-all; }
 .note strong { color: var(--pico-del-color); }
 pre code { white-space: pre-wrap; word-break: break-word; }
 .money { white-space: nowrap; }
+.review-event { border-bottom: 1px solid var(--pico-muted-border-color); padding: .5rem 0 1rem; }
+.review-event .meta { font-size: .875rem; color: var(--pico-muted-color); }
+.review-event details { margin-top: .75rem; }
 button.danger, a.danger { background: var(--pico-del-color); border-color: var(--pico-del-color); color: #fff; width: auto; }
 section.confirm { border: .15rem solid var(--pico-del-color); border-radius: .25rem; padding: 1rem; margin-bottom: 1.5rem; }
 section.confirm form { display: inline-block; margin: 0 1rem .5rem 0; }

@@ -5,6 +5,7 @@ import { setPassword } from '../../src/services/sessions';
 import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
 import { callFrom, makeReseller, request, type JsonResponse, type TestReseller } from '../helpers';
 import { receiver } from '../receiver';
+import { placeInvoiceOrder } from '../scenarios';
 import { launchChromium, look, signIn } from './browser';
 
 /*
@@ -269,6 +270,57 @@ describe('order lists', () => {
       }
     } finally {
       await ctx.close();
+    }
+  });
+});
+
+describe('the review queue', () => {
+  it('says each event as a sentence with money formatted, its Acknowledge button in view at 1280 and 360 px, raw data behind a disclosure', async () => {
+    // A real mismatch: Xendit pays 1.00 USD for an invoice of another amount.
+    const r = await makeReseller(h.db);
+    const placed = await placeInvoiceOrder(h, r.token, uniqueName('mismatch'), 'xendit');
+    expect(await h.gw.pay(placed.attemptRef, { amount: '1.00' })).toEqual([200]);
+    const event = await eventually(
+      async () =>
+        (await h
+          .db('auditEvents')
+          .where({ type: 'payment_mismatch', subjectId: placed.invoicePublicId })
+          .first()) as { id: string; data: { expected: { amount_minor: string } } } | undefined,
+    );
+    const expected = (Number(event.data.expected.amount_minor) / 100).toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+    });
+    const admin = await createAdmin(h.db, 'system', {
+      email: `review-${Date.now()}@example.test`,
+      name: 'Review',
+    });
+    await setPassword(h.db, 'system', 'admin', admin.id, PASSWORD);
+    for (const width of [1280, 360]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+      try {
+        const page = await ctx.newPage();
+        await signIn(page, h.api.url, 'console', admin.email, PASSWORD);
+        await page.goto(`${h.api.url}/console/review?reseller=${r.id}`);
+        const card = page.locator(`[data-event="${event.id}"]`);
+        expect(await card.locator('[data-sentence]').textContent()).toBe(
+          `Xendit paid 1.00 USD for invoice ${placed.invoicePublicId} that expects ${expected} USD; the payment was not applied.`,
+        );
+        // The raw data is there, folded.
+        expect(await card.locator('details').getAttribute('open')).toBeNull();
+        const button = card.getByRole('button', { name: 'Acknowledge' });
+        const box = (await button.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(width);
+        await look(page, `console-review-queue-${width}`);
+        if (width === 360) {
+          await button.click();
+          await expect.poll(() => page.locator(`[data-event="${event.id}"]`).count()).toBe(0);
+          expect(
+            await h.db('auditEvents').where({ id: event.id }).whereNotNull('acknowledgedAt').first('id'),
+          ).toBeTruthy();
+        }
+      } finally {
+        await ctx.close();
+      }
     }
   });
 });

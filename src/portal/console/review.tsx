@@ -12,6 +12,7 @@ import { Action, Errors, Field, Next, Table, when } from '../components';
 import { attempt, field, idFrom, type PortalContext, type PortalState, redirectWithFlash } from '../http';
 import { LogDetail, LogFilterForm, logFilterFrom, logRows, nextLink } from '../reseller/logs';
 import { actorOf, consolePage } from './page';
+import { reviewSentence } from './review-sentences';
 
 const resellerParam = (ctx: PortalContext) => idFrom(ctx, 'reseller', 'query');
 
@@ -101,25 +102,28 @@ export function addConsoleReview(router: Router<PortalState>, deps: AppDeps): vo
           </article>
         ))}
         <h2>Events to look at</h2>
-        <Table
-          caption="Unacknowledged review events"
-          head={['Id', 'Type', 'Reseller', 'Subject', 'At', 'Data', '']}
-          rows={queue.events.map((e) => [
-            String(e.id),
-            e.type,
-            e.resellerId === null ? '—' : <a href={`/console/resellers/${e.resellerId}`}>#{e.resellerId}</a>,
-            `${e.subjectType ?? ''} ${e.subjectId ?? ''}`,
-            when(e.createdAt),
-            <code>{JSON.stringify(e.data).slice(0, 160)}</code>,
-            <Action
-              action={`/console/review/events/${e.id}/acknowledge`}
-              label="Acknowledge"
-              csrf={csrf}
-              secondary
-            />,
-          ])}
-          empty="No events wait."
-        />
+        {queue.events.length === 0 && <p>No events wait.</p>}
+        {queue.events.map((e) => (
+          <article key={String(e.id)} class="review-event" data-event={String(e.id)}>
+            <p data-sentence>{reviewSentence(e)}</p>
+            <p class="meta">
+              {e.type.replace(/_/g, ' ')} ·{' '}
+              {e.resellerId === null ? (
+                'no reseller'
+              ) : (
+                <a href={`/console/resellers/${e.resellerId}`}>reseller #{e.resellerId}</a>
+              )}{' '}
+              · {when(e.createdAt)} · event #{String(e.id)}
+            </p>
+            <Action action={`/console/review/events/${e.id}/acknowledge`} label="Acknowledge" csrf={csrf} />
+            <details>
+              <summary>Raw data</summary>
+              <pre>
+                <code>{JSON.stringify(e.data, null, 2)}</code>
+              </pre>
+            </details>
+          </article>
+        ))}
       </>,
     );
   });
