@@ -27,6 +27,12 @@ article.secret pre { white-space: pre-wrap; word-break: break-all; }
 .note strong { color: var(--pico-del-color); }
 pre code { white-space: pre-wrap; word-break: break-word; }
 .money { white-space: nowrap; }
+.chart { margin: 1rem 0 1.5rem; }
+.chart svg { max-width: 100%; height: auto; }
+.chart .scroll { overflow-x: auto; max-width: 100%; }
+.chart { min-width: 0; max-width: 100%; }
+.chart .legend { display: flex; flex-wrap: wrap; gap: .25rem .75rem; font-size: .875rem; }
+.chart .legend span { white-space: nowrap; }
 .review-event { border-bottom: 1px solid var(--pico-muted-border-color); padding: .5rem 0 1rem; }
 .review-event .meta { font-size: .875rem; color: var(--pico-muted-color); }
 .review-event details { margin-top: .75rem; }

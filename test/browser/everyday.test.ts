@@ -324,3 +324,56 @@ describe('the review queue', () => {
     }
   });
 });
+
+describe('the dashboard pictures', () => {
+  it('draws the wallet balance over 30 days and the orders per day by status as SVG, each with its figures as a table', async () => {
+    const { r, ctx, page } = await signedIn();
+    try {
+      // 200.00 USD posted three days ago, 50.00 today; two orders today: one completes, one is refused.
+      const day = (ago: number) => new Date(Date.now() - ago * 86_400_000);
+      await h.db('ledger_entries').insert({
+        resellerId: r.id,
+        kind: 'topup',
+        status: 'posted',
+        amountMinor: 20_000,
+        currency: 'USD',
+        reference: `chart-${r.id}-old`,
+        createdAt: day(3),
+        postedAt: day(3),
+      });
+      await topUp(h.db, r.id, 5_000n);
+      for (const name of [uniqueName('chart-ok'), uniqueName('reject-chart')])
+        await request(h.api.url, '/api/v1/domains/register', {
+          apiKey: r.apiKey,
+          key: `k-${name}`,
+          body: { domain_name: name, registrant: SEED_CONTACT },
+        });
+      await eventually(
+        async () =>
+          (await h.db('orders').where({ resellerId: r.id }).whereIn('status', ['completed', 'failed']))
+            .length === 2,
+      );
+      for (const width of [1280, 360]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${h.api.url}/portal`);
+        const balance = page.locator('[data-chart="balance"]');
+        expect(await balance.locator('svg[role="img"] title').textContent()).toContain('Wallet balance');
+        expect(await balance.locator('polyline').getAttribute('data-points')).toBe('30');
+        const rows = balance.locator('tbody tr');
+        expect(await rows.count()).toBe(30);
+        // Before the old top-up: 0.00; from it on 200.00; today 250.00 less today's one order.
+        expect(await rows.nth(25).locator('td').nth(1).textContent()).toBe('0.00');
+        expect(await rows.nth(26).locator('td').nth(1).textContent()).toBe('200.00');
+        const today = Number(await rows.nth(29).locator('td').nth(1).textContent());
+        expect(today).toBeLessThan(250);
+        const bars = page.locator('[data-chart="orders-per-day"]');
+        const todayBars = bars.locator('g[data-day]').last();
+        expect(await todayBars.locator('rect[data-series="completed"]').getAttribute('data-value')).toBe('1');
+        expect(await todayBars.locator('rect[data-series="failed"]').getAttribute('data-value')).toBe('1');
+        await look(page, `portal-dashboard-${width}`);
+      }
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,17 +1,27 @@
 import type { Router } from '@koa/router';
 import type { AppDeps } from '../../api/context';
 import { presentOrder } from '../../api/orders.presenter';
-import { moneyJson } from '../../money';
+import { currencyScale, formatMinor, moneyJson } from '../../money';
 import { expiringDomains } from '../../services/domains';
 import { AppError } from '../../services/errors';
 import { latestOrders, unpaidInvoices } from '../../services/order-lists';
 import { payOrderInvoice, showOrder } from '../../services/orders';
 import { getBalance } from '../../services/wallet';
+import { dailyBalances, ORDER_STATUSES_SHOWN, ordersByStatusPerDay } from '../../services/figures';
+import { LineChart, StackedBars } from '../charts';
 import { Action, Money, OrderStatus, Table, when } from '../components';
 import { type PortalContext, type PortalState, signedInReseller, redirectWithFlash } from '../http';
 import { resellerPage } from './page';
 
 type PresentedOrder = ReturnType<typeof presentOrder>;
+
+const STATUS_COLORS: Record<(typeof ORDER_STATUSES_SHOWN)[number], string> = {
+  completed: '#2e7d32',
+  processing: '#1d70b8',
+  awaiting_payment: '#b58100',
+  failed: '#b42318',
+  cancelled: '#667085',
+};
 
 /** The columns of an order list: it leads with the domain, the order's id last. */
 export const ORDER_HEAD = ['Domain', 'Action', 'Status', 'Amount', 'Placed', 'Order'];
@@ -30,12 +40,15 @@ export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
   router.get('/portal', async (ctx) => {
     const reseller = signedInReseller(ctx);
     const currency = reseller.currency.trim();
-    const [balance, expiring, orders, unpaid] = await Promise.all([
+    const [balance, expiring, orders, unpaid, balances, perDay] = await Promise.all([
       getBalance(deps.db, reseller.id, currency),
       expiringDomains(deps.db, reseller.id, 30),
       latestOrders(deps.db, reseller.id, 10),
       unpaidInvoices(deps.db, reseller.id),
+      dailyBalances(deps.db, reseller.id, currency, 30),
+      ordersByStatusPerDay(deps.db, reseller.id, 14),
     ]);
+    const scale = 10 ** currencyScale(currency);
     const csrf = ctx.state.page?.csrfToken;
     resellerPage(
       ctx,
@@ -58,6 +71,26 @@ export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
               <Money value={moneyJson(balance.available, currency)} />
             </dd>
           </dl>
+          <LineChart
+            id="balance"
+            title={`Wallet balance at the end of each of the last 30 days (${currency})`}
+            valueHead={`Balance (${currency})`}
+            points={balances.map((b) => ({ label: b.day, value: Number(b.balanceMinor) / scale }))}
+            format={(n) => formatMinor(BigInt(Math.round(n * scale)), currency)}
+          />
+        </section>
+        <section aria-labelledby="per-day-h">
+          <h2 id="per-day-h">Orders per day</h2>
+          <StackedBars
+            id="orders-per-day"
+            title="Orders placed each of the last 14 days, by status"
+            days={perDay.days}
+            series={ORDER_STATUSES_SHOWN.map((status) => ({
+              name: status.replace('_', ' '),
+              color: STATUS_COLORS[status],
+              values: perDay.counts[status] ?? perDay.days.map(() => 0),
+            }))}
+          />
         </section>
         <section aria-labelledby="unpaid-h">
           <h2 id="unpaid-h">Unpaid invoices</h2>
