@@ -6720,7 +6720,7 @@ export interface operations {
                 since?: unknown;
                 until?: unknown;
                 request_id?: string;
-                reseller?: string;
+                reseller?: number;
             };
             header?: never;
             path?: never;
@@ -6919,7 +6919,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -6963,7 +6963,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7026,7 +7026,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7079,7 +7079,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7129,7 +7129,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7173,7 +7173,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7232,7 +7232,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7293,7 +7293,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                reseller: string;
+                reseller: number;
                 credential: string;
             };
             cookie?: never;
@@ -7338,7 +7338,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7393,7 +7393,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -7455,7 +7455,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                reseller: string;
+                reseller: number;
             };
             cookie?: never;
         };
@@ -8152,7 +8152,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                reseller?: string;
+                reseller?: number;
                 types?: string[] | string;
             };
             header?: never;
@@ -8425,7 +8425,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                reseller?: string;
+                reseller?: number;
                 type?: string[] | string;
                 since?: unknown;
                 until?: unknown;

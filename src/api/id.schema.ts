@@ -26,7 +26,7 @@ export const idParam = z
     }
     return id;
   })
-  .meta({ type: 'string', pattern: PLAIN_DIGITS.source });
+  .meta({ type: 'integer', minimum: 1, maximum: 2_147_483_647 });
 
 /** A bigint id (audit events, API log entries), kept as its digits. */
 export const bigIdParam = z.string().regex(/^[1-9]\d{0,17}$/, MESSAGE);
