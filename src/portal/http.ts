@@ -8,7 +8,7 @@ import type { Limiters } from '../api/rate-limits';
 import { normaliseIp } from '../auth/credentials';
 import type { Admin, Reseller } from '../db/models';
 import { AppError } from '../services/errors';
-import { parseId } from '../api/id.schema';
+import { parseId } from '../utils/ids';
 import { csrfMatches, loadSession, type SessionKind, setFlash, type SignedIn } from '../services/sessions';
 import type { AppDeps, AppState } from '../api/context';
 

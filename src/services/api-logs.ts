@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ApiLog } from '../db/models';
 import { notFound, validationFailed } from './errors';
+import { isBigId } from '../utils/ids';
 
 export interface ApiLogFilter {
   /** A reseller's own logs (self-service), or any reseller's (admins; undefined: all). */
@@ -78,7 +79,7 @@ export async function listApiLogs(
 
 /** One API log row with its (redacted) headers and bodies; another reseller's is a 404. */
 export async function showApiLog(db: Knex, id: string, resellerId?: number): Promise<ApiLog> {
-  if (!/^[1-9]\d{0,17}$/.test(id)) throw notFound('API log entry not found.', 'api_log_not_found');
+  if (!isBigId(id)) throw notFound('API log entry not found.', 'api_log_not_found');
   const row = await ApiLog.query(db)
     .findById(id)
     .modify((q) => {

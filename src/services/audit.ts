@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { Knex } from 'knex';
 import { AuditEvent } from '../db/models';
 import { notFound } from './errors';
+import { isBigId } from '../utils/ids';
 
 /**
  * Who changed something: an admin (admin surface or console), a reseller (self-service), an
@@ -93,7 +94,7 @@ export async function acknowledgeAuditEvent(
   note: string | undefined,
 ): Promise<AuditEvent> {
   // Plain digits only (`013`, `+13` or `abc` is no audit event's id).
-  if (!/^[1-9]\d{0,17}$/.test(id)) throw notFound('Audit event not found.', 'audit_event_not_found');
+  if (!isBigId(id)) throw notFound('Audit event not found.', 'audit_event_not_found');
   return db.transaction(async (trx) => {
     const event = await AuditEvent.query(trx).findById(id).forUpdate();
     if (!event) throw notFound('Audit event not found.', 'audit_event_not_found');

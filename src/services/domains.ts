@@ -7,6 +7,7 @@ import { activeTlds } from './catalog';
 import type { CoreDeps } from './deps';
 import { notFound, validationFailed } from './errors';
 import { registrarRead } from './registrar-read';
+import { parseId } from '../utils/ids';
 
 export interface Page<T> {
   items: T[];
@@ -77,10 +78,10 @@ export async function listDomains(
 export async function ownedDomain(db: Knex, resellerId: number, idOrName: string): Promise<Domain> {
   const missing = () => notFound('Domain not found in your account.', 'domain_not_found');
   let name: string | undefined;
-  // Portal IDs are Postgres integers in plain digits (`013` is not 13): anything larger cannot exist.
-  if (/^\d+$/.test(idOrName) && (!/^[1-9]\d*$/.test(idOrName) || Number(idOrName) > 2_147_483_647))
-    throw missing();
-  if (!/^\d+$/.test(idOrName)) {
+  // All digits is a portal ID, in plain digits (`013` is not 13) within Postgres's integer.
+  const id = /^\d+$/.test(idOrName) ? parseId(idOrName) : undefined;
+  if (id === null) throw missing();
+  if (id === undefined) {
     try {
       name = normaliseDomainName(idOrName).ascii;
     } catch {
@@ -91,7 +92,7 @@ export async function ownedDomain(db: Knex, resellerId: number, idOrName: string
     .where('resellerId', resellerId)
     .modify((q) => {
       if (name) void q.where('name', name);
-      else void q.where('id', Number(idOrName));
+      else if (id) void q.where('id', id);
     })
     .first();
   if (!domain) throw missing();
