@@ -11,7 +11,7 @@ import { deliveryLabel, runOptions } from '../../workflows/summaries';
 import { type DispatchOptions, restartDelivery } from './dispatcher';
 import { type EventType, eventRow } from './events';
 import { generateWebhookSecret } from './signing';
-import { checkWebhookTarget, TargetRefusedError } from './targets';
+import { checkNewWebhookTarget, TargetRefusedError } from './targets';
 
 /** What endpoint management works with. */
 export interface EndpointDeps {
@@ -26,7 +26,7 @@ export const ROTATION_OVERLAP_MS = 24 * 3600_000;
 
 async function checkUrl(deps: EndpointDeps, url: string): Promise<void> {
   try {
-    await checkWebhookTarget(url, deps.allowPrivateTargets);
+    await checkNewWebhookTarget(url, deps.allowPrivateTargets);
   } catch (err) {
     if (err instanceof TargetRefusedError) throw validationFailed({ url: [err.message] });
     throw err;

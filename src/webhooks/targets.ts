@@ -43,15 +43,24 @@ export class TargetRefusedError extends Error {
 const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 
 /**
- * Checks a webhook URL: an absolute http(s) URL as typed (no spaces, quotes or markup, no
- * credentials); unless private targets are allowed (dev/test), https only and every address the
- * host resolves to must be public (no loopback, private, link-local: SSRF).
+ * A webhook URL as a reseller types it: only URL characters (no spaces, quotes or markup), then
+ * every check of checkWebhookTarget. For new and changed URLs only: a URL stored before this rule
+ * keeps being delivered to.
  */
-export async function checkWebhookTarget(url: string, allowPrivate: boolean): Promise<void> {
+export async function checkNewWebhookTarget(url: string, allowPrivate: boolean): Promise<void> {
   if (!URL_CHARACTERS.test(url))
     throw new TargetRefusedError(
       'The url may not contain spaces, quotes or markup (< > " { } | \\ ^ `); percent-encode them.',
     );
+  await checkWebhookTarget(url, allowPrivate);
+}
+
+/**
+ * Checks a webhook URL before each delivery as well: http(s) only, no credentials; unless private
+ * targets are allowed (dev/test), https only and every address the host resolves to must be
+ * public (no loopback, private, link-local: SSRF).
+ */
+export async function checkWebhookTarget(url: string, allowPrivate: boolean): Promise<void> {
   let parsed: URL;
   try {
     parsed = new URL(url);
