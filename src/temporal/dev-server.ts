@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { spawnService } from '../utils/service-process';
 import { ensureTool } from '../utils/tool-scripts';
 import { temporalAnswers } from './probe';
 import { devServerSearchAttributeArgs, ensureSearchAttributes } from './search-attributes';
@@ -88,20 +88,13 @@ export async function startDevServer(opts: StartDevServerOptions): Promise<DevSe
     ...devServerSearchAttributeArgs(),
     ...devServerTuningArgs(),
   ];
-  const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) opts.log?.(line);
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child, stop, kill } = spawnService(bin, args, { log: opts.log, killAfterMs: 10_000 });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
     if (await canConnect(address, opts.namespace)) break;
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      await kill();
       throw new Error('temporal dev server did not answer within 60 s');
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -111,17 +104,7 @@ export async function startDevServer(opts: StartDevServerOptions): Promise<DevSe
     address,
     uiUrl: `http://${opts.ip === '0.0.0.0' ? '127.0.0.1' : opts.ip}:${opts.uiPort}`,
     owned: true,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-    async kill() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
-      await exited;
-    },
+    stop,
+    kill,
   };
 }
