@@ -17,6 +17,68 @@ function ticks(min: number, max: number, format: (n: number) => string) {
   return [min, (min + max) / 2, max].map((v) => ({ y: scaleY(v, max, min), label: format(v) }));
 }
 
+/** The horizontal lines at the bottom, middle and top of the scale, with their values. */
+const Grid = (props: { min: number; max: number; format: (n: number) => string }) => (
+  <>
+    {ticks(props.min, props.max, props.format).map((t) => (
+      <g key={t.label}>
+        <line x1={PAD.left} x2={W - PAD.right} y1={t.y} y2={t.y} stroke="#d0d5dd" stroke-width="1" />
+        <text x={PAD.left - 6} y={t.y + 4} text-anchor="end" font-size="11" fill="#555">
+          {t.label}
+        </text>
+      </g>
+    ))}
+  </>
+);
+
+/** The first and the last day under the picture. */
+const DayAxis = (props: { days: string[] }) =>
+  props.days.length === 0 ? null : (
+    <>
+      <text x={PAD.left} y={H - 8} font-size="11" fill="#555">
+        {props.days[0]}
+      </text>
+      <text x={W - PAD.right} y={H - 8} font-size="11" fill="#555" text-anchor="end">
+        {props.days.at(-1)}
+      </text>
+    </>
+  );
+
+/** The picture's figures as a table, one row a day, behind a disclosure. */
+const FiguresTable = (props: {
+  title: string;
+  head: string[];
+  rows: Array<[string, ...Array<string | number>]>;
+}) => (
+  <details>
+    <summary>{props.title}: the figures</summary>
+    <div class="scroll">
+      <table>
+        <caption>{props.title}</caption>
+        <thead>
+          <tr>
+            {['Day', ...props.head].map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map(([day, ...cells]) => (
+            <tr key={day}>
+              <td>{day}</td>
+              {cells.map((c, i) => (
+                <td key={i}>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  </details>
+);
+
 export interface LinePoint {
   label: string;
   value: number;
@@ -42,14 +104,7 @@ export function LineChart(props: {
     <figure class="chart" data-chart={props.id}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${props.id}-t`} width="100%">
         <title id={`${props.id}-t`}>{props.title}</title>
-        {ticks(min, max, props.format).map((t) => (
-          <g key={t.label}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={t.y} y2={t.y} stroke="#d0d5dd" stroke-width="1" />
-            <text x={PAD.left - 6} y={t.y + 4} text-anchor="end" font-size="11" fill="#555">
-              {t.label}
-            </text>
-          </g>
-        ))}
+        <Grid min={min} max={max} format={props.format} />
         <polyline
           points={xy.join(' ')}
           fill="none"
@@ -57,39 +112,13 @@ export function LineChart(props: {
           stroke-width="2"
           data-points={points.length}
         />
-        {points.length > 0 && (
-          <>
-            <text x={PAD.left} y={H - 8} font-size="11" fill="#555">
-              {points[0]!.label}
-            </text>
-            <text x={W - PAD.right} y={H - 8} font-size="11" fill="#555" text-anchor="end">
-              {points.at(-1)!.label}
-            </text>
-          </>
-        )}
+        <DayAxis days={points.map((p) => p.label)} />
       </svg>
-      <details>
-        <summary>{props.title}: the figures</summary>
-        <div class="scroll">
-          <table>
-            <caption>{props.title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">{props.valueHead}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((p) => (
-                <tr key={p.label}>
-                  <td>{p.label}</td>
-                  <td>{props.format(p.value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <FiguresTable
+        title={props.title}
+        head={[props.valueHead]}
+        rows={points.map((p) => [p.label, props.format(p.value)])}
+      />
     </figure>
   );
 }
@@ -115,14 +144,7 @@ export function StackedBars(props: {
     <figure class="chart" data-chart={props.id}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${props.id}-t`} width="100%">
         <title id={`${props.id}-t`}>{props.title}</title>
-        {ticks(0, max, (n) => String(Math.round(n))).map((t) => (
-          <g key={t.label}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={t.y} y2={t.y} stroke="#d0d5dd" stroke-width="1" />
-            <text x={PAD.left - 6} y={t.y + 4} text-anchor="end" font-size="11" fill="#555">
-              {t.label}
-            </text>
-          </g>
-        ))}
+        <Grid min={0} max={max} format={(n) => String(Math.round(n))} />
         {props.days.map((day, i) => {
           let base = 0;
           return (
@@ -149,16 +171,7 @@ export function StackedBars(props: {
             </g>
           );
         })}
-        {props.days.length > 0 && (
-          <>
-            <text x={PAD.left} y={H - 8} font-size="11" fill="#555">
-              {props.days[0]}
-            </text>
-            <text x={W - PAD.right} y={H - 8} font-size="11" fill="#555" text-anchor="end">
-              {props.days.at(-1)}
-            </text>
-          </>
-        )}
+        <DayAxis days={props.days} />
       </svg>
       <p class="legend">
         {props.series.map((s) => (
@@ -170,34 +183,11 @@ export function StackedBars(props: {
           </span>
         ))}
       </p>
-      <details>
-        <summary>{props.title}: the figures</summary>
-        <div class="scroll">
-          <table>
-            <caption>{props.title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                {props.series.map((s) => (
-                  <th scope="col" key={s.name}>
-                    {s.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {props.days.map((day, i) => (
-                <tr key={day}>
-                  <td>{day}</td>
-                  {props.series.map((s) => (
-                    <td key={s.name}>{s.values[i] ?? 0}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+      <FiguresTable
+        title={props.title}
+        head={props.series.map((x) => x.name)}
+        rows={props.days.map((day, i) => [day, ...props.series.map((x) => x.values[i] ?? 0)])}
+      />
     </figure>
   );
 }

@@ -173,21 +173,23 @@ export const SIGN_IN_LIMITS = {
 } as const;
 
 export function signInThrottle(limiters: Limiters, area: string) {
-  const limits = [
-    { key: 'pair', ...SIGN_IN_LIMITS.perAccountAndAddress },
-    { key: 'pair-day', ...SIGN_IN_LIMITS.perAccountAndAddressDaily },
-    { key: 'ip', ...SIGN_IN_LIMITS.perAddress },
-  ].map((l) => ({ ...l, limiter: limiters.make(`sign-in:${area}:${l.key}`, l.failures, l.windowSeconds) }));
+  const limits = (
+    [
+      { name: 'pair', per: 'pair', ...SIGN_IN_LIMITS.perAccountAndAddress },
+      { name: 'pair-day', per: 'pair', ...SIGN_IN_LIMITS.perAccountAndAddressDaily },
+      { name: 'ip', per: 'ip', ...SIGN_IN_LIMITS.perAddress },
+    ] as const
+  ).map((l) => ({ ...l, limiter: limiters.make(`sign-in:${area}:${l.name}`, l.failures, l.windowSeconds) }));
+  /** What each limit counts against: the account at this address, or the address. */
   const keys = (ctx: Context, kind: SessionKind) => {
     const ip = normaliseIp(ctx.ip);
-    const pair = `${kind}:${field(ctx, 'email').trim().toLowerCase()}@${ip}`;
-    return { pair, 'pair-day': pair, ip } as Record<string, string>;
+    return { pair: `${kind}:${field(ctx, 'email').trim().toLowerCase()}@${ip}`, ip };
   };
   return {
     /** Seconds until another attempt is allowed, or 0. */
     async blocked(ctx: Context, kind: SessionKind): Promise<number> {
       const k = keys(ctx, kind);
-      const states = await Promise.all(limits.map(async (l) => ({ l, res: await l.limiter.get(k[l.key]!) })));
+      const states = await Promise.all(limits.map(async (l) => ({ l, res: await l.limiter.get(k[l.per]) })));
       const over = states
         .filter(({ l, res }) => res !== null && res.consumedPoints >= l.failures)
         .map(({ res }) => res as RateLimiterRes);
@@ -195,11 +197,11 @@ export function signInThrottle(limiters: Limiters, area: string) {
     },
     async failed(ctx: Context, kind: SessionKind): Promise<void> {
       const k = keys(ctx, kind);
-      await Promise.all(limits.map((l) => l.limiter.penalty(k[l.key]!, 1)));
+      await Promise.all(limits.map((l) => l.limiter.penalty(k[l.per], 1)));
     },
     async succeeded(ctx: Context, kind: SessionKind): Promise<void> {
       const k = keys(ctx, kind);
-      await Promise.all(limits.filter((l) => l.key !== 'ip').map((l) => l.limiter.delete(k[l.key]!)));
+      await Promise.all(limits.filter((l) => l.per === 'pair').map((l) => l.limiter.delete(k[l.per])));
     },
   };
 }

@@ -36,6 +36,9 @@ export const ORDER_STATUSES_SHOWN = [
   'cancelled',
 ] as const;
 
+/** Statuses counted with the one a reseller reads them as. */
+const SHOWN_AS: Record<string, string> = { pending: 'processing', billing_failed: 'processing' };
+
 /** How many of the reseller's orders were placed each of the last `days` days, by their status now. */
 export async function ordersByStatusPerDay(
   db: Knex,
@@ -52,9 +55,7 @@ export async function ordersByStatusPerDay(
   );
   const counts: Record<string, number[]> = {};
   for (const row of rows) {
-    // Pending and billing_failed are counted with the status a reseller reads them as.
-    const status =
-      row.status === 'pending' ? 'processing' : row.status === 'billing_failed' ? 'processing' : row.status;
+    const status = SHOWN_AS[row.status] ?? row.status;
     const i = shown.indexOf(row.day);
     if (i < 0) continue;
     (counts[status] ??= Array<number>(days).fill(0))[i]! += Number(row.n);

@@ -93,11 +93,11 @@ export async function endpointHealth(db: Knex, resellerId: number): Promise<Map<
   );
 }
 
-/** What a page calls an endpoint: its host and path, never its query (which may carry a token). */
-export function endpointLabel(url: string): string {
+/** What a page calls an endpoint: its host and path (`host: true`: its host alone), never its query (which may carry a token). */
+export function endpointLabel(url: string, opts: { host?: boolean } = {}): string {
   try {
     const u = new URL(url);
-    return `${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+    return opts.host || u.pathname === '/' ? u.host : `${u.host}${u.pathname}`;
   } catch {
     return url;
   }

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { AppDeps } from '../../api/context';
 import { presentOrder } from '../../api/orders.presenter';
-import { currencyScale, formatMinor, moneyJson } from '../../money';
+import { formatMinor, moneyJson } from '../../money';
 import { expiringDomains } from '../../services/domains';
 import { AppError } from '../../services/errors';
 import { latestOrders, unpaidInvoices } from '../../services/order-lists';
@@ -48,7 +48,6 @@ export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
       dailyBalances(deps.db, reseller.id, currency, 30),
       ordersByStatusPerDay(deps.db, reseller.id, 14),
     ]);
-    const scale = 10 ** currencyScale(currency);
     const csrf = ctx.state.page?.csrfToken;
     resellerPage(
       ctx,
@@ -75,8 +74,8 @@ export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
             id="balance"
             title={`Wallet balance at the end of each of the last 30 days (${currency})`}
             valueHead={`Balance (${currency})`}
-            points={balances.map((b) => ({ label: b.day, value: Number(b.balanceMinor) / scale }))}
-            format={(n) => formatMinor(BigInt(Math.round(n * scale)), currency)}
+            points={balances.map((b) => ({ label: b.day, value: Number(b.balanceMinor) }))}
+            format={(minor) => formatMinor(BigInt(Math.round(minor)), currency)}
           />
         </section>
         <section aria-labelledby="per-day-h">

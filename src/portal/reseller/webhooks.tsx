@@ -156,7 +156,7 @@ export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
     const base = `/portal/webhooks/${encodeURIComponent(e.publicId)}`;
     resellerPage(
       ctx,
-      `Webhook to ${endpointLabel(e.url).split('/')[0]}`,
+      `Webhook to ${endpointLabel(e.url, { host: true })}`,
       '/portal/webhooks',
       <>
         {extra.secret && (
