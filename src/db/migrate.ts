@@ -16,6 +16,7 @@ import * as remindersWithoutDomainLock from './migrations/20261203000000_reminde
 import * as registrarCurrencyAndTransfers from './migrations/20261204000000_registrar_currency_and_transfers';
 import * as hostedDns from './migrations/20261204100000_hosted_dns';
 import * as webhookLanes from './migrations/20261205000000_webhook_lanes';
+import * as figuresIndexes from './migrations/20261206000000_figures_indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -44,6 +45,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261204000000_registrar_currency_and_transfers', registrarCurrencyAndTransfers],
   ['20261204100000_hosted_dns', hostedDns],
   ['20261205000000_webhook_lanes', webhookLanes],
+  ['20261206000000_figures_indexes', figuresIndexes],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

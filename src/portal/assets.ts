@@ -27,18 +27,23 @@ article.secret pre { white-space: pre-wrap; word-break: break-all; }
 .note strong { color: var(--pico-del-color); }
 pre code { white-space: pre-wrap; word-break: break-word; }
 .money { white-space: nowrap; }
-.chart { margin: 1rem 0 1.5rem; }
+.chart { margin: 1rem 0 1.5rem; display: grid; grid-template-columns: minmax(0, 1fr) fit-content(34rem); gap: 1rem; align-items: start; min-width: 0; max-width: 100%; }
 .chart svg { max-width: 100%; height: auto; }
-.chart .scroll { overflow-x: auto; max-width: 100%; }
-.chart { min-width: 0; max-width: 100%; }
+.chart .figures-table { max-height: 15rem; overflow: auto; font-size: .8125rem; }
+.chart .figures-table table { margin: 0; }
+.chart .figures-table caption { text-align: left; font-weight: bold; }
+.chart .figures-table td, .chart .figures-table th { padding: .15rem .4rem; }
+.chart .figures-table td { white-space: nowrap; }
+.chart .figures-table th { vertical-align: bottom; }
 .chart .legend { display: flex; flex-wrap: wrap; gap: .25rem .75rem; font-size: .875rem; }
 .chart .legend span { white-space: nowrap; }
-.review-event { border-bottom: 1px solid var(--pico-muted-border-color); padding: .5rem 0 1rem; }
-.review-event .meta { font-size: .875rem; color: var(--pico-muted-color); }
-.review-event details { margin-top: .75rem; }
+.event-card { border-bottom: 1px solid var(--pico-muted-border-color); padding: .5rem 0 1rem; }
+.event-card .meta { font-size: .875rem; color: var(--pico-muted-color); }
+.event-card details { margin-top: .75rem; }
 button.danger, a.danger { background: var(--pico-del-color); border-color: var(--pico-del-color); color: #fff; width: auto; }
 section.confirm { border: .15rem solid var(--pico-del-color); border-radius: .25rem; padding: 1rem; margin-bottom: 1.5rem; }
 section.confirm form { display: inline-block; margin: 0 1rem .5rem 0; }
 section.confirm > a { display: inline-block; white-space: nowrap; }
 @media (max-width: 480px) { dl.figures { grid-template-columns: 1fr; } }
+@media (max-width: 900px) { .chart { grid-template-columns: minmax(0, 1fr); } }
 `;

@@ -7,8 +7,10 @@ import type { SessionKind } from '../services/sessions';
 import { PICO_CSS, PORTAL_CSS } from './assets';
 import { Layout } from './components';
 import { addConsoleCatalog } from './console/catalog';
+import { addConsoleOverview } from './console/overview';
 import { addConsoleResellers } from './console/resellers';
 import { addConsoleReview } from './console/review';
+import { addConsoleTrail } from './console/trail';
 import {
   AREAS,
   errorPage,
@@ -89,7 +91,13 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware<AppS
     addDns,
     addWallet,
   ]);
-  const admin = area('admin', [addConsoleReview, addConsoleResellers, addConsoleCatalog]);
+  const admin = area('admin', [
+    addConsoleOverview,
+    addConsoleReview,
+    addConsoleTrail,
+    addConsoleResellers,
+    addConsoleCatalog,
+  ]);
   const pages = compose([pageHeaders, assets.routes(), reseller, admin] as Middleware[]);
   // Only the browser's paths pass through here: an API answer carries no page headers.
   return async (ctx, next) => {

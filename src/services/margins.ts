@@ -17,7 +17,7 @@ export interface MarginRow {
   withoutCost: number;
 }
 
-interface Completed {
+export interface Completed {
   currency: string;
   amountMinor: string;
   costMinor: string | null;
@@ -34,54 +34,71 @@ export function marginRange(range: { from?: Date | undefined; to?: Date | undefi
   return { from: range.from ?? new Date(to.getTime() - 30 * 86_400_000), to };
 }
 
-/** Completed orders between `from` and `to`, per reseller currency: revenue, registrar cost and the margin. */
-export async function marginReport(db: Knex, range: { from: Date; to: Date }): Promise<MarginRow[]> {
-  const rows = (await db('orders')
+/** One currency's completed orders: what resellers paid and what the registrar cost, in minor units. */
+export interface MarginTally {
+  orders: number;
+  revenue: bigint;
+  /** The registrar's cost, in its currency (`costCurrency`), of the orders whose cost is known. */
+  cost: bigint;
+  costCurrency: string | null;
+  /** That cost in the reseller currency at each order's recorded rate. */
+  converted: bigint;
+  /** The revenue of the orders whose cost is known: the margin is this less `converted`. */
+  marginRevenue: bigint;
+  without: number;
+}
+
+const emptyTally = (): MarginTally => ({
+  orders: 0,
+  revenue: 0n,
+  cost: 0n,
+  costCurrency: null,
+  converted: 0n,
+  marginRevenue: 0n,
+  without: 0,
+});
+
+/** Adds one completed order to its currency's tally (an order of unknown cost counts as revenue only). */
+export function addToTally(by: Map<string, MarginTally>, r: Completed): void {
+  const currency = r.currency.trim();
+  const g = by.get(currency) ?? emptyTally();
+  g.orders += 1;
+  g.revenue += BigInt(r.amountMinor);
+  const costCurrency = r.costCurrency?.trim() ?? null;
+  if (
+    r.costMinor === null ||
+    !costCurrency ||
+    r.exchangeRate === null ||
+    (g.costCurrency && g.costCurrency !== costCurrency)
+  ) {
+    g.without += 1;
+  } else {
+    g.costCurrency = costCurrency;
+    g.cost += BigInt(r.costMinor);
+    g.converted += convertCost(BigInt(r.costMinor), costCurrency, currency, r.exchangeRate);
+    g.marginRevenue += BigInt(r.amountMinor);
+  }
+  by.set(currency, g);
+}
+
+/** Completed orders between `from` and `to`, with when each completed. */
+export async function completedOrders(
+  db: Knex,
+  range: { from: Date; to: Date },
+): Promise<Array<Completed & { completedAt: Date }>> {
+  return (await db('orders')
     .where('status', 'completed')
     .where('completedAt', '>=', range.from)
     .where('completedAt', '<', range.to)
-    .select('currency', 'amountMinor', 'costMinor', 'costCurrency', 'exchangeRate')) as Completed[];
-  const by = new Map<
-    string,
-    {
-      orders: number;
-      revenue: bigint;
-      cost: bigint;
-      costCurrency: string | null;
-      converted: bigint;
-      marginRevenue: bigint;
-      without: number;
-    }
-  >();
-  for (const r of rows) {
-    const currency = r.currency.trim();
-    const g = by.get(currency) ?? {
-      orders: 0,
-      revenue: 0n,
-      cost: 0n,
-      costCurrency: null,
-      converted: 0n,
-      marginRevenue: 0n,
-      without: 0,
-    };
-    g.orders += 1;
-    g.revenue += BigInt(r.amountMinor);
-    const costCurrency = r.costCurrency?.trim() ?? null;
-    if (
-      r.costMinor === null ||
-      !costCurrency ||
-      r.exchangeRate === null ||
-      (g.costCurrency && g.costCurrency !== costCurrency)
-    ) {
-      g.without += 1;
-    } else {
-      g.costCurrency = costCurrency;
-      g.cost += BigInt(r.costMinor);
-      g.converted += convertCost(BigInt(r.costMinor), costCurrency, currency, r.exchangeRate);
-      g.marginRevenue += BigInt(r.amountMinor);
-    }
-    by.set(currency, g);
-  }
+    .select('currency', 'amountMinor', 'costMinor', 'costCurrency', 'exchangeRate', 'completedAt')) as Array<
+    Completed & { completedAt: Date }
+  >;
+}
+
+/** Completed orders between `from` and `to`, per reseller currency: revenue, registrar cost and the margin. */
+export async function marginReport(db: Knex, range: { from: Date; to: Date }): Promise<MarginRow[]> {
+  const by = new Map<string, MarginTally>();
+  for (const r of await completedOrders(db, range)) addToTally(by, r);
   return [...by.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, g]) => ({

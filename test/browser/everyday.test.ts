@@ -358,7 +358,7 @@ describe('the dashboard pictures', () => {
         await page.goto(`${h.api.url}/portal`);
         const balance = page.locator('[data-chart="balance"]');
         expect(await balance.locator('svg[role="img"] title').textContent()).toContain('Wallet balance');
-        expect(await balance.locator('polyline').getAttribute('data-points')).toBe('30');
+        expect(await balance.locator('g[data-series]').getAttribute('data-points')).toBe('30');
         const rows = balance.locator('tbody tr');
         expect(await rows.count()).toBe(30);
         // Before the old top-up: 0.00; from it on 200.00; today 250.00 less today's one order.

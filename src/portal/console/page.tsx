@@ -1,4 +1,4 @@
-import { type PortalContext, signedInAdmin } from '../http';
+import { idFrom, type PortalContext, signedInAdmin } from '../http';
 import { areaPage, type PageArgs } from '../page';
 
 export const CONSOLE_NAV = [
@@ -14,3 +14,6 @@ export const CONSOLE_NAV = [
 export const consolePage = (...args: PageArgs) => areaPage('admin', CONSOLE_NAV, ...args);
 
 export const actorOf = (ctx: PortalContext) => `admin:${signedInAdmin(ctx).id}` as const;
+
+/** The reseller a console list is narrowed to (`?reseller=13`), strictly parsed. */
+export const resellerParam = (ctx: PortalContext) => idFrom(ctx, 'reseller', 'query');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
+import type { VNode } from 'preact';
 import { workflowUrl } from '../../api/admin/presenters';
 import type { AppDeps } from '../../api/context';
 import { presentOrder } from '../../api/orders.presenter';
@@ -7,7 +8,7 @@ import { moneyJson } from '../../money';
 import { adjustWallet } from '../../services/adjustments';
 import { listCredentials, revokeCredential } from '../../services/credentials';
 import { decodeCursor, encodeCursor } from '../../services/domains';
-import type { AppError } from '../../services/errors';
+import { AppError } from '../../services/errors';
 import { formatMarkup, listTiers, parseMarkup } from '../../services/markup-tiers';
 import { latestOrderRows } from '../../services/order-lists';
 import {
@@ -20,6 +21,7 @@ import {
 import { createSignInLink } from '../../services/sessions';
 import {
   Action,
+  Confirm,
   Csrf,
   CurrencySelect,
   Errors,
@@ -166,7 +168,10 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
     );
   });
 
-  const detailPage = async (ctx: PortalContext, extra: { link?: string; error?: AppError } = {}) => {
+  const detailPage = async (
+    ctx: PortalContext,
+    extra: { link?: string; error?: AppError; confirm?: VNode } = {},
+  ) => {
     const o = await showReseller(deps.db, idFrom(ctx, 'reseller'));
     const [creds, orders, tiers] = await Promise.all([
       listCredentials(deps.db, { resellerId: o.reseller.id }),
@@ -181,6 +186,7 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
       `${o.reseller.name} (#${o.reseller.id})`,
       '/console/resellers',
       <>
+        {extra.confirm}
         {extra.link && <ShownOnce label="One-time sign-in link (valid for an hour)" secret={extra.link} />}
         <Errors message={extra.error?.message} errors={extra.error?.errors} />
         <dl class="figures">
@@ -265,12 +271,7 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
             k.revokedAt ? (
               ''
             ) : (
-              <Action
-                action={`${base}/credentials/${encodeURIComponent(k.prefix)}/revoke`}
-                label="Revoke"
-                csrf={csrf}
-                secondary
-              />
+              <a href={`${base}/credentials/${encodeURIComponent(k.prefix)}/revoke`}>Revoke…</a>
             ),
           ])}
         />
@@ -350,7 +351,38 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
     else await redirectWithFlash(deps, ctx, `/console/resellers/${id}`, 'Adjustment posted.');
   });
 
+  /** Names the credential and what stops working; nothing is revoked until this is confirmed. */
+  const confirmRevoke = async (ctx: PortalContext) => {
+    const id = idFrom(ctx, 'reseller');
+    const prefix = ctx.params['prefix'] ?? '';
+    const live = (await listCredentials(deps.db, { resellerId: id })).find(
+      (c) => c.prefix === prefix && !c.revokedAt,
+    );
+    if (!live) throw new AppError(404, 'credential_not_found', 'No such live credential.');
+    const what = live.kind === 'api_key' ? 'API key' : 'token';
+    await detailPage(ctx, {
+      confirm: (
+        <Confirm
+          title={`Revoke the ${what} ${live.prefix}…?`}
+          action={`/console/resellers/${id}/credentials/${encodeURIComponent(live.prefix)}/revoke`}
+          csrf={ctx.state.page?.csrfToken}
+          confirmLabel="Yes, revoke it now"
+          cancelHref={`/console/resellers/${id}`}
+        >
+          <p data-consequence>
+            The reseller's {what} “{live.name}” ({live.abilities.join(', ')}) stops working{' '}
+            <strong>at once</strong>: every request their integration makes with it gets 401. This cannot be
+            undone.
+          </p>
+        </Confirm>
+      ),
+    });
+  };
+
+  router.get('/console/resellers/:reseller/credentials/:prefix/revoke', confirmRevoke);
+
   router.post('/console/resellers/:reseller/credentials/:prefix/revoke', async (ctx) => {
+    if (field(ctx, 'confirm') !== 'yes') return confirmRevoke(ctx);
     const id = idFrom(ctx, 'reseller');
     await revokeCredential(deps.db, actorOf(ctx), { resellerId: id }, ctx.params['prefix'] ?? '');
     await redirectWithFlash(deps, ctx, `/console/resellers/${id}`, 'Credential revoked.');

@@ -1,57 +1,16 @@
 import type { Router } from '@koa/router';
-import { presentAuditEvent, presentApiLogDetail } from '../../api/account.presenter';
 import { workflowUrl } from '../../api/admin/presenters';
 import type { AppDeps } from '../../api/context';
-import { formatMinor } from '../../money';
-import { listApiLogs, showApiLog } from '../../services/api-logs';
-import { acknowledgeAuditEvent, listAuditEvents } from '../../services/audit';
-import { listPrices } from '../../services/catalog-admin';
-import { listResellers } from '../../services/resellers';
+import { acknowledgeAuditEvent } from '../../services/audit';
 import { resolveBillingFailure, reviewQueue } from '../../services/reviews';
-import { Action, Errors, Field, Next, Table, when } from '../components';
-import { attempt, field, idFrom, type PortalContext, type PortalState, redirectWithFlash } from '../http';
-import { LogDetail, LogFilterForm, logFilterFrom, logRows, nextLink } from '../reseller/logs';
-import { actorOf, consolePage } from './page';
-import { reviewSentence } from './review-sentences';
+import { Action, Field, when } from '../components';
+import { attempt, field, type PortalState, redirectWithFlash } from '../http';
+import { actorOf, consolePage, resellerParam } from './page';
+import { EventCard } from './event-card';
+import { displayMoney, reviewSentence } from './sentences';
 
-const resellerParam = (ctx: PortalContext) => idFrom(ctx, 'reseller', 'query');
-
-/** The overview, the review queue (capture / void / acknowledge), API logs and the audit trail. */
+/** The review queue: orders to capture or void, events to acknowledge. */
 export function addConsoleReview(router: Router<PortalState>, deps: AppDeps): void {
-  router.get('/console', async (ctx) => {
-    const [queue, resellers, prices] = await Promise.all([
-      reviewQueue(deps.db, { limit: 100 }),
-      listResellers(deps.db, { limit: 1000 }),
-      listPrices(deps.db, { active: true }),
-    ]);
-    consolePage(
-      ctx,
-      'Overview',
-      '/console',
-      <dl class="figures">
-        <dt>Resellers</dt>
-        <dd>
-          <a href="/console/resellers">
-            {resellers.items.length}
-            {resellers.more ? '+' : ''}
-          </a>{' '}
-          ({resellers.items.filter((r) => r.status === 'suspended').length} suspended)
-        </dd>
-        <dt>Waiting for review</dt>
-        <dd data-figure="review">
-          <a href="/console/review">
-            {queue.orders.length} orders, {queue.events.length} events
-          </a>
-        </dd>
-        <dt>Active prices</dt>
-        <dd>
-          <a href="/console/catalog">{prices.length}</a>
-          {prices.length === 0 && ' — nothing can be sold until some are set'}
-        </dd>
-      </dl>,
-    );
-  });
-
   router.get('/console/review', async (ctx) => {
     const queue = await reviewQueue(deps.db, { resellerId: resellerParam(ctx), limit: 100 });
     const csrf = ctx.state.page?.csrfToken;
@@ -78,9 +37,7 @@ export function addConsoleReview(router: Router<PortalState>, deps: AppDeps): vo
                 <a href={`/console/resellers/${order.resellerId}`}>#{order.resellerId}</a>
               </dd>
               <dt>Amount held</dt>
-              <dd>
-                {formatMinor(BigInt(order.amountMinor), order.currency.trim())} {order.currency.trim()}
-              </dd>
+              <dd class="money">{displayMoney(order.amountMinor, order.currency)}</dd>
               <dt>Since</dt>
               <dd>{when(failedAt)}</dd>
               <dt>Error</dt>
@@ -104,25 +61,9 @@ export function addConsoleReview(router: Router<PortalState>, deps: AppDeps): vo
         <h2>Events to look at</h2>
         {queue.events.length === 0 && <p>No events wait.</p>}
         {queue.events.map((e) => (
-          <article key={String(e.id)} class="review-event" data-event={String(e.id)}>
-            <p data-sentence>{reviewSentence(e)}</p>
-            <p class="meta">
-              {e.type.replace(/_/g, ' ')} ·{' '}
-              {e.resellerId === null ? (
-                'no reseller'
-              ) : (
-                <a href={`/console/resellers/${e.resellerId}`}>reseller #{e.resellerId}</a>
-              )}{' '}
-              · {when(e.createdAt)} · event #{String(e.id)}
-            </p>
+          <EventCard key={String(e.id)} event={e} sentence={reviewSentence(e)}>
             <Action action={`/console/review/events/${e.id}/acknowledge`} label="Acknowledge" csrf={csrf} />
-            <details>
-              <summary>Raw data</summary>
-              <pre>
-                <code>{JSON.stringify(e.data, null, 2)}</code>
-              </pre>
-            </details>
-          </article>
+          </EventCard>
         ))}
       </>,
     );
@@ -160,91 +101,6 @@ export function addConsoleReview(router: Router<PortalState>, deps: AppDeps): vo
       ctx,
       '/console/review',
       'error' in res ? res.error.message : `Event #${res.ok.id} acknowledged.`,
-    );
-  });
-
-  router.get('/console/api-logs', async (ctx) => {
-    const query = ctx.query as Record<string, unknown>;
-    const res = await attempt(() => listApiLogs(deps.db, logFilterFrom(query, resellerParam(ctx))));
-    consolePage(
-      ctx,
-      'API logs',
-      '/console/api-logs',
-      <>
-        <LogFilterForm action="/console/api-logs" query={query} withReseller />
-        {'error' in res ? (
-          <Errors message={res.error.message} errors={res.error.errors} />
-        ) : (
-          <>
-            <Table
-              caption="API requests of every reseller, newest first"
-              head={['At', 'Method', 'Path', 'Status', 'Duration', 'Error']}
-              rows={logRows(res.ok.items, (id) => `/console/api-logs/${id}`)}
-              empty="No requests match."
-            />
-            <Next href={nextLink('/console/api-logs', query, res.ok.nextBeforeId)} />
-          </>
-        )}
-      </>,
-    );
-  });
-
-  router.get('/console/api-logs/:log', async (ctx) => {
-    const log = presentApiLogDetail(await showApiLog(deps.db, ctx.params['log'] ?? ''));
-    consolePage(ctx, `API request ${log.request_id}`, '/console/api-logs', <LogDetail log={log} />);
-  });
-
-  router.get('/console/audit', async (ctx) => {
-    const type =
-      typeof ctx.query['type'] === 'string' && ctx.query['type'] !== '' ? [ctx.query['type']] : undefined;
-    const cursor =
-      typeof ctx.query['cursor'] === 'string' && /^\d+$/.test(ctx.query['cursor'])
-        ? ctx.query['cursor']
-        : undefined;
-    const page = await listAuditEvents(deps.db, {
-      resellerId: resellerParam(ctx),
-      types: type,
-      beforeId: cursor,
-      limit: 50,
-    });
-    consolePage(
-      ctx,
-      'Audit trail',
-      '/console/audit',
-      <>
-        <form method="get" action="/console/audit" class="filters" role="search">
-          <label for="a-reseller">
-            Reseller id
-            <input
-              id="a-reseller"
-              name="reseller"
-              value={typeof ctx.query['reseller'] === 'string' ? ctx.query['reseller'] : ''}
-            />
-          </label>
-          <label for="a-type">
-            Type
-            <input id="a-type" name="type" value={type?.[0] ?? ''} />
-          </label>
-          <button type="submit">Filter</button>
-        </form>
-        <Table
-          caption="Who changed what, newest first"
-          head={['At', 'Actor', 'Type', 'Reseller', 'Subject', 'Data']}
-          rows={page.items.map((e) => {
-            const p = presentAuditEvent(e);
-            return [
-              when(p.created_at),
-              p.actor ?? '',
-              p.type,
-              p.reseller_id === null ? '—' : String(p.reseller_id),
-              `${p.subject_type ?? ''} ${p.subject_id ?? ''}`,
-              <code>{JSON.stringify(p.data).slice(0, 200)}</code>,
-            ];
-          })}
-          empty="Nothing recorded."
-        />
-        <Next href={nextLink('/console/audit', ctx.query as Record<string, unknown>, page.nextBeforeId)} />
-      </>,
     );
   });
 }

@@ -7,21 +7,13 @@ import { AppError } from '../../services/errors';
 import { latestOrders, unpaidInvoices } from '../../services/order-lists';
 import { payOrderInvoice, showOrder } from '../../services/orders';
 import { getBalance } from '../../services/wallet';
-import { dailyBalances, ORDER_STATUSES_SHOWN, ordersByStatusPerDay } from '../../services/figures';
-import { LineChart, StackedBars } from '../charts';
+import { dailyBalances, ordersByStatusPerDay } from '../../services/figures';
+import { LineChart, OrdersPerDayChart } from '../charts';
 import { Action, Money, OrderStatus, Table, when } from '../components';
 import { type PortalContext, type PortalState, signedInReseller, redirectWithFlash } from '../http';
 import { resellerPage } from './page';
 
 type PresentedOrder = ReturnType<typeof presentOrder>;
-
-const STATUS_COLORS: Record<(typeof ORDER_STATUSES_SHOWN)[number], string> = {
-  completed: '#2e7d32',
-  processing: '#1d70b8',
-  awaiting_payment: '#b58100',
-  failed: '#b42318',
-  cancelled: '#667085',
-};
 
 /** The columns of an order list: it leads with the domain, the order's id last. */
 export const ORDER_HEAD = ['Domain', 'Action', 'Status', 'Amount', 'Placed', 'Order'];
@@ -73,23 +65,20 @@ export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
           <LineChart
             id="balance"
             title={`Wallet balance at the end of each of the last 30 days (${currency})`}
-            valueHead={`Balance (${currency})`}
-            points={balances.map((b) => ({ label: b.day, value: Number(b.balanceMinor) }))}
+            days={balances.map((b) => b.day)}
+            series={[
+              {
+                name: `Balance (${currency})`,
+                color: '#1d70b8',
+                values: balances.map((b) => Number(b.balanceMinor)),
+              },
+            ]}
             format={(minor) => formatMinor(BigInt(Math.round(minor)), currency)}
           />
         </section>
         <section aria-labelledby="per-day-h">
           <h2 id="per-day-h">Orders per day</h2>
-          <StackedBars
-            id="orders-per-day"
-            title="Orders placed each of the last 14 days, by status"
-            days={perDay.days}
-            series={ORDER_STATUSES_SHOWN.map((status) => ({
-              name: status.replace('_', ' '),
-              color: STATUS_COLORS[status],
-              values: perDay.counts[status] ?? perDay.days.map(() => 0),
-            }))}
-          />
+          <OrdersPerDayChart perDay={perDay} title="Orders placed each of the last 14 days, by status" />
         </section>
         <section aria-labelledby="unpaid-h">
           <h2 id="unpaid-h">Unpaid invoices</h2>
