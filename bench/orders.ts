@@ -37,7 +37,7 @@ import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import type { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { dynadotClient } from '../src/registrar';
-import { RegistrarSimulator } from '../src/registrar/simulator/server';
+import { RegistrarSimulator } from '../simulators/registrar/server';
 import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { creditWallet } from '../src/services/ledger';
 import { createReseller } from '../src/services/resellers';

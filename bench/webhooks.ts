@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createKnex, dropDatabase, ensureDatabase, type Knex } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
-import { RegistrarSimulator } from '../src/registrar/simulator/server';
+import { RegistrarSimulator } from '../simulators/registrar/server';
 import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { creditWallet } from '../src/services/ledger';
 import { createReseller } from '../src/services/resellers';

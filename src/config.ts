@@ -121,7 +121,7 @@ export const configSchema = z.object({
   ...DNS_ADDON_SETTINGS,
   SIMULATOR_PORT: port
     .default(4010)
-    .describe('port of the registrar simulator (`npm run dev`, `cli simulator`)'),
+    .describe('port of the registrar simulator (`npm run dev`, `npm run simulator`)'),
   ORDER_ACCEPT_WAIT_MS: z.coerce
     .number()
     .int()

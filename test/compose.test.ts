@@ -82,8 +82,8 @@ describe('docker-compose.yml (production-shaped stack)', () => {
       VISIBILITY_DBNAME: 'domain_reseller_temporal_visibility',
     });
     expect(t.volumes?.some((v) => v.startsWith(`./${PROD_TEMPORAL.dynamicConfigFile}:`))).toBe(true);
-    // prod:local's databases (src/prod-local.ts) and the build script's pinned release.
-    const prodLocal = readFileSync(path.join(root, 'src', 'prod-local.ts'), 'utf8');
+    // prod:local's databases (dev/prod-local.ts) and the build script's pinned release.
+    const prodLocal = readFileSync(path.join(root, 'dev', 'prod-local.ts'), 'utf8');
     expect(prodLocal).toContain("database: 'domain_reseller_temporal'");
     expect(prodLocal).toContain("visibilityDatabase: 'domain_reseller_temporal_visibility'");
     const script = readFileSync(path.join(root, 'scripts', 'ensure-temporal-server.sh'), 'utf8');
@@ -122,5 +122,48 @@ describe('docker-compose.yml (production-shaped stack)', () => {
     execFileSync('docker', ['compose', '-f', path.join(root, 'docker-compose.yml'), 'config', '--quiet'], {
       stdio: 'pipe',
     });
+  });
+});
+
+describe('the production image (Dockerfile)', () => {
+  it('holds no simulator and no dev launcher: its build copies src, workflows and activities, and compiling them reaches nothing else', () => {
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const build = dockerfile.slice(0, dockerfile.lastIndexOf('FROM '));
+    const copied = [...build.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(copied.sort()).toEqual(
+      [
+        'activities',
+        'package-lock.json',
+        'package.json',
+        'src',
+        'tsconfig.build.json',
+        'tsconfig.json',
+        'workflows',
+      ].sort(),
+    );
+    // What `npm run build` compiles into dist: the files of the image.
+    const listed = execFileSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--listFilesOnly',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    )
+      .split('\n')
+      .filter((f) => f && !f.includes('/node_modules/'))
+      .map((f) => path.relative(root, f));
+    expect(listed.length).toBeGreaterThan(100);
+    expect(listed.filter((f) => !/^(src|workflows|activities)\//.test(f))).toEqual([]);
+    expect(listed.filter((f) => /simulator/i.test(f))).toEqual([]);
+    // The final stage takes only the build's output, the production dependencies and package.json.
+    const final = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect([...final.matchAll(/^COPY (.+)$/gm)].map((m) => m[1])).toEqual([
+      '--from=build /app/node_modules ./node_modules',
+      '--from=build /app/dist ./dist',
+      'package.json ./',
+    ]);
   });
 });

@@ -14,8 +14,8 @@ import {
 import type { Knex } from 'knex';
 import type { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { dynadotClient } from '../src/registrar';
-import { RegistrarSimulator } from '../src/registrar/simulator/server';
-import { PaymentGatewaySimulator } from '../src/payments/simulator/server';
+import { RegistrarSimulator } from '../simulators/registrar/server';
+import { PaymentGatewaySimulator } from '../simulators/gateways/server';
 import { creditWallet } from '../src/services/ledger';
 import { getBalance } from '../src/services/wallet';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';

@@ -11,7 +11,6 @@ import { createLogger } from '../logger';
 import { startApi } from '../main-api';
 import { startWorker } from '../main-worker';
 import { createRegistrar } from '../registrar';
-import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from '../registrar/simulator/server';
 import { checkLedger } from '../services/ledger-check';
 import {
   ensureExpirySchedule,
@@ -42,7 +41,7 @@ function onSignals(stop: () => Promise<void>): void {
   }
 }
 
-/** The processes (api, worker, simulator), migrations, doctor, and the batch repairs. */
+/** The processes (api, worker), migrations, doctor, and the batch repairs. */
 export function registerOperations(program: Command): void {
   program
     .command('api')
@@ -196,26 +195,6 @@ export function registerOperations(program: Command): void {
         replayEvent(db, temporal, opts.event, relayOptions(config)),
       );
       console.log(`replaying event ${opts.event} to ${n} endpoint(s)`);
-    });
-
-  program
-    .command('simulator')
-    .description(
-      'Run the registrar simulator (Dynadot api3 protocol) on SIMULATOR_PORT, key DYNADOT_API_KEY.',
-    )
-    .action(async () => {
-      const config = loadConfig();
-      const sim = new RegistrarSimulator({
-        port: config.SIMULATOR_PORT,
-        apiKey: config.DYNADOT_API_KEY,
-        // The account the clients are configured for: the same level and limit window.
-        accountLevel: config.DYNADOT_ACCOUNT_LEVEL,
-        rateWindowMs: config.DYNADOT_RATE_WINDOW_MS,
-        infoLagMs: SIMULATOR_INFO_LAG_MS,
-      });
-      await sim.start();
-      console.log(`registrar simulator on ${sim.apiUrl} (admin: ${sim.url}/__sim/state)`);
-      onSignals(() => sim.close());
     });
 
   program

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimDomain, SimOperation } from '../../src/registrar/simulator/server';
+import type { SimDomain, SimOperation } from '../../simulators/registrar/server';
 import { CLI, killGroup, makeReseller, request, type JsonResponse } from '../helpers';
 import {
   completedOrders,

@@ -4,7 +4,7 @@
  * its api3 URL once it listens; SIGTERM closes it.
  */
 import type { AccountLevel } from '../../src/registrar/account';
-import { RegistrarSimulator } from '../../src/registrar/simulator/server';
+import { RegistrarSimulator } from '../../simulators/registrar/server';
 
 const [host = '127.0.0.1', port = '0', level = 'super_bulk', windowMs = '1000'] = process.argv.slice(2);
 const sim = new RegistrarSimulator({

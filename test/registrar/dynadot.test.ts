@@ -5,7 +5,7 @@ import { MemoryAccountLimiter } from '../../src/registrar/limiter';
 import { freePort } from '../../src/utils/ports';
 import { parseEnvelope, redactUrl, buildUrl } from '../../src/registrar/dynadot/wire';
 import { RegistrarError } from '../../src/registrar/errors';
-import { RegistrarSimulator } from '../../src/registrar/simulator/server';
+import { RegistrarSimulator } from '../../simulators/registrar/server';
 import { SEED_CONTACT } from '../harness';
 
 describe('api3 envelope parsing', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynadotClient } from '../../src/registrar';
 import { transferStateOf } from '../../src/registrar/dynadot/wire';
 import { RegistrarError } from '../../src/registrar/errors';
-import { RegistrarSimulator } from '../../src/registrar/simulator/server';
+import { RegistrarSimulator } from '../../simulators/registrar/server';
 import { FIXTURES, type Fixture, TRANSFER_WORDS } from '../fixtures/dynadot';
 
 /** A client whose every call is answered with `body` (HTTP 200, as Dynadot answers errors too). */

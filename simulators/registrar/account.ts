@@ -4,7 +4,7 @@
  * answered as Dynadot answers it (a busy envelope, HTTP 429) and counted, so a test can assert
  * that our clients, across every process, never cause one.
  */
-import { ACCOUNT_LIMITS, type AccountLevel, DYNADOT_RATE_WINDOW_MS } from '../account';
+import { ACCOUNT_LIMITS, type AccountLevel, DYNADOT_RATE_WINDOW_MS } from '../../src/registrar/account';
 
 export interface Breaches {
   /** Calls that arrived while the account's threads were all in use. */

@@ -5,19 +5,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Config } from './config';
-import { createKnex } from './db/knex';
-import { migrateLatest } from './db/migrate';
-import { resolvePostgres } from './db/postgres';
-import type { Logger } from './logger';
-import { seedDemoData } from './dev-seed';
-import { startPowerDns } from './hosted-dns/server';
-import { PaymentGatewaySimulator } from './payments/simulator/server';
+import type { Config } from '../src/config';
+import { createKnex } from '../src/db/knex';
+import { migrateLatest } from '../src/db/migrate';
+import { resolvePostgres } from '../src/db/postgres';
+import type { Logger } from '../src/logger';
+import { seedDemoData } from './seed';
+import { startPowerDns } from '../src/hosted-dns/server';
+import { PaymentGatewaySimulator } from '../simulators/gateways/server';
 import path from 'node:path';
-import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from './registrar/simulator/server';
-import { seedDemoAdmin } from './services/admins';
-import { seedDemoReseller } from './services/resellers';
-import { setPassword } from './services/sessions';
+import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from '../simulators/registrar/server';
+import { seedDemoAdmin } from '../src/services/admins';
+import { seedDemoReseller } from '../src/services/resellers';
+import { setPassword } from '../src/services/sessions';
 
 export interface Simulators {
   registrar: RegistrarSimulator;

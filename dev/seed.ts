@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { DEMO_CATALOG, upsertPrices } from './services/catalog';
-import { setRate } from './services/exchange-rates';
-import { creditWallet } from './services/ledger';
+import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
+import { setRate } from '../src/services/exchange-rates';
+import { creditWallet } from '../src/services/ledger';
 
 /** Demo rates from the registrar's USD, set when none is (operators set real ones with rates:set). */
 const DEMO_RATES = { IDR: '16250', TZS: '2650' } as const;

@@ -8,19 +8,12 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { loadConfig } from './config';
-import {
-  demoBanner,
-  openDatabase,
-  seedDemoAccounts,
-  startDnsAddon,
-  startSimulators,
-  stopper,
-} from './dev-stack';
-import { createLogger } from './logger';
-import { setCurrentVersion } from './temporal/deployments';
-import { PROD_TEMPORAL, startProdServer } from './temporal/prod-server';
-import { startUiServer, TEMPORAL_UI_VERSION } from './temporal/ui-server';
+import { loadConfig } from '../src/config';
+import { demoBanner, openDatabase, seedDemoAccounts, startDnsAddon, startSimulators, stopper } from './stack';
+import { createLogger } from '../src/logger';
+import { setCurrentVersion } from '../src/temporal/deployments';
+import { PROD_TEMPORAL, startProdServer } from '../src/temporal/prod-server';
+import { startUiServer, TEMPORAL_UI_VERSION } from '../src/temporal/ui-server';
 
 const repoRoot = path.resolve(__dirname, '..');
 const API_PROCESSES = 2;

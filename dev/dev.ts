@@ -3,20 +3,13 @@
  * Temporal dev server with its Web UI, the hosted DNS addon (PowerDNS), a seeded demo reseller with printed credentials, the
  * worker and the API, all in one terminal; Ctrl-C stops everything.
  */
-import { loadConfig } from './config';
-import { DEV_DATABASE_NAME } from './deps';
-import {
-  demoBanner,
-  openDatabase,
-  seedDemoAccounts,
-  startDnsAddon,
-  startSimulators,
-  stopper,
-} from './dev-stack';
-import { createLogger } from './logger';
-import { startApi } from './main-api';
-import { startWorker } from './main-worker';
-import { startDevServer } from './temporal/dev-server';
+import { loadConfig } from '../src/config';
+import { DEV_DATABASE_NAME } from '../src/deps';
+import { demoBanner, openDatabase, seedDemoAccounts, startDnsAddon, startSimulators, stopper } from './stack';
+import { createLogger } from '../src/logger';
+import { startApi } from '../src/main-api';
+import { startWorker } from '../src/main-worker';
+import { startDevServer } from '../src/temporal/dev-server';
 
 async function main(): Promise<void> {
   const config = loadConfig({ LOG_PRETTY: 'true', ...process.env });

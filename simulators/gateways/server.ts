@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatMinor } from '../../money';
-import { midtransSignature } from '../midtrans/client';
+import { formatMinor } from '../../src/money';
+import { midtransSignature } from '../../src/payments/midtrans/client';
 
 export interface SimPayment {
   gateway: 'midtrans' | 'xendit';

@@ -1,0 +1,13 @@
+import type { Handler } from '../state';
+import { DNS_COMMANDS } from './dns';
+import { DOMAINS_COMMANDS } from './domains';
+import { ORDERS_COMMANDS } from './orders';
+import { PRICING_COMMANDS } from './pricing';
+
+/** Every api3 command the simulator answers, one handler each. */
+export const COMMANDS: Readonly<Record<string, Handler>> = {
+  ...PRICING_COMMANDS,
+  ...ORDERS_COMMANDS,
+  ...DOMAINS_COMMANDS,
+  ...DNS_COMMANDS,
+};
