@@ -19,7 +19,7 @@ module.exports = {
       from: { path: '^workflows/' },
       to: {
         dependencyTypesNot: ['type-only'],
-        pathNot: ['^workflows/', '^node_modules/@temporalio/(workflow|common)/'],
+        pathNot: ['^workflows/', '^src/vocabulary\\.ts$', '^node_modules/@temporalio/(workflow|common)/'],
       },
     },
     {
@@ -27,7 +27,44 @@ module.exports = {
       severity: 'error',
       comment: 'Services, activities and workflows never import the HTTP surfaces (src/api).',
       from: { path: '^(src/services|activities|workflows|src/webhooks|src/registrar|src/payments)/' },
+      to: { path: '^src/(api|portal|views)/' },
+    },
+    {
+      name: 'lower-floors-stay-below',
+      severity: 'error',
+      comment:
+        'Temporal plumbing, authentication, the database, webhook signing and delivery, the registrar and gateway clients never import the services, the activities or a surface: those sit above them.',
+      from: { path: '^src/(temporal|auth|db|webhooks|registrar|payments|hosted-dns|utils)/' },
+      to: { path: '^(src/(services|api|portal|views)|activities)/' },
+    },
+    {
+      name: 'vocabulary-is-a-leaf',
+      severity: 'error',
+      comment: 'src/vocabulary.ts is the bottom floor, bundled into the workflows: it imports nothing.',
+      from: { path: '^src/vocabulary\\.ts$' },
+      to: {},
+    },
+    {
+      name: 'portal-and-api-share-only-the-core',
+      severity: 'error',
+      comment:
+        'The browser pages and the HTTP API are two surfaces over the same core (services, views): neither imports the other. main-api.ts mounts both.',
+      from: { path: '^src/portal/' },
       to: { path: '^src/api/' },
+    },
+    {
+      name: 'api-does-not-import-the-portal',
+      severity: 'error',
+      comment: 'The API takes the pages as a parameter (createApp(deps, { pages })).',
+      from: { path: '^src/api/' },
+      to: { path: '^src/portal/' },
+    },
+    {
+      name: 'product-never-imports-simulators-or-dev',
+      severity: 'error',
+      comment: 'simulators/ and dev/ are for development and tests; the image holds src, workflows and activities only.',
+      from: { path: '^(src|activities|workflows)/' },
+      to: { path: '^(simulators|dev)/' },
     },
   ],
   options: {

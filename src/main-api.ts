@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp } from './api/app';
+import { createPortal } from './portal/router';
 import type { Config } from './config';
 import { createKnex } from './db/knex';
 import { databaseUrlFor } from './deps';
@@ -26,16 +27,19 @@ export async function startApi(
 ): Promise<RunningApi> {
   const db = opts.db ?? createKnex(databaseUrlFor(config));
   const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = createApp({
-    config,
-    db,
-    temporal,
-    log,
-    registrar: opts.registrar ?? createRegistrar(config),
-    secrets: new SecretBox(config.SECRETS_KEY),
-    gateways: createGateways(config),
-    dnsAddon: createDnsAddon(config),
-  });
+  const app = createApp(
+    {
+      config,
+      db,
+      temporal,
+      log,
+      registrar: opts.registrar ?? createRegistrar(config),
+      secrets: new SecretBox(config.SECRETS_KEY),
+      gateways: createGateways(config),
+      dnsAddon: createDnsAddon(config),
+    },
+    { pages: createPortal },
+  );
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ensureExpirySchedule, ensureRetentionSchedule } from './services/operations';
 import { relayOptions } from './webhooks/dispatcher';
 import { startEventRelay } from './webhooks/relay';
+import { createActivities } from '../activities';
 import { buildActivityDeps } from './activity-deps';
 import type { Registrar } from './registrar/types';
 import { installRuntime } from './temporal/runtime';
@@ -59,7 +60,7 @@ export async function startWorker(
   const workers = await createQueueWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps,
+    activities: createActivities(deps),
     deployment,
     queues,
     registrarLimits: accountLimits(config),

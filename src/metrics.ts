@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
-import type { ApiLogWriter } from './api/api-log-writer';
 import type { ConnectionLike } from '@temporalio/client';
 import type { TaskQueues } from '../workflows/contracts';
 import { pendingByEndpoint } from './services/webhook-check';
@@ -23,7 +22,8 @@ export interface ApiMetrics {
  */
 export function createApiMetrics(
   db: Knex,
-  apiLogs: ApiLogWriter,
+  /** The API log writer's queue: rows waiting to be written, and rows dropped. */
+  apiLogs: { readonly pending: number; readonly dropped: number },
   /** Where the task queues' backlogs are read (absent: those gauges are not exported). */
   temporal?: { connection: ConnectionLike; namespace: string; queues: TaskQueues },
 ): ApiMetrics {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { checkLedger } from '../src/services/ledger-check';
 import { Client, Connection } from '@temporalio/client';
 import { startEventRelay } from '../src/webhooks/relay';
+import { createActivities } from '../activities';
 import { buildActivityDeps } from '../src/activity-deps';
 import {
   NativeConnection,
@@ -207,7 +208,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await workflowBundle(),
-      deps,
+      activities: createActivities(deps),
       queues: polledQueues(config),
       registrarLimits: { ...ACCOUNT_LIMITS[HARNESS_ACCOUNT.level], windowMs: HARNESS_ACCOUNT.windowMs },
     });

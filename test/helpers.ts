@@ -13,6 +13,7 @@ import { checkAnswer } from './contract';
 import type { Ability, AdminAbility } from '../src/auth/credentials';
 import { createAdmin, issueAdminToken } from '../src/services/admins';
 import { createApp } from '../src/api/app';
+import { createPortal } from '../src/portal/router';
 import type { AppDeps } from '../src/api/context';
 import { type Config, loadConfig } from '../src/config';
 import { createKnex } from '../src/db/knex';
@@ -95,7 +96,7 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const deps = testAppDeps(db, overrides, opts);
   const { temporal } = deps;
-  const app = createApp(deps);
+  const app = createApp(deps, { pages: createPortal });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -10,7 +10,7 @@ import type {
 import type { SearchAttributePair } from '@temporalio/common';
 import { RunSummaryAttr } from './contracts';
 import { formatMinor } from './money';
-import type { TransferState } from './registrar-contracts';
+import type { TransferState } from './contracts';
 
 /*
  * What an operator reads in the Temporal UI: each run's one-line summary (the workflow list) and

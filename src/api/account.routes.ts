@@ -30,7 +30,7 @@ import {
   presentIssued,
   presentRegenerated,
   presentStatement,
-} from './account.presenter';
+} from '../views/account';
 import {
   apiLogFilter,
   apiLogRequest,

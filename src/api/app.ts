@@ -10,14 +10,13 @@ import { surfaceRouters } from './surfaces';
 import { createDocsRouter } from './docs.routes';
 import { authenticate, type AuthOptions, type Known, rateLimit } from './middleware/auth';
 import { CredentialCache } from '../auth/credential-cache';
-import { createLimiters, type Limiters } from './rate-limits';
+import { createLimiters, type Limiters } from '../rate-limits';
 import { connectionStringOf } from '../db/knex';
 import { parseBody } from './middleware/body';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { ApiLogWriter } from './api-log-writer';
-import { createPortal } from '../portal/router';
 
 /** Authentication, the per-credential rate limit, then the router (with 405 for known paths). */
 type Access = Pick<AuthOptions, 'accept' | 'ipPolicy'>;
@@ -112,7 +111,15 @@ export type App = Koa<AppState> & {
   limiters: Limiters;
 };
 
-export function createApp(deps: AppDeps): App {
+/**
+ * `pages`: the browser pages (the portal and console), mounted where they see the request id,
+ * metrics, error handler and body parsing but not the API's authentication. The API does not
+ * import them: the process that serves both (main-api.ts) hands them in.
+ */
+export function createApp(
+  deps: AppDeps,
+  opts: { pages?: (deps: AppDeps, limiters: Limiters) => Middleware } = {},
+): App {
   const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY });
   app.silent = true;
   const apiLogs = new ApiLogWriter(deps.db, deps.log);
@@ -168,7 +175,7 @@ export function createApp(deps: AppDeps): App {
   app.use(legacySurface(deps, shared, routers.legacy));
   app.use(routers.callbacks.routes());
   app.use(createDocsRouter(deps).routes());
-  app.use(createPortal(deps, limiters));
+  if (opts.pages) app.use(opts.pages(deps, limiters) as Middleware<AppState>);
   // Seed 003: "API key plus IP whitelist" on every request, whatever the credential.
   app.use(
     surface(deps, shared, '/api/v1', { accept: ['api_key', 'bearer'], ipPolicy: 'reseller' }, routers.v1),

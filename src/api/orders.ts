@@ -3,7 +3,7 @@ import { type OrderRequest, placeOrder, type PlacedOrder } from '../services/ord
 import { unprocessable } from '../services/errors';
 import { type AppContext, type AppDeps, requireAuth } from './context';
 import { respond } from './envelope';
-import { presentOrder } from './orders.presenter';
+import { presentOrder } from '../views/orders';
 
 /** An order answer in any surface's terms: status, message, data and the order's Location. */
 export interface OrderResponse {

@@ -1,68 +1,23 @@
 import { z } from 'zod';
 import { DNS_RECORD_TYPES } from '../../workflows/contracts';
-import { TransferJson } from './transfer.schema';
+import { iso, isoOrNull, MoneyJson } from '../views/json';
+import { AuditEventJson } from '../views/account';
+import { OrderAnswer, OrderJson } from '../views/orders';
 
-/* The presented objects: one zod schema each; presenters are typed with them, routes name them in `answers()`, and OpenAPI is generated from them. */
+export { MoneyJson } from '../views/json';
+export { InvoiceJson, OrderAnswer, OrderDomainJson, OrderJson, TransferJson } from '../views/orders';
+export {
+  ApiLogDetailJson,
+  ApiLogJson,
+  AuditEventJson,
+  CredentialJson,
+  IssuedJson,
+  LedgerEntryJson,
+  RegeneratedJson,
+  StatementJson,
+} from '../views/account';
 
-const iso = z.iso.datetime({ offset: true });
-const isoOrNull = iso.nullable();
-
-export const MoneyJson = z
-  .object({
-    currency: z.string().length(3),
-    amount_minor: z
-      .string()
-      .regex(/^-?\d+$/)
-      .describe('Integer minor units (never a float).'),
-    amount: z
-      .string()
-      .regex(/^-?\d+(\.\d+)?$/)
-      .describe('Decimal for display.'),
-  })
-  .meta({ id: 'Money' });
-
-export const InvoiceJson = z
-  .object({
-    id: z.string(),
-    status: z.enum(['unpaid', 'paid', 'expired', 'cancelled']),
-    amount: MoneyJson,
-    gateway: z.string().nullable(),
-    payment_url: z.string().nullable(),
-    expires_at: iso,
-    paid_at: isoOrNull,
-  })
-  .meta({ id: 'Invoice' });
-
-export const OrderJson = z
-  .object({
-    id: z.string(),
-    action: z.enum(['register', 'renew', 'transfer']),
-    domain_name: z.string(),
-    years: z.int(),
-    status: z.enum([
-      'pending',
-      'awaiting_payment',
-      'processing',
-      'completed',
-      'failed',
-      'cancelled',
-      'billing_failed',
-    ]),
-    payment_method: z.enum(['wallet', 'invoice']),
-    amount: MoneyJson,
-    failure: z.object({ code: z.string(), message: z.string().nullable() }).nullable(),
-    transfer: TransferJson.nullable().describe('Transfers: the state at the registrar and what to do.'),
-    invoice: InvoiceJson.nullable(),
-    created_at: isoOrNull,
-    completed_at: isoOrNull,
-  })
-  .meta({ id: 'Order' });
-
-export const OrderDomainJson = z
-  .object({ id: z.int(), domain_name: z.string(), status: z.string(), expires_at: isoOrNull })
-  .meta({ id: 'OrderDomain' });
-
-export const OrderAnswer = z.object({ order: OrderJson, domain: OrderDomainJson.optional() });
+/* The presented objects: one zod schema each (the order and account views beside their presenters in src/views); presenters are typed with them, routes name them in `answers()`, and OpenAPI is generated from them. */
 
 export const DomainJson = z
   .object({
@@ -126,101 +81,6 @@ export const DeliveryJson = z
       .nullable(),
   })
   .meta({ id: 'WebhookDelivery' });
-
-export const CredentialJson = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['api_key', 'token', 'admin_token']),
-    name: z.string(),
-    prefix: z.string(),
-    abilities: z.array(z.string()),
-    ip_allowlist: z.array(z.string()),
-    status: z.enum(['live', 'revoking', 'revoked', 'expired']),
-    created_at: isoOrNull,
-    last_used_at: isoOrNull,
-    expires_at: isoOrNull,
-    revoked_at: isoOrNull,
-  })
-  .meta({ id: 'Credential' });
-
-export const IssuedJson = z.object({
-  credential: CredentialJson,
-  secret: z.string().describe('Shown this once; only its hash is stored.'),
-});
-
-export const RegeneratedJson = IssuedJson.extend({
-  replaced: z.object({ id: z.string(), revoked_at: iso }).nullable(),
-});
-
-export const ApiLogJson = z
-  .object({
-    id: z.string(),
-    request_id: z.string(),
-    reseller_id: z.int().nullable(),
-    credential_id: z.int().nullable(),
-    method: z.string(),
-    path: z.string(),
-    route: z.string().nullable(),
-    status: z.int(),
-    ip: z.string().nullable(),
-    duration_ms: z.int(),
-    error_code: z.string().nullable(),
-    created_at: isoOrNull,
-  })
-  .meta({ id: 'ApiLog' });
-
-export const ApiLogDetailJson = ApiLogJson.extend({
-  request_headers: z.unknown(),
-  request_query: z.unknown(),
-  request_body: z.unknown(),
-  response_body: z.unknown(),
-}).meta({ id: 'ApiLogDetail' });
-
-export const AuditEventJson = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    actor: z.string().nullable(),
-    reseller_id: z.int().nullable(),
-    subject_type: z.string().nullable(),
-    subject_id: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()),
-    created_at: isoOrNull,
-    acknowledged_at: isoOrNull,
-    acknowledged_by: z.string().nullable(),
-  })
-  .meta({ id: 'AuditEvent' });
-
-export const LedgerEntryJson = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['topup', 'hold', 'refund', 'invoice_payment', 'adjustment']),
-    status: z.enum(['pending', 'posted', 'voided']),
-    amount: MoneyJson,
-    description: z.string().nullable(),
-    created_at: isoOrNull,
-    posted_at: isoOrNull,
-  })
-  .meta({ id: 'LedgerEntry' });
-
-export const StatementJson = z
-  .object({
-    currency: z.string(),
-    from: isoOrNull,
-    until: isoOrNull,
-    opening_balance: MoneyJson,
-    closing_balance: MoneyJson,
-    transactions: z.array(
-      LedgerEntryJson.extend({
-        order_id: z.string().nullable(),
-        invoice_id: z.string().nullable(),
-        balance_after: MoneyJson,
-      }),
-    ),
-    holds: z.array(LedgerEntryJson.extend({ order_id: z.string().nullable() })),
-    pagination: z.object({ next_cursor: z.string().nullable() }),
-  })
-  .meta({ id: 'Statement' });
 
 export const ResellerJson = z
   .object({

@@ -4,7 +4,7 @@ import { showOrder } from '../services/orders';
 import type { AppDeps, AppState } from './context';
 import { requireAuth } from './context';
 import { respond } from './envelope';
-import { presentOrder } from './orders.presenter';
+import { presentOrder } from '../views/orders';
 import { presentDomain } from './presenters';
 import { input } from './validate';
 import { listDomainsRequest } from './v1/domains.schema';

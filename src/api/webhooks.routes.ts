@@ -15,7 +15,7 @@ import {
   rotateSecret,
   sendTestEvent,
   updateEndpoint,
-} from '../webhooks/endpoints';
+} from '../services/webhook-endpoints';
 import { relayOptions } from '../webhooks/dispatcher';
 import { EVENT_TYPES } from '../webhooks/events';
 import type { AppDeps, AppState } from './context';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import type { CredentialKind } from '../db/models';
+import type { CredentialKind } from '../vocabulary';
 
 /**
  * Every ability a reseller credential can carry: seed 000's table, and `account.manage` (its own

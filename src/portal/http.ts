@@ -4,20 +4,21 @@ import type { Context, Middleware, Next } from 'koa';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { RateLimiterRes } from 'rate-limiter-flexible';
-import type { Limiters } from '../api/rate-limits';
+import type { Limiters } from '../rate-limits';
 import { normaliseIp } from '../auth/credentials';
 import type { Admin, Reseller } from '../db/models';
 import { AppError } from '../services/errors';
 import { parseId } from '../utils/ids';
 import { csrfMatches, loadSession, type SessionKind, setFlash, type SignedIn } from '../services/sessions';
-import type { AppDeps, AppState } from '../api/context';
+import type { CoreDeps as AppDeps } from '../services/deps';
 
 /*
  * What every browser page shares: the session cookie, CSRF, security headers, rendering and the
  * error page. Pages call the same services as the API; nothing here decides business rules.
  */
 
-export interface PortalState extends AppState {
+/** What the browser pages keep on a request (their own: they share nothing with the API's state). */
+export interface PortalState {
   /** The signed-in account, set by `sessionFor`. */
   page?: SignedIn & { token: string };
 }

@@ -1,8 +1,8 @@
-import type { Limiters } from '../api/rate-limits';
+import type { Limiters } from '../rate-limits';
 import { Router } from '@koa/router';
 import compose from 'koa-compose';
 import type { Context, Middleware } from 'koa';
-import type { AppDeps, AppState } from '../api/context';
+import type { CoreDeps as AppDeps } from '../services/deps';
 import type { SessionKind } from '../services/sessions';
 import { PICO_CSS, PORTAL_CSS } from './assets';
 import { Layout } from './components';
@@ -50,8 +50,8 @@ function errorPageFor(kind: SessionKind) {
  * their stylesheets under /assets (served by the app itself). Each area: sign-in first, then its
  * pages, which call the same services as the API.
  */
-export function createPortal(deps: AppDeps, limiters: Limiters): Middleware<AppState> {
-  const assets = new Router<AppState>();
+export function createPortal(deps: AppDeps, limiters: Limiters): Middleware {
+  const assets = new Router<PortalState>();
   assets.get('/assets/pico.classless.min.css', (ctx) => {
     ctx.type = 'text/css; charset=utf-8';
     ctx.set('Cache-Control', 'public, max-age=86400');

@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import type { AppDeps } from '../api/context';
+import type { CoreDeps as AppDeps } from '../services/deps';
 import { AppError } from '../services/errors';
 import { endSession, type SessionKind, signIn, useSignInLink } from '../services/sessions';
 import { Csrf, Errors, Field, Layout } from './components';

@@ -1,5 +1,5 @@
 /** What the product needs from an upstream registrar. Dynadot is the first implementation. */
-import type { ContactInput, TransferState } from '../../workflows/contracts';
+import type { ContactInput, TransferState } from '../vocabulary';
 
 /** A Whois contact (phone `+CCC.NNNN`, ISO 3166-1 alpha-2 country); the order workflow carries the same shape. */
 export type Contact = ContactInput;
@@ -50,7 +50,7 @@ export interface TldPrice {
   transfer: bigint | null;
 }
 
-export { TRANSFER_STATES, type TransferState } from '../../workflows/contracts';
+export { TRANSFER_STATES, type TransferState } from '../vocabulary';
 
 /** States that end a transfer. */
 export const FINAL_TRANSFER_STATES: ReadonlySet<TransferState> = new Set([

@@ -1,3 +1,4 @@
+import type { ZodError } from 'zod';
 /** Field errors as seed 003 shows them: `{ "domain_name": ["The domain name field is required."] }`. */
 export type FieldErrors = Record<string, string[]>;
 
@@ -59,3 +60,17 @@ export const unavailable = (code: string, message: string, retryAfterSeconds?: n
     undefined,
     retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
   );
+
+/** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
+export function zodFieldErrors(error: ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    // Request schemas wrap { params, query, body }: callers know fields, not our wrapper.
+    const path = ['params', 'query', 'body'].includes(String(issue.path[0]))
+      ? issue.path.slice(1)
+      : issue.path;
+    const field = path.length > 0 ? path.map(String).join('.') : '_';
+    (out[field] ??= []).push(issue.message);
+  }
+  return out;
+}

@@ -7,7 +7,6 @@ import {
   Worker,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../activities';
 import { registrarTaskQueue, type TaskQueueKind, type TaskQueues } from '../../workflows/contracts';
 import type { Config } from '../config';
 import type { AccountLimits } from '../registrar/account';
@@ -16,7 +15,8 @@ import { taskQueues } from './queues';
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  deps: ActivityDeps;
+  /** The activity functions (activities/createActivities), built by the process that runs the worker. */
+  activities: object;
   taskQueue: string;
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -71,7 +71,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     // As many non-sticky as sticky workflow-task pollers: with the default 0.2, a burst of new
     // workflows waited seconds for the one non-sticky poller.
     nonStickyToStickyPollRatio: 1,
-    activities: createActivities(opts.deps),
+    activities: opts.activities,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     ...(opts.maxConcurrentActivityTaskExecutions
       ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions }
@@ -95,7 +95,7 @@ export async function createRegistrarWorker(
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: registrarTaskQueue(opts.taskQueue),
-    activities: createActivities(opts.deps),
+    activities: opts.activities,
     maxConcurrentActivityTaskExecutions: opts.limits.threads,
     maxTaskQueueActivitiesPerSecond: opts.limits.callsPerWindow / (opts.limits.windowMs / 1000),
     // In the same deployment version as the workflow worker: a versioned run's registrar steps
@@ -153,7 +153,7 @@ export async function createQueueWorkers(
     const base = {
       connection: opts.connection,
       namespace: opts.namespace,
-      deps: opts.deps,
+      activities: opts.activities,
       deployment: opts.deployment,
     };
     workers.push(

@@ -1,3 +1,4 @@
+import { createActivities } from '../../activities';
 import { buildActivityDeps } from '../../src/activity-deps';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -48,7 +49,9 @@ describe('the real Temporal dev server', () => {
     const worker = await createWorker({
       connection: workerConnection,
       namespace: 'default',
-      deps: buildActivityDeps(testConfig({ DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }), db, silentLog),
+      activities: createActivities(
+        buildActivityDeps(testConfig({ DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }), db, silentLog),
+      ),
       workflowBundle: bundle,
       taskQueue: DEFAULT_TASK_QUEUES.default,
     });

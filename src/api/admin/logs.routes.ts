@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { answers } from '../answers';
 import { ApiLogDetailJson, ApiLogJson, MeJson, Pagination } from '../schemas';
 import { listApiLogs, showApiLog } from '../../services/api-logs';
-import { presentApiLog, presentApiLogDetail } from '../account.presenter';
+import { presentApiLog, presentApiLogDetail } from '../../views/account';
 import { apiLogFilter, apiLogRequest } from '../account.schema';
 import type { AppDeps, AppState } from '../context';
 import { requireAdmin } from '../context';

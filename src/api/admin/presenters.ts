@@ -1,4 +1,4 @@
-import type { Config } from '../../config';
+export { workflowUrl } from '../../temporal/ui-links';
 import type { Reseller } from '../../db/models';
 import { moneyJson } from '../../money';
 import type { PriceChange } from '../../services/catalog-admin';
@@ -44,10 +44,3 @@ export function presentChanges(changes: PriceChange[]): Omit<z.infer<typeof Pric
     changes,
   };
 }
-
-/** The order's workflow in the Temporal UI. */
-export const workflowUrl = (
-  config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>,
-  workflowId: string,
-) =>
-  `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;

@@ -36,7 +36,7 @@ import {
   presentLedgerEntry,
   presentRegenerated,
   presentStatement,
-} from '../account.presenter';
+} from '../../views/account';
 import type { AppDeps, AppState } from '../context';
 import { requireAdmin } from '../context';
 import { respond } from '../envelope';

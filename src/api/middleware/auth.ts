@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Middleware } from 'koa';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Limiters } from '../rate-limits';
+import type { Limiters } from '../../rate-limits';
 import {
   type Ability,
   ABILITIES,

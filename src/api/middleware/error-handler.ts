@@ -7,23 +7,11 @@ import type { Logger } from '../../logger';
 import type { AppState } from '../context';
 import { standardFailure } from '../envelope';
 import { WorkflowAnswerTimeoutError } from '../../timeout';
-import { AppError, type FieldErrors } from '../../services/errors';
+import { AppError, zodFieldErrors } from '../../services/errors';
+
+export { zodFieldErrors };
 import { isDatabaseUnavailable } from '../../db/errors';
 import { databaseUnavailable, workflowUnavailable } from '../errors';
-
-/** Zod issues as seed 003 field errors: `{ "domain_name": ["…"] }`, nested paths dotted. */
-export function zodFieldErrors(error: ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    // Request schemas wrap { params, query, body }: callers know fields, not our wrapper.
-    const path = ['params', 'query', 'body'].includes(String(issue.path[0]))
-      ? issue.path.slice(1)
-      : issue.path;
-    const field = path.length > 0 ? path.map(String).join('.') : '_';
-    (out[field] ??= []).push(issue.message);
-  }
-  return out;
-}
 
 /**
  * gRPC codes that say "not now, try again": DEADLINE_EXCEEDED, UNAVAILABLE, and what Temporal

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { flagSchema } from '../contacts.schema';
-import { recordSchema } from '../dns.schema';
+import { recordSchema } from '../../services/dns-records';
 
 const domain = z
   .string({ error: 'The domain field is required.' })

@@ -12,7 +12,7 @@ import { respond } from '../envelope';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
 import { placeOrderAnswer, sendOrderResponse } from '../orders';
-import { presentOrder } from '../orders.presenter';
+import { presentOrder } from '../../views/orders';
 import { input, validate } from '../validate';
 import { showOrderHandler } from '../shared.handlers';
 import { listOrdersRequest, showOrderRequest } from '../v1/orders.schema';

@@ -8,7 +8,7 @@ import { requireAuth } from '../context';
 import { respond } from '../envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { presentInvoice } from '../orders.presenter';
+import { presentInvoice } from '../../views/orders';
 import { input, validate } from '../validate';
 import { topupRequest } from './wallet.schema';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { flagSchema } from '../contacts.schema';
-import { recordSchema } from '../dns.schema';
+import { recordSchema } from '../../services/dns-records';
 
 const domainParam = z.object({ domain: z.string().min(1).max(1000) });
 const recordParam = z.object({ domain: z.string().min(1).max(1000), record: z.string().min(1).max(32) });

@@ -24,7 +24,7 @@ import {
   transferRequest,
 } from './orders.schema';
 import { sendTransferAuthCode } from '../../services/transfers';
-import { presentOrder } from '../orders.presenter';
+import { presentOrder } from '../../views/orders';
 
 const ORDERS_PATH = '/api/v1/orders';
 

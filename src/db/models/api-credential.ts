@@ -1,6 +1,8 @@
 import { BaseModel } from './base';
 
-export type CredentialKind = 'api_key' | 'token' | 'admin_token';
+import type { CredentialKind } from '../../vocabulary';
+
+export type { CredentialKind };
 
 export class ApiCredential extends BaseModel {
   static override tableName = 'api_credentials';

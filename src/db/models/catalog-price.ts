@@ -1,4 +1,4 @@
-import type { OrderAction } from '../../../workflows/contracts';
+import type { OrderAction } from '../../vocabulary';
 
 /** A row of `catalog_prices`: the per-year price of one TLD and action in one currency. */
 export interface CatalogPriceRow {

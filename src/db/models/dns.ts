@@ -1,4 +1,4 @@
-import type { DnsRecordData } from '../../../workflows/contracts';
+import type { DnsRecordData } from '../../vocabulary';
 
 /** A row of `dns_zones`: a domain's DNS management and what of it reached the registrar. */
 export interface DnsZoneRow {

@@ -1,5 +1,5 @@
 import type { ContactIds } from '../../registrar/types';
-import type { ContactInput, OrderAction, OrderStatus, PaymentMethod } from '../../../workflows/contracts';
+import type { ContactInput, OrderAction, OrderStatus, PaymentMethod } from '../../vocabulary';
 
 /** What the registrar holds once the order's registrar steps are done (stored before billing). */
 export interface RegistrarResult {

@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import type { AppDeps } from '../../api/context';
+import type { CoreDeps as AppDeps } from '../../services/deps';
 import { formatMinor } from '../../money';
 import { amountField } from '../../services/amounts';
 import { importRegistrarPrices, listPrices, type PriceChange, setPrices } from '../../services/catalog-admin';

@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import type { AppDeps } from '../../api/context';
+import type { CoreDeps as AppDeps } from '../../services/deps';
 import { groupMinor } from '../../money';
 import { ordersByStatusPerDay, revenuePerDay, webhookDeliveriesPerDay } from '../../services/figures';
 import { listPrices } from '../../services/catalog-admin';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { VNode } from 'preact';
-import { workflowUrl } from '../../api/admin/presenters';
-import type { AppDeps } from '../../api/context';
-import { presentOrder } from '../../api/orders.presenter';
+import { workflowUrl } from '../../temporal/ui-links';
+import type { CoreDeps as AppDeps } from '../../services/deps';
+import { presentOrder } from '../../views/orders';
 import { moneyJson } from '../../money';
 import { adjustWallet } from '../../services/adjustments';
 import { listCredentials, revokeCredential } from '../../services/credentials';

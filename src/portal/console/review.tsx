@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
-import { workflowUrl } from '../../api/admin/presenters';
-import type { AppDeps } from '../../api/context';
+import { workflowUrl } from '../../temporal/ui-links';
+import type { CoreDeps as AppDeps } from '../../services/deps';
 import { acknowledgeAuditEvent } from '../../services/audit';
 import { resolveBillingFailure, reviewQueue } from '../../services/reviews';
 import { Action, Field, when } from '../components';

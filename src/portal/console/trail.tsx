@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
-import { presentApiLogDetail } from '../../api/account.presenter';
-import type { AppDeps } from '../../api/context';
+import { presentApiLogDetail } from '../../views/account';
+import type { CoreDeps as AppDeps } from '../../services/deps';
 import { listApiLogs, showApiLog } from '../../services/api-logs';
 import { listAuditEvents } from '../../services/audit';
 import { Errors, Next, Table } from '../components';

@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import type { VNode } from 'preact';
-import type { AppDeps } from '../../api/context';
+import type { CoreDeps as AppDeps } from '../../services/deps';
 import { ABILITIES, ipAllowed, isValidAllowlistEntry, normaliseIp } from '../../auth/credentials';
 import type { ApiCredential } from '../../db/models';
 import {

@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
-import type { AppDeps } from '../../api/context';
-import { presentOrder } from '../../api/orders.presenter';
+import type { CoreDeps as AppDeps } from '../../services/deps';
+import { presentOrder } from '../../views/orders';
 import { formatMinor, moneyJson } from '../../money';
 import { expiringDomains } from '../../services/domains';
 import { AppError } from '../../services/errors';

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
-import type { AppDeps } from '../../api/context';
-import { recordSchema } from '../../api/dns.schema';
-import { zodFieldErrors } from '../../api/middleware/error-handler';
+import type { CoreDeps as AppDeps } from '../../services/deps';
+import { recordSchema } from '../../services/dns-records';
+import { zodFieldErrors } from '../../services/errors';
 import { type DnsZoneState, applyZoneChange, readDnsZone } from '../../services/dns';
 import { ownedDomain } from '../../services/domains';
 import { AppError, validationFailed } from '../../services/errors';

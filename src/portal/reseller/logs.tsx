@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
-import type { AppDeps } from '../../api/context';
-import { presentApiLogDetail } from '../../api/account.presenter';
+import type { CoreDeps as AppDeps } from '../../services/deps';
+import { presentApiLogDetail } from '../../views/account';
 import { type ApiLogFilter, type ApiLogSummary, listApiLogs, showApiLog } from '../../services/api-logs';
 import { Errors, Next, Table, when } from '../components';
 import { attempt, type PortalContext, type PortalState } from '../http';

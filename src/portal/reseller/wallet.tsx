@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
-import { presentStatement } from '../../api/account.presenter';
-import type { AppDeps } from '../../api/context';
-import { presentInvoice } from '../../api/orders.presenter';
+import { presentStatement } from '../../views/account';
+import type { CoreDeps as AppDeps } from '../../services/deps';
+import { presentInvoice } from '../../views/orders';
 import type { AppError } from '../../services/errors';
 import { walletStatement, walletStatementCsv } from '../../services/statements';
 import { startTopup } from '../../services/topups';

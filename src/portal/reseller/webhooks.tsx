@@ -1,6 +1,6 @@
 import { queueFor } from '../../temporal/queues';
 import type { Router } from '@koa/router';
-import type { AppDeps } from '../../api/context';
+import type { CoreDeps as AppDeps } from '../../services/deps';
 import { allowPrivateWebhookTargets } from '../../config';
 import type { WebhookEndpointRow } from '../../db/models';
 import type { AppError } from '../../services/errors';
@@ -16,7 +16,7 @@ import {
   rotateSecret,
   sendTestEvent,
   updateEndpoint,
-} from '../../webhooks/endpoints';
+} from '../../services/webhook-endpoints';
 import { EVENT_TYPES, type EventType } from '../../webhooks/events';
 import { Action, Csrf, Errors, Field, ShownOnce, Table, when } from '../components';
 import {

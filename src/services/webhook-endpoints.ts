@@ -2,16 +2,16 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { WebhookDeliveryRow, WebhookEndpointRow, WebhookJobRow } from '../db/models';
 import type { SecretBox } from '../secrets';
-import { conflict, notFound, unprocessable, validationFailed } from '../services/errors';
+import { conflict, notFound, unprocessable, validationFailed } from './errors';
 import { TimeoutError, withTimeout } from '../timeout';
 import { newPublicId } from '../utils/public-ids';
 import type { webhookTestWorkflow } from '../../workflows';
 import { ResellerIdAttr, webhookTestWorkflowId } from '../../workflows/contracts';
 import { deliveryLabel, runOptions } from '../../workflows/summaries';
-import { type DispatchOptions, restartDelivery } from './dispatcher';
-import { type EventType, eventRow } from './events';
-import { generateWebhookSecret } from './signing';
-import { checkNewWebhookTarget, TargetRefusedError } from './targets';
+import { type DispatchOptions, restartDelivery } from '../webhooks/dispatcher';
+import { type EventType, eventRow } from '../webhooks/events';
+import { generateWebhookSecret } from '../webhooks/signing';
+import { checkNewWebhookTarget, TargetRefusedError } from '../webhooks/targets';
 
 /** What endpoint management works with. */
 export interface EndpointDeps {

@@ -2,17 +2,103 @@ import type { ApiCredential, ApiLog, AuditEvent, LedgerEntryRow } from '../db/mo
 import { moneyJson } from '../money';
 import type { ApiLogSummary } from '../services/api-logs';
 import type { Statement } from '../services/statements';
-import type { z } from 'zod';
-import type {
-  ApiLogDetailJson,
-  ApiLogJson,
-  AuditEventJson,
-  CredentialJson,
-  IssuedJson,
-  LedgerEntryJson,
-  RegeneratedJson,
-  StatementJson,
-} from './schemas';
+import { z } from 'zod';
+import { iso as isoSchema, isoOrNull, MoneyJson } from './json';
+
+export const CredentialJson = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['api_key', 'token', 'admin_token']),
+    name: z.string(),
+    prefix: z.string(),
+    abilities: z.array(z.string()),
+    ip_allowlist: z.array(z.string()),
+    status: z.enum(['live', 'revoking', 'revoked', 'expired']),
+    created_at: isoOrNull,
+    last_used_at: isoOrNull,
+    expires_at: isoOrNull,
+    revoked_at: isoOrNull,
+  })
+  .meta({ id: 'Credential' });
+
+export const IssuedJson = z.object({
+  credential: CredentialJson,
+  secret: z.string().describe('Shown this once; only its hash is stored.'),
+});
+
+export const RegeneratedJson = IssuedJson.extend({
+  replaced: z.object({ id: z.string(), revoked_at: isoSchema }).nullable(),
+});
+
+export const ApiLogJson = z
+  .object({
+    id: z.string(),
+    request_id: z.string(),
+    reseller_id: z.int().nullable(),
+    credential_id: z.int().nullable(),
+    method: z.string(),
+    path: z.string(),
+    route: z.string().nullable(),
+    status: z.int(),
+    ip: z.string().nullable(),
+    duration_ms: z.int(),
+    error_code: z.string().nullable(),
+    created_at: isoOrNull,
+  })
+  .meta({ id: 'ApiLog' });
+
+export const ApiLogDetailJson = ApiLogJson.extend({
+  request_headers: z.unknown(),
+  request_query: z.unknown(),
+  request_body: z.unknown(),
+  response_body: z.unknown(),
+}).meta({ id: 'ApiLogDetail' });
+
+export const AuditEventJson = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    actor: z.string().nullable(),
+    reseller_id: z.int().nullable(),
+    subject_type: z.string().nullable(),
+    subject_id: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+    created_at: isoOrNull,
+    acknowledged_at: isoOrNull,
+    acknowledged_by: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export const LedgerEntryJson = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['topup', 'hold', 'refund', 'invoice_payment', 'adjustment']),
+    status: z.enum(['pending', 'posted', 'voided']),
+    amount: MoneyJson,
+    description: z.string().nullable(),
+    created_at: isoOrNull,
+    posted_at: isoOrNull,
+  })
+  .meta({ id: 'LedgerEntry' });
+
+export const StatementJson = z
+  .object({
+    currency: z.string(),
+    from: isoOrNull,
+    until: isoOrNull,
+    opening_balance: MoneyJson,
+    closing_balance: MoneyJson,
+    transactions: z.array(
+      LedgerEntryJson.extend({
+        order_id: z.string().nullable(),
+        invoice_id: z.string().nullable(),
+        balance_after: MoneyJson,
+      }),
+    ),
+    holds: z.array(LedgerEntryJson.extend({ order_id: z.string().nullable() })),
+    pagination: z.object({ next_cursor: z.string().nullable() }),
+  })
+  .meta({ id: 'Statement' });
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 

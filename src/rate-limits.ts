@@ -6,8 +6,8 @@ import {
   RateLimiterMemory,
   RateLimiterRedis,
 } from 'rate-limiter-flexible';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
+import type { Config } from './config';
+import type { Logger } from './logger';
 
 /** Where the API's counters live. */
 export type LimiterStore = 'redis' | 'cluster' | 'memory';

@@ -1,4 +1,5 @@
 /** What the registrar steps share with the API and the worker. Workflow-safe: no Node built-ins. */
+import { TransferState } from '../../src/vocabulary';
 
 /**
  * Registrar activities run on a task queue of their own beside the workflow's: its workers keep
@@ -6,24 +7,6 @@
  * limit), so a burst of orders queues there instead of breaching the account.
  */
 export const registrarTaskQueue = (workflowQueue: string): string => `${workflowQueue}-registrar`;
-
-/**
- * A transfer in, as `get_transfer_status` words it (independent clients map none, waiting,
- * approved, locked, auth code needed, cancelled, failed and Transferred); `pending` is any
- * other wording, still in progress.
- */
-export const TRANSFER_STATES = [
-  'none',
-  'waiting',
-  'approved',
-  'pending',
-  'auth_code_needed',
-  'locked',
-  'completed',
-  'cancelled',
-  'failed',
-] as const;
-export type TransferState = (typeof TRANSFER_STATES)[number];
 
 /** A registration step's outcome: registered, or a lost answer not settled yet (look again later). */
 export type RegistrationOutcome =

@@ -1,0 +1,31 @@
+/** Domain management operations (nameservers, lock, privacy, contacts…) as workflows. Workflow-safe: no Node built-ins. */
+import { ContactInput } from '../../src/vocabulary';
+
+/** Registrar refusals of domain and DNS operations (ApplicationFailure types): final, answered as 422. */
+export const DomainFailures = {
+  RegistrarRejected: 'RegistrarRejected',
+  Unsupported: 'Unsupported',
+  /** The hosted DNS addon's server refused a zone or its records. */
+  DnsAddonRejected: 'DnsAddonRejected',
+} as const;
+
+export type DomainOperation =
+  | { op: 'sync' }
+  | { op: 'set_nameservers'; nameservers: string[] }
+  | { op: 'set_contacts'; contacts: { registrant: ContactInput; admin: ContactInput } }
+  | { op: 'set_lock'; locked: boolean }
+  | { op: 'set_privacy'; privacy: 'full' | 'partial' | 'off' }
+  | { op: 'request_epp' };
+
+export interface DomainOperationInput {
+  resellerId: number;
+  domainId: number;
+  domain: string;
+  operation: DomainOperation;
+}
+
+export type DomainOperationResult =
+  { ok: true; data: Record<string, unknown> } | { ok: false; code: string; message: string };
+
+export const domainOperationWorkflowId = (resellerId: number, key: string): string =>
+  `domain-op:${resellerId}:${key}`;
