@@ -62,7 +62,8 @@ module.exports = {
     {
       name: 'product-never-imports-simulators-or-dev',
       severity: 'error',
-      comment: 'simulators/ and dev/ are for development and tests; the image holds src, workflows and activities only.',
+      comment:
+        'simulators/ and dev/ are for development and tests; the image holds src, workflows and activities only.',
       from: { path: '^(src|activities|workflows)/' },
       to: { path: '^(simulators|dev)/' },
     },

@@ -102,6 +102,7 @@ export default tseslint.config(
             {
               group: [
                 '**/src/**',
+                '!**/src/vocabulary',
                 '@temporalio/client',
                 '@temporalio/worker',
                 'knex',

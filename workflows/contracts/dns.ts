@@ -1,5 +1,5 @@
 /** The DNS zone workflow: one per domain, taking changes one at a time. Workflow-safe: no Node built-ins. */
-import { DnsRecordData } from '../../src/vocabulary';
+import { type DnsRecordData } from '../../src/vocabulary';
 
 export type DnsChange =
   /** `records`: what the registrar publishes now, read by the zone workflow: the starting set. */

@@ -1,5 +1,5 @@
 /** Domain management operations (nameservers, lock, privacy, contacts…) as workflows. Workflow-safe: no Node built-ins. */
-import { ContactInput } from '../../src/vocabulary';
+import { type ContactInput } from '../../src/vocabulary';
 
 /** Registrar refusals of domain and DNS operations (ApplicationFailure types): final, answered as 422. */
 export const DomainFailures = {

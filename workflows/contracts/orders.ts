@@ -1,6 +1,11 @@
 /** The order workflow (register, renew, transfer): its input, state, acceptance, result, signals and failures. Workflow-safe: no Node built-ins. */
-import { GatewayChoice } from './payments';
-import { ContactInput, OrderAction, OrderStatus, PaymentMethod } from '../../src/vocabulary';
+import { type GatewayChoice } from './payments';
+import {
+  type ContactInput,
+  type OrderAction,
+  type OrderStatus,
+  type PaymentMethod,
+} from '../../src/vocabulary';
 
 export interface OrderInput {
   publicId: string;

@@ -1,5 +1,5 @@
 /** What the registrar steps share with the API and the worker. Workflow-safe: no Node built-ins. */
-import { TransferState } from '../../src/vocabulary';
+import { type TransferState } from '../../src/vocabulary';
 
 /**
  * Registrar activities run on a task queue of their own beside the workflow's: its workers keep

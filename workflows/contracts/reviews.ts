@@ -1,5 +1,5 @@
 /** The billing review: an operator resolves an order whose billing failed after the registrar succeeded. Workflow-safe: no Node built-ins. */
-import { OrderStatus } from '../../src/vocabulary';
+import { type OrderStatus } from '../../src/vocabulary';
 
 /** An admin's resolution of an order whose billing failed after the registrar succeeded. */
 export interface BillingReviewInput {

@@ -1,6 +1,5 @@
 /** The search attributes every run carries (the Temporal UI filters and lists by them). Workflow-safe: no Node built-ins. */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { OrderStatus } from '../../src/vocabulary';
 
 export const ResellerIdAttr = defineSearchAttributeKey('ResellerId', SearchAttributeType.KEYWORD);
 export const DomainNameAttr = defineSearchAttributeKey('DomainName', SearchAttributeType.KEYWORD);
