@@ -1955,6 +1955,13 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        Money: {
+            currency: string;
+            /** @description Integer minor units (never a float). */
+            amount_minor: string;
+            /** @description Decimal for display. */
+            amount: string;
+        };
         Transfer: {
             /**
              * @description none (not listed yet), waiting, approved, pending, auth_code_needed, locked, completed, cancelled or failed
@@ -1963,13 +1970,6 @@ export interface components {
             status: "none" | "waiting" | "approved" | "pending" | "auth_code_needed" | "locked" | "completed" | "cancelled" | "failed";
             /** @description auth_code_needed: send a new code (POST /api/v1/orders/{order}/auth-code); locked: unlock at the losing registrar */
             message: string | null;
-        };
-        Money: {
-            currency: string;
-            /** @description Integer minor units (never a float). */
-            amount_minor: string;
-            /** @description Decimal for display. */
-            amount: string;
         };
         Invoice: {
             id: string;
@@ -2008,56 +2008,6 @@ export interface components {
             domain_name: string;
             status: string;
             expires_at: string | null;
-        };
-        Domain: {
-            id: number;
-            domain_name: string;
-            status: string;
-            registered_at: string | null;
-            expires_at: string | null;
-            auto_renew: boolean;
-            privacy: string;
-            locked: boolean;
-            nameservers: string[];
-        };
-        Pagination: {
-            limit: number;
-            next_cursor: string | null;
-        };
-        SearchResult: {
-            domain_name: string;
-            available: boolean | null;
-            premium: boolean;
-            prices: {
-                [key: string]: components["schemas"]["Money"];
-            } | null;
-            /** @description Why the name could not be checked (invalid, or a TLD not sold). */
-            reason?: string;
-        };
-        WebhookEndpoint: {
-            id: string;
-            url: string;
-            description: string | null;
-            events: string[];
-            enabled: boolean;
-            disabled_reason: string | null;
-            /** Format: date-time */
-            created_at: string;
-        };
-        WebhookDelivery: {
-            event_id: string;
-            type: string;
-            /** @enum {string} */
-            status: "pending" | "delivered" | "failed" | "disabled";
-            attempts: number;
-            last_attempt_at: string | null;
-            delivered_at: string | null;
-            last_response: {
-                status_code: number | null;
-                latency_ms: number | null;
-                excerpt: string | null;
-                error: string | null;
-            } | null;
         };
         Credential: {
             id: string;
@@ -2166,6 +2116,56 @@ export interface components {
             pagination: {
                 next_cursor: string | null;
             };
+        };
+        Domain: {
+            id: number;
+            domain_name: string;
+            status: string;
+            registered_at: string | null;
+            expires_at: string | null;
+            auto_renew: boolean;
+            privacy: string;
+            locked: boolean;
+            nameservers: string[];
+        };
+        Pagination: {
+            limit: number;
+            next_cursor: string | null;
+        };
+        SearchResult: {
+            domain_name: string;
+            available: boolean | null;
+            premium: boolean;
+            prices: {
+                [key: string]: components["schemas"]["Money"];
+            } | null;
+            /** @description Why the name could not be checked (invalid, or a TLD not sold). */
+            reason?: string;
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string | null;
+            events: string[];
+            enabled: boolean;
+            disabled_reason: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        WebhookDelivery: {
+            event_id: string;
+            type: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed" | "disabled";
+            attempts: number;
+            last_attempt_at: string | null;
+            delivered_at: string | null;
+            last_response: {
+                status_code: number | null;
+                latency_ms: number | null;
+                excerpt: string | null;
+                error: string | null;
+            } | null;
         };
         Reseller: {
             id: number;
