@@ -12,6 +12,7 @@ import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createProvisioningActivities } from './provisioning';
 import { createReminderActivities } from './reminders';
+import { createRetentionActivities } from './retention';
 import { createReviewActivities } from './reviews';
 import { createWebhookActivities } from './webhooks';
 
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities(deps),
     ...createReminderActivities(deps),
     ...createReviewActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

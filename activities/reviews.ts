@@ -1,8 +1,7 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { OrderRow } from '../src/db/models';
 import type { Registrar } from '../src/registrar/types';
-import { pruneApiLogs } from '../src/services/api-logs';
 import { type BillingReviewInput, type OrderStatus, ReviewFailures } from '../workflows/contracts';
 import { auditOrder, loadOrder, registrarFailure } from './order-records';
 
@@ -18,7 +17,7 @@ const resolvedBefore = async (db: Knex | Knex.Transaction, order: Pick<OrderRow,
       .first('id'),
   );
 
-/** The billing review's steps (see billingReviewWorkflow) and the API log retention. */
+/** The billing review's steps (see billingReviewWorkflow). */
 export function createReviewActivities(deps: ReviewActivityDeps) {
   const { db } = deps;
   return {
@@ -80,11 +79,6 @@ export function createReviewActivities(deps: ReviewActivityDeps) {
         }
         return order.status;
       });
-    },
-
-    /** Deletes API log rows older than `days`, 5,000 at a time; answers how many went. */
-    async pruneApiLogs(days: number): Promise<number> {
-      return pruneApiLogs(db, days, (deleted) => Context.current().heartbeat(deleted));
     },
   };
 }

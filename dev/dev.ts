@@ -4,7 +4,7 @@
  * worker and the API, all in one terminal; Ctrl-C stops everything.
  */
 import { loadConfig } from '../src/config';
-import { DEV_DATABASE_NAME } from '../src/deps';
+import { DEV_DATABASE_NAME } from '../src/db/database-url';
 import { demoBanner, openDatabase, seedDemoAccounts, startDnsAddon, startSimulators, stopper } from './stack';
 import { createLogger } from '../src/logger';
 import { startApi } from '../src/main-api';

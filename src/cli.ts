@@ -5,7 +5,7 @@ import { registerAdmins } from './commands/admins';
 import { registerCatalog } from './commands/catalog';
 import { registerDeployments } from './commands/deployments';
 import { registerLogs } from './commands/logs';
-import { registerOperations } from './commands/operations';
+import { registerProcesses } from './commands/processes';
 import { registerResellers } from './commands/resellers';
 import { registerReview } from './commands/review';
 import { registerSignIn } from './commands/sign-in';
@@ -16,7 +16,7 @@ export function buildProgram(): Command {
   const program = new Command('domain-reseller')
     .description('Operator commands for the domain-reseller backend.')
     .showHelpAfterError();
-  registerOperations(program);
+  registerProcesses(program);
   registerDeployments(program);
   registerAdmins(program);
   registerResellers(program);

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from './config';
 import { createKnex } from './db/knex';
 import { pendingMigrations } from './db/migrate';
-import { databaseUrlFor } from './deps';
+import { databaseUrlFor } from './db/database-url';
 import { missingSearchAttributes } from './temporal/search-attributes';
 import type { pingWorkflow } from '../workflows';
 import { pingWorkflowId } from '../workflows/contracts';

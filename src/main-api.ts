@@ -4,7 +4,7 @@ import { createApp } from './api/app';
 import { createPortal } from './portal/router';
 import type { Config } from './config';
 import { createKnex } from './db/knex';
-import { databaseUrlFor } from './deps';
+import { databaseUrlFor } from './db/database-url';
 import type { Logger } from './logger';
 import { createGateways } from './payments';
 import { createRegistrar } from './registrar';

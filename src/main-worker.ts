@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { Config } from './config';
 import { createKnex } from './db/knex';
-import { databaseUrlFor } from './deps';
+import { databaseUrlFor } from './db/database-url';
 import type { Logger } from './logger';
 import { Client, Connection } from '@temporalio/client';
-import { ensureExpirySchedule, ensureRetentionSchedule } from './services/operations';
+import { ensureExpirySchedule, ensureRetentionSchedule } from './services/maintenance';
 import { relayOptions } from './webhooks/dispatcher';
 import { startEventRelay } from './webhooks/relay';
 import { createActivities } from '../activities';

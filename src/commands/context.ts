@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import type { Knex } from 'knex';
 import { type Config, loadConfig } from '../config';
 import { createKnex } from '../db/knex';
-import { databaseUrlFor } from '../deps';
+import { databaseUrlFor } from '../db/database-url';
 import { createLogger } from '../logger';
 import { createGateways } from '../payments';
 import { createRegistrar } from '../registrar';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/secrets';
 import { placeHold } from '../../src/services/ledger';
-import { retryProvisioning } from '../../src/services/operations';
+import { retryProvisioning } from '../../src/services/maintenance';
 import { call, makeReseller, runCli, testConfig } from '../helpers';
 import {
   balanceOf,

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createReminderActivities, EXPIRY_SCAN_PAGE } from '../../activities/reminders';
-import { ensureExpirySchedule } from '../../src/services/operations';
+import { ensureExpirySchedule } from '../../src/services/maintenance';
 import { verifySeedSignature } from '../../src/webhooks/signing';
 import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets';
 import type { expiryRemindersWorkflow } from '../../workflows';

@@ -5,7 +5,7 @@ import { apiProcesses, runApiPrimary } from '../api/cluster';
 import { loadConfig } from '../config';
 import { createKnex } from '../db/knex';
 import { migrateLatest, migrateRollback } from '../db/migrate';
-import { databaseUrlFor } from '../deps';
+import { databaseUrlFor } from '../db/database-url';
 import { runDoctor } from '../doctor';
 import { createLogger } from '../logger';
 import { startApi } from '../main-api';
@@ -17,7 +17,7 @@ import {
   replayEvent,
   retryFailedWebhooks,
   retryProvisioning,
-} from '../services/operations';
+} from '../services/maintenance';
 import { pendingReviews } from '../services/reviews';
 import { checkWebhooks, pendingByEndpoint } from '../services/webhook-check';
 import { relayOptions } from '../webhooks/dispatcher';
@@ -42,7 +42,7 @@ function onSignals(stop: () => Promise<void>): void {
 }
 
 /** The processes (api, worker), migrations, doctor, and the batch repairs. */
-export function registerOperations(program: Command): void {
+export function registerProcesses(program: Command): void {
   program
     .command('api')
     .description('Run the HTTP API (PORT, default 3000; API_PROCESSES processes).')

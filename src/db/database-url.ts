@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import type { Config } from '../config';
 
 export const DEV_DATABASE_NAME = 'domain_reseller_dev';
 
