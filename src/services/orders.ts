@@ -1,49 +1,17 @@
 import { queueFor } from '../temporal/queues';
 import type { Knex } from 'knex';
 import { Domain, type InvoiceRow, type OrderRow, type Reseller } from '../db/models';
-import { formatMinor } from '../money';
-import { amountField } from './amounts';
-import { RegistrarError } from '../registrar/errors';
-import { TimeoutError, withTimeout } from '../timeout';
 import { newPublicId } from '../utils/public-ids';
-import {
-  type ContactInput,
-  type OrderAction,
-  type OrderInput,
-  type OrderState,
-  orderWorkflowId,
-  type PaymentMethod,
-} from '../../workflows/contracts';
-import { NotOfferedError, type Quote, quote } from './catalog';
+import { type OrderState, orderWorkflowId } from '../../workflows/contracts';
 import type { CoreDeps } from './deps';
 import { ownedDomain, registrableDomain } from './domains';
 import { AppError, conflict, notFound, unprocessable } from './errors';
 import { findInvoice, invoiceView } from './invoices';
 import { type OrderKey, payInvoiceFromWallet, startOrder } from './order-workflow';
 import { rateAsSet } from './exchange-rates';
-import { type PremiumPrice, premiumPrice } from './premium';
-import { registrarRead } from './registrar-read';
+import { buildOrderInput, type OrderRequest, PRE_CHECKS } from './order-checks';
 
-export interface OrderRequest {
-  action: OrderAction;
-  /** As the caller sent it (a name, or for transfers a portal ID); normalised here. */
-  domain: string;
-  /** The field the domain came in (`domain_name` on seed 003, `domain` on seed 000). */
-  domainField: string;
-  years: number;
-  paymentMethod: PaymentMethod;
-  contacts?: { registrant: ContactInput; admin: ContactInput } | undefined;
-  nameservers?: string[] | undefined;
-  privacy?: 'full' | 'partial' | 'off' | undefined;
-  autoRenew?: boolean | undefined;
-  authCode?: string | undefined;
-  /** The premium price the caller accepts (decimal, reseller currency). */
-  premiumPrice?: string | undefined;
-  /** Invoice orders: where to create the payment (default: PAYMENT_GATEWAY). */
-  gateway?: 'midtrans' | 'xendit' | undefined;
-  /** The request's Idempotency-Key, when it sent one. */
-  idempotencyKey?: string | undefined;
-}
+export type { OrderRequest };
 
 /** A completed order's domain as the answer shows it. */
 export interface OrderDomain {
@@ -60,8 +28,6 @@ export interface PlacedOrder {
   order: OrderState;
   domain: OrderDomain | null;
 }
-
-const REGISTRAR_CHECK_TIMEOUT_MS = 5000;
 
 /**
  * Prices, checks and starts an order; every surface maps its own fields in and this result out.
@@ -100,81 +66,29 @@ export async function placeOrder(
     }
   }
 
-  const quoted = await price(deps.db, reseller, req, tld);
-  let amount = quoted.totalMinor;
-  let cost = quoted.cost;
-  let exchangeRate: string | null = null;
-  let premium = false;
-  let fromExpiresAt: string | null = null;
   const local = await Domain.query(deps.db).findOne({ name: domain });
-
-  if (req.action === 'register') {
-    if (local) {
-      throw unprocessable(
-        'domain_unavailable',
-        local.resellerId === reseller.id
-          ? 'The domain is already in your account.'
-          : 'The domain is not available.',
-      );
-    }
-    const premiumQuote = await checkAvailable(deps, reseller, req, domain, tld);
-    if (premiumQuote !== null) {
-      premium = true;
-      amount = premiumQuote.amountMinor;
-      cost = premiumQuote.cost;
-      exchangeRate = premiumQuote.rate;
-    }
-  } else if (req.action === 'renew') {
-    if (!local || local.resellerId !== reseller.id)
-      throw notFound('Domain not found in your account.', 'domain_not_found');
-    if (!local.expiresAt)
-      throw unprocessable('expiry_unknown', 'The domain has no known expiry: sync it first.');
-    fromExpiresAt = local.expiresAt.toISOString();
-  } else {
-    if (local && local.resellerId !== reseller.id)
-      throw notFound('Domain not found in your account.', 'domain_not_found');
-    // A domain in the account (imported, or its transfer still to come) may be transferred in,
-    // unless the registrar already holds it for us.
-    if (local && (await registrarRead(() => deps.registrar.info(domain))))
-      throw unprocessable('domain_unavailable', 'The domain is already at our registrar, in your account.');
-  }
-
+  const priced = await PRE_CHECKS[req.action]({ deps, reseller, req, domain, tld, local: local ?? null });
   // The cost as the reseller's money: the rate it was priced at (premium) or the one set now.
-  if (cost && exchangeRate === null) exchangeRate = await rateAsSet(deps.db, cost.currency, currency);
+  const exchangeRate =
+    priced.exchangeRate ?? (priced.cost ? await rateAsSet(deps.db, priced.cost.currency, currency) : null);
 
   let orderKey: OrderKey;
   if (req.idempotencyKey) orderKey = { kind: 'idempotency', key: req.idempotencyKey };
   else if (req.action === 'renew') {
     const recent = await recentRenewal(deps.db, reseller.id, domain, req.years);
     if (recent) return placedEarlier(deps.db, recent);
-    orderKey = { kind: 'natural', key: `renew:${domain}:${fromExpiresAt}`, concurrent: 'attach' };
+    orderKey = { kind: 'natural', key: `renew:${domain}:${priced.fromExpiresAt}`, concurrent: 'attach' };
   } else orderKey = { kind: 'natural', key: `${req.action}:${domain}`, concurrent: 'fail' };
 
-  const input: OrderInput = {
+  const input = buildOrderInput({
     publicId: newPublicId('ord'),
-    resellerId: reseller.id,
-    action: req.action,
+    reseller,
+    req,
     domain,
-    years: req.years,
-    paymentMethod: req.paymentMethod,
-    amountMinor: amount.toString(),
-    currency,
-    costMinor: cost ? cost.amountMinor.toString() : null,
-    costCurrency: cost?.currency ?? null,
-    exchangeRate,
-    premium,
-    idempotencyKey: req.idempotencyKey ?? null,
-    fromExpiresAt,
-    nameservers: req.nameservers ?? [],
-    contacts: req.contacts ?? null,
-    privacy: req.privacy ?? null,
-    autoRenew: req.autoRenew ?? null,
+    priced: { ...priced, exchangeRate },
     sealedAuthCode: req.authCode ? deps.secrets.seal(req.authCode) : null,
-    invoiceExpiresAt: null,
-    transferPollSeconds: deps.config.TRANSFER_POLL_SECONDS,
-    transferDeadlineHours: deps.config.TRANSFER_DEADLINE_HOURS,
-    gateway: req.gateway ?? null,
-  };
+    config: deps.config,
+  });
 
   const outcome = await startOrder(
     { temporal: deps.temporal, taskQueue: queueFor(deps.config, 'orderWorkflow') },
@@ -210,68 +124,6 @@ export async function placeOrder(
       };
     }
   }
-}
-
-/** The catalog price of the order, markup included (and its registrar cost); 422 not_offered otherwise. */
-async function price(db: Knex, reseller: Reseller, req: OrderRequest, tld: string): Promise<Quote> {
-  try {
-    const q = await quote(db, {
-      tld,
-      action: req.action,
-      years: req.years,
-      currency: reseller.currency.trim(),
-      markupBps: reseller.markupBps,
-    });
-    return q;
-  } catch (err) {
-    if (err instanceof NotOfferedError)
-      throw unprocessable('not_offered', err.message, { [req.domainField]: [err.message] });
-    throw err;
-  }
-}
-
-/**
- * Asks the registrar whether the name is free: 422 when it is not. For a premium name, returns
- * its price (from the registrar's answer: converted, the premium margin, the reseller's markup),
- * which the caller must have accepted; null for a standard one.
- */
-async function checkAvailable(
-  deps: Pick<CoreDeps, 'registrar' | 'db' | 'config'>,
-  reseller: Reseller,
-  req: OrderRequest,
-  domain: string,
-  tld: string,
-): Promise<PremiumPrice | null> {
-  const currency = reseller.currency.trim();
-  const [found] =
-    (await withTimeout(deps.registrar.search([domain]), REGISTRAR_CHECK_TIMEOUT_MS).catch((err: unknown) => {
-      // Unknown availability is not a refusal: the order workflow checks again before creating.
-      if (err instanceof RegistrarError || err instanceof TimeoutError) return undefined;
-      throw err;
-    })) ?? [];
-  if (found && !found.available) throw unprocessable('domain_unavailable', 'The domain is not available.');
-  if (!found?.premium) return null;
-  if (!found.price)
-    throw unprocessable('premium_not_offered', 'The registrar gave no price for this premium name.');
-  const premium = await premiumPrice(deps, {
-    tld,
-    years: req.years,
-    registrarPrice: found.price,
-    registrarCurrency: deps.registrar.currency,
-    reseller,
-  });
-  const asked = formatMinor(premium.amountMinor, currency);
-  const priceIs = { premium_price: [`The premium price is ${asked} ${currency}.`] };
-  if (req.premiumPrice === undefined) {
-    throw unprocessable(
-      'premium_price_required',
-      `This is a premium name: send premium_price ${asked} to accept its price.`,
-      priceIs,
-    );
-  }
-  if (amountField(req.premiumPrice, currency, 'premium_price') !== premium.amountMinor)
-    throw unprocessable('premium_price_mismatch', `The premium price is ${asked} ${currency}.`, priceIs);
-  return premium;
 }
 
 /** An order placed by an earlier request, as it stands now. */

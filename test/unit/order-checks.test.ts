@@ -1,0 +1,181 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Reseller } from '../../src/db/models';
+import type { Registrar, SearchResult } from '../../src/registrar/types';
+import {
+  buildOrderInput,
+  checkRegister,
+  checkRenew,
+  checkTransfer,
+  type OrderRequest,
+  type PreCheckArgs,
+} from '../../src/services/order-checks';
+import { testConfig, testDb } from '../helpers';
+
+/*
+ * placeOrder's pre-checks, one per action, and the workflow input they lead to: against the
+ * run's database (the demo catalog: .com 12.99 USD to register and renew, 11.70 to transfer in)
+ * and a registrar that answers as told, with no Temporal anywhere.
+ */
+
+const db = testDb();
+afterAll(() => db.destroy());
+
+const reseller = { id: 7, currency: 'USD', markupBps: 0 } as Reseller;
+const request = (action: OrderRequest['action']): OrderRequest => ({
+  action,
+  domain: 'example.com',
+  domainField: 'domain_name',
+  years: 1,
+  paymentMethod: 'wallet',
+});
+
+function args(
+  action: OrderRequest['action'],
+  opts: {
+    local?: PreCheckArgs['local'];
+    found?: Partial<SearchResult>;
+    atRegistrar?: boolean;
+  } = {},
+): PreCheckArgs & { registrarCalls: string[] } {
+  const registrarCalls: string[] = [];
+  const registrar = {
+    currency: 'USD',
+    search: (names: readonly string[]) => {
+      registrarCalls.push('search');
+      return Promise.resolve(
+        names.map((domain) => ({ domain, available: true, premium: false, ...opts.found })),
+      );
+    },
+    info: (domain: string) => {
+      registrarCalls.push('info');
+      return Promise.resolve(opts.atRegistrar ? ({ domain } as never) : null);
+    },
+  } as unknown as Registrar;
+  return {
+    deps: { db, registrar, config: testConfig() },
+    reseller,
+    req: request(action),
+    domain: 'example.com',
+    tld: 'com',
+    local: opts.local ?? null,
+    registrarCalls,
+  };
+}
+
+describe('register', () => {
+  it('refuses a name in any account here before asking the registrar', async () => {
+    const mine = args('register', { local: { resellerId: 7, expiresAt: null } });
+    await expect(checkRegister(mine)).rejects.toMatchObject({
+      code: 'domain_unavailable',
+      message: 'The domain is already in your account.',
+    });
+    const theirs = args('register', { local: { resellerId: 8, expiresAt: null } });
+    await expect(checkRegister(theirs)).rejects.toMatchObject({ message: 'The domain is not available.' });
+    expect([...mine.registrarCalls, ...theirs.registrarCalls]).toEqual([]);
+  });
+
+  it('refuses a name the registrar says is taken', async () => {
+    await expect(checkRegister(args('register', { found: { available: false } }))).rejects.toMatchObject({
+      status: 422,
+      code: 'domain_unavailable',
+    });
+  });
+
+  it('prices a free standard name from the catalog', async () => {
+    const a = args('register');
+    expect(await checkRegister(a)).toEqual({
+      amount: 1299n,
+      cost: null,
+      exchangeRate: null,
+      premium: false,
+      fromExpiresAt: null,
+    });
+    expect(a.registrarCalls).toEqual(['search']);
+  });
+
+  it('asks for the premium price before a premium name is ordered', async () => {
+    await expect(
+      checkRegister(args('register', { found: { premium: true, price: undefined } })),
+    ).rejects.toMatchObject({ code: 'premium_not_offered' });
+  });
+});
+
+describe('renew', () => {
+  it("is of this reseller's domain with a known expiry, renewed from it", async () => {
+    await expect(checkRenew(args('renew'))).rejects.toMatchObject({ status: 404, code: 'domain_not_found' });
+    await expect(
+      checkRenew(args('renew', { local: { resellerId: 8, expiresAt: new Date() } })),
+    ).rejects.toMatchObject({ code: 'domain_not_found' });
+    await expect(
+      checkRenew(args('renew', { local: { resellerId: 7, expiresAt: null } })),
+    ).rejects.toMatchObject({ code: 'expiry_unknown' });
+    const expiresAt = new Date('2027-03-01T00:00:00Z');
+    expect(await checkRenew(args('renew', { local: { resellerId: 7, expiresAt } }))).toMatchObject({
+      amount: 1299n,
+      fromExpiresAt: '2027-03-01T00:00:00.000Z',
+    });
+  });
+});
+
+describe('transfer', () => {
+  it("refuses another reseller's domain and one the registrar already holds for us", async () => {
+    await expect(
+      checkTransfer(args('transfer', { local: { resellerId: 8, expiresAt: null } })),
+    ).rejects.toMatchObject({ code: 'domain_not_found' });
+    await expect(
+      checkTransfer(args('transfer', { local: { resellerId: 7, expiresAt: null }, atRegistrar: true })),
+    ).rejects.toMatchObject({ code: 'domain_unavailable' });
+  });
+
+  it('prices a domain from elsewhere, or one imported here that the registrar does not hold', async () => {
+    const away = args('transfer');
+    expect(await checkTransfer(away)).toMatchObject({ amount: 1170n, premium: false });
+    expect(away.registrarCalls).toEqual([]);
+    const imported = args('transfer', { local: { resellerId: 7, expiresAt: null } });
+    expect(await checkTransfer(imported)).toMatchObject({ amount: 1170n });
+    expect(imported.registrarCalls).toEqual(['info']);
+  });
+});
+
+describe('the workflow input', () => {
+  it('carries what the request asked and the checks settled, in minor units as text', () => {
+    const input = buildOrderInput({
+      publicId: 'ord_1',
+      reseller: { id: 7, currency: 'IDR ' },
+      req: {
+        ...request('transfer'),
+        idempotencyKey: 'k1',
+        nameservers: ['ns1.example.net'],
+        gateway: 'xendit',
+      },
+      domain: 'example.com',
+      priced: {
+        amount: 233_806n,
+        cost: { amountMinor: 1199n, currency: 'USD' },
+        exchangeRate: '16250',
+        premium: false,
+        fromExpiresAt: null,
+      },
+      sealedAuthCode: 'sealed:abc',
+      config: { TRANSFER_POLL_SECONDS: 60, TRANSFER_DEADLINE_HOURS: 240 },
+    });
+    expect(input).toMatchObject({
+      publicId: 'ord_1',
+      resellerId: 7,
+      action: 'transfer',
+      currency: 'IDR',
+      amountMinor: '233806',
+      costMinor: '1199',
+      costCurrency: 'USD',
+      exchangeRate: '16250',
+      idempotencyKey: 'k1',
+      nameservers: ['ns1.example.net'],
+      sealedAuthCode: 'sealed:abc',
+      transferPollSeconds: 60,
+      transferDeadlineHours: 240,
+      gateway: 'xendit',
+      contacts: null,
+      invoiceExpiresAt: null,
+    });
+  });
+});
