@@ -22,6 +22,7 @@ import {
   signInThrottle,
 } from './http';
 import { addAccess } from './reseller/access';
+import { addTokens } from './reseller/tokens';
 import { addDashboard } from './reseller/dashboard';
 import { addDns } from './reseller/dns';
 import { addDomains } from './reseller/domains';
@@ -85,6 +86,7 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware {
   const reseller = area('reseller', [
     addDashboard,
     addAccess,
+    addTokens,
     addWebhooks,
     addLogs,
     addDomains,

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { VNode } from 'preact';
-import { workflowUrl } from '../../temporal/ui-links';
 import type { CoreDeps as AppDeps } from '../../services/deps';
-import { presentOrder } from '../../views/orders';
-import { moneyJson } from '../../money';
 import { adjustWallet } from '../../services/adjustments';
 import { listCredentials, revokeCredential } from '../../services/credentials';
 import { decodeCursor, encodeCursor } from '../../services/domains';
@@ -19,22 +16,10 @@ import {
   updateReseller,
 } from '../../services/resellers';
 import { createSignInLink } from '../../services/sessions';
-import {
-  Action,
-  Confirm,
-  Csrf,
-  CurrencySelect,
-  Errors,
-  Field,
-  Money,
-  Next,
-  OrderStatus,
-  ShownOnce,
-  Table,
-  when,
-} from '../components';
+import { Confirm, Csrf, CurrencySelect, Errors, Field, Next, ShownOnce, Table } from '../components';
 import { attempt, field, idFrom, type PortalContext, type PortalState, redirectWithFlash } from '../http';
 import { actorOf, consolePage } from './page';
+import { ResellerDetail } from './reseller-detail';
 
 /** Resellers: search, create (credentials shown once), overview, suspend, markup, wallet adjustments, credentials. */
 export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps): void {
@@ -178,121 +163,16 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
       latestOrderRows(deps.db, o.reseller.id, 10),
       listTiers(deps.db),
     ]);
-    const csrf = ctx.state.page?.csrfToken;
-    const c = o.balance.currency;
-    const base = `/console/resellers/${o.reseller.id}`;
     consolePage(
       ctx,
       `${o.reseller.name} (#${o.reseller.id})`,
       '/console/resellers',
-      <>
-        {extra.confirm}
-        {extra.link && <ShownOnce label="One-time sign-in link (valid for an hour)" secret={extra.link} />}
-        <Errors message={extra.error?.message} errors={extra.error?.errors} />
-        <dl class="figures">
-          <dt>Status</dt>
-          <dd data-figure="status">{o.reseller.status}</dd>
-          <dt>Email</dt>
-          <dd>{o.reseller.email}</dd>
-          <dt>Balance / held / available</dt>
-          <dd>
-            <Money value={moneyJson(o.balance.posted, c)} /> / <Money value={moneyJson(-o.balance.held, c)} />{' '}
-            / <Money value={moneyJson(o.balance.available, c)} />
-          </dd>
-          <dt>Domains / open orders</dt>
-          <dd>
-            {o.domains} / {o.openOrders}
-          </dd>
-          <dt>Markup</dt>
-          <dd>
-            {formatMarkup(o.reseller.markupBps)} {o.tier ? `(tier ${o.tier})` : ''}
-          </dd>
-          <dt>API whitelist</dt>
-          <dd>{o.reseller.apiIpAllowlist.join(', ') || 'empty: /api/v1 blocked'}</dd>
-        </dl>
-        <p>
-          {o.reseller.status === 'active' ? (
-            <Action action={`${base}/suspend`} label="Suspend" csrf={csrf}>
-              <Field name="reason" id="suspend-reason" label="Reason for suspending" />
-            </Action>
-          ) : (
-            <Action action={`${base}/reactivate`} label="Reactivate" csrf={csrf} />
-          )}{' '}
-          <Action action={`${base}/sign-in-link`} label="Make a sign-in link" csrf={csrf} secondary />
-        </p>
-        <h2>Markup</h2>
-        <form method="post" action={`${base}/markup`}>
-          <Csrf token={csrf} />
-          <label for="m-tier">
-            Tier
-            <select id="m-tier" name="markup_tier">
-              <option value="">none (own markup below)</option>
-              {tiers.map((t) => (
-                <option value={t.name} selected={o.tier === t.name} key={t.name}>
-                  {t.name} ({formatMarkup(t.markupBps)})
-                </option>
-              ))}
-            </select>
-          </label>
-          <Field
-            name="markup"
-            label="Own markup (such as 12.5%)"
-            value={o.tier ? '' : formatMarkup(o.reseller.markupBps)}
-          />
-          <button type="submit">Save markup</button>
-        </form>
-        <h2>Wallet adjustment</h2>
-        <form method="post" action={`${base}/adjust`}>
-          <Csrf token={csrf} />
-          <input type="hidden" name="key" value={randomUUID()} />
-          <label for="a-dir">
-            Direction
-            <select id="a-dir" name="direction">
-              <option value="credit">credit (add)</option>
-              <option value="debit">debit (take)</option>
-            </select>
-          </label>
-          <Field name="amount" id="adjust-amount" label={`Amount (${c})`} required />
-          <Field name="reason" id="adjust-reason" label="Reason (kept in the audit trail)" required />
-          <button type="submit">Post adjustment</button>
-        </form>
-        <h2>Credentials</h2>
-        <Table
-          caption="API keys and tokens"
-          head={['Prefix', 'Kind', 'Name', 'Abilities', 'Last used', 'Expires', 'Revoked', '']}
-          rows={creds.map((k) => [
-            <code>{k.prefix}</code>,
-            k.kind,
-            k.name,
-            k.abilities.join(', '),
-            when(k.lastUsedAt),
-            when(k.expiresAt),
-            when(k.revokedAt),
-            k.revokedAt ? (
-              ''
-            ) : (
-              <a href={`${base}/credentials/${encodeURIComponent(k.prefix)}/revoke`}>Revoke…</a>
-            ),
-          ])}
-        />
-        <h2>Latest orders</h2>
-        <Table
-          caption="Latest orders"
-          head={['Domain', 'Action', 'Status', 'Amount', 'Placed', 'Order', 'Workflow']}
-          rows={orders.map(({ row, order }) => {
-            const p = presentOrder(order);
-            return [
-              p.domain_name,
-              p.action,
-              <OrderStatus order={p} />,
-              <Money value={p.amount} />,
-              when(p.created_at),
-              <code>{p.id}</code>,
-              <a href={workflowUrl(deps.config, row.workflowId)}>in the Temporal UI</a>,
-            ];
-          })}
-        />
-      </>,
+      <ResellerDetail
+        data={{ overview: o, creds, orders, tiers }}
+        csrf={ctx.state.page?.csrfToken}
+        extra={extra}
+        temporalUi={deps.config}
+      />,
       extra.error ? 422 : 200,
     );
   };
