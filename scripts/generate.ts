@@ -12,7 +12,8 @@ import { buildOpenApi } from '../src/api/openapi';
 import { surfaceRouters } from '../src/api/surfaces';
 import type { AppDeps } from '../src/api/context';
 import { format, resolveConfig } from 'prettier';
-import { configReference, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
+import { configReference } from '../src/config-reference';
 import { workflowTable } from './workflow-table';
 
 const root = path.resolve(__dirname, '..');

@@ -3,12 +3,9 @@ import { z } from 'zod';
 import { DNS_ADDON_SETTINGS } from './config-dns';
 import { distinctQueues, WORKER_SETTINGS } from './config-worker';
 import { REGISTRAR_SETTINGS } from './config-registrar';
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const port = z.coerce.number().int().min(0).max(65535);
+import { bool, port } from './config-fields';
+import { PAYMENT_SETTINGS } from './config-payments';
+import { WEBHOOK_SETTINGS } from './config-webhooks';
 
 /**
  * Every environment variable the app reads, each with its meaning: the configuration list in
@@ -157,89 +154,8 @@ export const configSchema = z.object({
     .positive()
     .default(3600)
     .describe('interval between transfer status polls'),
-  PAYMENT_GATEWAY: z
-    .enum(['auto', 'midtrans', 'xendit', 'none'])
-    .default('auto')
-    .describe('`auto` (Midtrans for IDR, Xendit otherwise), `midtrans`, `xendit` or `none`'),
-  MIDTRANS_SERVER_KEY: z
-    .string()
-    .min(1)
-    .default('SB-Mid-server-dev-only')
-    .describe('Midtrans server key (Basic auth and callback signatures)'),
-  MIDTRANS_SNAP_URL: z
-    .string()
-    .url()
-    .default('http://127.0.0.1:4020/snap/v1')
-    .describe('Snap API (`https://app.midtrans.com/snap/v1` in production)'),
-  MIDTRANS_API_URL: z
-    .string()
-    .url()
-    .default('http://127.0.0.1:4020')
-    .describe('core API for status checks (`https://api.midtrans.com`)'),
-  MIDTRANS_VERIFY_STATUS: bool
-    .default(false)
-    .describe('confirm paid notifications with the status API before acting'),
-  XENDIT_SECRET_KEY: z
-    .string()
-    .min(1)
-    .default('xnd_development_dev_only')
-    .describe('Xendit secret key (Basic auth)'),
-  XENDIT_API_URL: z
-    .string()
-    .url()
-    .default('http://127.0.0.1:4020')
-    .describe('Xendit API (`https://api.xendit.co`)'),
-  XENDIT_CALLBACK_TOKEN: z
-    .string()
-    .min(1)
-    .default('dev-only-xendit-callback-token')
-    .describe("the account's callback verification token"),
-  GATEWAY_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(15_000)
-    .describe('timeout of one gateway call'),
-  GATEWAY_SIM_PORT: port.default(4020).describe('port of the gateway simulator `npm run dev` starts'),
-  WEBHOOK_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(10_000)
-    .describe('timeout of one webhook delivery attempt'),
-  WEBHOOK_BACKOFF_BASE_SECONDS: z.coerce
-    .number()
-    .positive()
-    .default(60)
-    .describe('first retry delay (doubles per attempt, capped at 6 h, ±20 % jitter)'),
-  WEBHOOK_RETRY_HORIZON_HOURS: z.coerce
-    .number()
-    .positive()
-    .default(72)
-    .describe('how long a delivery keeps being retried'),
-  WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1_000)
-    .describe('how often the worker relays new events from the outbox'),
-  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(30_000)
-    .describe('how often the relay looks for pending deliveries with no running workflow'),
-  WEBHOOK_SWEEP_GRACE_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(60)
-    .describe(
-      'a pending delivery younger than this (or checked more recently) is left to its workflow; `doctor` reports one stranded for 5× this',
-    ),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool
-    .optional()
-    .describe('allow private/loopback webhook URLs and plain http'),
+  ...PAYMENT_SETTINGS,
+  ...WEBHOOK_SETTINGS,
   EXPIRY_REMINDER_DAYS: z
     .string()
     .regex(/^\d+(,\d+)*$/, 'use comma-separated whole days, such as 30,14,7,1')
@@ -326,65 +242,4 @@ export function allowPrivateWebhookTargets(
 
 export function usePrettyLogs(config: Config): boolean {
   return config.LOG_PRETTY ?? (config.NODE_ENV === 'development' && process.stdout.isTTY === true);
-}
-
-/** Variables read outside the app's configuration: the build scripts, the tests and the benches. */
-export const OTHER_VARIABLES: ReadonlyArray<{ name: string; default: string; description: string }> = [
-  { name: 'TEMPORAL_BIN', default: '—', description: 'use this `temporal` binary instead of building one' },
-  {
-    name: 'TEMPORAL_CLI_VERSION',
-    default: '`v1.5.1`',
-    description: 'CLI version `scripts/ensure-temporal.sh` builds',
-  },
-  {
-    name: 'TEMPORAL_SERVER_DIR',
-    default: '—',
-    description:
-      'a folder holding `temporal-server`, `temporal-sql-tool` and `schema/postgresql/v12`, instead of building them',
-  },
-  {
-    name: 'TEMPORAL_SERVER_VERSION',
-    default: '`v1.29.1`',
-    description: 'server release `scripts/ensure-temporal-server.sh` builds (keep it the one the CLI embeds)',
-  },
-  {
-    name: 'TEMPORAL_ENGINE',
-    default: '`dev`',
-    description:
-      'tests: `prod-local` runs the suites on temporal-server on Postgres (8 history shards) instead of the dev server',
-  },
-  {
-    name: 'TEST_POSTGRES_URL',
-    default: '`postgres://postgres@127.0.0.1:5432/postgres`',
-    description: 'tests: server on which each run creates (and drops) its own database',
-  },
-  {
-    name: 'CHROMIUM_PATH',
-    default: '`/usr/bin/chromium`',
-    description: 'tests: the Chromium the browser tests drive',
-  },
-  {
-    name: 'FUZZ_RUNS',
-    default: '`1500`',
-    description: 'tests: requests the fuzz test sends (10,000 in `npm run test:reliability`)',
-  },
-  { name: 'RELIABILITY_SCALE', default: '—', description: '`full`: the reliability suites at full size' },
-];
-
-/** What a variable's default is, as the configuration reference shows it. */
-function shownDefault(name: keyof Config): string {
-  if ((DEVELOPMENT_ONLY as readonly string[]).includes(name)) return 'a public development value';
-  if (name === 'DATA_DIR') return '`./.data`';
-  const value = configSchema.shape[name].parse(undefined) as string | number | boolean | number[] | undefined;
-  if (value === undefined) return '—';
-  return `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
-}
-
-/** The configuration reference (docs/configuration.md), generated from the schema. */
-export function configReference(): string {
-  const rows = (Object.keys(configSchema.shape) as Array<keyof Config>).map(
-    (name) => `- \`${name}\` (default ${shownDefault(name)}): ${configSchema.shape[name].description ?? ''}`,
-  );
-  const others = OTHER_VARIABLES.map((v) => `- \`${v.name}\` (default ${v.default}): ${v.description}`);
-  return [...rows, '', 'Read by the scripts and tests only:', '', ...others].join('\n');
 }
