@@ -1,4 +1,3 @@
-import { parseDecimalCeilToMinor } from '../../money';
 import { RegistrarError } from '../errors';
 import type { AccountLimiter } from '../limiter';
 import type {
@@ -16,13 +15,9 @@ import type {
 import {
   asArray,
   type Body,
-  fetchFailure,
   ONE_NAME_PER_SEARCH,
-  parseSearchPrice,
   transferStateOf,
-  buildUrl,
   type Params,
-  parseEnvelope,
   parseEpochMs,
   sameContact,
   contactParams,
@@ -31,33 +26,20 @@ import {
   yes,
 } from './wire';
 import { readDns, readDnssec, readNameservers, setDnsParams, setDnssecParams } from './dns';
+import { type DynadotOptions, DynadotTransport, searchResultsOf, tldPriceOf } from './transport';
 
-export interface DynadotOptions {
-  /** `https://api.dynadot.com/api3.json` in production; the simulator in dev and tests. */
-  baseUrl: string;
-  apiKey: string;
-  /** The currency the account is billed in (one of REGISTRAR_CURRENCIES). */
-  currency: string;
-  /** Names per `search` call: 1 on a regular account, up to 100 on bulk levels. */
-  searchBatch: number;
-  /** The account's threads and calls per window, kept for every caller sharing this limiter. */
-  limiter: AccountLimiter;
-  timeoutMs: number;
-  /** Pause after a throttled answer that gave no Retry-After. */
-  throttlePauseMs?: number;
-  fetch?: typeof fetch;
-}
+export type { DynadotOptions };
 
 /** The real Dynadot api3 client (the simulator speaks the same protocol). */
 export class DynadotRegistrar implements Registrar {
   private readonly limiter: AccountLimiter;
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: DynadotTransport;
   private searchBatch: number;
   readonly currency: string;
 
-  constructor(private readonly opts: DynadotOptions) {
+  constructor(opts: DynadotOptions) {
     this.limiter = opts.limiter;
-    this.fetchFn = opts.fetch ?? fetch;
+    this.transport = new DynadotTransport(opts);
     this.currency = opts.currency.toUpperCase();
     this.searchBatch = Math.max(1, Math.min(100, opts.searchBatch));
   }
@@ -66,59 +48,8 @@ export class DynadotRegistrar implements Registrar {
     return this.limiter.inFlight;
   }
 
-  private async call(command: string, params: Params = {}): Promise<Body> {
-    const release = await this.limiter.acquire();
-    try {
-      return await this.send(command, params);
-    } finally {
-      release();
-    }
-  }
-
-  private async send(command: string, params: Params): Promise<Body> {
-    const url = buildUrl(this.opts.baseUrl, this.opts.apiKey, command, params);
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.fetchFn(url, {
-        method: 'GET',
-        headers: { Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
-      text = await res.text();
-    } catch (err) {
-      throw fetchFailure(err, command);
-    }
-    if (res.status === 429) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      const pauseMs =
-        Number.isFinite(retryAfter) && retryAfter > 0
-          ? retryAfter * 1000
-          : (this.opts.throttlePauseMs ?? 1000);
-      await this.limiter.pause(pauseMs);
-      throw new RegistrarError('retryable', 'registrar throttled the call (429)', command, pauseMs);
-    }
-    if (res.status !== 200) {
-      throw new RegistrarError(
-        res.status >= 500 ? 'retryable' : 'rejected',
-        `registrar HTTP ${res.status}`,
-        command,
-      );
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text) as unknown;
-    } catch {
-      throw new RegistrarError('retryable', 'registrar answered with invalid JSON', command);
-    }
-    try {
-      return parseEnvelope(command, json);
-    } catch (err) {
-      if (err instanceof RegistrarError && err.retryable && /busy/.test(err.message)) {
-        await this.limiter.pause(this.opts.throttlePauseMs ?? 1000);
-      }
-      throw err;
-    }
+  private call(command: string, params: Params = {}): Promise<Body> {
+    return this.transport.call(command, params);
   }
 
   /**
@@ -151,19 +82,7 @@ export class DynadotRegistrar implements Registrar {
         await new Promise((r) => setTimeout(r, Math.min(err.retryAfterMs ?? 200, 2_000)));
       }
     }
-    const results = asArray(body['SearchResults']) as Body[];
-    return domains.map((domain) => {
-      const hit = results.find((r) => str(r['DomainName']).toLowerCase() === domain);
-      if (!hit) throw new RegistrarError('retryable', `search answered nothing for ${domain}`, 'search');
-      const price = parseSearchPrice(str(hit['Price']));
-      return {
-        domain,
-        available: yes(hit['Available']),
-        premium: price.premium,
-        price: price.register,
-        renewal: price.renewal,
-      };
-    });
+    return searchResultsOf(body, domains);
   }
 
   /** `tld_price`, page by page (100 TLDs a page) until a short page. */
@@ -176,25 +95,8 @@ export class DynadotRegistrar implements Registrar {
       const listed = asArray(body['TldPrice']) as Body[];
       const unit = str(body['Currency']).toUpperCase() || currency;
       for (const entry of listed) {
-        const tld = str(entry['Tld']).replace(/^\./, '').toLowerCase();
-        if (!tld) continue;
-        const price = (entry['Price'] ?? {}) as Body;
-        const amount = (key: string): bigint | null => {
-          const text = str(price[key]).trim();
-          if (!text) return null;
-          try {
-            return parseDecimalCeilToMinor(text, unit);
-          } catch {
-            return null;
-          }
-        };
-        out.push({
-          tld,
-          currency: unit,
-          register: amount('Register'),
-          renew: amount('Renew'),
-          transfer: amount('Transfer'),
-        });
+        const price = tldPriceOf(entry, unit);
+        if (price) out.push(price);
       }
       if (listed.length < perPage) break;
     }
