@@ -8,14 +8,16 @@ import type { WebhookEndpointRow } from '../db/models';
 import {
   createEndpoint,
   deleteEndpoint,
-  type EndpointDelivery,
-  listDeliveries,
   listEndpoints,
-  resendDelivery,
   rotateSecret,
-  sendTestEvent,
   updateEndpoint,
 } from '../services/webhook-endpoints';
+import {
+  type EndpointDelivery,
+  listDeliveries,
+  resendDelivery,
+  sendTestEvent,
+} from '../services/webhook-deliveries';
 import { relayOptions } from '../webhooks/dispatcher';
 import { EVENT_TYPES } from '../webhooks/events';
 import type { AppDeps, AppState } from './context';

@@ -137,6 +137,9 @@ describe('recorded histories replay against the current workflow code', () => {
     rmSync(copy, { recursive: true, force: true });
     mkdirSync(path.dirname(copy), { recursive: true });
     cpSync(path.join(repoRoot, 'workflows'), copy, { recursive: true });
+    // The one module of src/ the workflows use (their bundle-safe vocabulary), where they look for it.
+    mkdirSync(path.join(copy, '..', 'src'), { recursive: true });
+    cpSync(path.join(repoRoot, 'src', 'vocabulary.ts'), path.join(copy, '..', 'src', 'vocabulary.ts'));
     const file = path.join(copy, 'reviews.ts');
     const source = readFileSync(file, 'utf8');
     const inOrder =

@@ -7,16 +7,18 @@ import type { AppError } from '../../services/errors';
 import { relayOptions } from '../../webhooks/dispatcher';
 import {
   createEndpoint,
-  endpointHealth,
   endpointLabel,
   findEndpoint,
-  listDeliveries,
   listEndpoints,
-  resendDelivery,
   rotateSecret,
-  sendTestEvent,
   updateEndpoint,
 } from '../../services/webhook-endpoints';
+import {
+  endpointHealth,
+  listDeliveries,
+  resendDelivery,
+  sendTestEvent,
+} from '../../services/webhook-deliveries';
 import { EVENT_TYPES, type EventType } from '../../webhooks/events';
 import { Action, Csrf, Errors, Field, ShownOnce, Table, when } from '../components';
 import {
