@@ -4,13 +4,12 @@ import { formatMinor } from '../money';
 import { cliActor } from '../services/audit';
 import {
   deletePrice,
-  exportPricesCsv,
   importRegistrarPrices,
   listPrices,
   type PriceChange,
-  parsePricesCsv,
   setPrices,
 } from '../services/catalog-admin';
+import { exportPricesCsv, parsePricesCsv } from '../services/catalog-csv';
 import { amountField } from '../services/amounts';
 import { formatMarkup, listTiers, parseMarkup, setTier } from '../services/markup-tiers';
 import type { OrderAction } from '../../workflows/contracts';

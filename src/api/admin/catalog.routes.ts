@@ -6,14 +6,13 @@ import type { Context } from 'koa';
 import { formatMinor } from '../../money';
 import {
   deletePrice,
-  exportPricesCsv,
   importRegistrarPrices,
   listPrices,
-  parsePricesCsv,
   type PriceChange,
   type PriceInput,
   setPrices,
 } from '../../services/catalog-admin';
+import { exportPricesCsv, parsePricesCsv } from '../../services/catalog-csv';
 import { amountField } from '../../services/amounts';
 import { formatMarkup, listTiers, parseMarkup, setTier } from '../../services/markup-tiers';
 import type { AppDeps, AppState } from '../context';
