@@ -6,6 +6,7 @@ import { registerCatalog } from './commands/catalog';
 import { registerDeployments } from './commands/deployments';
 import { registerLogs } from './commands/logs';
 import { registerProcesses } from './commands/processes';
+import { registerRepairs } from './commands/repairs';
 import { registerResellers } from './commands/resellers';
 import { registerReview } from './commands/review';
 import { registerSignIn } from './commands/sign-in';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .description('Operator commands for the domain-reseller backend.')
     .showHelpAfterError();
   registerProcesses(program);
+  registerRepairs(program);
   registerDeployments(program);
   registerAdmins(program);
   registerResellers(program);
