@@ -7,6 +7,7 @@ import { registerDeployments } from './commands/deployments';
 import { registerLogs } from './commands/logs';
 import { registerProcesses } from './commands/processes';
 import { registerRepairs } from './commands/repairs';
+import { registerCredentials } from './commands/credentials';
 import { registerResellers } from './commands/resellers';
 import { registerReview } from './commands/review';
 import { registerSignIn } from './commands/sign-in';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDeployments(program);
   registerAdmins(program);
   registerResellers(program);
+  registerCredentials(program);
   registerCatalog(program);
   registerRates(program);
   registerWallet(program);
