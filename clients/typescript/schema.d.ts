@@ -1104,6 +1104,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/v1/resellers/{reseller}/wallet/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_admin_v1_resellers_reseller_wallet_adjustments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/resellers/{reseller}/wallet/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_admin_v1_resellers_reseller_wallet_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/v1/resellers/{reseller}/credentials": {
         parameters: {
             query?: never;
@@ -1177,38 +1209,6 @@ export interface paths {
         };
         get?: never;
         put: operations["put__api_admin_v1_resellers_reseller_ip_whitelist"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/v1/resellers/{reseller}/wallet/adjustments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["post__api_admin_v1_resellers_reseller_wallet_adjustments"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/v1/resellers/{reseller}/wallet/transactions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["get__api_admin_v1_resellers_reseller_wallet_transactions"];
-        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -7124,6 +7124,112 @@ export interface operations {
             };
         };
     };
+    post__api_admin_v1_resellers_reseller_wallet_adjustments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                reseller: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    direction: "credit" | "debit";
+                    amount: string;
+                    reason: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    direction: "credit" | "debit";
+                    amount: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            entry: components["schemas"]["LedgerEntry"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_admin_v1_resellers_reseller_wallet_transactions: {
+        parameters: {
+            query?: {
+                from?: unknown;
+                until?: unknown;
+                cursor?: string;
+                limit?: number;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                reseller: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            statement: components["schemas"]["Statement"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
     get__api_admin_v1_resellers_reseller_credentials: {
         parameters: {
             query?: never;
@@ -7367,112 +7473,6 @@ export interface operations {
                             ips: string[];
                             /** @description True when the list is empty: /api/v1 and the legacy API refuse every credential. */
                             blocks_all: boolean;
-                        };
-                    };
-                };
-            };
-            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Failure"] & {
-                        /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
-                    };
-                };
-            };
-        };
-    };
-    post__api_admin_v1_resellers_reseller_wallet_adjustments: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                reseller: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    direction: "credit" | "debit";
-                    amount: string;
-                    reason: string;
-                };
-                "application/x-www-form-urlencoded": {
-                    /** @enum {string} */
-                    direction: "credit" | "debit";
-                    amount: string;
-                    reason: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Created. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                        data: {
-                            entry: components["schemas"]["LedgerEntry"];
-                        };
-                    };
-                };
-            };
-            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Failure"] & {
-                        /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "reseller_not_found" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
-                    };
-                };
-            };
-        };
-    };
-    get__api_admin_v1_resellers_reseller_wallet_transactions: {
-        parameters: {
-            query?: {
-                from?: unknown;
-                until?: unknown;
-                cursor?: string;
-                limit?: number;
-                format?: "json" | "csv";
-            };
-            header?: never;
-            path: {
-                reseller: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                        data: {
-                            statement: components["schemas"]["Statement"];
                         };
                     };
                 };

@@ -15,6 +15,7 @@ import { createAccountRouter } from './account.routes';
 import { createAdminCatalogRouter } from './admin/catalog.routes';
 import { createAdminRatesRouter } from './admin/rates.routes';
 import { createAdminLogsRouter } from './admin/logs.routes';
+import { createAdminCredentialsRouter } from './admin/credentials.routes';
 import { createAdminResellersRouter } from './admin/resellers.routes';
 import { createAdminReviewsRouter } from './admin/reviews.routes';
 
@@ -41,6 +42,7 @@ export function surfaceRouters(deps: AppDeps) {
     admin: [
       createAdminLogsRouter(deps),
       createAdminResellersRouter(deps),
+      createAdminCredentialsRouter(deps),
       createAdminCatalogRouter(deps),
       createAdminRatesRouter(deps),
       createAdminReviewsRouter(deps),
