@@ -31,8 +31,11 @@ import type { AddressInfo } from 'node:net';
 import { constantTimeEqual } from '../../src/auth/credentials';
 import type { AccountLevel } from '../../src/registrar/account';
 import { SimulatedAccount } from './account';
+import { adminRoute } from './admin';
 import { COMMANDS } from './commands';
+import { send, sleep } from './http';
 import {
+  defaultFaults,
   envelope,
   type Faults,
   type FaultKind,
@@ -48,17 +51,6 @@ export type { FaultKind, Faults, SimDomain, SimOperation, SimTransfer } from './
 
 /** `npm run dev` and `npm run simulator`: domain_info does not see a fresh registration for this long. */
 export const SIMULATOR_INFO_LAG_MS = 30_000;
-
-const defaultFaults = (): Faults => ({
-  latencyMs: 0,
-  errorRate: 0,
-  timeoutRate: 0,
-  lostResponseRate: 0,
-  busyRate: 0,
-  throttleRate: 0,
-  answerDelayMs: 0,
-  commands: [],
-});
 
 export interface SimulatorOptions {
   port?: number;
@@ -209,7 +201,7 @@ export class RegistrarSimulator implements SimState {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
     try {
-      if (url.pathname.startsWith('/__sim/')) return await this.admin(req, res, url);
+      if (url.pathname.startsWith('/__sim/')) return await adminRoute(this, req, res, url);
       if (url.pathname !== '/api3.json') return send(res, 404, { error: 'not found' });
       const command = url.searchParams.get('command') ?? '';
       this.calls.set(command, (this.calls.get(command) ?? 0) + 1);
@@ -276,48 +268,9 @@ export class RegistrarSimulator implements SimState {
     }
   }
 
-  private async admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const body = req.method === 'GET' ? {} : await readJson(req);
-    switch (`${req.method} ${url.pathname}`) {
-      case 'GET /__sim/state':
-        return send(res, 200, {
-          domains: [...this.domains.values()],
-          operations: this.operations,
-          faults: this.faults,
-          account: { level: this.account.level, windowMs: this.account.windowMs, infoLagMs: this.infoLagMs },
-          breaches: this.breaches,
-          peak: this.account.peak,
-          calls: Object.fromEntries(this.calls),
-        });
-      case 'PUT /__sim/account': {
-        const b = body as { level?: AccountLevel; windowMs?: number; infoLagMs?: number };
-        if (b.level) this.account.level = b.level;
-        if (b.windowMs) this.account.windowMs = b.windowMs;
-        if (b.infoLagMs !== undefined) this.infoLagMs = b.infoLagMs;
-        return send(res, 200, { level: this.account.level, infoLagMs: this.infoLagMs });
-      }
-      case 'POST /__sim/transfers/unlock': {
-        const b = body as { domain: string };
-        return send(res, 200, { unlocked: this.unlockTransfer(b.domain) });
-      }
-      case 'PUT /__sim/faults':
-        this.setFaults(body as Partial<Faults>);
-        return send(res, 200, { faults: this.faults });
-      case 'POST /__sim/fail-next': {
-        const b = body as { fault: FaultKind; command?: string; times?: number };
-        this.failNextCall(b.fault, b.command, b.times ?? 1);
-        return send(res, 200, { queued: this.failNext.length });
-      }
-      case 'POST /__sim/domains': {
-        const b = body as { name: string; expiresAt: string };
-        return send(res, 200, this.seedDomain(b.name, new Date(b.expiresAt)));
-      }
-      case 'POST /__sim/reset':
-        this.reset();
-        return send(res, 200, { ok: true });
-      default:
-        return send(res, 404, { error: 'unknown admin endpoint' });
-    }
+  /** Faults queued by failNextCall, not yet used. */
+  get queuedFaults(): number {
+    return this.failNext.length;
   }
 
   /** The losing registrar unlocked the domain: a `locked` transfer goes on. */
@@ -342,21 +295,4 @@ export class RegistrarSimulator implements SimState {
     if (!handler) return fail(`unknown command ${command}`);
     return handler({ sim: this, command, p, domain, owned: this.domains.get(domain), sld, fail, notFound });
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? (JSON.parse(text) as unknown) : {};
 }

@@ -149,3 +149,15 @@ export function envelope(command: string, inner: Record<string, unknown>): Recor
     .join('');
   return { [`${name}Response`]: inner };
 }
+
+/** No faults: every call answered as the live service would. */
+export const defaultFaults = (): Faults => ({
+  latencyMs: 0,
+  errorRate: 0,
+  timeoutRate: 0,
+  lostResponseRate: 0,
+  busyRate: 0,
+  throttleRate: 0,
+  answerDelayMs: 0,
+  commands: [],
+});
