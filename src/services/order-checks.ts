@@ -13,6 +13,7 @@ import { registrarRead } from './registrar-read';
 /*
  * What an order must pass before its workflow starts, one check per action, and the workflow
  * input built from what they found. placeOrder (services/orders.ts) runs them in that order.
+ * Each check prices the order first: a TLD not offered is refused before anything else.
  */
 
 const REGISTRAR_CHECK_TIMEOUT_MS = 5000;
@@ -72,6 +73,7 @@ const standard = (q: Quote): Priced => ({
 
 /** Register: not in any account here, free at the registrar; a premium name at the price the caller accepted. */
 export const checkRegister: PreCheck = async (a) => {
+  const quoted = await price(a);
   if (a.local)
     throw unprocessable(
       'domain_unavailable',
@@ -79,7 +81,6 @@ export const checkRegister: PreCheck = async (a) => {
         ? 'The domain is already in your account.'
         : 'The domain is not available.',
     );
-  const quoted = await price(a);
   const premium = await checkAvailable(a);
   if (premium === null) return standard(quoted);
   return {
@@ -93,11 +94,12 @@ export const checkRegister: PreCheck = async (a) => {
 
 /** Renew: a domain of this reseller with a known expiry (renewed from it). */
 export const checkRenew: PreCheck = async (a) => {
+  const quoted = await price(a);
   if (!a.local || a.local.resellerId !== a.reseller.id)
     throw notFound('Domain not found in your account.', 'domain_not_found');
   if (!a.local.expiresAt)
     throw unprocessable('expiry_unknown', 'The domain has no known expiry: sync it first.');
-  return { ...standard(await price(a)), fromExpiresAt: a.local.expiresAt.toISOString() };
+  return { ...standard(quoted), fromExpiresAt: a.local.expiresAt.toISOString() };
 };
 
 /**
@@ -105,11 +107,12 @@ export const checkRenew: PreCheck = async (a) => {
  * come) only while the registrar does not already hold it for us.
  */
 export const checkTransfer: PreCheck = async (a) => {
+  const quoted = await price(a);
   if (a.local && a.local.resellerId !== a.reseller.id)
     throw notFound('Domain not found in your account.', 'domain_not_found');
   if (a.local && (await registrarRead(() => a.deps.registrar.info(a.domain))))
     throw unprocessable('domain_unavailable', 'The domain is already at our registrar, in your account.');
-  return standard(await price(a));
+  return standard(quoted);
 };
 
 export const PRE_CHECKS: Readonly<Record<OrderAction, PreCheck>> = {

@@ -137,6 +137,19 @@ describe('transfer', () => {
   });
 });
 
+describe('every action', () => {
+  it('refuses a TLD not offered before anything else, as placeOrder did before the split', async () => {
+    for (const check of [checkRegister, checkRenew, checkTransfer]) {
+      const a = args('register', { local: { resellerId: 8, expiresAt: null } });
+      await expect(check({ ...a, domain: 'example.nope', tld: 'nope' })).rejects.toMatchObject({
+        status: 422,
+        code: 'not_offered',
+      });
+      expect(a.registrarCalls).toEqual([]);
+    }
+  });
+});
+
 describe('the workflow input', () => {
   it('carries what the request asked and the checks settled, in minor units as text', () => {
     const input = buildOrderInput({
