@@ -21,11 +21,14 @@ export function moneyJson(amount: bigint, currency: string): MoneyJson {
   return { currency, amount_minor: amount.toString(), amount: formatMinor(amount, currency) };
 }
 
+/** A decimal as text (`"-1234.50"`) with its whole part's thousands grouped (`"-1,234.50"`). */
+export function groupDecimal(text: string): string {
+  return text.replace(/^-?\d+/, (whole) => whole.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+}
+
 /** `288000n` IDR → `"288,000"`, `1234567n` USD → `"12,345.67"`: for people, thousands grouped. */
 export function groupMinor(amount: bigint, currency: string): string {
-  const [whole = '', frac] = formatMinor(amount, currency).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac === undefined ? grouped : `${grouped}.${frac}`;
+  return groupDecimal(formatMinor(amount, currency));
 }
 
 /** `"77.00"` USD → 7700n; `"150000.00"` IDR → 150000n. Rejects non-zero digits beyond the scale. */

@@ -1,4 +1,3 @@
-export { workflowUrl } from '../../temporal/ui-links';
 import type { Reseller } from '../../db/models';
 import { moneyJson } from '../../money';
 import type { PriceChange } from '../../services/catalog-admin';

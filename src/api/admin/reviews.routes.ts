@@ -16,7 +16,7 @@ import { idempotency } from '../middleware/idempotency';
 import { presentOrder } from '../../views/orders';
 import { presentDomain } from '../presenters';
 import { input, validate } from '../validate';
-import { workflowUrl } from './presenters';
+import { workflowUrl } from '../../temporal/ui-links';
 import { acknowledgeRequest, auditEventsRequest, resolveRequest, reviewQueueRequest } from './reviews.schema';
 
 /** The review queue and its resolutions, and the audit trail. */

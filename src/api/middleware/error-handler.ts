@@ -9,7 +9,6 @@ import { standardFailure } from '../envelope';
 import { WorkflowAnswerTimeoutError } from '../../timeout';
 import { AppError, zodFieldErrors } from '../../services/errors';
 
-export { zodFieldErrors };
 import { isDatabaseUnavailable } from '../../db/errors';
 import { databaseUnavailable, workflowUnavailable } from '../errors';
 

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../db/models';
-import { groupMinor } from '../../money';
+import { groupDecimal, groupMinor } from '../../money';
 
 const obj = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
@@ -83,7 +83,7 @@ function changes(before: unknown, after: unknown): string {
   return parts.join('; ') || 'nothing visible';
 }
 /** A decimal string as stored (`"1234.50"`) with thousands grouped (`1,234.50`). */
-const grouped = (v: unknown) => text(v).replace(/^-?\d+/, (w) => w.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+const grouped = (v: unknown) => groupDecimal(text(v));
 const pct = (bps: unknown) => `${(Number(text(bps)) / 100).toString()}%`;
 
 /** Every type the audit trail records, as the filter offers them. */
