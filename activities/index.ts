@@ -7,6 +7,7 @@ import type { HostedDnsAddon } from '../src/hosted-dns/addon';
 import { createDnsActivities } from './dns';
 import { createHostedDnsActivities } from './dns-hosted';
 import { createDomainActivities } from './domains';
+import { createOrderEndingActivities } from './order-endings';
 import { createOrderInvoiceActivities } from './order-invoices';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
@@ -14,6 +15,7 @@ import { createProvisioningActivities } from './provisioning';
 import { createReminderActivities } from './reminders';
 import { createRetentionActivities } from './retention';
 import { createReviewActivities } from './reviews';
+import { createTransferActivities } from './transfers';
 import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
@@ -41,7 +43,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...createOrderActivities(deps),
     ...createOrderInvoiceActivities(deps),
+    ...createOrderEndingActivities(deps),
     ...createProvisioningActivities(deps),
+    ...createTransferActivities(deps),
     ...createPaymentActivities(deps),
     ...createDomainActivities(deps),
     ...createDnsActivities(deps),

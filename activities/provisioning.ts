@@ -1,9 +1,8 @@
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { RegistrarError } from '../src/registrar/errors';
-import { FINAL_TRANSFER_STATES, type ContactIds, type TransferState } from '../src/registrar/types';
+import type { ContactIds } from '../src/registrar/types';
 import type { OrderRow, RegistrarResult } from '../src/db/models';
-import { emitEvent, orderEventData, transferMessage } from '../src/webhooks/events';
-import { OrderFailures, type RegistrationOutcome, type TransferPoll } from '../workflows/contracts';
+import { OrderFailures, type RegistrationOutcome } from '../workflows/contracts';
 import {
   auditOrder,
   loadOrder,
@@ -14,8 +13,8 @@ import {
 
 /**
  * The order's registrar steps: register or renew (idempotent: the registrar is asked first
- * whether an earlier attempt took effect), submit and poll a transfer, set the privacy asked for,
- * and store what the registrar answered before billing.
+ * whether an earlier attempt took effect), set the nameservers and privacy asked for, and store
+ * what the registrar answered before billing. A transfer's steps are in transfers.ts.
  */
 export function createProvisioningActivities(deps: OrderActivityDeps) {
   const { db, registrar } = deps;
@@ -198,104 +197,6 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
       return findProvisionedOrder(await loadOrder(db, orderId));
     },
 
-    async submitTransfer(orderId: number): Promise<void> {
-      return withHeartbeat(async () => {
-        const order = await loadOrder(db, orderId);
-        try {
-          const status = await registrar.transferStatus(order.domainName);
-          if (status && !(status.state === 'cancelled' || status.state === 'failed')) return;
-          if (!order.authCode)
-            throw ApplicationFailure.nonRetryable(
-              'transfer order without an auth code',
-              OrderFailures.RegistrarRejected,
-            );
-          await registrar.transfer({
-            domain: order.domainName,
-            authCode: deps.secrets.open(order.authCode),
-          });
-        } catch (err) {
-          return registrarFailure(err);
-        }
-      });
-    },
-
-    /** Runs begun before the transfer states: pending, completed, cancelled or failed only. */
-    async checkTransfer(
-      orderId: number,
-    ): Promise<{ state: 'pending' | 'completed' | 'cancelled' | 'failed'; expiresAt: string | null }> {
-      const order = await loadOrder(db, orderId);
-      const status = await registrar.transferStatus(order.domainName);
-      const state = status?.state ?? 'none';
-      if (state === 'cancelled' || state === 'failed') return { state, expiresAt: null };
-      if (state !== 'completed') return { state: 'pending', expiresAt: null };
-      const info = await registrar.info(order.domainName);
-      return { state: 'completed', expiresAt: info?.expiresAt?.toISOString() ?? null };
-    },
-
-    /**
-     * The transfer's state at the registrar (an empty list right after submitting is `none`, not
-     * a failure). A change is stored on the order and told to the reseller as
-     * `domain.order.processing`, with what they must do when it waits for them.
-     */
-    async pollTransfer(orderId: number): Promise<TransferPoll> {
-      const order = await loadOrder(db, orderId);
-      const status = await registrar.transferStatus(order.domainName);
-      const state: TransferState = status?.state ?? 'none';
-      if (state !== order.transferStatus) {
-        await db.transaction(async (trx) => {
-          const n = await trx('orders')
-            .where({ id: orderId, status: 'processing' })
-            .where((q) => void q.whereNull('transferStatus').orWhereNot('transferStatus', state))
-            .update({ transferStatus: state, updatedAt: trx.fn.now() });
-          // The end of a transfer is told by its completion or failure event, not as processing.
-          if (n > 0 && !FINAL_TRANSFER_STATES.has(state))
-            await emitEvent(
-              trx,
-              order.resellerId,
-              'domain.order.processing',
-              orderEventData(order, { status: 'processing', transferStatus: state }),
-            );
-        });
-      }
-      const expiresAt =
-        state === 'completed'
-          ? ((await registrar.info(order.domainName))?.expiresAt?.toISOString() ?? null)
-          : null;
-      return { state, text: status?.text ?? '', message: transferMessage(state), expiresAt };
-    },
-
-    /** A new auth code from the reseller for a transfer waiting for one: stored sealed and sent to the registrar. */
-    async resubmitTransferAuthCode(orderId: number, sealedAuthCode: string): Promise<void> {
-      return withHeartbeat(async () => {
-        const order = await loadOrder(db, orderId);
-        try {
-          const status = await registrar.transferStatus(order.domainName);
-          if (!status)
-            throw new RegistrarError('retryable', 'the transfer is not listed yet', 'get_transfer_status');
-          await registrar.setTransferAuthCode({
-            domain: order.domainName,
-            orderId: status.orderId,
-            authCode: deps.secrets.open(sealedAuthCode),
-          });
-          await db('orders')
-            .where({ id: orderId })
-            .update({ authCode: sealedAuthCode, updatedAt: db.fn.now() });
-        } catch (err) {
-          return registrarFailure(err);
-        }
-      });
-    },
-
-    /** A transfer past its deadline: to the review queue, its funds still held (never a silent refund). */
-    async flagStuckTransfer(orderId: number, state: string): Promise<void> {
-      const order = await loadOrder(db, orderId);
-      await auditOrder(db, order, 'transfer_stuck', {
-        domain_name: order.domainName,
-        transfer_status: state,
-        submitted_at: new Date(order.createdAt).toISOString(),
-      });
-    },
-
     /**
      * Registrations and transfers: sets the privacy the order asked for at the registrar (Dynadot
      * takes it only once the domain is in the account) and returns what the registrar then holds.
@@ -331,10 +232,5 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
     async recordRegistrarResult(orderId: number, result: RegistrarResult): Promise<void> {
       await db('orders').where({ id: orderId }).update({ registrarResult: result, updatedAt: db.fn.now() });
     },
-
-    /**
-     * One transaction: capture the hold (wallet orders), create or update the domain, complete
-     * the order, write the reconciliation audit event and the completion event.
-     */
   };
 }

@@ -68,7 +68,7 @@ export const configSchema = z.object({
     .min(0)
     .default(5_000)
     .describe(
-      'how long an API process trusts a credential it looked up (revokes, suspensions and whitelist changes reach every process at once through Postgres LISTEN/NOTIFY); 0 turns the cache off',
+      'how long an API process trusts a credential it looked up (revokes, suspensions and whitelist changes reach every process through Postgres LISTEN/NOTIFY, milliseconds after they commit); 0 turns the cache off',
     ),
   API_PROCESSES: z.coerce
     .number()

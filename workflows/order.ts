@@ -2,8 +2,6 @@ import {
   ApplicationFailure,
   condition,
   patched,
-  setCurrentDetails,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,28 +17,7 @@ import {
 import { failureMessage, failureType } from './failures';
 import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
 import { db, OrderRun } from './order-run';
-import { registrarActivities } from './registrar-queue';
-import { orderProgress, registerStepSummary, registrationLagProgress, transferProgress } from './summaries';
-
-/** Registrar calls: bounded retries with backoff; rejections are final. */
-const registrar = registrarActivities({
-  startToCloseTimeout: '2 minutes',
-  // The activities heartbeat every 3 s: a worker that dies mid-call is noticed within 15 s.
-  heartbeatTimeout: '15 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '20 seconds',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: [OrderFailures.RegistrarRejected],
-  },
-});
-
-/** Read-only registrar checks used to settle an unknown outcome: retried until they answer. */
-const registrarRead = registrarActivities({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
-});
+import { type Provisioned, registrar, registrarRead, registration, transfer } from './order-registrar';
 
 /**
  * One order (register, renew or transfer), in steps: open the order row → collect the payment
@@ -126,8 +103,6 @@ async function collectPayment(run: OrderRun): Promise<boolean> {
   return true;
 }
 
-type Provisioned = { expiresAt: string | null; nameservers?: string[] | null };
-
 /** 3. Provision at the registrar; on failure, compensate and answer null. */
 async function provision(run: OrderRun): Promise<Provisioned | null> {
   const { orderId } = run;
@@ -151,113 +126,6 @@ async function provision(run: OrderRun): Promise<Provisioned | null> {
       failureType(err) === OrderFailures.RegistrarRejected ? 'registrar_rejected' : 'registrar_failed';
     await compensate(run, code, failureMessage(err));
     return null;
-  }
-}
-
-/**
- * A registration: sent once; a lost answer is settled from evidence (domain_info, the account's
- * domain list), looked for again through the registrar's lag window, never by registering again
- * blindly. Then the nameservers, a step of their own: their failure does not undo the registration.
- */
-async function registration(run: OrderRun): Promise<Provisioned> {
-  for (let check = 1; ; check += 1) {
-    let outcome;
-    try {
-      outcome = await registrar().registerDomain.executeWithOptions(
-        { summary: registerStepSummary(run.input) },
-        [run.orderId],
-      );
-    } catch (err) {
-      if (failureType(err) === OrderFailures.RegistrarRejected) throw err;
-      // Retries exhausted on transient faults: settle from evidence before failing.
-      outcome = await registrarRead().settleRegistration.executeWithOptions(
-        { summary: `Look for ${run.input.domain} in the registrar account: the answer was lost` },
-        [run.orderId],
-      );
-      if (outcome.state === 'absent')
-        throw ApplicationFailure.nonRetryable(failureMessage(err), OrderFailures.RegistrarUnavailable);
-    }
-    if (outcome.state === 'registered') {
-      let nameservers: string[] | null = null;
-      // Only nameservers the order asked for are a step (and a registrar call) of their own.
-      if (run.input.nameservers.length > 0) {
-        try {
-          nameservers = await registrar().applyOrderNameservers.executeWithOptions(
-            { summary: `Set the nameservers of ${run.input.domain}: ${run.input.nameservers.join(', ')}` },
-            [run.orderId],
-          );
-        } catch (err) {
-          await run.books.recordNameserverFailure(run.orderId, failureMessage(err));
-          nameservers = [];
-        }
-      }
-      return { expiresAt: outcome.expiresAt, nameservers };
-    }
-    setCurrentDetails(registrationLagProgress(run.input.domain, check, outcome.waitSeconds));
-    await sleep(outcome.waitSeconds * 1000);
-    setCurrentDetails(orderProgress(run.state));
-  }
-}
-
-/** A transfer: submitted once, then polled until the registrar completes or refuses it. */
-async function transfer(run: OrderRun): Promise<Provisioned> {
-  await registrar().submitTransfer.executeWithOptions(
-    { summary: `Submit the transfer of ${run.input.domain} with the reseller's auth code (not shown)` },
-    [run.orderId],
-  );
-  if (patched('transfer-states')) return transferStates(run);
-  for (;;) {
-    const transfer = await registrarRead().checkTransfer(run.orderId);
-    if (transfer.state === 'completed') return { expiresAt: transfer.expiresAt };
-    if (transfer.state !== 'pending') {
-      throw ApplicationFailure.nonRetryable(
-        `The transfer ended ${transfer.state}.`,
-        OrderFailures.RegistrarRejected,
-      );
-    }
-    await sleep(run.input.transferPollSeconds * 1000);
-  }
-}
-
-/**
- * The transfer through the registrar's states: each change is on the order and told to the
- * reseller; a new auth code from them (signal) goes to the registrar; past the deadline the
- * transfer goes to the review queue once, its funds still held, and polling goes on.
- */
-async function transferStates(run: OrderRun): Promise<Provisioned> {
-  const deadline = Date.now() + (run.input.transferDeadlineHours ?? 240) * 3_600_000;
-  let flagged = false;
-  for (;;) {
-    const t = await registrarRead().pollTransfer.executeWithOptions(
-      { summary: `Read the transfer state of ${run.input.domain} (get_transfer_status)` },
-      [run.orderId],
-    );
-    run.state.transferStatus = t.state;
-    if (t.state === 'completed') return { expiresAt: t.expiresAt };
-    if (t.state === 'cancelled' || t.state === 'failed')
-      throw ApplicationFailure.nonRetryable(
-        `The transfer ended ${t.state}${t.text ? ` (${t.text})` : ''}.`,
-        OrderFailures.RegistrarRejected,
-      );
-    if (!flagged && Date.now() >= deadline) {
-      await run.books.flagStuckTransfer(run.orderId, t.state);
-      flagged = true;
-    }
-    setCurrentDetails(transferProgress(t, run.input.transferPollSeconds * 1000, deadline, flagged));
-    if (await condition(() => run.authCodes.length > 0, run.input.transferPollSeconds * 1000)) {
-      const code = run.authCodes.shift()!;
-      try {
-        await registrar().resubmitTransferAuthCode.executeWithOptions(
-          {
-            summary: `Send the reseller's new auth code for ${run.input.domain} to the registrar (not shown)`,
-          },
-          [run.orderId, code.sealedAuthCode],
-        );
-      } catch (err) {
-        if (failureType(err) !== OrderFailures.RegistrarRejected) throw err;
-        // A refused code: the transfer still waits for a valid one.
-      }
-    }
   }
 }
 

@@ -18,8 +18,10 @@ export interface CredentialCacheOptions {
  * database round trip. Safe because Postgres announces every change that matters on
  * `auth_changed` (a trigger on api_credentials, resellers and admins, whatever made the change)
  * and every API process listens: a revoke, a suspension or a whitelist change empties every
- * process's cache as it commits. While the listening connection is down nothing is served from
- * the cache, since a change could go unheard; it reconnects with backoff.
+ * process's cache once Postgres delivers the announcement, milliseconds after the commit (delivery
+ * is asynchronous: a request already under way may still be served from memory). While the
+ * listening connection is down nothing is served from the cache, since a change could go unheard;
+ * it reconnects with backoff.
  */
 export class CredentialCache<T extends object> {
   private readonly entries: LRUCache<string, T>;
