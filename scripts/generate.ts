@@ -8,9 +8,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { buildOpenApi } from '../src/api/openapi';
+import { buildOpenApi } from '../src/api/http/openapi';
 import { surfaceRouters } from '../src/api/surfaces';
-import type { AppDeps } from '../src/api/context';
+import type { AppDeps } from '../src/api/http/context';
 import { format, resolveConfig } from 'prettier';
 import { loadConfig } from '../src/config';
 import { configReference } from '../src/config-reference';

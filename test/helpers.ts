@@ -14,7 +14,7 @@ import type { Ability, AdminAbility } from '../src/auth/credentials';
 import { createAdmin, issueAdminToken } from '../src/services/admins';
 import { createApp } from '../src/api/app';
 import { createPortal } from '../src/portal/router';
-import type { AppDeps } from '../src/api/context';
+import type { AppDeps } from '../src/api/http/context';
 import { type Config, loadConfig } from '../src/config';
 import { createKnex } from '../src/db/knex';
 import type { Logger } from '../src/logger';

@@ -1962,6 +1962,10 @@ export interface components {
             /** @description Decimal for display. */
             amount: string;
         };
+        Pagination: {
+            limit: number;
+            next_cursor: string | null;
+        };
         Transfer: {
             /**
              * @description none (not listed yet), waiting, approved, pending, auth_code_needed, locked, completed, cancelled or failed
@@ -2008,6 +2012,102 @@ export interface components {
             domain_name: string;
             status: string;
             expires_at: string | null;
+        };
+        Domain: {
+            id: number;
+            domain_name: string;
+            status: string;
+            registered_at: string | null;
+            expires_at: string | null;
+            auto_renew: boolean;
+            privacy: string;
+            locked: boolean;
+            nameservers: string[];
+        };
+        SearchResult: {
+            domain_name: string;
+            available: boolean | null;
+            premium: boolean;
+            prices: {
+                [key: string]: components["schemas"]["Money"];
+            } | null;
+            /** @description Why the name could not be checked (invalid, or a TLD not sold). */
+            reason?: string;
+        };
+        Contacts: {
+            registrant: {
+                name: string;
+                organization?: string;
+                address1: string;
+                address2?: string;
+                city: string;
+                state?: string;
+                postcode: string;
+                country: string;
+                phone: string;
+                email: string;
+            };
+            admin: {
+                name: string;
+                organization?: string;
+                address1: string;
+                address2?: string;
+                city: string;
+                state?: string;
+                postcode: string;
+                country: string;
+                phone: string;
+                email: string;
+            };
+        };
+        DnsRecord: {
+            /** @description Seed 003's record identifier, stable per zone. */
+            line: number;
+            id: number;
+            /** @enum {string} */
+            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS";
+            name: string;
+            value: string;
+            ttl: number;
+            priority?: number;
+            weight?: number;
+            port?: number;
+            flags?: number;
+            tag?: string;
+            /** @description Hosted zones: whether the DNS server serves this record now (read back at each request). */
+            published?: boolean;
+        };
+        DnsZone: {
+            dns: {
+                /** @enum {string} */
+                status: "active" | "cancelled" | "inactive";
+                /** @description `hosted`: the DNS addon serves the zone; `registrar`: the registrar publishes it. */
+                mode: ("hosted" | "registrar") | null;
+                supported_types: ("A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS")[];
+                push: {
+                    status: string;
+                    error: string | null;
+                    pushed_at: string | null;
+                } | null;
+                hosted: {
+                    /** @description The addon's nameservers the domain is delegated to. */
+                    nameservers: string[];
+                    /** @description Whether the registrar holds those nameservers for the domain. */
+                    delegated: boolean;
+                    /** @description The SOA serial served now. */
+                    serial: number | null;
+                    dnssec: {
+                        enabled: boolean;
+                        ds: {
+                            key_tag: number;
+                            algorithm: number;
+                            digest_type: number;
+                            digest: string;
+                        }[];
+                    };
+                } | null;
+            };
+            records: components["schemas"]["DnsRecord"][];
         };
         Credential: {
             id: string;
@@ -2116,31 +2216,6 @@ export interface components {
             pagination: {
                 next_cursor: string | null;
             };
-        };
-        Domain: {
-            id: number;
-            domain_name: string;
-            status: string;
-            registered_at: string | null;
-            expires_at: string | null;
-            auto_renew: boolean;
-            privacy: string;
-            locked: boolean;
-            nameservers: string[];
-        };
-        Pagination: {
-            limit: number;
-            next_cursor: string | null;
-        };
-        SearchResult: {
-            domain_name: string;
-            available: boolean | null;
-            premium: boolean;
-            prices: {
-                [key: string]: components["schemas"]["Money"];
-            } | null;
-            /** @description Why the name could not be checked (invalid, or a TLD not sold). */
-            reason?: string;
         };
         WebhookEndpoint: {
             id: string;
@@ -2272,81 +2347,6 @@ export interface components {
             reseller_id: number;
             /** @description The order's workflow in the Temporal UI. */
             workflow_url: string;
-        };
-        Contacts: {
-            registrant: {
-                name: string;
-                organization?: string;
-                address1: string;
-                address2?: string;
-                city: string;
-                state?: string;
-                postcode: string;
-                country: string;
-                phone: string;
-                email: string;
-            };
-            admin: {
-                name: string;
-                organization?: string;
-                address1: string;
-                address2?: string;
-                city: string;
-                state?: string;
-                postcode: string;
-                country: string;
-                phone: string;
-                email: string;
-            };
-        };
-        DnsRecord: {
-            /** @description Seed 003's record identifier, stable per zone. */
-            line: number;
-            id: number;
-            /** @enum {string} */
-            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS";
-            name: string;
-            value: string;
-            ttl: number;
-            priority?: number;
-            weight?: number;
-            port?: number;
-            flags?: number;
-            tag?: string;
-            /** @description Hosted zones: whether the DNS server serves this record now (read back at each request). */
-            published?: boolean;
-        };
-        DnsZone: {
-            dns: {
-                /** @enum {string} */
-                status: "active" | "cancelled" | "inactive";
-                /** @description `hosted`: the DNS addon serves the zone; `registrar`: the registrar publishes it. */
-                mode: ("hosted" | "registrar") | null;
-                supported_types: ("A" | "AAAA" | "CNAME" | "MX" | "TXT" | "SRV" | "CAA" | "NS")[];
-                push: {
-                    status: string;
-                    error: string | null;
-                    pushed_at: string | null;
-                } | null;
-                hosted: {
-                    /** @description The addon's nameservers the domain is delegated to. */
-                    nameservers: string[];
-                    /** @description Whether the registrar holds those nameservers for the domain. */
-                    delegated: boolean;
-                    /** @description The SOA serial served now. */
-                    serial: number | null;
-                    dnssec: {
-                        enabled: boolean;
-                        ds: {
-                            key_tag: number;
-                            algorithm: number;
-                            digest_type: number;
-                            digest: string;
-                        }[];
-                    };
-                } | null;
-            };
-            records: components["schemas"]["DnsRecord"][];
         };
         ExchangeRate: {
             from: string;

@@ -1,17 +1,17 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from './answers';
+import { answers } from './http/answers';
 import {
   AccountJson,
   ApiLogDetailJson,
   ApiLogJson,
   CredentialJson,
   IssuedJson,
-  Pagination,
   RegeneratedJson,
   StatementJson,
   WhitelistJson,
-} from './schemas';
+} from '../views/account';
+import { Pagination } from '../views/json';
 import { moneyJson } from '../money';
 import { listApiLogs, showApiLog } from '../services/api-logs';
 import {
@@ -41,12 +41,12 @@ import {
   statementRequest,
   whitelistRequest,
 } from './account.schema';
-import type { AppDeps, AppState } from './context';
-import { requireAuth } from './context';
-import { respond } from './envelope';
+import type { AppDeps, AppState } from './http/context';
+import { requireAuth } from './http/context';
+import { respond } from './http/envelope';
 import { requireAbility } from './middleware/auth';
 import { idempotency } from './middleware/idempotency';
-import { input, validate } from './validate';
+import { input, validate } from './http/validate';
 
 /**
  * Reseller self-service (seed 003's API Access and API Logs pages, seed 000's API Token page):

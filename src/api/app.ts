@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
 import { createApiMetrics } from '../metrics';
-import type { AppContext, AppDeps, AppState } from './context';
+import type { AppContext, AppDeps, AppState } from './http/context';
 import { createHealthRouter } from './health.routes';
 import { LEGACY_PATH, legacyFailure } from './legacy/legacy.envelope';
 import { surfaceRouters } from './surfaces';
@@ -16,7 +16,7 @@ import { parseBody } from './middleware/body';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
-import { ApiLogWriter } from './api-log-writer';
+import { ApiLogWriter } from './http/api-log-writer';
 
 /** Authentication, the per-credential rate limit, then the router (with 405 for known paths). */
 type Access = Pick<AuthOptions, 'accept' | 'ipPolicy'>;

@@ -1,8 +1,8 @@
 import type { Domain } from '../db/models';
 import { applyZoneChange, readDnsZone } from '../services/dns';
 import type { DnsChange } from '../../workflows/contracts';
-import type { AppContext, AppDeps } from './context';
-import { presentDnsZone } from './dns.presenter';
+import type { AppContext, AppDeps } from './http/context';
+import { presentDnsZone } from '../views/dns';
 
 /** The DNS view both surfaces answer with. */
 export async function dnsZoneView(deps: AppDeps, domain: { id: number; name: string }) {

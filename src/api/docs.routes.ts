@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from '@koa/router';
-import type { AppDeps, AppState } from './context';
-import { buildOpenApi } from './openapi';
+import type { AppDeps, AppState } from './http/context';
+import { buildOpenApi } from './http/openapi';
 import { surfaceRouters } from './surfaces';
 
 const assetsDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));

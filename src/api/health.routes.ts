@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import type { AppDeps, AppState } from './context';
+import type { AppDeps, AppState } from './http/context';
 import { withTimeout } from '../timeout';
 
 /** `/healthz`: the process answers. `/readyz`: Postgres and Temporal (namespace) reachable. */

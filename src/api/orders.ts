@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import { type OrderRequest, placeOrder, type PlacedOrder } from '../services/orders';
 import { unprocessable } from '../services/errors';
-import { type AppContext, type AppDeps, requireAuth } from './context';
-import { respond } from './envelope';
+import { type AppContext, type AppDeps, requireAuth } from './http/context';
+import { respond } from './http/envelope';
 import { presentOrder } from '../views/orders';
 
 /** An order answer in any surface's terms: status, message, data and the order's Location. */

@@ -1,12 +1,12 @@
 import type { RouterMiddleware } from '@koa/router';
 import { listDomains } from '../services/domains';
 import { showOrder } from '../services/orders';
-import type { AppDeps, AppState } from './context';
-import { requireAuth } from './context';
-import { respond } from './envelope';
+import type { AppDeps, AppState } from './http/context';
+import { requireAuth } from './http/context';
+import { respond } from './http/envelope';
 import { presentOrder } from '../views/orders';
-import { presentDomain } from './presenters';
-import { input } from './validate';
+import { presentDomain } from '../views/domains';
+import { input } from './http/validate';
 import { listDomainsRequest } from './v1/domains.schema';
 import { showOrderRequest } from './v1/orders.schema';
 

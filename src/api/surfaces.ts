@@ -1,4 +1,4 @@
-import type { AppDeps } from './context';
+import type { AppDeps } from './http/context';
 import { createLegacyRouter } from './legacy/legacy.routes';
 import { createPaymentCallbacksRouter } from './payments/callbacks.routes';
 import { createResellerDnsRouter } from './reseller-v1/dns.routes';

@@ -1,10 +1,15 @@
 import { queueFor } from '../temporal/queues';
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from './answers';
-import { DeliveryJson, WebhookJson, WebhookTestJson } from './schemas';
+import { answers } from './http/answers';
+import {
+  DeliveryJson,
+  presentDelivery,
+  presentWebhook,
+  WebhookJson,
+  WebhookTestJson,
+} from '../views/webhooks';
 import { allowPrivateWebhookTargets } from '../config';
-import type { WebhookEndpointRow } from '../db/models';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -12,53 +17,14 @@ import {
   rotateSecret,
   updateEndpoint,
 } from '../services/webhook-endpoints';
-import {
-  type EndpointDelivery,
-  listDeliveries,
-  resendDelivery,
-  sendTestEvent,
-} from '../services/webhook-deliveries';
+import { listDeliveries, resendDelivery, sendTestEvent } from '../services/webhook-deliveries';
 import { relayOptions } from '../webhooks/dispatcher';
-import { EVENT_TYPES } from '../webhooks/events';
-import type { AppDeps, AppState } from './context';
-import { requireAuth } from './context';
-import { respond } from './envelope';
+import type { AppDeps, AppState } from './http/context';
+import { requireAuth } from './http/context';
+import { respond } from './http/envelope';
 import { requireAbility } from './middleware/auth';
-import { input, validate } from './validate';
+import { input, validate } from './http/validate';
 import { createWebhookRequest, resendRequest, updateWebhookRequest, webhookRequest } from './webhooks.schema';
-
-function present(e: WebhookEndpointRow): z.infer<typeof WebhookJson> {
-  return {
-    id: e.publicId,
-    url: e.url,
-    description: e.description,
-    events: e.events.length > 0 ? e.events : [...EVENT_TYPES],
-    enabled: e.enabled,
-    disabled_reason: e.disabledReason,
-    created_at: new Date(e.createdAt).toISOString(),
-  };
-}
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
-function presentDelivery(j: EndpointDelivery): z.infer<typeof DeliveryJson> {
-  return {
-    event_id: j.eventId,
-    type: j.type,
-    status: j.status,
-    attempts: j.attempts,
-    last_attempt_at: iso(j.lastAttemptAt),
-    delivered_at: iso(j.deliveredAt),
-    last_response: j.lastAttemptAt
-      ? {
-          status_code: j.statusCode,
-          latency_ms: j.latencyMs,
-          excerpt: j.responseExcerpt,
-          error: j.error,
-        }
-      : null,
-  };
-}
 
 /** Webhook endpoints: create (secret shown once), list, update/enable/disable, rotate secret, delete, deliveries. */
 export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
@@ -80,7 +46,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
       const { endpoint, secret } = await createEndpoint(endpoints, resellerOf(ctx), body);
       respond(
         ctx,
-        { webhook: present(endpoint), secret },
+        { webhook: presentWebhook(endpoint), secret },
         'Webhook endpoint created. Store the secret now: it is shown once.',
         201,
       );
@@ -92,7 +58,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
     answers({ 200: z.object({ webhooks: z.array(WebhookJson) }) }),
     requireAbility('orders.read'),
     async (ctx) => {
-      respond(ctx, { webhooks: (await listEndpoints(deps.db, resellerOf(ctx))).map(present) });
+      respond(ctx, { webhooks: (await listEndpoints(deps.db, resellerOf(ctx))).map(presentWebhook) });
     },
   );
 
@@ -104,7 +70,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const { params, body } = input(ctx, updateWebhookRequest);
       const endpoint = await updateEndpoint(endpoints, resellerOf(ctx), params.webhook, body);
-      respond(ctx, { webhook: present(endpoint) }, 'Webhook endpoint updated.');
+      respond(ctx, { webhook: presentWebhook(endpoint) }, 'Webhook endpoint updated.');
     },
   );
 
@@ -118,7 +84,7 @@ export function createWebhooksRouter(deps: AppDeps): Router<AppState> {
       const { endpoint, secret } = await rotateSecret(endpoints, resellerOf(ctx), params.webhook);
       respond(
         ctx,
-        { webhook: present(endpoint), secret },
+        { webhook: presentWebhook(endpoint), secret },
         'Secret rotated; deliveries are signed with both secrets for 24 hours.',
       );
     },

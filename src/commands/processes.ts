@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { type Command } from 'commander';
-import { apiProcesses, runApiPrimary } from '../api/cluster';
+import { apiProcesses, runApiPrimary } from '../api/http/cluster';
 import { loadConfig } from '../config';
 import { createKnex } from '../db/knex';
 import { migrateLatest, migrateRollback } from '../db/migrate';

@@ -220,3 +220,30 @@ export function presentStatement(s: Statement): z.infer<typeof StatementJson> {
     pagination: { next_cursor: s.nextCursor },
   };
 }
+
+export const WalletJson = z.object({ balance: MoneyJson, held: MoneyJson, available: MoneyJson });
+
+export const StatusJson = z.object({
+  account: z.object({ id: z.int(), name: z.string(), email: z.string(), status: z.string() }),
+  wallet: WalletJson.extend({ currency: z.string() }),
+  summary: z.object({ domains: z.int() }),
+});
+
+export const AccountJson = z.object({
+  account: z.object({
+    id: z.int(),
+    name: z.string(),
+    email: z.string(),
+    status: z.string(),
+    currency: z.string(),
+    api_ip_allowlist: z.array(z.string()),
+  }),
+  wallet: WalletJson,
+});
+
+export const WhitelistJson = z.object({
+  ips: z.array(z.string()),
+  blocks_all: z
+    .boolean()
+    .describe('True when the list is empty: /api/v1 and the legacy API refuse every credential.'),
+});

@@ -18,3 +18,7 @@ export const MoneyJson = z
       .describe('Decimal for display.'),
   })
   .meta({ id: 'Money' });
+
+export const Pagination = z
+  .object({ limit: z.int(), next_cursor: z.string().nullable() })
+  .meta({ id: 'Pagination' });

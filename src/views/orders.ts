@@ -67,6 +67,9 @@ export const OrderDomainJson = z
 
 export const OrderAnswer = z.object({ order: OrderJson, domain: OrderDomainJson.optional() });
 
+/** An order answer: 201 done (or invoice issued), 202 processing or in review, 200 placed earlier. */
+export const ORDER_ANSWERS = { 200: OrderAnswer, 201: OrderAnswer, 202: OrderAnswer };
+
 export function presentInvoice(i: InvoiceView): z.infer<typeof InvoiceJson> {
   return {
     id: i.publicId,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiLogRow, ApiLogWriter } from '../../src/api/api-log-writer';
+import { type ApiLogRow, ApiLogWriter } from '../../src/api/http/api-log-writer';
 import { createKnex } from '../../src/db/knex';
 import { makeReseller, silentLog, testDb } from '../helpers';
 import { pgProxy } from '../pg-proxy';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surfaceRouters } from '../../src/api/surfaces';
-import { routesOf } from '../../src/api/openapi';
+import { routesOf } from '../../src/api/http/openapi';
 import { call, makeReseller, startTestApi, testAppDeps, testDb, type TestApi } from '../helpers';
 
 let db: Knex;

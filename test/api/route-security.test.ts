@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surfaceRouters } from '../../src/api/surfaces';
-import { type Operation, routesOf } from '../../src/api/openapi';
+import { type Operation, routesOf } from '../../src/api/http/openapi';
 import { ABILITIES, ADMIN_ABILITIES } from '../../src/auth/credentials';
 import {
   call,

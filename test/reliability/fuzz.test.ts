@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surfaceRouters } from '../../src/api/surfaces';
-import { type Operation, routesOf } from '../../src/api/openapi';
+import { type Operation, routesOf } from '../../src/api/http/openapi';
 import { LEGACY_ACTIONS } from '../../src/api/legacy/legacy.schema';
 import { Domain } from '../../src/db/models';
 import { createLogger } from '../../src/logger';

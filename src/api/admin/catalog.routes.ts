@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers, RATE_NEEDED } from '../answers';
-import { PriceChangesJson, PriceJson, TierJson } from '../schemas';
+import { answers, RATE_NEEDED } from '../http/answers';
+import { presentChanges, PriceChangesJson, PriceJson, TierJson } from '../../views/admin';
 import type { Context } from 'koa';
 import { formatMinor } from '../../money';
 import {
@@ -15,12 +15,12 @@ import {
 import { exportPricesCsv, parsePricesCsv } from '../../services/catalog-csv';
 import { amountField } from '../../services/amounts';
 import { formatMarkup, listTiers, parseMarkup, setTier } from '../../services/markup-tiers';
-import type { AppDeps, AppState } from '../context';
-import { requireAdmin } from '../context';
-import { respond } from '../envelope';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAdmin } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import {
   deletePriceRequest,
   exportCsvRequest,
@@ -30,7 +30,6 @@ import {
   setPricesRequest,
   tierRequest,
 } from './catalog.schema';
-import { presentChanges } from './presenters';
 
 /** A price diff as the answer: written, or only previewed. */
 function answerChanges(

@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
-import { CredentialJson, IssuedJson, RegeneratedJson, WhitelistJson } from '../schemas';
+import { answers } from '../http/answers';
+import { CredentialJson, IssuedJson, RegeneratedJson, WhitelistJson } from '../../views/account';
 import {
   issueToken,
   listCredentials,
@@ -11,12 +11,12 @@ import {
 } from '../../services/credentials';
 import { showReseller } from '../../services/resellers';
 import { presentCredential, presentIssued, presentRegenerated } from '../../views/account';
-import type { AppDeps, AppState } from '../context';
-import { requireAdmin } from '../context';
-import { respond } from '../envelope';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAdmin } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import {
   resellerCredentialRequest,
   resellerRegenerateRequest,

@@ -1,15 +1,17 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
-import { ApiLogDetailJson, ApiLogJson, MeJson, Pagination } from '../schemas';
+import { answers } from '../http/answers';
+import { ApiLogDetailJson, ApiLogJson } from '../../views/account';
+import { MeJson } from '../../views/admin';
+import { Pagination } from '../../views/json';
 import { listApiLogs, showApiLog } from '../../services/api-logs';
 import { presentApiLog, presentApiLogDetail } from '../../views/account';
 import { apiLogFilter, apiLogRequest } from '../account.schema';
-import type { AppDeps, AppState } from '../context';
-import { requireAdmin } from '../context';
-import { respond } from '../envelope';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAdmin } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import { adminApiLogsRequest } from './logs.schema';
 
 /** Every reseller's API logs (bodies redacted when written), and who is asking. */

@@ -1,11 +1,11 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
-import type { AppDeps, AppState } from '../context';
-import { requireAdmin } from '../context';
-import { respond } from '../envelope';
+import { answers } from '../http/answers';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAdmin } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import {
   type ExchangeRate,
   listPremiumPolicies,

@@ -1,7 +1,9 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
-import { LedgerEntryJson, Pagination, ResellerJson, ResellerOverviewJson, StatementJson } from '../schemas';
+import { answers } from '../http/answers';
+import { LedgerEntryJson, StatementJson } from '../../views/account';
+import { presentOverview, presentReseller, ResellerJson, ResellerOverviewJson } from '../../views/admin';
+import { Pagination } from '../../views/json';
 import { adjustWallet } from '../../services/adjustments';
 import { parseMarkup } from '../../services/markup-tiers';
 import {
@@ -14,13 +16,12 @@ import {
 import { encodeCursor } from '../../services/domains';
 import { walletStatement, walletStatementCsv } from '../../services/statements';
 import { presentLedgerEntry, presentStatement } from '../../views/account';
-import type { AppDeps, AppState } from '../context';
-import { requireAdmin } from '../context';
-import { respond } from '../envelope';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAdmin } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { input, validate } from '../validate';
-import { presentOverview, presentReseller } from './presenters';
+import { input, validate } from '../http/validate';
 import {
   adjustmentRequest,
   createResellerRequest,

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { FailureRenderer } from '../envelope';
+import type { FailureRenderer } from '../http/envelope';
 
 /** The one path of the legacy action API. */
 export const LEGACY_PATH = '/api/index.php';

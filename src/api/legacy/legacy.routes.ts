@@ -1,19 +1,19 @@
 import { queueFor } from '../../temporal/queues';
 import { Router } from '@koa/router';
-import { answers, DOMAIN_OPERATION, ORDER_PLACEMENT, REGISTRAR_READ } from '../answers';
+import { answers, DOMAIN_OPERATION, ORDER_PLACEMENT, REGISTRAR_READ } from '../http/answers';
 import { z } from 'zod';
 import { formatMinor } from '../../money';
 import { runDomainOperation } from '../../services/domain-ops';
 import { getBalance } from '../../services/wallet';
-import type { AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
 import { AppError, unprocessable } from '../../services/errors';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain, readContacts, readNameservers } from '../../services/domains';
 import { searchDomains } from '../../services/search';
 import { placeOrderAnswer } from '../orders';
-import { presentDomain } from '../presenters';
-import { input, validate } from '../validate';
+import { presentDomain } from '../../views/domains';
+import { input, validate } from '../http/validate';
 import { LEGACY_PATH, legacyReply } from './legacy.envelope';
 import { legacyRequest } from './legacy.schema';
 

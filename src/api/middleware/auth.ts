@@ -16,8 +16,8 @@ import {
 import type { CredentialCache } from '../../auth/credential-cache';
 import { Admin, ApiCredential, Reseller } from '../../db/models';
 import { forbidden, unauthenticated } from '../../services/errors';
-import type { AppContext, AppState } from '../context';
-import { tooManyRequests } from '../errors';
+import type { AppContext, AppState } from '../http/context';
+import { tooManyRequests } from '../http/errors';
 
 export type AuthStyle = 'api_key' | 'bearer' | 'admin_bearer';
 

@@ -4,13 +4,13 @@ import { google, temporal } from '@temporalio/proto';
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
 import type { Logger } from '../../logger';
-import type { AppState } from '../context';
-import { standardFailure } from '../envelope';
+import type { AppState } from '../http/context';
+import { standardFailure } from '../http/envelope';
 import { WorkflowAnswerTimeoutError } from '../../timeout';
 import { AppError, zodFieldErrors } from '../../services/errors';
 
 import { isDatabaseUnavailable } from '../../db/errors';
-import { databaseUnavailable, workflowUnavailable } from '../errors';
+import { databaseUnavailable, workflowUnavailable } from '../http/errors';
 
 /**
  * gRPC codes that say "not now, try again": DEADLINE_EXCEEDED, UNAVAILABLE, and what Temporal

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { IdempotencyRecordRow } from '../../db/models';
 import type { Middleware } from 'koa';
-import type { AppState } from '../context';
+import type { AppState } from '../http/context';
 import { AppError, badRequest, unprocessable } from '../../services/errors';
 import { failureBody } from './error-handler';
 

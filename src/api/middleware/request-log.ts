@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
-import type { ApiLogWriter } from '../api-log-writer';
+import type { ApiLogWriter } from '../http/api-log-writer';
 import type { Logger } from '../../logger';
 import { redact } from '../../redact';
-import type { AppState } from '../context';
+import type { AppState } from '../http/context';
 import { authenticatedCredential } from './auth';
 
 const MAX_STORED_BODY_CHARS = 16_384;

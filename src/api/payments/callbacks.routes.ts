@@ -1,12 +1,12 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
+import { answers } from '../http/answers';
 import type { Context } from 'koa';
 import type { GatewayName } from '../../payments/types';
 import { receiveGatewayCallback } from '../../services/payment-callbacks';
-import type { AppDeps, AppState } from '../context';
-import { respond } from '../envelope';
-import { documented } from '../validate';
+import type { AppDeps, AppState } from '../http/context';
+import { respond } from '../http/envelope';
+import { documented } from '../http/validate';
 import { midtransNotificationSchema, xenditCallbackSchema } from './callbacks.schema';
 
 /**

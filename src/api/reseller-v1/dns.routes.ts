@@ -1,13 +1,13 @@
 import { Router } from '@koa/router';
-import { DNS_CHANGE, answers } from '../answers';
-import { DnsZoneJson } from '../dns.presenter';
-import type { AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
-import { respond } from '../envelope';
+import { DNS_CHANGE, answers } from '../http/answers';
+import { DnsZoneJson } from '../../views/dns';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain } from '../../services/domains';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import { applyDnsChange, dnsZoneView } from '../dns';
 import { pushDnsRequest, replaceDnsRequest } from './dns.schema';
 

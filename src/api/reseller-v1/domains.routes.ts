@@ -1,10 +1,11 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
-import { DomainJson, Pagination } from '../schemas';
-import type { AppDeps, AppState } from '../context';
+import { answers } from '../http/answers';
+import { DomainJson } from '../../views/domains';
+import { Pagination } from '../../views/json';
+import type { AppDeps, AppState } from '../http/context';
 import { requireAbility } from '../middleware/auth';
-import { validate } from '../validate';
+import { validate } from '../http/validate';
 import { listDomainsHandler } from '../shared.handlers';
 import { listDomainsRequest } from '../v1/domains.schema';
 

@@ -1,19 +1,21 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { ORDER_PLACEMENT, answers } from '../answers';
-import { ORDER_ANSWERS, OrderJson, Pagination, SearchRowJson } from '../schemas';
-import type { AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
+import { ORDER_PLACEMENT, answers } from '../http/answers';
+import { SearchRowJson } from '../../views/domains';
+import { Pagination } from '../../views/json';
+import { ORDER_ANSWERS, OrderJson } from '../../views/orders';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
 import { encodeCursor } from '../../services/domains';
 import { listOrders } from '../../services/order-lists';
 import { payOrderInvoice } from '../../services/orders';
 import { searchDomains } from '../../services/search';
-import { respond } from '../envelope';
+import { respond } from '../http/envelope';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
 import { placeOrderAnswer, sendOrderResponse } from '../orders';
 import { presentOrder } from '../../views/orders';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import { showOrderHandler } from '../shared.handlers';
 import { listOrdersRequest, showOrderRequest } from '../v1/orders.schema';
 import {

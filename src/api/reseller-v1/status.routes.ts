@@ -1,9 +1,9 @@
 import { Router } from '@koa/router';
-import { answers } from '../answers';
-import { StatusJson } from '../schemas';
-import type { AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
-import { respond } from '../envelope';
+import { answers } from '../http/answers';
+import { StatusJson } from '../../views/account';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { moneyJson } from '../../money';
 import { getBalance } from '../../services/wallet';

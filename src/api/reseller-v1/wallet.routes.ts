@@ -1,15 +1,15 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { answers } from '../answers';
-import { InvoiceJson } from '../schemas';
+import { answers } from '../http/answers';
+import { InvoiceJson } from '../../views/orders';
 import { startTopup } from '../../services/topups';
-import type { AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
-import { respond } from '../envelope';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { presentInvoice } from '../../views/orders';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import { topupRequest } from './wallet.schema';
 
 /** Wallet top-ups through the payment gateways (credited once, when the gateway says paid). */

@@ -1,15 +1,15 @@
 import { Router } from '@koa/router';
-import { DNS_CHANGE, answers } from '../answers';
-import { DnsRecordAnswer, DnsZoneJson } from '../dns.presenter';
-import type { AppContext, AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
+import { DNS_CHANGE, answers } from '../http/answers';
+import { DnsRecordAnswer, DnsZoneJson } from '../../views/dns';
+import type { AppContext, AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
 import { applyDnsChange, dnsZoneView } from '../dns';
-import { respond } from '../envelope';
+import { respond } from '../http/envelope';
 import { validationFailed } from '../../services/errors';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import { ownedDomain } from '../../services/domains';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import {
   createRecordRequest,
   deleteRecordRequest,

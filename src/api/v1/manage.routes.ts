@@ -1,19 +1,18 @@
 import { queueFor } from '../../temporal/queues';
 import { Router, type RouterMiddleware } from '@koa/router';
-import { DOMAIN_LOOKUP, DOMAIN_OPERATION, REGISTRAR_READ, answers } from '../answers';
-import { ContactsJson, DomainJson, OperationJson, PrivacyJson } from '../schemas';
+import { DOMAIN_LOOKUP, DOMAIN_OPERATION, REGISTRAR_READ, answers } from '../http/answers';
+import { ContactsJson, DomainJson, OperationJson, presentDomain, PrivacyJson } from '../../views/domains';
 import { z } from 'zod';
 import { operationStatus, runDomainOperation } from '../../services/domain-ops';
 import { ownedDomain, readContacts, readNameservers, readProtection } from '../../services/domains';
 import { unprocessable } from '../../services/errors';
 import type { DomainOperation } from '../../../workflows/contracts';
-import type { AppContext, AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
-import { respond } from '../envelope';
+import type { AppContext, AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
+import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { presentDomain } from '../presenters';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import {
   domainRequest,
   lockRequest,

@@ -1,10 +1,11 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { DOMAIN_LOOKUP, ORDER_PLACEMENT, answers } from '../answers';
-import { DomainJson, ORDER_ANSWERS, OrderJson, SearchRowJson } from '../schemas';
-import type { AppDeps, AppState } from '../context';
-import { requireAuth } from '../context';
-import { respond } from '../envelope';
+import { DOMAIN_LOOKUP, ORDER_PLACEMENT, answers } from '../http/answers';
+import { DomainJson, presentDomain, SearchRowJson } from '../../views/domains';
+import { ORDER_ANSWERS, OrderJson } from '../../views/orders';
+import type { AppDeps, AppState } from '../http/context';
+import { requireAuth } from '../http/context';
+import { respond } from '../http/envelope';
 import { validationFailed } from '../../services/errors';
 import { idempotency } from '../middleware/idempotency';
 import { requireAbility } from '../middleware/auth';
@@ -12,8 +13,7 @@ import { ownedDomain } from '../../services/domains';
 import { searchDomains } from '../../services/search';
 import { placeOrderAnswer, sendOrderResponse } from '../orders';
 import { showOrderHandler } from '../shared.handlers';
-import { presentDomain } from '../presenters';
-import { input, validate } from '../validate';
+import { input, validate } from '../http/validate';
 import {
   checkRequest,
   registerRequest,

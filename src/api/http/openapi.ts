@@ -1,9 +1,9 @@
 import type { Router } from '@koa/router';
 import { z } from 'zod';
-import { EVENT_SCHEMAS, eventEnvelope } from '../webhooks/events';
+import { EVENT_SCHEMAS, eventEnvelope } from '../../webhooks/events';
 import { type Answer, type Answers, COMMON_ERRORS } from './answers';
 import type { AppState } from './context';
-import type { SurfaceRouters } from './surfaces';
+import type { SurfaceRouters } from '../surfaces';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { AppError, FieldErrors } from '../services/errors';
+import type { AppError, FieldErrors } from '../../services/errors';
 
 /** Seed 003's envelopes, shared by the /api/v1 and /api/reseller/v1 surfaces. */
 export interface SuccessEnvelope<T> {

@@ -1,9 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import { serveClusterMetrics } from '../metrics';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import { serveClusterMetrics } from '../../metrics';
 
 /** How many API processes to run: API_PROCESSES, else one per core in production and one elsewhere. */
 export function apiProcesses(config: Pick<Config, 'API_PROCESSES' | 'NODE_ENV'>): number {

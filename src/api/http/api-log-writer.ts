@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ModelObject } from 'objection';
-import type { ApiLog } from '../db/models';
-import type { Logger } from '../logger';
+import type { ApiLog } from '../../db/models';
+import type { Logger } from '../../logger';
 
 /** One api_logs row as the request-log middleware builds it (the id is Postgres'). */
 export type ApiLogRow = Omit<ModelObject<ApiLog>, 'id'>;

@@ -1,4 +1,4 @@
-import { AppError, unavailable } from '../services/errors';
+import { AppError, unavailable } from '../../services/errors';
 
 /* Failures only the HTTP surfaces raise (throttling, the workflow engine's silence); the rest are the core's (services/errors.ts). */
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { DnsRecordRow } from '../db/models';
 import type { DnsZoneState } from '../services/dns';
-import { RecordTypeJson } from './schemas';
+import { DNS_RECORD_TYPES } from '../vocabulary';
+import { isoOrNull } from './json';
 
-const isoOrNull = z.iso.datetime({ offset: true }).nullable();
+export const RecordTypeJson = z.enum(DNS_RECORD_TYPES);
 
 export const DnsRecordJson = z
   .object({

@@ -1,9 +1,9 @@
 import type { FailureRenderer } from './envelope';
 import type { ParameterizedContext } from 'koa';
 import type { RouterContext } from '@koa/router';
-import type { Ability, AdminAbility } from '../auth/credentials';
-import type { Admin, ApiCredential, Reseller } from '../db/models';
-import type { CoreDeps } from '../services/deps';
+import type { Ability, AdminAbility } from '../../auth/credentials';
+import type { Admin, ApiCredential, Reseller } from '../../db/models';
+import type { CoreDeps } from '../../services/deps';
 
 /** Everything the API needs: the core's dependencies, built once by main-api.ts (or a test). */
 export type AppDeps = CoreDeps;

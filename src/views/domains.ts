@@ -1,0 +1,69 @@
+import type { DomainSummary } from '../services/domains';
+import { z } from 'zod';
+import { isoOrNull, MoneyJson } from './json';
+
+/* A domain and what is asked or answered about it, as the API answers them: each schema beside its presenter. */
+
+export const DomainJson = z
+  .object({
+    id: z.int(),
+    domain_name: z.string(),
+    status: z.string(),
+    registered_at: isoOrNull,
+    expires_at: isoOrNull,
+    auto_renew: z.boolean(),
+    privacy: z.string(),
+    locked: z.boolean(),
+    nameservers: z.array(z.string()),
+  })
+  .meta({ id: 'Domain' });
+
+/** The public JSON of a domain, shared by every surface. */
+export function presentDomain(d: DomainSummary): z.infer<typeof DomainJson> {
+  return {
+    id: d.id,
+    domain_name: d.name,
+    status: d.status,
+    registered_at: d.registeredAt?.toISOString() ?? null,
+    expires_at: d.expiresAt?.toISOString() ?? null,
+    auto_renew: d.autoRenew,
+    privacy: d.privacy,
+    locked: d.locked,
+    nameservers: d.nameservers,
+  };
+}
+
+export const SearchRowJson = z
+  .object({
+    domain_name: z.string(),
+    available: z.boolean().nullable(),
+    premium: z.boolean(),
+    prices: z.record(z.string(), MoneyJson).nullable(),
+    reason: z.string().optional().describe('Why the name could not be checked (invalid, or a TLD not sold).'),
+  })
+  .meta({ id: 'SearchResult' });
+
+const ContactJson = z.object({
+  name: z.string(),
+  organization: z.string().optional(),
+  address1: z.string(),
+  address2: z.string().optional(),
+  city: z.string(),
+  state: z.string().optional(),
+  postcode: z.string(),
+  country: z.string(),
+  phone: z.string(),
+  email: z.string(),
+});
+
+export const ContactsJson = z
+  .object({ registrant: ContactJson, admin: ContactJson })
+  .meta({ id: 'Contacts' });
+
+export const PrivacyJson = z.object({ enabled: z.boolean(), privacy: z.string() });
+
+export const OperationJson = z.object({
+  id: z.string(),
+  status: z.enum(['processing', 'completed', 'failed']),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
