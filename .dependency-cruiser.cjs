@@ -53,6 +53,21 @@ module.exports = {
       to: { path: '^src/api/' },
     },
     {
+      name: 'page-markup-loads-nothing',
+      severity: 'error',
+      comment:
+        "A page's markup (src/portal/**/*.view.tsx) is given its data by its route module: it reaches no database, Temporal client, registrar, gateway or DNS server (their types are fine).",
+      from: { path: '^src/portal/.+\\.view\\.tsx$' },
+      to: {
+        dependencyTypesNot: ['type-only'],
+        path: [
+          '^src/(db|registrar|payments|hosted-dns)/',
+          '^src/temporal/(?!ui-links)',
+          '^node_modules/(knex|pg|objection|@temporalio)/',
+        ],
+      },
+    },
+    {
       name: 'api-does-not-import-the-portal',
       severity: 'error',
       comment: 'The API takes the pages as a parameter (createApp(deps, { pages })).',

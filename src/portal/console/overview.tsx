@@ -1,18 +1,14 @@
 import type { Router } from '@koa/router';
 import type { CoreDeps as AppDeps } from '../../services/deps';
-import { groupMinor } from '../../money';
 import { ordersByStatusPerDay, revenuePerDay, webhookDeliveriesPerDay } from '../../services/figures';
 import { listPrices } from '../../services/catalog-admin';
 import { listResellers } from '../../services/resellers';
 import { reviewQueue } from '../../services/reviews';
-import { LineChart, OrdersPerDayChart } from '../charts';
 import type { PortalState } from '../http';
+import { Overview } from './overview.view';
 import { consolePage } from './page';
 
 const DAYS = 14;
-
-/** 3 of 4 → `75%`; nothing to count → null (the day has no point on the line). */
-const percent = (part: number, whole: number) => (whole === 0 ? null : (100 * part) / whole);
 
 /**
  * The console's front page: what waits for an operator, then the business in pictures over the
@@ -29,94 +25,11 @@ export function addConsoleOverview(router: Router<PortalState>, deps: AppDeps): 
       revenuePerDay(deps.db, DAYS),
       webhookDeliveriesPerDay(deps.db, DAYS),
     ]);
-    const attempts = deliveries.attempts.reduce((a, b) => a + b, 0);
-    const delivered = deliveries.delivered.reduce((a, b) => a + b, 0);
     consolePage(
       ctx,
       'Overview',
       '/console',
-      <>
-        <dl class="figures">
-          <dt>Resellers</dt>
-          <dd>
-            <a href="/console/resellers">
-              {resellers.items.length}
-              {resellers.more ? '+' : ''}
-            </a>{' '}
-            ({resellers.items.filter((r) => r.status === 'suspended').length} suspended)
-          </dd>
-          <dt>Waiting for review</dt>
-          <dd data-figure="review">
-            <a href="/console/review">
-              {queue.orders.length} orders, {queue.events.length} events
-            </a>
-          </dd>
-          <dt>Active prices</dt>
-          <dd>
-            <a href="/console/catalog">{prices.length}</a>
-            {prices.length === 0 && ' — nothing can be sold until some are set'}
-          </dd>
-          <dt>Webhook deliveries, last {DAYS} days</dt>
-          <dd data-figure="deliveries">
-            {attempts === 0
-              ? 'none attempted'
-              : `${delivered} of ${attempts} attempts accepted (${percent(delivered, attempts)!.toFixed(1)}%)`}
-          </dd>
-        </dl>
-        <section aria-labelledby="orders-h">
-          <h2 id="orders-h">Orders per day</h2>
-          <OrdersPerDayChart
-            perDay={orders}
-            title={`Orders placed by every reseller each of the last ${DAYS} days, by status`}
-          />
-        </section>
-        <section aria-labelledby="revenue-h">
-          <h2 id="revenue-h">Revenue and margin per day</h2>
-          <p>
-            Orders completed each day, in each reseller currency (amounts in different currencies are never
-            added up). The margin is the revenue less the registrar's cost at the order's recorded rate;
-            orders whose cost is unknown are counted in the revenue only.
-          </p>
-          {revenue.currencies.length === 0 && <p>No orders completed in the last {DAYS} days.</p>}
-          {revenue.currencies.map((c) => (
-            <LineChart
-              key={c.currency}
-              id={`revenue-${c.currency}`}
-              title={`Revenue and margin per day (${c.currency})`}
-              days={revenue.days}
-              series={[
-                { name: `Revenue (${c.currency})`, color: '#1d70b8', values: c.revenue.map(Number) },
-                { name: `Margin (${c.currency})`, color: '#2e7d32', values: c.margin.map(Number) },
-              ]}
-              format={(minor) => groupMinor(BigInt(Math.round(minor)), c.currency)}
-              more={[{ head: 'Without cost', values: c.withoutCost }]}
-            />
-          ))}
-        </section>
-        <section aria-labelledby="deliveries-h">
-          <h2 id="deliveries-h">Webhook delivery success rate</h2>
-          <LineChart
-            id="webhook-success"
-            title={`Share of webhook delivery attempts the receiver accepted, each of the last ${DAYS} days`}
-            days={deliveries.days}
-            series={[
-              {
-                name: 'Accepted (%)',
-                color: '#1d70b8',
-                values: deliveries.days.map((_, i) =>
-                  percent(deliveries.delivered[i]!, deliveries.attempts[i]!),
-                ),
-              },
-            ]}
-            range={{ min: 0, max: 100 }}
-            format={(n) => `${n.toFixed(n % 1 === 0 ? 0 : 1)}%`}
-            more={[
-              { head: 'Attempts', values: deliveries.attempts },
-              { head: 'Accepted', values: deliveries.delivered },
-            ]}
-          />
-        </section>
-      </>,
+      <Overview data={{ queue, resellers, prices, orders, revenue, deliveries }} days={DAYS} />,
     );
   });
 }

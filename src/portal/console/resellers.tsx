@@ -4,7 +4,7 @@ import type { VNode } from 'preact';
 import type { CoreDeps as AppDeps } from '../../services/deps';
 import { adjustWallet } from '../../services/adjustments';
 import { listCredentials, revokeCredential } from '../../services/credentials';
-import { decodeCursor, encodeCursor } from '../../services/domains';
+import { decodeCursor } from '../../services/domains';
 import { AppError } from '../../services/errors';
 import { formatMarkup, listTiers, parseMarkup } from '../../services/markup-tiers';
 import { latestOrderRows } from '../../services/order-lists';
@@ -16,10 +16,10 @@ import {
   updateReseller,
 } from '../../services/resellers';
 import { createSignInLink } from '../../services/sessions';
-import { Confirm, Csrf, CurrencySelect, Errors, Field, Next, ShownOnce, Table } from '../components';
+import { Confirm, ShownOnce } from '../components';
 import { attempt, field, idFrom, type PortalContext, type PortalState, redirectWithFlash } from '../http';
 import { actorOf, consolePage } from './page';
-import { ResellerDetail } from './reseller-detail';
+import { ResellerDetail, ResellerList } from './resellers.view';
 
 /** Resellers: search, create (credentials shown once), overview, suspend, markup, wallet adjustments, credentials. */
 export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps): void {
@@ -34,76 +34,11 @@ export function addConsoleResellers(router: Router<PortalState>, deps: AppDeps):
       listResellers(deps.db, { q: q || undefined, afterId: after, limit: 25 }),
       listTiers(deps.db),
     ]);
-    const v = extra.values ?? {};
     consolePage(
       ctx,
       'Resellers',
       '/console/resellers',
-      <>
-        <form method="get" action="/console/resellers" role="search" class="filters">
-          <label for="s-q">
-            Name or email
-            <input id="s-q" name="q" type="search" value={q} />
-          </label>
-          <button type="submit">Search</button>
-        </form>
-        <Table
-          caption="Resellers"
-          head={['Id', 'Name', 'Email', 'Status', 'Currency', 'Markup']}
-          rows={page.items.map((r) => [
-            String(r.id),
-            <a href={`/console/resellers/${r.id}`}>{r.name}</a>,
-            r.email,
-            <span data-status={r.status}>{r.status}</span>,
-            r.currency.trim(),
-            formatMarkup(r.markupBps),
-          ])}
-          empty="No resellers match."
-        />
-        <Next
-          href={
-            page.more && page.lastId !== null
-              ? `/console/resellers?q=${encodeURIComponent(q)}&cursor=${encodeCursor(page.lastId)}`
-              : null
-          }
-        />
-        <section aria-labelledby="new-r-h">
-          <h2 id="new-r-h">New reseller</h2>
-          <Errors message={extra.error?.message} errors={extra.error?.errors} shown={['name', 'email']} />
-          <form method="post" action="/console/resellers">
-            <Csrf token={ctx.state.page?.csrfToken} />
-            <Field name="name" label="Name" value={v['name']} errors={extra.error?.errors} required />
-            <Field
-              name="email"
-              label="Email"
-              type="email"
-              value={v['email']}
-              errors={extra.error?.errors}
-              required
-            />
-            <CurrencySelect id="f-currency" selected={v['currency']} />
-            <label for="f-tier">
-              Markup tier
-              <select id="f-tier" name="markup_tier">
-                <option value="">none</option>
-                {tiers.map((t) => (
-                  <option value={t.name} key={t.name}>
-                    {t.name} ({formatMarkup(t.markupBps)})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <Field
-              name="ips"
-              label="API whitelist (IPs or CIDRs, comma-separated)"
-              value={v['ips']}
-              errors={extra.error?.errors}
-              hint="Empty blocks /api/v1 and the legacy API until set."
-            />
-            <button type="submit">Create reseller</button>
-          </form>
-        </section>
-      </>,
+      <ResellerList page={page} tiers={tiers} q={q} extra={extra} csrf={ctx.state.page?.csrfToken} />,
       extra.error ? 422 : 200,
     );
   };

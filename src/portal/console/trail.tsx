@@ -3,12 +3,11 @@ import { presentApiLogDetail } from '../../views/account';
 import type { CoreDeps as AppDeps } from '../../services/deps';
 import { listApiLogs, showApiLog } from '../../services/api-logs';
 import { listAuditEvents } from '../../services/audit';
-import { Errors, Next, Table } from '../components';
 import { attempt, type PortalState } from '../http';
-import { LogDetail, LogFilterForm, logFilterFrom, logRows, nextLink } from '../reseller/logs';
-import { EventCard } from './event-card';
+import { logFilterFrom } from '../reseller/logs';
+import { ApiLogList, LogDetail } from '../reseller/logs.view';
 import { consolePage, resellerParam } from './page';
-import { AUDIT_TYPES, auditSentence } from './sentences';
+import { AuditTrail } from './trail.view';
 
 /** What happened: every reseller's API requests, and the audit trail, each event as a sentence. */
 export function addConsoleTrail(router: Router<PortalState>, deps: AppDeps): void {
@@ -19,22 +18,13 @@ export function addConsoleTrail(router: Router<PortalState>, deps: AppDeps): voi
       ctx,
       'API logs',
       '/console/api-logs',
-      <>
-        <LogFilterForm action="/console/api-logs" query={query} withReseller />
-        {'error' in res ? (
-          <Errors message={res.error.message} errors={res.error.errors} />
-        ) : (
-          <>
-            <Table
-              caption="API requests of every reseller, newest first"
-              head={['At', 'Method', 'Path', 'Status', 'Duration', 'Error']}
-              rows={logRows(res.ok.items, (id) => `/console/api-logs/${id}`)}
-              empty="No requests match."
-            />
-            <Next href={nextLink('/console/api-logs', query, res.ok.nextBeforeId)} />
-          </>
-        )}
-      </>,
+      <ApiLogList
+        path="/console/api-logs"
+        caption="API requests of every reseller, newest first"
+        query={query}
+        result={res}
+        withReseller
+      />,
     );
   });
 
@@ -60,35 +50,12 @@ export function addConsoleTrail(router: Router<PortalState>, deps: AppDeps): voi
       ctx,
       'Audit trail',
       '/console/audit',
-      <>
-        <form method="get" action="/console/audit" class="filters" role="search">
-          <label for="a-reseller">
-            Reseller id
-            <input
-              id="a-reseller"
-              name="reseller"
-              value={typeof ctx.query['reseller'] === 'string' ? ctx.query['reseller'] : ''}
-            />
-          </label>
-          <label for="a-type">
-            Type
-            <select id="a-type" name="type">
-              <option value="">any</option>
-              {[...new Set([...AUDIT_TYPES, ...(type ?? [])])].map((t) => (
-                <option key={t} value={t} selected={type?.[0] === t}>
-                  {t.replace(/_/g, ' ')}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit">Filter</button>
-        </form>
-        {page.items.length === 0 && <p>Nothing recorded.</p>}
-        {page.items.map((e) => (
-          <EventCard key={String(e.id)} event={e} sentence={auditSentence(e)} />
-        ))}
-        <Next href={nextLink('/console/audit', ctx.query as Record<string, unknown>, page.nextBeforeId)} />
-      </>,
+      <AuditTrail
+        page={page}
+        type={type?.[0]}
+        reseller={typeof ctx.query['reseller'] === 'string' ? ctx.query['reseller'] : ''}
+        query={ctx.query as Record<string, unknown>}
+      />,
     );
   });
 }

@@ -1,9 +1,7 @@
 import type { Router } from '@koa/router';
 import type { CoreDeps as AppDeps } from '../../services/deps';
-import { presentOrder } from '../../views/orders';
 import {
   decodeCursor,
-  encodeCursor,
   listDomains,
   ownedDomain,
   readNameservers,
@@ -11,10 +9,9 @@ import {
 } from '../../services/domains';
 import { AppError } from '../../services/errors';
 import { listOrders } from '../../services/order-lists';
-import { Next, Table, when } from '../components';
 import type { PortalContext, PortalState } from '../http';
 import { signedInReseller } from '../http';
-import { ORDER_HEAD, orderRow } from './dashboard';
+import { DomainList, DomainPage, OrderList } from './domains.view';
 import { resellerPage } from './page';
 
 const cursorOf = (ctx: PortalContext): number | undefined => {
@@ -36,27 +33,7 @@ async function fromRegistrar<T>(fn: () => Promise<T>): Promise<T | string> {
 export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
   router.get('/portal/domains', async (ctx) => {
     const page = await listDomains(deps.db, signedInReseller(ctx).id, { limit: 25, afterId: cursorOf(ctx) });
-    resellerPage(
-      ctx,
-      'Domains',
-      '/portal/domains',
-      <>
-        <Table
-          caption="Your domains"
-          head={['Domain', 'Status', 'Expires', 'Auto-renew', 'Privacy', 'Lock']}
-          rows={page.items.map((d) => [
-            <a href={`/portal/domains/${d.id}`}>{d.name}</a>,
-            d.status,
-            when(d.expiresAt),
-            d.autoRenew ? 'on' : 'off',
-            d.privacy,
-            d.locked ? 'locked' : 'unlocked',
-          ])}
-          empty="No domains yet."
-        />
-        <Next href={page.nextCursor ? `/portal/domains?cursor=${page.nextCursor}` : null} />
-      </>,
-    );
+    resellerPage(ctx, 'Domains', '/portal/domains', <DomainList page={page} />);
   });
 
   router.get('/portal/domains/:domain', async (ctx) => {
@@ -69,66 +46,12 @@ export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
       ctx,
       domain.name,
       '/portal/domains',
-      <>
-        <dl class="figures">
-          <dt>Status</dt>
-          <dd>{domain.status}</dd>
-          <dt>Registered</dt>
-          <dd>{when(domain.registeredAt)}</dd>
-          <dt>Expires</dt>
-          <dd>{when(domain.expiresAt)}</dd>
-          <dt>Auto-renew</dt>
-          <dd>{domain.autoRenew ? 'on' : 'off'}</dd>
-        </dl>
-        <p>
-          <a href={`/portal/domains/${domain.id}/dns`}>DNS records and DNSSEC →</a>
-        </p>
-        <h2>At the registrar</h2>
-        {typeof protection === 'string' ? (
-          <p role="status">{protection}</p>
-        ) : (
-          <dl class="figures">
-            <dt>Lock</dt>
-            <dd data-figure="lock">{protection.locked ? 'locked' : 'unlocked'}</dd>
-            <dt>Privacy</dt>
-            <dd data-figure="privacy">{protection.privacy}</dd>
-          </dl>
-        )}
-        <h3>Nameservers</h3>
-        {typeof nameservers === 'string' ? (
-          <p role="status">{nameservers}</p>
-        ) : (
-          <ul>
-            {nameservers.map((n) => (
-              <li key={n}>
-                <code>{n}</code>
-              </li>
-            ))}
-          </ul>
-        )}
-      </>,
+      <DomainPage domain={domain} protection={protection} nameservers={nameservers} />,
     );
   });
 
   router.get('/portal/orders', async (ctx) => {
     const page = await listOrders(deps.db, signedInReseller(ctx).id, { limit: 25, afterId: cursorOf(ctx) });
-    resellerPage(
-      ctx,
-      'Orders',
-      '/portal/orders',
-      <>
-        <Table
-          caption="Your orders, oldest first"
-          head={ORDER_HEAD}
-          rows={page.items.map((o) => orderRow(presentOrder(o)))}
-          empty="No orders yet."
-        />
-        <Next
-          href={
-            page.more && page.lastId !== null ? `/portal/orders?cursor=${encodeCursor(page.lastId)}` : null
-          }
-        />
-      </>,
-    );
+    resellerPage(ctx, 'Orders', '/portal/orders', <OrderList page={page} />);
   });
 }

@@ -1,10 +1,8 @@
 import type { Router } from '@koa/router';
 import type { VNode } from 'preact';
 import type { CoreDeps as AppDeps } from '../../services/deps';
-import { ABILITIES } from '../../auth/credentials';
 import { issueToken, listCredentials, revokeCredential } from '../../services/credentials';
 import { AppError } from '../../services/errors';
-import { Confirm, Csrf, Errors, Field, ShownOnce, Table, when } from '../components';
 import {
   attempt,
   field,
@@ -14,9 +12,9 @@ import {
   redirectWithFlash,
   signedInReseller,
 } from '../http';
+import { actor } from './access';
 import { resellerPage } from './page';
-
-import { actor, status } from './access';
+import { RevokeTokenConfirm, TokensPage } from './tokens.view';
 
 /** The API Tokens page: tokens with abilities, creating one (shown once), revoking one after a confirmation. */
 export function addTokens(router: Router<PortalState>, deps: AppDeps): void {
@@ -33,71 +31,11 @@ export function addTokens(router: Router<PortalState>, deps: AppDeps): void {
     const tokens = (await listCredentials(deps.db, { resellerId: reseller.id })).filter(
       (c) => c.kind === 'token',
     );
-    const csrf = ctx.state.page?.csrfToken;
-    const chosen = new Set(extra.values?.abilities ?? ABILITIES.filter((a) => a !== 'account.manage'));
     resellerPage(
       ctx,
       'API Tokens',
       '/portal/tokens',
-      <>
-        {extra.confirm}
-        {extra.shown && (
-          <ShownOnce
-            label="Your new token"
-            secret={extra.shown}
-            note="Send it as Authorization: Bearer <token>."
-          />
-        )}
-        <Table
-          caption="Bearer tokens"
-          head={['Token', 'Name', 'Abilities', 'Last used', 'Expires', 'Status', '']}
-          rows={tokens.map((t) => [
-            <code>{t.prefix}…</code>,
-            t.name,
-            t.abilities.join(', '),
-            when(t.lastUsedAt),
-            when(t.expiresAt),
-            status(t),
-            t.revokedAt ? '' : <a href={`/portal/tokens/${encodeURIComponent(t.prefix)}/revoke`}>Revoke…</a>,
-          ])}
-        />
-        <section aria-labelledby="new-token-h">
-          <h2 id="new-token-h">Create a token</h2>
-          <Errors
-            message={extra.error?.message}
-            errors={extra.error?.errors}
-            shown={['name', 'expires_at']}
-          />
-          <form method="post" action="/portal/tokens">
-            <Csrf token={csrf} />
-            <Field
-              name="name"
-              label="Name (what it is for)"
-              value={extra.values?.name}
-              errors={extra.error?.errors}
-              required
-            />
-            <fieldset>
-              <legend>Abilities</legend>
-              {ABILITIES.map((a) => (
-                <label for={`ab-${a}`} key={a}>
-                  <input type="checkbox" id={`ab-${a}`} name="abilities" value={a} checked={chosen.has(a)} />{' '}
-                  {a}
-                </label>
-              ))}
-            </fieldset>
-            <Field
-              name="expires_at"
-              label="Expires on (optional)"
-              type="date"
-              value={extra.values?.expires}
-              errors={extra.error?.errors}
-              hint="Leave empty for a token that does not expire."
-            />
-            <button type="submit">Create token</button>
-          </form>
-        </section>
-      </>,
+      <TokensPage tokens={tokens} extra={extra} csrf={ctx.state.page?.csrfToken} />,
       extra.error ? 422 : 200,
     );
   };
@@ -132,20 +70,7 @@ export function addTokens(router: Router<PortalState>, deps: AppDeps): void {
     );
     if (!token) throw new AppError(404, 'credential_not_found', 'No such live token.');
     await tokensPage(ctx, {
-      confirm: (
-        <Confirm
-          title={`Revoke the token ${token.prefix}…?`}
-          action={`/portal/tokens/${encodeURIComponent(token.prefix)}/revoke`}
-          csrf={ctx.state.page?.csrfToken}
-          confirmLabel="Yes, revoke it now"
-          cancelHref="/portal/tokens"
-        >
-          <p data-consequence>
-            “{token.name}” ({token.abilities.join(', ')}) stops working <strong>at once</strong>: every
-            request with it gets 401. This cannot be undone; a new token would have to be made.
-          </p>
-        </Confirm>
-      ),
+      confirm: <RevokeTokenConfirm token={token} csrf={ctx.state.page?.csrfToken} />,
     });
   };
 

@@ -2,7 +2,6 @@ import { queueFor } from '../../temporal/queues';
 import type { Router } from '@koa/router';
 import type { CoreDeps as AppDeps } from '../../services/deps';
 import { allowPrivateWebhookTargets } from '../../config';
-import type { WebhookEndpointRow } from '../../db/models';
 import type { AppError } from '../../services/errors';
 import { relayOptions } from '../../webhooks/dispatcher';
 import {
@@ -19,8 +18,7 @@ import {
   resendDelivery,
   sendTestEvent,
 } from '../../services/webhook-deliveries';
-import { EVENT_TYPES, type EventType } from '../../webhooks/events';
-import { Action, Csrf, Errors, Field, ShownOnce, Table, when } from '../components';
+import type { EventType } from '../../webhooks/events';
 import {
   attempt,
   field,
@@ -31,22 +29,7 @@ import {
   signedInReseller,
 } from '../http';
 import { resellerPage } from './page';
-
-const eventsOf = (e: WebhookEndpointRow) => (e.events.length > 0 ? e.events : [...EVENT_TYPES]);
-
-function EventChoice(props: { chosen: readonly string[] }) {
-  return (
-    <fieldset>
-      <legend>Events</legend>
-      {EVENT_TYPES.map((t) => (
-        <label for={`ev-${t}`} key={t}>
-          <input type="checkbox" id={`ev-${t}`} name="events" value={t} checked={props.chosen.includes(t)} />{' '}
-          {t}
-        </label>
-      ))}
-    </fieldset>
-  );
-}
+import { WebhookEndpoint, WebhookList } from './webhooks.view';
 
 /** Seed 000's Webhook Reseller page: endpoints, their events, secret rotation, test events, deliveries. */
 export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
@@ -69,65 +52,7 @@ export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
       ctx,
       'Webhooks',
       '/portal/webhooks',
-      <>
-        {extra.secret && (
-          <ShownOnce
-            label="The endpoint's signing secret"
-            secret={extra.secret}
-            note="Verify X-Webhook-Signature with it."
-          />
-        )}
-        <Table
-          caption="Webhook endpoints"
-          head={['Endpoint', 'Description', 'Events', 'Enabled', 'Last delivery', 'Failed in 24 h']}
-          rows={rows.map((e) => {
-            const hp = health.get(e.id);
-            return [
-              <a href={`/portal/webhooks/${encodeURIComponent(e.publicId)}`}>{endpointLabel(e.url)}</a>,
-              e.description ?? '',
-              eventsOf(e).join(', '),
-              e.enabled ? 'yes' : `no${e.disabledReason ? ` (${e.disabledReason})` : ''}`,
-              hp ? (
-                <span data-last-delivery>
-                  {hp.lastDelivered ? 'delivered' : 'failed'} ({hp.lastStatus ?? hp.lastError ?? 'no answer'}
-                  ), {when(hp.lastAt)}
-                </span>
-              ) : (
-                'none yet'
-              ),
-              <span data-failures>{String(hp?.failures24h ?? 0)}</span>,
-            ];
-          })}
-          empty="No endpoints yet."
-        />
-        <section aria-labelledby="new-wh-h">
-          <h2 id="new-wh-h">Add an endpoint</h2>
-          <Errors
-            message={extra.error?.message}
-            errors={extra.error?.errors}
-            shown={['url', 'description']}
-          />
-          <form method="post" action="/portal/webhooks">
-            <Csrf token={ctx.state.page?.csrfToken} />
-            <Field
-              name="url"
-              label="URL"
-              type="url"
-              value={extra.values?.url}
-              errors={extra.error?.errors}
-              required
-            />
-            <Field
-              name="description"
-              label="Description (optional)"
-              value={extra.values?.description}
-              errors={extra.error?.errors}
-            />
-            <EventChoice chosen={EVENT_TYPES} />
-            <button type="submit">Add endpoint</button>
-          </form>
-        </section>
-      </>,
+      <WebhookList rows={rows} health={health} extra={extra} csrf={ctx.state.page?.csrfToken} />,
       extra.error ? 422 : 200,
     );
   };
@@ -155,74 +80,11 @@ export function addWebhooks(router: Router<PortalState>, deps: AppDeps): void {
     const e = await findEndpoint(deps.db, me(ctx), id);
     const deliveries = await listDeliveries(deps.db, me(ctx), id, 50);
     const csrf = ctx.state.page?.csrfToken;
-    const base = `/portal/webhooks/${encodeURIComponent(e.publicId)}`;
     resellerPage(
       ctx,
       `Webhook to ${endpointLabel(e.url, { host: true })}`,
       '/portal/webhooks',
-      <>
-        {extra.secret && (
-          <ShownOnce
-            label="The new signing secret"
-            secret={extra.secret}
-            note="Deliveries are signed with both secrets for 24 hours."
-          />
-        )}
-        {extra.test && (
-          <article aria-labelledby="test-h" data-test-outcome={extra.test.outcome}>
-            <h2 id="test-h">Test event: {extra.test.outcome}</h2>
-            <p>
-              The receiver answered {extra.test.attempt?.statusCode ?? 'nothing'}
-              {extra.test.attempt?.latencyMs !== undefined && extra.test.attempt?.latencyMs !== null
-                ? ` in ${extra.test.attempt.latencyMs} ms`
-                : ''}
-              {extra.test.attempt?.error ? ` (${extra.test.attempt.error})` : ''}.
-            </p>
-            {extra.test.attempt?.responseExcerpt && (
-              <pre>
-                <code>{extra.test.attempt.responseExcerpt}</code>
-              </pre>
-            )}
-          </article>
-        )}
-        <p>{e.description}</p>
-        <form method="post" action={base}>
-          <Csrf token={csrf} />
-          <Field name="url" label="URL" type="url" value={e.url} required />
-          <Field name="description" label="Description" value={e.description ?? ''} />
-          <EventChoice chosen={eventsOf(e)} />
-          <label for="f-enabled">
-            <input type="checkbox" id="f-enabled" name="enabled" value="1" checked={e.enabled} /> Enabled
-          </label>
-          <button type="submit">Save</button>
-        </form>
-        <p>
-          <Action action={`${base}/test`} label="Send test event" csrf={csrf} />{' '}
-          <Action action={`${base}/rotate-secret`} label="Rotate secret" csrf={csrf} secondary />
-        </p>
-        <h2>Deliveries</h2>
-        <Table
-          caption="Latest deliveries"
-          head={['Event', 'Type', 'Status', 'Attempts', 'Answer', 'Latency', 'Response', 'Last attempt', '']}
-          rows={deliveries.map((d) => [
-            <code>{d.eventId}</code>,
-            d.type,
-            d.status,
-            String(d.attempts),
-            d.statusCode === null ? (d.error ?? '—') : String(d.statusCode),
-            d.latencyMs === null ? '—' : `${d.latencyMs} ms`,
-            d.responseExcerpt ? <code>{d.responseExcerpt.slice(0, 120)}</code> : '',
-            when(d.lastAttemptAt),
-            <Action
-              action={`${base}/deliveries/${encodeURIComponent(d.eventId)}/resend`}
-              label="Resend"
-              csrf={csrf}
-              secondary
-            />,
-          ])}
-          empty="Nothing delivered yet."
-        />
-      </>,
+      <WebhookEndpoint endpoint={e} deliveries={deliveries} extra={extra} csrf={csrf} />,
     );
   };
 

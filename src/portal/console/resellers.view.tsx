@@ -5,12 +5,106 @@ import { moneyJson } from '../../money';
 import type { AppError } from '../../services/errors';
 import { formatMarkup, type listTiers } from '../../services/markup-tiers';
 import type { latestOrderRows } from '../../services/order-lists';
-import type { ResellerOverview } from '../../services/resellers';
+import type { listResellers, ResellerOverview } from '../../services/resellers';
 import { workflowUrl } from '../../temporal/ui-links';
 import { presentOrder } from '../../views/orders';
-import { Action, Csrf, Errors, Field, Money, OrderStatus, ShownOnce, Table, when } from '../components';
+import {
+  Action,
+  Csrf,
+  CurrencySelect,
+  Errors,
+  Field,
+  Money,
+  Next,
+  OrderStatus,
+  ShownOnce,
+  Table,
+  when,
+} from '../components';
+import { encodeCursor } from '../../services/domains';
 
-/** A reseller's page in the console: the markup only; resellers.tsx loads its data. */
+/* The console's reseller pages, markup only; resellers.tsx loads their data and handles the forms. */
+
+/** The resellers found (by name or email, paged) and the form creating one. */
+export function ResellerList(props: {
+  page: Awaited<ReturnType<typeof listResellers>>;
+  tiers: Awaited<ReturnType<typeof listTiers>>;
+  q: string;
+  extra: { error?: AppError; values?: Record<string, string> };
+  csrf: string | undefined;
+}): VNode {
+  const { page, tiers, q, extra, csrf } = props;
+  const v = extra.values ?? {};
+  return (
+    <>
+      <form method="get" action="/console/resellers" role="search" class="filters">
+        <label for="s-q">
+          Name or email
+          <input id="s-q" name="q" type="search" value={q} />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      <Table
+        caption="Resellers"
+        head={['Id', 'Name', 'Email', 'Status', 'Currency', 'Markup']}
+        rows={page.items.map((r) => [
+          String(r.id),
+          <a href={`/console/resellers/${r.id}`}>{r.name}</a>,
+          r.email,
+          <span data-status={r.status}>{r.status}</span>,
+          r.currency.trim(),
+          formatMarkup(r.markupBps),
+        ])}
+        empty="No resellers match."
+      />
+      <Next
+        href={
+          page.more && page.lastId !== null
+            ? `/console/resellers?q=${encodeURIComponent(q)}&cursor=${encodeCursor(page.lastId)}`
+            : null
+        }
+      />
+      <section aria-labelledby="new-r-h">
+        <h2 id="new-r-h">New reseller</h2>
+        <Errors message={extra.error?.message} errors={extra.error?.errors} shown={['name', 'email']} />
+        <form method="post" action="/console/resellers">
+          <Csrf token={csrf} />
+          <Field name="name" label="Name" value={v['name']} errors={extra.error?.errors} required />
+          <Field
+            name="email"
+            label="Email"
+            type="email"
+            value={v['email']}
+            errors={extra.error?.errors}
+            required
+          />
+          <CurrencySelect id="f-currency" selected={v['currency']} />
+          <label for="f-tier">
+            Markup tier
+            <select id="f-tier" name="markup_tier">
+              <option value="">none</option>
+              {tiers.map((t) => (
+                <option value={t.name} key={t.name}>
+                  {t.name} ({formatMarkup(t.markupBps)})
+                </option>
+              ))}
+            </select>
+          </label>
+          <Field
+            name="ips"
+            label="API whitelist (IPs or CIDRs, comma-separated)"
+            value={v['ips']}
+            errors={extra.error?.errors}
+            hint="Empty blocks /api/v1 and the legacy API until set."
+          />
+          <button type="submit">Create reseller</button>
+        </form>
+      </section>
+    </>
+  );
+}
+
+/** A reseller's page in the console. */
 export function ResellerDetail(props: {
   data: {
     overview: ResellerOverview;
