@@ -53,6 +53,14 @@ module.exports = {
       to: { path: '^src/api/' },
     },
     {
+      name: 'registrar-sits-below-the-configuration',
+      severity: 'error',
+      comment:
+        "config-registrar.ts validates against the registrar's account levels and currencies, so the registrar takes its settings as its own RegistrarConfig and never imports the configuration (not even its types).",
+      from: { path: '^src/registrar/' },
+      to: { path: '^src/config' },
+    },
+    {
       name: 'page-markup-loads-nothing',
       severity: 'error',
       comment:

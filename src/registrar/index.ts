@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import type { Config } from '../config';
 import { ACCOUNT_LIMITS, type AccountLevel, DYNADOT_RATE_WINDOW_MS } from './account';
 import { DynadotRegistrar } from './dynadot/client';
 import {
@@ -10,18 +9,22 @@ import {
 } from './limiter';
 import type { Registrar } from './types';
 
-type RegistrarConfig = Pick<
-  Config,
-  | 'DYNADOT_API_URL'
-  | 'DYNADOT_API_KEY'
-  | 'DYNADOT_ACCOUNT_LEVEL'
-  | 'DYNADOT_RATE_WINDOW_MS'
-  | 'REGISTRAR_CURRENCY'
-  | 'REGISTRAR_MAX_CONCURRENCY'
-  | 'REGISTRAR_TIMEOUT_MS'
-  | 'REDIS_URL'
-  | 'REDIS_KEY_PREFIX'
->;
+/**
+ * The settings the registrar is built from (config-registrar.ts validates them; REDIS_URL and
+ * REDIS_KEY_PREFIX are config.ts's). Spelled out here rather than picked from Config, so this
+ * floor does not look up at the configuration that is built on its account levels.
+ */
+export interface RegistrarConfig {
+  DYNADOT_API_URL: string;
+  DYNADOT_API_KEY: string;
+  DYNADOT_ACCOUNT_LEVEL: AccountLevel;
+  DYNADOT_RATE_WINDOW_MS: number;
+  REGISTRAR_CURRENCY: string;
+  REGISTRAR_MAX_CONCURRENCY?: number | undefined;
+  REGISTRAR_TIMEOUT_MS: number;
+  REDIS_URL?: string | undefined;
+  REDIS_KEY_PREFIX: string;
+}
 
 /** The account's limits as configured: the level's, with REGISTRAR_MAX_CONCURRENCY capping threads. */
 export function accountLimits(config: RegistrarConfig): LimitSettings & { searchBatch: number } {
