@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeReseller, runCli, testDb } from './helpers';
-import { topUp } from './harness';
+import { makeReseller, testDb } from './helpers';
+import { runCli } from './cli-helpers';
+import { topUp } from './order-helpers';
 
 let db: Knex;
 beforeAll(() => {

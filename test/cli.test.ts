@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiCredential, Reseller } from '../src/db/models';
-import { call, runCli, startTestApi, testDb, type TestApi } from './helpers';
+import { call, startTestApi, testDb, type TestApi } from './helpers';
+import { runCli } from './cli-helpers';
 import { pingWorkflowId } from '../workflows/contracts';
 
 const run = promisify(execFile);

@@ -17,14 +17,13 @@ import type { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { dynadotClient } from '../src/registrar';
 import { RegistrarSimulator } from '../simulators/registrar/server';
 import { PaymentGatewaySimulator } from '../simulators/gateways/server';
-import { creditWallet } from '../src/services/ledger';
-import { getBalance } from '../src/services/wallet';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';
 import { createQueueWorkers, polledQueues, runWorkers, workflowsPath } from '../src/temporal/worker';
 import { DEFAULT_TASK_QUEUES } from '../workflows/contracts';
 import { ACCOUNT_LIMITS } from '../src/registrar/account';
 import { eventsAgainstDocument } from './event-contract';
-import { CLI, cliEnv, request, silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
+import { silentLog, startTestApi, testConfig, testDb, type TestApi } from './helpers';
+import { CLI, cliEnv } from './cli-helpers';
 
 export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789';
 export const GATEWAY_KEYS = {
@@ -263,113 +262,4 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
     },
   };
   return harness;
-}
-
-export async function topUp(
-  db: Knex,
-  resellerId: number,
-  amountMinor: bigint,
-  currency = 'USD',
-): Promise<void> {
-  await creditWallet(db, {
-    resellerId,
-    currency,
-    amount: amountMinor,
-    kind: 'topup',
-    reference: `test-topup:${resellerId}:${Date.now()}:${Math.random()}`,
-  });
-}
-
-export async function balanceOf(db: Knex, resellerId: number, currency = 'USD') {
-  return getBalance(db, resellerId, currency);
-}
-
-export const SEED_CONTACT = {
-  name: 'Domain Owner',
-  organization: 'Owner Company',
-  address1: '123 Registry Road',
-  city: 'Dar es Salaam',
-  state: 'Dar es Salaam',
-  postcode: '11101',
-  country: 'TZ',
-  phone: '+255.754123456',
-  email: 'owner@example.co.tz',
-};
-
-let counter = 0;
-/** A domain name no other test uses. */
-export function uniqueName(prefix = 'test', tld = 'com'): string {
-  counter += 1;
-  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}.${tld}`;
-}
-
-/**
- * While `fn` runs, the local capture of the orders of `domains` fails every time (a constraint the
- * data breaks), after the registrar succeeded: those orders end billing_failed.
- */
-export async function withRefusedCapture<T>(
-  db: Knex,
-  domains: string | string[],
-  fn: () => Promise<T>,
-): Promise<T> {
-  const name = `test_refuse_${Math.random().toString(36).slice(2, 10)}`;
-  await db.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger AS $$
-    BEGIN
-      IF NEW.status = 'completed' AND NEW.domain_name = ANY(TG_ARGV) THEN
-        RAISE EXCEPTION 'test: the ledger refused this capture' USING ERRCODE = 'check_violation';
-      END IF;
-      RETURN NEW;
-    END $$ LANGUAGE plpgsql`);
-  const args = (Array.isArray(domains) ? domains : [domains]).map((d) => `'${d.replace(/'/g, "''")}'`);
-  await db.raw(
-    `CREATE TRIGGER ${name} BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION ${name}(${args.join(', ')})`,
-  );
-  try {
-    return await fn();
-  } finally {
-    await db.raw(`DROP TRIGGER IF EXISTS ${name} ON orders`);
-    await db.raw(`DROP FUNCTION IF EXISTS ${name}()`);
-  }
-}
-
-/** Polls until `check` is truthy (or fails after `timeoutMs`). */
-export async function eventually<T>(
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A wallet registration through `POST /api/v1/domains/register`, awaited until its order completed. */
-export async function completedRegistration(
-  h: Pick<OrderHarness, 'api' | 'db'>,
-  apiKey: string,
-  prefix: string,
-): Promise<{ domain: string; workflowId: string }> {
-  const domain = uniqueName(prefix);
-  const res = await request(h.api.url, '/api/v1/domains/register', {
-    apiKey,
-    key: `${prefix}-${domain}`,
-    body: { domain_name: domain, registrant: SEED_CONTACT },
-  });
-  expect([201, 202]).toContain(res.status);
-  const order = (await eventually(
-    async () => (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
-    30_000,
-  )) as { workflowId: string };
-  return { domain, workflowId: order.workflowId };
-}
-
-/** How many of a reseller's orders have completed. */
-export async function completedOrders(db: Knex, resellerId: number): Promise<number> {
-  const row = (await db('orders').where({ resellerId, status: 'completed' }).count('* as n').first()) as {
-    n: string;
-  };
-  return Number(row.n);
 }

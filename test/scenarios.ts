@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { topUp, type OrderHarness } from './harness';
+import { type OrderHarness } from './harness';
+import { topUp } from './order-helpers';
 import { call, makeReseller, request, type TestReseller } from './helpers';
 
 /** A reseller with `funds` (minor units, USD) in the wallet, subscribed to every event at `url`. */

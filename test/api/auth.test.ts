@@ -4,7 +4,7 @@ import { findCredential } from '../../src/api/middleware/auth';
 import { ApiCredential, Domain, Reseller } from '../../src/db/models';
 import { issueCredential } from '../../src/services/credentials';
 import { call, makeReseller, setResellerStatus, startTestApi, testDb, type TestApi } from '../helpers';
-import { eventually } from '../harness';
+import { eventually } from '../order-helpers';
 
 let db: Knex;
 let api: TestApi;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AUTH_CHANGED_CHANNEL, CredentialCache } from '../../src/auth/credential-cache';
 import { call, makeReseller, silentLog, startTestApi, type TestApi, testDb } from '../helpers';
-import { eventually } from '../harness';
+import { eventually } from '../order-helpers';
 import { pgProxy } from '../pg-proxy';
 
 // Two API processes' worth of apps over one database, each trusting what it looked up for a

@@ -3,15 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalCallsInFlight } from '../../src/temporal/client';
 import { call, makeReseller, request, startTestApi, type TestApi } from '../helpers';
-import {
-  eventually,
-  GATEWAY_KEYS,
-  SEED_CONTACT,
-  TEST_SECRETS_KEY,
-  topUp,
-  uniqueName,
-  useOrderHarness,
-} from '../harness';
+import { GATEWAY_KEYS, TEST_SECRETS_KEY, useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 import { placeInvoiceOrder } from '../scenarios';
 
 const h = useOrderHarness();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { registerAndWait, resellerClient } from '../../clients/typescript/example';
 import { staleFiles } from '../../scripts/generate';
-import { SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 import { makeReseller } from '../helpers';
 
 const h = useOrderHarness();

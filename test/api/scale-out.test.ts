@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, CLI, cliEnv, makeReseller, testDb } from '../helpers';
-import { eventually, TEST_SECRETS_KEY } from '../harness';
+import { call, makeReseller, testDb } from '../helpers';
+import { CLI, cliEnv } from '../cli-helpers';
+import { TEST_SECRETS_KEY } from '../harness';
+import { eventually } from '../order-helpers';
 import { freePort } from '../../src/utils/ports';
 
 // The real `api` command as separate processes over the test database: what several API

@@ -6,16 +6,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Domain } from '../../src/db/models';
 import { checkLedger } from '../../src/services/ledger-check';
 import { setPassword } from '../../src/services/sessions';
-import {
-  balanceOf,
-  eventually,
-  SEED_CONTACT,
-  topUp,
-  uniqueName,
-  useOrderHarness,
-  withRefusedCapture,
-} from '../harness';
-import { makeAdmin, makeReseller, request, runCli, type TestReseller } from '../helpers';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName, withRefusedCapture } from '../order-helpers';
+import { makeAdmin, makeReseller, request, type TestReseller } from '../helpers';
+import { runCli } from '../cli-helpers';
 import { receiver } from '../receiver';
 import { launchChromium, look, signIn } from './browser';
 

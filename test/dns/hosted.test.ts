@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { call, makeReseller, type TestReseller } from '../helpers';
-import { useOrderHarness, uniqueName } from '../harness';
+import { useOrderHarness } from '../harness';
+import { uniqueName } from '../order-helpers';
 
 /*
  * The hosted DNS addon as a reseller and the rest of the internet see it: the API writes records,

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeReseller, type TestReseller } from '../helpers';
-import { eventually, SEED_CONTACT, useOrderHarness, uniqueName } from '../harness';
+import { useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, uniqueName } from '../order-helpers';
 
 // Registrar-hosted DNS: these domains have no DNS addon (test/dns/hosted.test.ts covers the addon).
 const h = useOrderHarness({ apiEnv: { DNS_ADDON_URL: '' } });

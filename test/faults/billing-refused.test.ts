@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { request, runCli } from '../helpers';
+import { request } from '../helpers';
+import { runCli } from '../cli-helpers';
+import { useOrderHarness } from '../harness';
 import {
   balanceOf,
   completedOrders,
   eventually,
   SEED_CONTACT,
   uniqueName,
-  useOrderHarness,
   withRefusedCapture,
-} from '../harness';
+} from '../order-helpers';
 import { receiver } from '../receiver';
 import { subscribedReseller } from '../scenarios';
 

@@ -1,7 +1,8 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createKnex } from '../../src/db/knex';
 import { request, retryWhileUnavailable, setResellerStatus } from '../helpers';
-import { eventually, SEED_CONTACT, uniqueName, useOrderHarness, completedOrders } from '../harness';
+import { useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, uniqueName, completedOrders } from '../order-helpers';
 import { receiver } from '../receiver';
 import { subscribedReseller } from '../scenarios';
 

@@ -7,7 +7,8 @@ import { createKnex } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { DEMO_CATALOG, upsertPrices } from '../../src/services/catalog';
 import { makeReseller, request, retryWhileUnavailable } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness, completedOrders } from '../harness';
+import { useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName, completedOrders } from '../order-helpers';
 
 /**
  * The app's Postgres cluster stopped and started under load: a cluster of the test's own

@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/utils/ports';
 import { call, makeReseller, request, startTestApi, testDb, type TestApi } from '../helpers';
-import { completedOrders, eventually, SEED_CONTACT, uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { completedOrders, eventually, SEED_CONTACT, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
 import { placeInvoiceOrder, subscribedReseller } from '../scenarios';
 

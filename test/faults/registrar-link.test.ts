@@ -3,16 +3,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimDomain, SimOperation } from '../../simulators/registrar/server';
-import { CLI, killGroup, makeReseller, request, type JsonResponse } from '../helpers';
-import {
-  completedOrders,
-  eventually,
-  HARNESS_ACCOUNT,
-  SEED_CONTACT,
-  topUp,
-  uniqueName,
-  useOrderHarness,
-} from '../harness';
+import { makeReseller, request, type JsonResponse } from '../helpers';
+import { CLI, killGroup } from '../cli-helpers';
+import { HARNESS_ACCOUNT, useOrderHarness } from '../harness';
+import { completedOrders, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
 import { createTestHost, type TestHost } from './netns';
 import { subscribedReseller } from '../scenarios';

@@ -6,7 +6,8 @@ import { startDevServer } from '../../src/temporal/dev-server';
 import { startProdServer } from '../../src/temporal/prod-server';
 import { freePort } from '../../src/utils/ports';
 import { request, type JsonResponse } from '../helpers';
-import { completedOrders, eventually, SEED_CONTACT, uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { completedOrders, eventually, SEED_CONTACT, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
 import { placeInvoiceOrder, subscribedReseller } from '../scenarios';
 

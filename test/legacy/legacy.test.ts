@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeReseller, type TestReseller } from '../helpers';
-import { useOrderHarness, topUp } from '../harness';
+import { useOrderHarness } from '../harness';
+import { topUp } from '../order-helpers';
 
 const h = useOrderHarness();
 let r: TestReseller;

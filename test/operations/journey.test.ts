@@ -5,15 +5,10 @@ import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { checkLedger } from '../../src/services/ledger-check';
 import { eventsAgainstDocument } from '../event-contract';
-import {
-  eventually,
-  type OrderHarness,
-  SEED_CONTACT,
-  startOrderHarness,
-  uniqueName,
-  withRefusedCapture,
-} from '../harness';
-import { request, type RequestOptions, runCli } from '../helpers';
+import { type OrderHarness, startOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, uniqueName, withRefusedCapture } from '../order-helpers';
+import { request, type RequestOptions } from '../helpers';
+import { runCli } from '../cli-helpers';
 
 /*
  * The issue's "done when", as an operator and a reseller would do it, on a database with nothing

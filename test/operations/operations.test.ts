@@ -1,24 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiCredential } from '../../src/db/models';
-import {
-  balanceOf,
-  eventually,
-  SEED_CONTACT,
-  topUp,
-  uniqueName,
-  useOrderHarness,
-  withRefusedCapture,
-} from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName, withRefusedCapture } from '../order-helpers';
 import {
   type JsonResponse,
   makeAdmin,
   makeReseller,
   request,
   type RequestOptions,
-  runCli,
   type TestReseller,
 } from '../helpers';
+import { runCli } from '../cli-helpers';
 import { receiver } from '../receiver';
 
 const h = useOrderHarness();

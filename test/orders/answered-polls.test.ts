@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 // Orders answer 202 after 300 ms; the registrar takes 1.5 s per call.
 const h = useOrderHarness({ apiEnv: { ORDER_ACCEPT_WAIT_MS: '300' } });

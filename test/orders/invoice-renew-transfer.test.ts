@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Domain } from '../../src/db/models';
 import { call, makeReseller } from '../helpers';
-import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 import { INVOICE_PAID_KEYS } from '../event-contract';
 
 const h = useOrderHarness();

@@ -2,16 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/secrets';
 import { placeHold } from '../../src/services/ledger';
 import { retryProvisioning } from '../../src/services/maintenance';
-import { call, makeReseller, runCli, testConfig } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  SEED_CONTACT,
-  TEST_SECRETS_KEY,
-  topUp,
-  uniqueName,
-  useOrderHarness,
-} from '../harness';
+import { call, makeReseller, testConfig } from '../helpers';
+import { runCli } from '../cli-helpers';
+import { TEST_SECRETS_KEY, useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 const h = useOrderHarness({ apiEnv: { TRANSFER_POLL_SECONDS: '1' } });
 const config = testConfig({ TRANSFER_POLL_SECONDS: '1' });

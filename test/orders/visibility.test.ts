@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 const h = useOrderHarness();
 

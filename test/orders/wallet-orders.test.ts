@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BILLING_REVIEW_MESSAGE } from '../../workflows/contracts';
 import { call, makeReseller } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  SEED_CONTACT,
-  useOrderHarness,
-  topUp,
-  uniqueName,
-  withRefusedCapture,
-} from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName, withRefusedCapture } from '../order-helpers';
 
 const h = useOrderHarness();
 

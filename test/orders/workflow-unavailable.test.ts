@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller, retryWhileUnavailable, startTestApi, testDb } from '../helpers';
-import { balanceOf, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 // No worker until a test starts one: requests that need the workflow engine must not hang;
 // they wait WORKFLOW_ANSWER_TIMEOUT_MS (1 s here) for its answer.

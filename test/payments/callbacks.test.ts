@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { midtransSignature, midtransSignatureValid, midtransPaid } from '../../src/payments/midtrans/client';
 import { xenditTokenValid } from '../../src/payments/xendit/client';
 import { call, makeReseller } from '../helpers';
-import { balanceOf, eventually, useOrderHarness, topUp, uniqueName } from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, topUp, uniqueName } from '../order-helpers';
 import { INVOICE_PAID_KEYS } from '../event-contract';
 import { placeInvoiceOrder } from '../scenarios';
 

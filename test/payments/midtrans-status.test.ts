@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import { uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { uniqueName } from '../order-helpers';
 
 /*
  * Midtrans does not retry a notification answered 2xx: when its status API cannot confirm a paid

@@ -1,8 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/utils/ports';
-import { killGroup, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, spawnAgainst, topUp, uniqueName, useOrderHarness } from '../harness';
+import { makeReseller } from '../helpers';
+import { killGroup } from '../cli-helpers';
+import { spawnAgainst, useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 /*
  * The account's limits are the account's, not a process's: three API processes and two workers

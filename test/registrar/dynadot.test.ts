@@ -6,7 +6,7 @@ import { freePort } from '../../src/utils/ports';
 import { parseEnvelope, redactUrl, buildUrl } from '../../src/registrar/dynadot/wire';
 import { RegistrarError } from '../../src/registrar/errors';
 import { RegistrarSimulator } from '../../simulators/registrar/server';
-import { SEED_CONTACT } from '../harness';
+import { SEED_CONTACT } from '../order-helpers';
 
 describe('api3 envelope parsing', () => {
   it('accepts numeric and string success codes, with or without Status', () => {

@@ -4,7 +4,8 @@ import { importRegistrarPrices } from '../../src/services/catalog-admin';
 import { marginReport } from '../../src/services/margins';
 import { setRate } from '../../src/services/exchange-rates';
 import { call, makeAdmin, makeReseller } from '../helpers';
-import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 /*
  * Orders end to end against the simulator in its live mode: premium names priced from the

@@ -1,16 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { call, killGroup, makeReseller, retryWhileUnavailable } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  SEED_CONTACT,
-  spawnAgainst,
-  useOrderHarness,
-  topUp,
-  uniqueName,
-} from '../harness';
+import { call, makeReseller, retryWhileUnavailable } from '../helpers';
+import { killGroup } from '../cli-helpers';
+import { spawnAgainst, useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 const FULL = process.env['RELIABILITY_SCALE'] === 'full';
 const ORDERS = FULL ? 200 : 20;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 /** `npm test` runs a short version; `npm run test:reliability` (RELIABILITY_SCALE=full) the issue's sizes. */
 const FULL = process.env['RELIABILITY_SCALE'] === 'full';

@@ -1,16 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/services/ledger-check';
-import { killGroup, makeReseller } from '../helpers';
-import {
-  balanceOf,
-  eventually,
-  SEED_CONTACT,
-  spawnAgainst,
-  topUp,
-  uniqueName,
-  useOrderHarness,
-} from '../harness';
+import { makeReseller } from '../helpers';
+import { killGroup } from '../cli-helpers';
+import { spawnAgainst, useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
 import { freePort } from '../../src/utils/ports';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeReseller, request } from '../helpers';
-import { eventually, HARNESS_WEBHOOKS, topUp, uniqueName, useOrderHarness } from '../harness';
+import { HARNESS_WEBHOOKS, useOrderHarness } from '../harness';
+import { eventually, topUp, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
 
 const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000' } });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { createKnex } from '../../src/db/knex';
 import { makeReseller, request } from '../helpers';
-import { completedRegistration, eventually, topUp, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { completedRegistration, eventually, topUp } from '../order-helpers';
 
 const h = useOrderHarness();
 

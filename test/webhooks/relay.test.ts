@@ -7,8 +7,10 @@ import { checkWebhooks } from '../../src/services/webhook-check';
 import { dispatchEvents } from '../../src/webhooks/dispatcher';
 import { admitJobs } from '../../src/webhooks/lanes';
 import { sweepWebhookJobs } from '../../src/webhooks/relay';
-import { call, makeReseller, runCli } from '../helpers';
-import { eventually, HARNESS_WEBHOOKS, TEST_SECRETS_KEY, useOrderHarness } from '../harness';
+import { call, makeReseller } from '../helpers';
+import { runCli } from '../cli-helpers';
+import { HARNESS_WEBHOOKS, TEST_SECRETS_KEY, useOrderHarness } from '../harness';
+import { eventually } from '../order-helpers';
 import { receiver } from '../receiver';
 
 // No relay in this file: each test dispatches (and sweeps) itself, at the moment it chooses.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, topUp, uniqueName, useOrderHarness, completedOrders } from '../harness';
+import { useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName, completedOrders } from '../order-helpers';
 import { receiver } from '../receiver';
 
 const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000' } });

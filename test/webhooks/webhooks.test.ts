@@ -9,7 +9,8 @@ import type { expiryRemindersWorkflow } from '../../workflows';
 import { DEFAULT_TASK_QUEUES, EXPIRY_SCHEDULE_ID, expiryScanWindows } from '../../workflows/contracts';
 import { call, makeReseller, testConfig } from '../helpers';
 import { receiver } from '../receiver';
-import { balanceOf, eventually, SEED_CONTACT, useOrderHarness, topUp, uniqueName } from '../harness';
+import { useOrderHarness } from '../harness';
+import { balanceOf, eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 const h = useOrderHarness();
 

@@ -5,8 +5,10 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeDeployment, setCurrentVersion } from '../../src/temporal/deployments';
 import { freePort } from '../../src/utils/ports';
-import { call, killGroup, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, spawnAgainst, topUp, uniqueName, useOrderHarness } from '../harness';
+import { call, makeReseller } from '../helpers';
+import { killGroup } from '../cli-helpers';
+import { spawnAgainst, useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 
 /*
  * A new worker build rolled out while orders run, as production does it (Worker Deployment

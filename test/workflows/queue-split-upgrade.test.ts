@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeReseller } from '../helpers';
-import { completedRegistration, topUp, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { completedRegistration, topUp } from '../order-helpers';
 import { DEFAULT_TASK_QUEUES, registrarTaskQueue } from '../../workflows/contracts';
 
 // The API as the release before the split ran it: orders started on the single queue

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { call, makeReseller } from '../helpers';
-import { eventually, SEED_CONTACT, TEST_SECRETS_KEY, topUp, uniqueName, useOrderHarness } from '../harness';
+import { TEST_SECRETS_KEY, useOrderHarness } from '../harness';
+import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
 import { RunSummaryAttr } from '../../workflows/contracts';
 

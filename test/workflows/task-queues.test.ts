@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeReseller, request } from '../helpers';
-import { completedRegistration, eventually, topUp, useOrderHarness } from '../harness';
+import { useOrderHarness } from '../harness';
+import { completedRegistration, eventually, topUp } from '../order-helpers';
 import { receiver } from '../receiver';
 import { DEFAULT_TASK_QUEUES, registrarTaskQueue } from '../../workflows/contracts';
 
