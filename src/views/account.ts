@@ -3,7 +3,7 @@ import { moneyJson } from '../money';
 import type { ApiLogSummary } from '../services/api-logs';
 import type { Statement } from '../services/statements';
 import { z } from 'zod';
-import { iso as isoSchema, isoOrNull, MoneyJson } from './json';
+import { iso as isoSchema, isoOrNull, isoText, MoneyJson } from './json';
 
 export const CredentialJson = z
   .object({
@@ -100,18 +100,18 @@ export const StatementJson = z
   })
   .meta({ id: 'Statement' });
 
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+/** Where a credential stands now: live, revoking (its grace still running), revoked or expired. */
+export function credentialStatus(
+  c: Pick<ApiCredential, 'revokedAt' | 'expiresAt'>,
+  now = Date.now(),
+): 'live' | 'revoking' | 'revoked' | 'expired' {
+  if (c.revokedAt) return c.revokedAt.getTime() > now ? 'revoking' : 'revoked';
+  return c.expiresAt && c.expiresAt.getTime() <= now ? 'expired' : 'live';
+}
 
 /** A credential without its secret or hash: what listings and the API Access page show. */
 export function presentCredential(c: ApiCredential): z.infer<typeof CredentialJson> {
-  const now = Date.now();
-  const status = c.revokedAt
-    ? c.revokedAt.getTime() > now
-      ? 'revoking'
-      : 'revoked'
-    : c.expiresAt && c.expiresAt.getTime() <= now
-      ? 'expired'
-      : 'live';
+  const status = credentialStatus(c);
   return {
     id: c.prefix,
     kind: c.kind,
@@ -120,10 +120,10 @@ export function presentCredential(c: ApiCredential): z.infer<typeof CredentialJs
     abilities: c.abilities,
     ip_allowlist: c.ipAllowlist,
     status,
-    created_at: iso(c.createdAt),
-    last_used_at: iso(c.lastUsedAt),
-    expires_at: iso(c.expiresAt),
-    revoked_at: iso(c.revokedAt),
+    created_at: isoText(c.createdAt),
+    last_used_at: isoText(c.lastUsedAt),
+    expires_at: isoText(c.expiresAt),
+    revoked_at: isoText(c.revokedAt),
   };
 }
 
@@ -161,7 +161,7 @@ export function presentApiLog(l: ApiLogSummary): z.infer<typeof ApiLogJson> {
     ip: l.ip,
     duration_ms: l.durationMs,
     error_code: l.errorCode,
-    created_at: iso(l.createdAt),
+    created_at: isoText(l.createdAt),
   };
 }
 
@@ -183,8 +183,8 @@ export function presentAuditEvent(e: AuditEvent): z.infer<typeof AuditEventJson>
     subject_type: e.subjectType,
     subject_id: e.subjectId,
     data: e.data,
-    created_at: iso(e.createdAt),
-    acknowledged_at: iso(e.acknowledgedAt),
+    created_at: isoText(e.createdAt),
+    acknowledged_at: isoText(e.acknowledgedAt),
     acknowledged_by: e.acknowledgedBy,
   };
 }
@@ -197,8 +197,8 @@ export function presentLedgerEntry(e: LedgerEntryRow): z.infer<typeof LedgerEntr
     status: e.status,
     amount: moneyJson(BigInt(e.amountMinor), currency),
     description: e.description,
-    created_at: iso(e.createdAt),
-    posted_at: iso(e.postedAt),
+    created_at: isoText(e.createdAt),
+    posted_at: isoText(e.postedAt),
   };
 }
 
@@ -206,8 +206,8 @@ export function presentLedgerEntry(e: LedgerEntryRow): z.infer<typeof LedgerEntr
 export function presentStatement(s: Statement): z.infer<typeof StatementJson> {
   return {
     currency: s.currency,
-    from: iso(s.from),
-    until: iso(s.until),
+    from: isoText(s.from),
+    until: isoText(s.until),
     opening_balance: moneyJson(s.opening, s.currency),
     closing_balance: moneyJson(s.closing, s.currency),
     transactions: s.lines.map((l) => ({

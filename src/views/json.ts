@@ -5,6 +5,9 @@ import { z } from 'zod';
 export const iso = z.iso.datetime({ offset: true });
 export const isoOrNull = iso.nullable();
 
+/** A timestamp as `isoOrNull` shows it: ISO 8601, or null when there is none. */
+export const isoText = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
 export const MoneyJson = z
   .object({
     currency: z.string().length(3),

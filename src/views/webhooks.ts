@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { WebhookEndpointRow } from '../db/models';
 import type { EndpointDelivery } from '../services/webhook-deliveries';
 import { EVENT_TYPES } from '../webhooks/events';
-import { iso as isoSchema, isoOrNull } from './json';
+import { iso as isoSchema, isoOrNull, isoText } from './json';
 
 /* A webhook endpoint and its deliveries as the API answers them: each schema beside its presenter. */
 
@@ -63,16 +63,14 @@ export function presentWebhook(e: WebhookEndpointRow): z.infer<typeof WebhookJso
   };
 }
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
 export function presentDelivery(j: EndpointDelivery): z.infer<typeof DeliveryJson> {
   return {
     event_id: j.eventId,
     type: j.type,
     status: j.status,
     attempts: j.attempts,
-    last_attempt_at: iso(j.lastAttemptAt),
-    delivered_at: iso(j.deliveredAt),
+    last_attempt_at: isoText(j.lastAttemptAt),
+    delivered_at: isoText(j.deliveredAt),
     last_response: j.lastAttemptAt
       ? {
           status_code: j.statusCode,

@@ -16,7 +16,7 @@ import { exportPricesCsv, parsePricesCsv } from '../../services/catalog-csv';
 import { amountField } from '../../services/amounts';
 import { formatMarkup, listTiers, parseMarkup, setTier } from '../../services/markup-tiers';
 import type { AppDeps, AppState } from '../http/context';
-import { requireAdmin } from '../http/context';
+import { adminActor } from '../http/context';
 import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
@@ -52,7 +52,6 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
   const read = requireAbility('admin.read');
   const write = requireAbility('admin.write');
   const keyed = idempotency(deps.db, { required: false });
-  const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
 
   router.get(
     '/catalog/prices',
@@ -98,7 +97,7 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
         minYears: p.min_years,
         maxYears: p.max_years,
       }));
-      const changes = await setPrices(deps.db, actor(ctx), prices, {
+      const changes = await setPrices(deps.db, adminActor(ctx), prices, {
         dryRun: body.dry_run,
         source: 'admin API',
       });
@@ -112,7 +111,7 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
     write,
     validate(deletePriceRequest),
     async (ctx) => {
-      await deletePrice(deps.db, actor(ctx), input(ctx, deletePriceRequest).params);
+      await deletePrice(deps.db, adminActor(ctx), input(ctx, deletePriceRequest).params);
       respond(ctx, null, 'Price deleted.');
     },
   );
@@ -125,7 +124,7 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, importCsvRequest);
-      const changes = await setPrices(deps.db, actor(ctx), parsePricesCsv(body.csv), {
+      const changes = await setPrices(deps.db, adminActor(ctx), parsePricesCsv(body.csv), {
         dryRun: body.dry_run,
         source: 'CSV import',
       });
@@ -152,7 +151,7 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, importRegistrarRequest);
-      const { changes, missing } = await importRegistrarPrices(deps, actor(ctx), {
+      const { changes, missing } = await importRegistrarPrices(deps, adminActor(ctx), {
         marginBps: parseMarkup(body.margin, 'margin'),
         currency: body.currency,
         tlds: body.tlds,
@@ -184,7 +183,7 @@ export function createAdminCatalogRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { params, body } = input(ctx, tierRequest);
-      const tier = await setTier(deps.db, actor(ctx), params.tier, parseMarkup(body.markup));
+      const tier = await setTier(deps.db, adminActor(ctx), params.tier, parseMarkup(body.markup));
       respond(
         ctx,
         { tier: { name: tier.name, markup: formatMarkup(tier.markupBps), markup_bps: tier.markupBps } },

@@ -12,7 +12,7 @@ import {
 import { showReseller } from '../../services/resellers';
 import { presentCredential, presentIssued, presentRegenerated } from '../../views/account';
 import type { AppDeps, AppState } from '../http/context';
-import { requireAdmin } from '../http/context';
+import { adminActor } from '../http/context';
 import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
@@ -31,7 +31,6 @@ export function createAdminCredentialsRouter(deps: AppDeps): Router<AppState> {
   const read = requireAbility('admin.read');
   const write = requireAbility('admin.write');
   const keyed = idempotency(deps.db, { required: false });
-  const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
 
   router.get(
     '/resellers/:reseller/credentials',
@@ -55,7 +54,7 @@ export function createAdminCredentialsRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const { params, body } = input(ctx, resellerTokenRequest);
       await showReseller(deps.db, params.reseller);
-      const issued = await issueToken(deps.db, actor(ctx), params.reseller, {
+      const issued = await issueToken(deps.db, adminActor(ctx), params.reseller, {
         name: body.name,
         abilities: body.abilities,
         expiresAt: body.expires_at ?? null,
@@ -73,7 +72,7 @@ export function createAdminCredentialsRouter(deps: AppDeps): Router<AppState> {
     async (ctx) => {
       const { params, body } = input(ctx, resellerRegenerateRequest);
       await showReseller(deps.db, params.reseller);
-      const res = await regenerateApiKey(deps.db, actor(ctx), params.reseller, {
+      const res = await regenerateApiKey(deps.db, adminActor(ctx), params.reseller, {
         prefix: body.prefix,
         graceSeconds: body.grace_seconds,
       });
@@ -90,7 +89,7 @@ export function createAdminCredentialsRouter(deps: AppDeps): Router<AppState> {
       const { params } = input(ctx, resellerCredentialRequest);
       const revoked = await revokeCredential(
         deps.db,
-        actor(ctx),
+        adminActor(ctx),
         { resellerId: params.reseller },
         params.credential,
       );
@@ -106,7 +105,7 @@ export function createAdminCredentialsRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { params, body } = input(ctx, resellerWhitelistRequest);
-      const ips = await setApiWhitelist(deps.db, actor(ctx), params.reseller, body.ips);
+      const ips = await setApiWhitelist(deps.db, adminActor(ctx), params.reseller, body.ips);
       respond(ctx, { ips, blocks_all: ips.length === 0 }, 'API whitelist updated.');
     },
   );

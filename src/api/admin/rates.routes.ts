@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import { answers } from '../http/answers';
 import type { AppDeps, AppState } from '../http/context';
-import { requireAdmin } from '../http/context';
+import { adminActor } from '../http/context';
 import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { input, validate } from '../http/validate';
@@ -44,7 +44,6 @@ export function createAdminRatesRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   const read = requireAbility('admin.read');
   const write = requireAbility('admin.write');
-  const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
 
   router.get(
     '/exchange-rates',
@@ -65,7 +64,7 @@ export function createAdminRatesRouter(deps: AppDeps): Router<AppState> {
     validate(setRateRequest),
     async (ctx) => {
       const { params, body } = input(ctx, setRateRequest);
-      const rate = await setRate(deps.db, actor(ctx), {
+      const rate = await setRate(deps.db, adminActor(ctx), {
         from: deps.config.REGISTRAR_CURRENCY,
         to: params.currency,
         rate: body.rate,
@@ -99,7 +98,7 @@ export function createAdminRatesRouter(deps: AppDeps): Router<AppState> {
     validate(premiumPolicyRequest),
     async (ctx) => {
       const { params, body } = input(ctx, premiumPolicyRequest);
-      const policy = await setPremiumPolicy(deps.db, actor(ctx), {
+      const policy = await setPremiumPolicy(deps.db, adminActor(ctx), {
         tld: params.tld,
         allowed: body.allowed,
         marginBps: body.margin ? parseMarkup(body.margin, 'margin') : deps.config.PREMIUM_MARGIN_BPS,

@@ -17,7 +17,7 @@ import { encodeCursor } from '../../services/domains';
 import { walletStatement, walletStatementCsv } from '../../services/statements';
 import { presentLedgerEntry, presentStatement } from '../../views/account';
 import type { AppDeps, AppState } from '../http/context';
-import { requireAdmin } from '../http/context';
+import { adminActor } from '../http/context';
 import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
@@ -39,7 +39,6 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
   const write = requireAbility('admin.write');
   const money = requireAbility('admin.money');
   const keyed = idempotency(deps.db, { required: false });
-  const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
 
   router.get(
     '/resellers',
@@ -86,7 +85,7 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
           markupBps: body.markup === undefined ? undefined : parseMarkup(body.markup),
           ...(body.abilities ? { abilities: body.abilities } : {}),
         },
-        actor(ctx),
+        adminActor(ctx),
       );
       respond(
         ctx,
@@ -120,7 +119,7 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { params, body } = input(ctx, updateResellerRequest);
-      const reseller = await updateReseller(deps.db, actor(ctx), params.reseller, {
+      const reseller = await updateReseller(deps.db, adminActor(ctx), params.reseller, {
         name: body.name,
         email: body.email,
         markupTier: body.markup_tier,
@@ -142,7 +141,13 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
       keyed,
       async (ctx) => {
         const { params, body } = input(ctx, statusChangeRequest);
-        const reseller = await setResellerStatus(deps.db, actor(ctx), params.reseller, status, body.reason);
+        const reseller = await setResellerStatus(
+          deps.db,
+          adminActor(ctx),
+          params.reseller,
+          status,
+          body.reason,
+        );
         respond(
           ctx,
           { reseller: presentReseller(reseller) },
@@ -162,7 +167,7 @@ export function createAdminResellersRouter(deps: AppDeps): Router<AppState> {
     idempotency(deps.db, { required: true }),
     async (ctx) => {
       const { params, body } = input(ctx, adjustmentRequest);
-      const { entry } = await adjustWallet(deps.db, actor(ctx), params.reseller, {
+      const { entry } = await adjustWallet(deps.db, adminActor(ctx), params.reseller, {
         ...body,
         idempotencyKey: ctx.state.idempotencyKey!,
       });

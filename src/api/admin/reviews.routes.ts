@@ -12,7 +12,7 @@ import { resolveBillingFailure, reviewQueue } from '../../services/reviews';
 import { unprocessable } from '../../services/errors';
 import { presentAuditEvent } from '../../views/account';
 import type { AppDeps, AppState } from '../http/context';
-import { requireAdmin } from '../http/context';
+import { adminActor } from '../http/context';
 import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
@@ -26,7 +26,6 @@ export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   const read = requireAbility('admin.read');
   const keyed = idempotency(deps.db, { required: false });
-  const actor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;
   const orderJson = (o: OrderRow) => ({
     ...presentOrder(orderState(o, undefined)),
     reseller_id: o.resellerId,
@@ -75,7 +74,7 @@ export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
         const { params, body } = input(ctx, resolveRequest);
         const outcome = await resolveBillingFailure(
           deps,
-          actor(ctx),
+          adminActor(ctx),
           params.order,
           { resolution, reason: body.reason },
           deps.config.ORDER_ACCEPT_WAIT_MS,
@@ -109,7 +108,7 @@ export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { params, body } = input(ctx, acknowledgeRequest);
-      const event = await acknowledgeAuditEvent(deps.db, actor(ctx), params.event, body.note);
+      const event = await acknowledgeAuditEvent(deps.db, adminActor(ctx), params.event, body.note);
       respond(ctx, { event: presentAuditEvent(event) }, 'Acknowledged.');
     },
   );

@@ -49,3 +49,6 @@ export function requireAdmin(ctx: { state: AppState }): AdminAuthState {
   if (!ctx.state.admin) throw new Error('admin route reached without admin authentication');
   return ctx.state.admin;
 }
+
+/** The audit actor of an admin-surface request: the operator behind the admin token. */
+export const adminActor = (ctx: { state: AppState }) => `admin:${requireAdmin(ctx).admin.id}` as const;

@@ -2,19 +2,16 @@ import type { VNode } from 'preact';
 import type { ApiCredential } from '../../db/models';
 import { MAX_GRACE_SECONDS } from '../../services/credentials';
 import type { AppError } from '../../services/errors';
+import { credentialStatus } from '../../views/account';
 import { Confirm, Csrf, Errors, ShownOnce, Table, when } from '../components';
 
 /* The API Access page's markup and its confirmation steps; access.tsx loads the keys and handles the forms. */
 
 /** A credential's state in words: live, stops (when), revoked or expired. */
-export const status = (c: ApiCredential) =>
-  c.revokedAt
-    ? c.revokedAt.getTime() > Date.now()
-      ? `stops ${when(c.revokedAt)}`
-      : 'revoked'
-    : c.expiresAt && c.expiresAt.getTime() <= Date.now()
-      ? 'expired'
-      : 'live';
+export const status = (c: ApiCredential) => {
+  const now = credentialStatus(c);
+  return now === 'revoking' ? `stops ${when(c.revokedAt)}` : now;
+};
 
 /** How long a regenerated key's predecessor keeps working: 24 hours unless chosen otherwise. */
 export const GRACE_CHOICES = [
