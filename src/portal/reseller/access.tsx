@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { VNode } from 'preact';
 import type { CoreDeps as AppDeps } from '../../services/deps';
+import type { ApiCredential } from '../../db/models';
 import { ipAllowed, isValidAllowlistEntry, normaliseIp } from '../../auth/credentials';
 import {
   listCredentials,
@@ -35,6 +36,12 @@ const graceFrom = (ctx: PortalContext): number => {
 
 /** Seed 003's API Access page (the key and the IP whitelist) and seed 000's API Token page. */
 export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
+  const keysOf = async (ctx: PortalContext) =>
+    (await listCredentials(deps.db, { resellerId: signedInReseller(ctx).id })).filter(
+      (c) => c.kind === 'api_key',
+    );
+
+  /** The page, over the keys already loaded when the caller has them. */
   const accessPage = async (
     ctx: PortalContext,
     extra: {
@@ -44,11 +51,10 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
       /** A confirmation step shown above the page. */
       confirm?: VNode;
     } = {},
+    loaded?: ApiCredential[],
   ) => {
     const reseller = signedInReseller(ctx);
-    const keys = (await listCredentials(deps.db, { resellerId: reseller.id })).filter(
-      (c) => c.kind === 'api_key',
-    );
+    const keys = loaded ?? (await keysOf(ctx));
     resellerPage(
       ctx,
       'API Access',
@@ -68,12 +74,13 @@ export function addAccess(router: Router<PortalState>, deps: AppDeps): void {
   /** The confirmation step: which key stops working, and when. */
   const confirmRegenerate = async (ctx: PortalContext) => {
     const grace = graceFrom(ctx);
-    const live = (await listCredentials(deps.db, { resellerId: signedInReseller(ctx).id })).filter(
-      (c) => c.kind === 'api_key' && !c.revokedAt,
+    const keys = await keysOf(ctx);
+    const live = keys.filter((c) => !c.revokedAt);
+    await accessPage(
+      ctx,
+      { confirm: <RegenerateConfirm live={live} grace={grace} csrf={ctx.state.page?.csrfToken} /> },
+      keys,
     );
-    await accessPage(ctx, {
-      confirm: <RegenerateConfirm live={live} grace={grace} csrf={ctx.state.page?.csrfToken} />,
-    });
   };
 
   router.get('/portal/api-access/regenerate', confirmRegenerate);

@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { VNode } from 'preact';
 import type { CoreDeps as AppDeps } from '../../services/deps';
+import type { ApiCredential } from '../../db/models';
 import { issueToken, listCredentials, revokeCredential } from '../../services/credentials';
 import { AppError } from '../../services/errors';
 import {
@@ -18,6 +19,12 @@ import { RevokeTokenConfirm, TokensPage } from './tokens.view';
 
 /** The API Tokens page: tokens with abilities, creating one (shown once), revoking one after a confirmation. */
 export function addTokens(router: Router<PortalState>, deps: AppDeps): void {
+  const tokensOf = async (ctx: PortalContext) =>
+    (await listCredentials(deps.db, { resellerId: signedInReseller(ctx).id })).filter(
+      (c) => c.kind === 'token',
+    );
+
+  /** The page, over the tokens already loaded when the caller has them. */
   const tokensPage = async (
     ctx: PortalContext,
     extra: {
@@ -26,11 +33,9 @@ export function addTokens(router: Router<PortalState>, deps: AppDeps): void {
       values?: { name: string; abilities: string[]; expires: string };
       confirm?: VNode;
     } = {},
+    loaded?: ApiCredential[],
   ) => {
-    const reseller = signedInReseller(ctx);
-    const tokens = (await listCredentials(deps.db, { resellerId: reseller.id })).filter(
-      (c) => c.kind === 'token',
-    );
+    const tokens = loaded ?? (await tokensOf(ctx));
     resellerPage(
       ctx,
       'API Tokens',
@@ -65,13 +70,14 @@ export function addTokens(router: Router<PortalState>, deps: AppDeps): void {
 
   const confirmRevoke = async (ctx: PortalContext) => {
     const prefix = ctx.params['prefix'] ?? '';
-    const token = (await listCredentials(deps.db, { resellerId: signedInReseller(ctx).id })).find(
-      (c) => c.kind === 'token' && c.prefix === prefix && !c.revokedAt,
-    );
+    const tokens = await tokensOf(ctx);
+    const token = tokens.find((c) => c.prefix === prefix && !c.revokedAt);
     if (!token) throw new AppError(404, 'credential_not_found', 'No such live token.');
-    await tokensPage(ctx, {
-      confirm: <RevokeTokenConfirm token={token} csrf={ctx.state.page?.csrfToken} />,
-    });
+    await tokensPage(
+      ctx,
+      { confirm: <RevokeTokenConfirm token={token} csrf={ctx.state.page?.csrfToken} /> },
+      tokens,
+    );
   };
 
   router.get('/portal/tokens/:prefix/revoke', confirmRevoke);
