@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { DnsRecordRow, DnsZoneRow, Domain } from '../src/db/models';
 import type { DnsRecord, Registrar } from '../src/registrar/types';
 import type { DnsChange, DnsChangeResult, DnsRecordData } from '../workflows/contracts';
+import { markPushFailed, zoneBefore } from './dns-undo';
 import { domainRegistrarFailure as registrarFailure } from './domains';
 
 export interface DnsActivityDeps {
@@ -70,8 +71,16 @@ export function createDnsActivities(deps: DnsActivityDeps) {
       }
     },
 
-    /** Applies one DNS edit under the zone's row lock; refusals come back as results, not failures. */
-    async applyDnsChange(domainId: number, change: DnsChange): Promise<DnsChangeResult> {
+    /**
+     * Applies one DNS edit under the zone's row lock; refusals come back as results, not failures.
+     * `undoable`: an edit of the records keeps them and the publish state as they were
+     * (`before_change`), for `undoDnsChange` when publishing it is refused.
+     */
+    async applyDnsChange(
+      domainId: number,
+      change: DnsChange,
+      opts?: { undoable?: boolean },
+    ): Promise<DnsChangeResult> {
       const written =
         change.kind === 'create' || change.kind === 'update'
           ? [change.record]
@@ -212,7 +221,15 @@ export function createDnsActivities(deps: DnsActivityDeps) {
             await trx('dnsRecords').insert({ domainId, line: nextLine++, ...r });
         }
         const version = zone.version + 1;
-        await trx('dnsZones').where({ domainId }).update({ version, nextLine, updatedAt: trx.fn.now() });
+        const beforeChange = opts?.undoable ? zoneBefore(zone, records, version) : null;
+        await trx('dnsZones')
+          .where({ domainId })
+          .update({
+            version,
+            nextLine,
+            updatedAt: trx.fn.now(),
+            beforeChange: beforeChange ? JSON.stringify(beforeChange) : null,
+          });
         return line === undefined ? { ok: true, version } : { ok: true, version, line };
       });
     },
@@ -251,10 +268,6 @@ export function createDnsActivities(deps: DnsActivityDeps) {
       });
     },
 
-    async recordDnsPushFailure(domainId: number, message: string): Promise<void> {
-      await db('dnsZones')
-        .where({ domainId })
-        .update({ pushStatus: 'failed', pushError: message.slice(0, 500) });
-    },
+    recordDnsPushFailure: (domainId: number, message: string) => markPushFailed(db, domainId, message),
   };
 }

@@ -6,6 +6,7 @@ import type { Gateways } from '../src/payments';
 import type { HostedDnsAddon } from '../src/hosted-dns/addon';
 import { createDnsActivities } from './dns';
 import { createHostedDnsActivities } from './dns-hosted';
+import { createDnsUndoActivities } from './dns-undo';
 import { createDomainActivities } from './domains';
 import { createOrderEndingActivities } from './order-endings';
 import { createOrderInvoiceActivities } from './order-invoices';
@@ -50,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDomainActivities(deps),
     ...createDnsActivities(deps),
     ...createHostedDnsActivities(deps),
+    ...createDnsUndoActivities(deps),
     ...createWebhookActivities(deps),
     ...createReminderActivities(deps),
     ...createReviewActivities(deps),

@@ -1,4 +1,4 @@
-import { setCurrentDetails } from '@temporalio/workflow';
+import { patched, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { type DnsChange, type DnsChangeResult, type DnsZoneInput, type ZoneMode } from './contracts';
 import { rejection } from './failures';
@@ -29,9 +29,9 @@ async function refusalOf(step: () => Promise<unknown>): Promise<{ code: string; 
  * A change to a zone on the hosted DNS addon, each step durable and the partial work of a refused
  * one undone: provisioning publishes the zone and delegates the domain to the addon's
  * nameservers (undone when either is refused); record edits are published before they are
- * answered; cancelling removes the DS, restores the nameservers and removes the zone, in that
- * order; DNSSEC signs the zone and sends its DS to the registrar (unsigned again when refused),
- * or removes the DS first and then unsigns.
+ * answered (a refused one undone: the records as they were); cancelling removes the DS,
+ * restores the nameservers and removes the zone, in that order; DNSSEC signs the zone and sends
+ * its DS to the registrar (unsigned again when refused), or removes the DS first and then unsigns.
  */
 export async function hostedChange(
   input: DnsZoneInput,
@@ -133,12 +133,16 @@ export async function hostedChange(
       return { ok: true, version: 0 };
     }
     default: {
-      const result = await local.applyDnsChange(domainId, change);
+      // A record edit the DNS server refuses leaves the records as they were (runs from before
+      // the patch kept the edit and marked the push failed).
+      const undoable = change.kind !== 'push' && patched('dns-refused-edit-undone');
+      const result = await local.applyDnsChange(domainId, change, undoable ? { undoable } : undefined);
       if (!result.ok) return result;
       if (change.kind === 'replace' && !change.push) return result;
       const refused = await refusalOf(publish);
       if (refused) {
-        await local.recordDnsPushFailure(domainId, refused.message);
+        if (undoable) await local.undoDnsChange(domainId, result.version, refused.message);
+        else await local.recordDnsPushFailure(domainId, refused.message);
         return { ok: false, ...refused };
       }
       return result;

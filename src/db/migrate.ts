@@ -17,6 +17,7 @@ import * as registrarCurrencyAndTransfers from './migrations/20261204000000_regi
 import * as hostedDns from './migrations/20261204100000_hosted_dns';
 import * as webhookLanes from './migrations/20261205000000_webhook_lanes';
 import * as figuresIndexes from './migrations/20261206000000_figures_indexes';
+import * as dnsChangeUndo from './migrations/20261207000000_dns_change_undo';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -46,6 +47,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261204100000_hosted_dns', hostedDns],
   ['20261205000000_webhook_lanes', webhookLanes],
   ['20261206000000_figures_indexes', figuresIndexes],
+  ['20261207000000_dns_change_undo', dnsChangeUndo],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { PowerDnsClient } from '../../src/hosted-dns/powerdns';
 import { call, makeReseller, type TestReseller } from '../helpers';
 import { useOrderHarness } from '../harness';
 import { uniqueName } from '../order-helpers';
@@ -266,6 +267,68 @@ describe('the hosted DNS addon (PowerDNS) answers what the API wrote', () => {
     // Tried again, it goes through.
     expect((await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true })).status).toBe(200);
     expect((await dig(d.name, 'A')).records).toEqual(['198.51.100.1']);
+  });
+
+  it('leaves the records as they were when PowerDNS refuses a change after they were written', async () => {
+    const d = await ownDomain();
+    expect((await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true })).status).toBe(200);
+    const before = await view(d.name);
+    expect(before.records.map((x) => [x.line, x.type, x.name, x.published])).toEqual([
+      [1, 'A', '@', true],
+      [2, 'CNAME', 'blog', true],
+    ]);
+    // Someone edits the zone on the DNS server itself: a CNAME at www that we do not hold.
+    const pdns = new PowerDnsClient({ url: inject('dnsAddonUrl'), apiKey: inject('dnsAddonKey') });
+    await pdns.patchRRsets(d.name, [
+      {
+        name: `www.${d.name}.`,
+        type: 'CNAME',
+        ttl: 3600,
+        records: [{ content: 'elsewhere.example.net.', disabled: false }],
+      },
+    ]);
+    // An A at www passes our checks (we hold nothing at www), and PowerDNS refuses it:
+    // "RRset www.<zone>. IN A: Conflicts with pre-existing RRset" (422).
+    const res = await api('POST', `/domains/${d.name}/dns/records`, {
+      type: 'A',
+      name: 'www',
+      value: '203.0.113.80',
+    });
+    expect(res.status).toBe(422);
+    expect(res.body['code']).toBe('dns_rejected');
+    expect(String(res.body['message'])).toContain('Conflicts with pre-existing RRset');
+    // The records are what they were (same lines, still published), not the refused one.
+    const after = await view(d.name);
+    expect(after.records.map((x) => [x.line, x.type, x.name, x.value, x.published])).toEqual(
+      before.records.map((x) => [x.line, x.type, x.name, x.value, x.published]),
+    );
+    expect((await api('GET', `/domains/${d.name}/dns`)).body['data']).toMatchObject({
+      dns: { push: { status: 'in_sync', error: null } },
+    });
+    expect((await dig(`www.${d.name}`, 'A')).records).toEqual([]);
+    expect((await dig(d.name, 'A')).records).toEqual(['198.51.100.1']);
+    // A refused update leaves the record as it was too, and once the zone is clean again the
+    // same change goes through.
+    const refusedUpdate = await api('PUT', `/domains/${d.name}/dns/records/2`, {
+      type: 'A',
+      name: 'www',
+      value: '203.0.113.81',
+    });
+    expect(refusedUpdate.status, JSON.stringify(refusedUpdate.body)).toBe(422);
+    expect((await view(d.name)).records.map((x) => [x.line, x.type, x.name, x.published])).toEqual([
+      [1, 'A', '@', true],
+      [2, 'CNAME', 'blog', true],
+    ]);
+    expect((await dig(`blog.${d.name}`, 'CNAME')).records).toEqual(['blogs.example.net.']);
+    await pdns.patchRRsets(d.name, [{ name: `www.${d.name}.`, type: 'CNAME', ttl: 3600, records: [] }]);
+    const accepted = await api('POST', `/domains/${d.name}/dns/records`, {
+      type: 'A',
+      name: 'www',
+      value: '203.0.113.80',
+    });
+    expect(accepted.status).toBe(201);
+    expect((await dig(`www.${d.name}`, 'A')).records).toEqual(['203.0.113.80']);
+    expect((await view(d.name)).records.map((x) => x.line)).toEqual([1, 2, 3]);
   });
 
   it('refuses bad records with field errors (422)', async () => {

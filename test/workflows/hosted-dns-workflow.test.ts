@@ -50,6 +50,7 @@ function mocks(mode: ZoneMode | null) {
     removeDsAtRegistrar: step('removeDsAtRegistrar'),
     unsignHostedZone: step('unsignHostedZone'),
     recordDnsPushFailure: step('recordDnsPushFailure'),
+    undoDnsChange: step('undoDnsChange', true),
     pushDnsZone: step('pushDnsZone'),
   } satisfies Mocks;
   return { m, calls };
@@ -110,6 +111,38 @@ describe('the DNS zone workflow on the hosted addon', () => {
     const { m, calls } = mocks(HOSTED);
     expect(await change(m, { kind: 'create', record: RECORD })).toMatchObject({ ok: true, line: 1 });
     expect(calls).toEqual(['dnsZoneMode', 'applyDnsChange', 'publishHostedZone']);
+  });
+
+  it('undoes a record edit the DNS server refuses to publish, instead of keeping it as a failed push', async () => {
+    const { m, calls } = mocks(HOSTED);
+    m.publishHostedZone.mockImplementation(() => {
+      calls.push('publishHostedZone');
+      return Promise.reject(
+        ApplicationFailure.nonRetryable(
+          'The DNS service refused the zone: bad',
+          DomainFailures.DnsAddonRejected,
+        ),
+      );
+    });
+    expect(await change(m, { kind: 'delete', ref: '1' })).toEqual({
+      ok: false,
+      code: 'dns_rejected',
+      message: 'The DNS service refused the zone: bad',
+    });
+    expect(calls).toEqual(['dnsZoneMode', 'applyDnsChange', 'publishHostedZone', 'undoDnsChange']);
+    expect(m.applyDnsChange).toHaveBeenCalledWith(
+      zone.domainId,
+      { kind: 'delete', ref: '1' },
+      { undoable: true },
+    );
+    expect(m.undoDnsChange).toHaveBeenCalledWith(zone.domainId, 1, 'The DNS service refused the zone: bad');
+    // A refused push of rows already held (nothing edited) is recorded as failed: nothing to undo.
+    const again = mocks(HOSTED);
+    again.m.publishHostedZone.mockRejectedValue(
+      ApplicationFailure.nonRetryable('refused', DomainFailures.DnsAddonRejected),
+    );
+    expect(await change(again.m, { kind: 'push' })).toMatchObject({ ok: false });
+    expect(again.calls.slice(-1)).toEqual(['recordDnsPushFailure']);
   });
 
   it('cancels a signed zone: DS removed, nameservers restored, zone removed, in that order', async () => {

@@ -82,6 +82,11 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
   'transfer-states': { type: 'orderWorkflow', through: 'checkTransfer' },
   'registrar-task-queue': { type: 'orderWorkflow', through: 'provision' },
   'hosted-dns-addon': { type: 'dnsZoneWorkflow', through: 'applyDnsChange' },
+  'dns-refused-edit-undone': {
+    type: 'dnsZoneWorkflow',
+    through: 'publishHostedZone',
+    with: 'hosted-dns-addon',
+  },
 };
 
 /** Every `patched('…')` in the workflow code. */

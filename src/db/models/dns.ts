@@ -20,8 +20,24 @@ export interface DnsZoneRow {
   dnssec: 'off' | 'on';
   /** The DS records the registrar holds (hosted zones signed with DNSSEC). */
   ds: Array<{ keyTag: number; algorithm: number; digestType: number; digest: string }> | null;
+  /** A hosted zone before its latest edit, kept until that edit is published (to undo a refused one). */
+  beforeChange: DnsZoneBefore | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What a hosted zone's edit changed, as it was: its records (with their ids and lines) and publish state. */
+export interface DnsZoneBefore {
+  /** The version the edit produced: the undo applies only while the zone is still at it. */
+  version: number;
+  /** The next line before the edit: a refused record's line is given to the next one. */
+  nextLine: number;
+  pushedVersion: number;
+  pushStatus: string;
+  pushError: string | null;
+  /** The version before the edit was the one served. */
+  inSync: boolean;
+  records: Array<DnsRecordData & { id: number; line: number; createdAt: string }>;
 }
 
 /** A row of `dns_records`. */

@@ -3,7 +3,7 @@ export { ApiCredential, type CredentialKind } from './api-credential';
 export { ApiLog } from './api-log';
 export { AuditEvent } from './audit-event';
 export type { CatalogPriceRow } from './catalog-price';
-export type { DnsRecordRow, DnsZoneRow } from './dns';
+export type { DnsRecordRow, DnsZoneBefore, DnsZoneRow } from './dns';
 export { Domain } from './domain';
 export type { IdempotencyRecordRow } from './idempotency-record';
 export type { InvoiceRow } from './invoice';
