@@ -5,6 +5,7 @@ import { type HostedDnsAddon, soaContent } from '../src/hosted-dns/addon';
 import { DnsAddonRefused } from '../src/hosted-dns/powerdns';
 import { desiredRRsets, zoneChanges } from '../src/hosted-dns/zone';
 import type { DsRecord, Registrar } from '../src/registrar/types';
+import { RegistrarError } from '../src/registrar/errors';
 import { DomainFailures, type ZoneMode } from '../workflows/contracts';
 import { domainRegistrarFailure as registrarFailure } from './domains';
 
@@ -110,7 +111,14 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
       const { nameservers } = addon();
       const name = await domainName(domainId);
       try {
-        const current = await registrar.getNameservers(name);
+        // Inside the registrar's lag after a registration it does not find the domain yet: our
+        // record holds what it was given.
+        const current = await registrar.getNameservers(name).catch(async (err: unknown) => {
+          if (!(err instanceof RegistrarError && err.kind === 'not_found')) throw err;
+          return (
+            (await db('domains').where({ id: domainId }).first('nameservers')) as Pick<Domain, 'nameservers'>
+          ).nameservers;
+        });
         if (!sameSet(nameservers, current)) {
           const zone = await zoneRow(domainId);
           if (zone && zone.previousNameservers === null)

@@ -5,11 +5,14 @@ import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import { DomainFailures, type DomainOperationInput } from '../workflows/contracts';
+import { disagreement } from './registrar-sync';
 
 export interface DomainActivityDeps {
   db: Knex;
   registrar: Registrar;
   secrets: SecretBox;
+  /** How long the registrar's reads may not show a change (REGISTER_LAG_SECONDS). */
+  registrarLagMs: number;
 }
 
 /** Registrar refusals are final (the workflow answers them); everything else is retried. */
@@ -25,6 +28,10 @@ export function domainRegistrarFailure(err: unknown): never {
 
 export function createDomainActivities(deps: DomainActivityDeps) {
   const { db, registrar } = deps;
+  const changed = (domainId: number, values: Record<string, unknown>) =>
+    db('domains')
+      .where({ id: domainId })
+      .update({ ...values, registrarPendingSince: db.fn.now(), updatedAt: db.fn.now() });
 
   return {
     /** Performs one domain operation at the registrar and records its effect locally. */
@@ -34,6 +41,13 @@ export function createDomainActivities(deps: DomainActivityDeps) {
         switch (operation.op) {
           case 'sync': {
             const info = await registrar.info(domain);
+            const row = (await db('domains').where({ id: domainId }).first()) as Domain;
+            // Inside the lag window of our own change, the registrar's older answer is not
+            // written over our record: the follow-up settles it.
+            const since = row.registrarPendingSince ? new Date(row.registrarPendingSince).getTime() : null;
+            const lagging = since !== null && Date.now() < since + 2 * deps.registrarLagMs;
+            if (lagging && (!info || disagreement(row, info).length > 0))
+              return { drift: [], registrar_synced: false };
             if (!info) throw new RegistrarError('rejected', 'The registrar does not hold this domain.');
             return db.transaction(async (trx) => {
               const before = (await trx('domains').where({ id: domainId }).forUpdate().first()) as Domain;
@@ -53,7 +67,14 @@ export function createDomainActivities(deps: DomainActivityDeps) {
               }
               await trx('domains')
                 .where({ id: domainId })
-                .update({ ...after, lastSyncedAt: trx.fn.now(), updatedAt: trx.fn.now() });
+                .update({
+                  ...after,
+                  ...(info.contactIds ? { contactIds: JSON.stringify(info.contactIds) } : {}),
+                  registrarPendingSince: null,
+                  registrarSyncedAt: trx.fn.now(),
+                  lastSyncedAt: trx.fn.now(),
+                  updatedAt: trx.fn.now(),
+                });
               if (Object.keys(drift).length > 0) {
                 await trx('auditEvents').insert({
                   resellerId: input.resellerId,
@@ -63,29 +84,29 @@ export function createDomainActivities(deps: DomainActivityDeps) {
                   data: { drift },
                 });
               }
-              return { drift: Object.keys(drift) };
+              return { drift: Object.keys(drift), registrar_synced: true };
             });
           }
+          // Each change is our record at once, marked as not shown by the registrar yet.
           case 'set_nameservers':
             await registrar.setNameservers(domain, operation.nameservers);
-            await db('domains')
-              .where({ id: domainId })
-              .update({ nameservers: operation.nameservers, updatedAt: db.fn.now() });
+            await changed(domainId, { nameservers: operation.nameservers });
             return { nameservers: operation.nameservers };
-          case 'set_contacts':
-            await registrar.setContacts(domain, operation.contacts);
+          case 'set_contacts': {
+            const ids = await registrar.setContacts(domain, operation.contacts);
+            await changed(domainId, {
+              contacts: JSON.stringify(operation.contacts),
+              contactIds: JSON.stringify(ids),
+            });
             return {};
+          }
           case 'set_lock':
             await registrar.setLock(domain, operation.locked);
-            await db('domains')
-              .where({ id: domainId })
-              .update({ locked: operation.locked, updatedAt: db.fn.now() });
+            await changed(domainId, { locked: operation.locked });
             return { locked: operation.locked };
           case 'set_privacy':
             await registrar.setPrivacy(domain, operation.privacy);
-            await db('domains')
-              .where({ id: domainId })
-              .update({ privacy: operation.privacy, updatedAt: db.fn.now() });
+            await changed(domainId, { privacy: operation.privacy });
             return { privacy: operation.privacy };
           case 'request_epp':
             // Sealed: the code never sits in workflow history in clear.

@@ -14,6 +14,7 @@ import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createProvisioningActivities } from './provisioning';
 import { createReminderActivities } from './reminders';
+import { createRegistrarSyncActivities } from './registrar-sync';
 import { createRetentionActivities } from './retention';
 import { createReviewActivities } from './reviews';
 import { createTransferActivities } from './transfers';
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTransferActivities(deps),
     ...createPaymentActivities(deps),
     ...createDomainActivities(deps),
+    ...createRegistrarSyncActivities(deps),
     ...createDnsActivities(deps),
     ...createHostedDnsActivities(deps),
     ...createDnsUndoActivities(deps),

@@ -57,6 +57,11 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
                 privacy: order.registrarResult.privacy ?? 'off',
                 // What the nameserver step left at the registrar (runs before it: what was asked).
                 nameservers: order.registrarResult.nameservers ?? order.request.nameservers ?? [],
+                // What we sent: answered from here while the registrar does not show it yet.
+                contacts: order.request.contacts ? JSON.stringify(order.request.contacts) : null,
+                contactIds: order.registrarContacts ? JSON.stringify(order.registrarContacts) : null,
+                registrarPendingSince: order.action === 'register' ? trx.fn.now() : null,
+                registrarSyncedAt: order.action === 'register' ? null : trx.fn.now(),
               })
               .returning('id')) as Array<{ id: number }>;
             domainId = domain!.id;

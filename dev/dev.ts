@@ -10,9 +10,16 @@ import { createLogger } from '../src/logger';
 import { startApi } from '../src/main-api';
 import { startWorker } from '../src/main-worker';
 import { startDevServer } from '../src/temporal/dev-server';
+import { SIMULATOR_LAG_MS } from '../simulators/registrar/server';
 
 async function main(): Promise<void> {
-  const config = loadConfig({ LOG_PRETTY: 'true', ...process.env });
+  // The registrar simulator lags SIMULATOR_LAG_MS behind every change: the follow-ups that
+  // wait for it wait that long (the live default is Dynadot's ~30 minutes).
+  const config = loadConfig({
+    LOG_PRETTY: 'true',
+    REGISTER_LAG_SECONDS: String(SIMULATOR_LAG_MS / 1000),
+    ...process.env,
+  });
   const log = createLogger(config);
   const stops = stopper(log);
 

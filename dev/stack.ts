@@ -14,7 +14,7 @@ import { seedDemoData } from './seed';
 import { startPowerDns } from '../src/hosted-dns/server';
 import { PaymentGatewaySimulator } from '../simulators/gateways/server';
 import path from 'node:path';
-import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from '../simulators/registrar/server';
+import { RegistrarSimulator, SIMULATOR_LAG_MS } from '../simulators/registrar/server';
 import { seedDemoAdmin } from '../src/services/admins';
 import { seedDemoReseller } from '../src/services/resellers';
 import { setPassword } from '../src/services/sessions';
@@ -34,7 +34,7 @@ export async function startSimulators(config: Config): Promise<Simulators> {
     // The account the clients are configured for: the same level and limit window.
     accountLevel: config.DYNADOT_ACCOUNT_LEVEL,
     rateWindowMs: config.DYNADOT_RATE_WINDOW_MS,
-    infoLagMs: SIMULATOR_INFO_LAG_MS,
+    lagMs: SIMULATOR_LAG_MS,
   });
   await registrar.start();
   const gateways = new PaymentGatewaySimulator({

@@ -4,7 +4,7 @@
  * for. Development and tests only: nothing here is in the production image.
  */
 import { loadConfig } from '../src/config';
-import { RegistrarSimulator, SIMULATOR_INFO_LAG_MS } from './registrar/server';
+import { RegistrarSimulator, SIMULATOR_LAG_MS } from './registrar/server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     apiKey: config.DYNADOT_API_KEY,
     accountLevel: config.DYNADOT_ACCOUNT_LEVEL,
     rateWindowMs: config.DYNADOT_RATE_WINDOW_MS,
-    infoLagMs: SIMULATOR_INFO_LAG_MS,
+    lagMs: SIMULATOR_LAG_MS,
   });
   await sim.start();
   console.log(`registrar simulator on ${sim.apiUrl} (admin: ${sim.url}/__sim/state)`);

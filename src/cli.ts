@@ -8,6 +8,7 @@ import { registerLogs } from './commands/logs';
 import { registerProcesses } from './commands/processes';
 import { registerRepairs } from './commands/repairs';
 import { registerCredentials } from './commands/credentials';
+import { registerDomains } from './commands/domains';
 import { registerResellers } from './commands/resellers';
 import { registerReview } from './commands/review';
 import { registerSignIn } from './commands/sign-in';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerCatalog(program);
   registerRates(program);
   registerWallet(program);
+  registerDomains(program);
   registerReview(program);
   registerLogs(program);
   registerSignIn(program);

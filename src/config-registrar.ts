@@ -66,7 +66,7 @@ export const REGISTRAR_SETTINGS = {
     .min(0)
     .default(1800)
     .describe(
-      "how long after a registration the registrar's domain_info may not see it yet (Dynadot: up to ~30 minutes): a lost register answer is settled within this window from the account's domain list and domain_info, never by registering again",
+      "how long the registrar's reads may not show our change (Dynadot: up to ~30 minutes after a registration, nameserver, contact, lock or privacy change): a lost register answer is settled within this window, never by registering again; a changed domain is answered from our record (registrar_synced false) and read once after this long by its follow-up, again until twice this long, then a disagreement goes to review (registrar_drift); npm run dev: the simulator's 30 s",
     ),
   EXCHANGE_RATE_MAX_AGE_HOURS: z.coerce
     .number()

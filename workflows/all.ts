@@ -1,6 +1,7 @@
 // Every workflow the worker runs. The exported function name is the workflow type stored in
 // history and used by schedules: renaming one is a breaking change.
 export { dnsZoneWorkflow } from './dns';
+export { domainReconcileWorkflow } from './domain-reconcile';
 export { domainOperationWorkflow } from './domains';
 export { orderWorkflow } from './order';
 export { latePaymentWorkflow, topupWorkflow } from './payments';

@@ -17,3 +17,4 @@ export const transferAuthCodeSignal = defineSignal<[TransferAuthCodeSignal]>('tr
 export const orderStateQuery = defineQuery<OrderState>('orderState');
 
 export const dnsChangeUpdate = defineUpdate<DnsChangeResult, [DnsChange]>('dnsChange');
+export const domainChangedSignal = defineSignal('domainChanged');

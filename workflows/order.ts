@@ -16,6 +16,7 @@ import {
 } from './contracts';
 import { failureMessage, failureType } from './failures';
 import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
+import { followUpAtRegistrar } from './domain-reconcile';
 import { db, OrderRun } from './order-run';
 import { type Provisioned, registrar, registrarRead, registration, transfer } from './order-registrar';
 
@@ -158,6 +159,7 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
     }
   }
   await run.books.recordRegistrarResult(orderId, { ...result, privacy });
+  let recorded: CompletedOrder | undefined;
   try {
     // Runs begun before completeOrder answered with the domain got nothing back.
     const completed = (await run.capture.completeOrder(orderId)) as CompletedOrder | undefined;
@@ -166,10 +168,19 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
       run.state.domainId = completed.domainId;
       run.state.completedAt = completed.completedAt;
     }
+    recorded = completed;
     run.setStatus('completed');
   } catch (err) {
     await run.books.recordBillingFailure(orderId, failureMessage(err));
     run.setStatus('billing_failed', { code: 'billing_failed', message: BILLING_REVIEW_MESSAGE });
   }
   if (run.state.invoice) await run.creditStragglers(run.state.invoice.id, 'invoice_already_paid');
+  // The registrar does not show a registration at once: our record answers until a follow-up
+  // sees it there (runs from before this step did not start one).
+  if (input.action === 'register' && recorded?.domainId && patched('registrar-follow-up'))
+    await followUpAtRegistrar({
+      domainId: recorded.domainId,
+      domain: input.domain,
+      resellerId: input.resellerId,
+    });
 }

@@ -7,6 +7,7 @@ export const WORKFLOW_QUEUE_KIND = {
   topupWorkflow: 'provisioning',
   latePaymentWorkflow: 'provisioning',
   domainOperationWorkflow: 'provisioning',
+  domainReconcileWorkflow: 'provisioning',
   dnsZoneWorkflow: 'provisioning',
   webhookDeliveryWorkflow: 'webhooks',
   webhookTestWorkflow: 'webhooks',

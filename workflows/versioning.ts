@@ -18,6 +18,8 @@ export const VERSIONING_BEHAVIOR = {
   orderWorkflow: 'AUTO_UPGRADE',
   topupWorkflow: 'AUTO_UPGRADE',
   webhookDeliveryWorkflow: 'AUTO_UPGRADE',
+  // Waits out the registrar's lag (live: up to an hour in all).
+  domainReconcileWorkflow: 'AUTO_UPGRADE',
   dnsZoneWorkflow: 'PINNED',
   domainOperationWorkflow: 'PINNED',
   latePaymentWorkflow: 'PINNED',

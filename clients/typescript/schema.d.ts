@@ -2023,6 +2023,10 @@ export interface components {
             privacy: string;
             locked: boolean;
             nameservers: string[];
+            /** @description false while the registrar does not show our latest change yet (it lags up to ~30 minutes): the answer is our record of what was sent */
+            registrar_synced: boolean;
+            /** @description When the registrar was last seen to hold our record. */
+            registrar_synced_at: string | null;
         };
         SearchResult: {
             domain_name: string;
@@ -3077,6 +3081,10 @@ export interface operations {
                         message: string;
                         data: {
                             nameservers: string[];
+                            /** @description false while the registrar does not show our latest change yet (it lags up to ~30 minutes): the answer is our record of what was sent */
+                            registrar_synced: boolean;
+                            /** @description When the registrar was last seen to hold our record. */
+                            registrar_synced_at: string | null;
                         };
                     };
                 };
@@ -3089,7 +3097,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3195,7 +3203,36 @@ export interface operations {
                         /** @constant */
                         success: true;
                         message: string;
-                        data: components["schemas"]["Contacts"];
+                        data: {
+                            registrant: {
+                                name: string;
+                                organization?: string;
+                                address1: string;
+                                address2?: string;
+                                city: string;
+                                state?: string;
+                                postcode: string;
+                                country: string;
+                                phone: string;
+                                email: string;
+                            };
+                            admin: {
+                                name: string;
+                                organization?: string;
+                                address1: string;
+                                address2?: string;
+                                city: string;
+                                state?: string;
+                                postcode: string;
+                                country: string;
+                                phone: string;
+                                email: string;
+                            };
+                            /** @description false while the registrar does not show our latest change yet (it lags up to ~30 minutes): the answer is our record of what was sent */
+                            registrar_synced: boolean;
+                            /** @description When the registrar was last seen to hold our record. */
+                            registrar_synced_at: string | null;
+                        };
                     };
                 };
             };
@@ -3459,6 +3496,10 @@ export interface operations {
                         message: string;
                         data: {
                             locked: boolean;
+                            /** @description false while the registrar does not show our latest change yet (it lags up to ~30 minutes): the answer is our record of what was sent */
+                            registrar_synced: boolean;
+                            /** @description When the registrar was last seen to hold our record. */
+                            registrar_synced_at: string | null;
                         };
                     };
                 };
@@ -3471,7 +3512,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -3580,6 +3621,10 @@ export interface operations {
                         data: {
                             enabled: boolean;
                             privacy: string;
+                            /** @description false while the registrar does not show our latest change yet (it lags up to ~30 minutes): the answer is our record of what was sent */
+                            registrar_synced: boolean;
+                            /** @description When the registrar was last seen to hold our record. */
+                            registrar_synced_at: string | null;
                         };
                     };
                 };
@@ -3592,7 +3637,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
-                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "registrar_unavailable" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };

@@ -13,7 +13,7 @@ export interface SimAdmin {
   readonly breaches: { threads: number; rate: number };
   readonly queuedFaults: number;
   faults: Faults;
-  infoLagMs: number;
+  lagMs: number;
   setFaults(faults: Partial<Faults>): void;
   failNextCall(fault: FaultKind, command?: string, times?: number): void;
   seedDomain(name: string, expiresAt: Date): SimDomain;
@@ -39,17 +39,17 @@ export async function adminRoute(
         domains: [...sim.domains.values()],
         operations: sim.operations,
         faults: sim.faults,
-        account: { level: sim.account.level, windowMs: sim.account.windowMs, infoLagMs: sim.infoLagMs },
+        account: { level: sim.account.level, windowMs: sim.account.windowMs, lagMs: sim.lagMs },
         breaches: sim.breaches,
         peak: sim.account.peak,
         calls: Object.fromEntries(sim.calls),
       });
     case 'PUT /__sim/account': {
-      const b = body as { level?: AccountLevel; windowMs?: number; infoLagMs?: number };
+      const b = body as { level?: AccountLevel; windowMs?: number; lagMs?: number };
       if (b.level) sim.account.level = b.level;
       if (b.windowMs) sim.account.windowMs = b.windowMs;
-      if (b.infoLagMs !== undefined) sim.infoLagMs = b.infoLagMs;
-      return send(res, 200, { level: sim.account.level, infoLagMs: sim.infoLagMs });
+      if (b.lagMs !== undefined) sim.lagMs = b.lagMs;
+      return send(res, 200, { level: sim.account.level, lagMs: sim.lagMs });
     }
     case 'POST /__sim/transfers/unlock': {
       const b = body as { domain: string };

@@ -9,7 +9,7 @@
  * price: 11.49 in USD and Domain is not a Premium Domain`), with no Premium field; a regular
  * account searches one name per call; the account level's threads and calls per window are
  * enforced (breaches answered and counted); `domain_info` does not see a fresh registration for
- * `infoLagMs`; transfers go through Dynadot's states (newest order first); only Dynadot's
+ * `lagMs`; transfers go through Dynadot's states (newest order first); only Dynadot's
  * account currencies are accepted.
  *
  * Availability rules (second-level label):
@@ -50,7 +50,7 @@ import {
 export type { FaultKind, Faults, SimDomain, SimOperation, SimTransfer } from './state';
 
 /** `npm run dev` and `npm run simulator`: domain_info does not see a fresh registration for this long. */
-export const SIMULATOR_INFO_LAG_MS = 30_000;
+export const SIMULATOR_LAG_MS = 30_000;
 
 export interface SimulatorOptions {
   port?: number;
@@ -67,7 +67,7 @@ export interface SimulatorOptions {
   accountLevel?: AccountLevel;
   rateWindowMs?: number;
   /** How long `domain_info` does not see a fresh registration (Dynadot: up to ~30 minutes). */
-  infoLagMs?: number;
+  lagMs?: number;
   random?: () => number;
 }
 
@@ -77,7 +77,7 @@ export class RegistrarSimulator implements SimState {
   /** Transfer-in orders per domain, newest first (as get_transfer_status lists them). */
   readonly transfers = new Map<string, SimTransfer[]>();
   readonly account: SimulatedAccount;
-  infoLagMs: number;
+  lagMs: number;
   readonly operations: SimOperation[] = [];
   /** Every api3 call received, by command (what a client cost the registrar). */
   readonly calls = new Map<string, number>();
@@ -92,7 +92,7 @@ export class RegistrarSimulator implements SimState {
   constructor(private readonly opts: SimulatorOptions = {}) {
     this.random = opts.random ?? Math.random;
     this.account = new SimulatedAccount(opts.accountLevel ?? 'bulk', opts.rateWindowMs);
-    this.infoLagMs = opts.infoLagMs ?? 0;
+    this.lagMs = opts.lagMs ?? 0;
   }
 
   /** Calls that broke the account's limits (threads, rate). */
@@ -138,7 +138,7 @@ export class RegistrarSimulator implements SimState {
     this.faults = defaultFaults();
     this.failNext = [];
     this.account.reset();
-    this.infoLagMs = this.opts.infoLagMs ?? 0;
+    this.lagMs = this.opts.lagMs ?? 0;
   }
 
   setFaults(faults: Partial<Faults>): void {

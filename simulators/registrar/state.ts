@@ -35,11 +35,17 @@ export interface SimDomain {
   authCode: string;
   contacts: Record<string, string>;
   dns: { main: Array<Record<string, string>>; sub: Array<Record<string, string>>; ttl: number };
-  /** Until when `domain_info` answers that the domain is not in the account (a fresh registration). */
-  visibleAt?: number;
+  /**
+   * What reads of the domain (`domain_info`, `get_ns`) answer until `until`: the domain as it was
+   * before its latest changes, or null (not in the account: a fresh registration). See lag.ts.
+   */
+  shown?: { until: number; as: SimDomainView | null } | undefined;
   /** DS records sent with `set_dnssec` (what the registry would publish in the parent zone). */
   dnssec?: Array<{ KeyTag: string; Algorithm: string; DigestType: string; Digest: string }>;
 }
+
+/** What a read of a domain shows of it (and what lags behind a change). */
+export type SimDomainView = Pick<SimDomain, 'nameservers' | 'locked' | 'privacy' | 'contacts'>;
 
 /** One transfer-in order of a domain: its script of states, and where it stands. */
 export interface SimTransfer {
@@ -53,7 +59,7 @@ export interface SimTransfer {
 }
 
 export interface SimOperation {
-  command: 'register' | 'renew' | 'transfer';
+  command: 'register' | 'renew' | 'transfer' | 'cancel_transfer';
   domain: string;
   at: number;
   /** The currency the call was billed in. */
@@ -108,7 +114,8 @@ export interface SimState {
   readonly transfers: Map<string, SimTransfer[]>;
   readonly operations: SimOperation[];
   readonly account: SimulatedAccount;
-  readonly infoLagMs: number;
+  /** How long reads of a domain do not show a change to it (a registration, nameservers, Whois, lock, privacy). */
+  readonly lagMs: number;
   /** Status polls until a transfer is `Transferred`. */
   readonly transferPollsToComplete: number;
   /** A fresh id (contacts, transfer orders, auth codes). */

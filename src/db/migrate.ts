@@ -18,6 +18,7 @@ import * as hostedDns from './migrations/20261204100000_hosted_dns';
 import * as webhookLanes from './migrations/20261205000000_webhook_lanes';
 import * as figuresIndexes from './migrations/20261206000000_figures_indexes';
 import * as dnsChangeUndo from './migrations/20261207000000_dns_change_undo';
+import * as registrarSync from './migrations/20261208000000_registrar_sync';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,6 +49,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261205000000_webhook_lanes', webhookLanes],
   ['20261206000000_figures_indexes', figuresIndexes],
   ['20261207000000_dns_change_undo', dnsChangeUndo],
+  ['20261208000000_registrar_sync', registrarSync],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -39,6 +39,8 @@ export interface DomainInfo {
   locked: boolean;
   privacy: 'full' | 'partial' | 'off';
   nameservers: string[];
+  /** The Whois contacts' IDs (`Whois` in domain_info), when it lists them. */
+  contactIds: ContactIds | null;
 }
 
 /** What the registrar charges us for one year of a TLD, in minor units of `currency`. */
@@ -109,6 +111,8 @@ export interface Registrar {
   transfer(args: { domain: string; authCode: string }): Promise<{ orderId: string }>;
   /** The newest transfer-in order of the domain (the list's first element), or null when none is listed yet. */
   transferStatus(domain: string): Promise<TransferStatus | null>;
+  /** Cancels a pending transfer-in order (`cancel_transfer`); refused once it has ended. */
+  cancelTransfer(args: { domain: string; orderId: string }): Promise<void>;
   /** A new auth code for a transfer waiting for one. */
   setTransferAuthCode(args: { domain: string; orderId: string; authCode: string }): Promise<void>;
   /**
@@ -120,7 +124,8 @@ export interface Registrar {
   inAccount(domain: string): Promise<{ expiresAt: Date | null } | null>;
   setNameservers(domain: string, nameservers: readonly string[]): Promise<void>;
   getContacts(domain: string): Promise<Contacts>;
-  setContacts(domain: string, contacts: Contacts): Promise<void>;
+  /** Creates the contacts and sets them on the domain; answers their IDs. */
+  setContacts(domain: string, contacts: Contacts): Promise<ContactIds>;
   /** Whether the registrar can set a chosen EPP code on a domain we hold (Dynadot cannot). */
   readonly canSetAuthCode: boolean;
   /** The DNS record types the registrar publishes; others are refused when written. */

@@ -33,7 +33,17 @@ export function decodeCursor(cursor: string): number | null {
 /** What a domain listing shows: only these columns are read, into plain objects. */
 export type DomainSummary = Pick<
   Domain,
-  'id' | 'name' | 'status' | 'registeredAt' | 'expiresAt' | 'autoRenew' | 'privacy' | 'locked' | 'nameservers'
+  | 'id'
+  | 'name'
+  | 'status'
+  | 'registeredAt'
+  | 'expiresAt'
+  | 'autoRenew'
+  | 'privacy'
+  | 'locked'
+  | 'nameservers'
+  | 'registrarPendingSince'
+  | 'registrarSyncedAt'
 >;
 
 /**
@@ -51,11 +61,18 @@ export async function listDomains(
   // keeps Postgres planning the statement on every call, a literal lets it reuse one plan.
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new RangeError(`page size ${limit}`);
   const rows = await preparedQuery<
-    DomainSummary & { registered_at: Date | null; expires_at: Date | null; auto_renew: boolean }
+    DomainSummary & {
+      registered_at: Date | null;
+      expires_at: Date | null;
+      auto_renew: boolean;
+      registrar_pending_since: Date | null;
+      registrar_synced_at: Date | null;
+    }
   >(
     db,
     `list-domains-${limit}`,
-    `SELECT id, name, status, registered_at, expires_at, auto_renew, privacy, locked, nameservers
+    `SELECT id, name, status, registered_at, expires_at, auto_renew, privacy, locked, nameservers,
+            registrar_pending_since, registrar_synced_at
        FROM domains WHERE reseller_id = $1 AND id > $2 ORDER BY id LIMIT ${limit + 1}`,
     [resellerId, opts.afterId ?? 0],
   );
@@ -69,6 +86,8 @@ export async function listDomains(
     privacy: r.privacy,
     locked: r.locked,
     nameservers: r.nameservers,
+    registrarPendingSince: r.registrar_pending_since,
+    registrarSyncedAt: r.registrar_synced_at,
   }));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
@@ -115,22 +134,37 @@ export async function registrableDomain(
   }
 }
 
-/* What the registrar holds for a domain (the reads seed 003's GET endpoints answer with). */
+/*
+ * A domain's settings as the reads of every surface answer them: from our record, never a
+ * registrar call per read. The registrar lags behind our changes (up to ~30 minutes live); the
+ * record says whether it has been seen to hold them (`presentSync`), and a follow-up per changed
+ * domain (domainReconcileWorkflow) settles it.
+ */
 
-export const readNameservers = (deps: Pick<CoreDeps, 'registrar'>, domain: Domain): Promise<string[]> =>
-  registrarRead(() => deps.registrar.getNameservers(domain.name));
+export const readNameservers = (domain: Domain): string[] => domain.nameservers;
 
-export const readContacts = (deps: Pick<CoreDeps, 'registrar'>, domain: Domain): Promise<Contacts> =>
-  registrarRead(() => deps.registrar.getContacts(domain.name));
-
-/** Lock and privacy as the registrar holds them (our row's values when it does not know the domain). */
-export async function readProtection(
-  deps: Pick<CoreDeps, 'registrar'>,
+/**
+ * The Whois contacts we sent. A domain we never sent contacts for (a transfer in, a domain from
+ * before contacts were kept) is read from the registrar once, and kept.
+ */
+export async function readContacts(
+  deps: Pick<CoreDeps, 'registrar' | 'db'>,
   domain: Domain,
-): Promise<{ locked: boolean; privacy: string }> {
-  const info = await registrarRead(() => deps.registrar.info(domain.name));
-  return { locked: info?.locked ?? domain.locked, privacy: info?.privacy ?? domain.privacy };
+): Promise<Contacts> {
+  if (domain.contacts) return domain.contacts;
+  const contacts = await registrarRead(() => deps.registrar.getContacts(domain.name));
+  await deps
+    .db('domains')
+    .where({ id: domain.id })
+    .whereNull('contacts')
+    .update({ contacts: JSON.stringify(contacts) });
+  return contacts;
 }
+
+export const readProtection = (domain: Domain): { locked: boolean; privacy: string } => ({
+  locked: domain.locked,
+  privacy: domain.privacy,
+});
 
 /** A reseller's domains that expire within `days` (expired ones included), soonest first. */
 export async function expiringDomains(db: Knex, resellerId: number, days: number): Promise<Domain[]> {

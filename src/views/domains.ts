@@ -4,6 +4,26 @@ import { isoOrNull, MoneyJson } from './json';
 
 /* A domain and what is asked or answered about it, as the API answers them: each schema beside its presenter. */
 
+/** Whether the registrar has been seen to hold what we answer (our record answers either way). */
+export const RegistrarSyncJson = z.object({
+  registrar_synced: z
+    .boolean()
+    .describe(
+      'false while the registrar does not show our latest change yet (it lags up to ~30 minutes): the answer is our record of what was sent',
+    ),
+  registrar_synced_at: isoOrNull.describe('When the registrar was last seen to hold our record.'),
+});
+
+/** The registrar sync state of a domain row. */
+export function presentSync(
+  d: Pick<DomainSummary, 'registrarPendingSince' | 'registrarSyncedAt'>,
+): z.infer<typeof RegistrarSyncJson> {
+  return {
+    registrar_synced: d.registrarPendingSince === null,
+    registrar_synced_at: d.registrarSyncedAt ? new Date(d.registrarSyncedAt).toISOString() : null,
+  };
+}
+
 export const DomainJson = z
   .object({
     id: z.int(),
@@ -15,6 +35,7 @@ export const DomainJson = z
     privacy: z.string(),
     locked: z.boolean(),
     nameservers: z.array(z.string()),
+    ...RegistrarSyncJson.shape,
   })
   .meta({ id: 'Domain' });
 
@@ -30,6 +51,7 @@ export function presentDomain(d: DomainSummary): z.infer<typeof DomainJson> {
     privacy: d.privacy,
     locked: d.locked,
     nameservers: d.nameservers,
+    ...presentSync(d),
   };
 }
 
@@ -61,6 +83,12 @@ export const ContactsJson = z
   .meta({ id: 'Contacts' });
 
 export const PrivacyJson = z.object({ enabled: z.boolean(), privacy: z.string() });
+
+/* The reads of one domain's settings: our record, with its registrar sync state. */
+export const NameserversReadJson = z.object({ nameservers: z.array(z.string()), ...RegistrarSyncJson.shape });
+export const ContactsReadJson = ContactsJson.extend(RegistrarSyncJson.shape);
+export const LockReadJson = z.object({ locked: z.boolean(), ...RegistrarSyncJson.shape });
+export const PrivacyReadJson = PrivacyJson.extend(RegistrarSyncJson.shape);
 
 export const OperationJson = z.object({
   id: z.string(),

@@ -66,6 +66,8 @@ describe('domain management (seed 003)', () => {
     const d = await ownDomain(r.id);
     expect((await api('GET', `/domains/${d.name}/nameservers`)).body['data']).toEqual({
       nameservers: ['ns1.registrar.test', 'ns2.registrar.test'],
+      registrar_synced: true,
+      registrar_synced_at: null,
     });
     const ok = await api('POST', `/domains/${d.id}/nameservers`, {
       nameservers: ['NS1.Yatosha.com.', 'ns2.yatosha.com'],
@@ -74,6 +76,11 @@ describe('domain management (seed 003)', () => {
     expect(h.sim.domains.get(d.name)!.nameservers).toEqual(['ns1.yatosha.com', 'ns2.yatosha.com']);
     expect(await h.db('domains').where({ id: d.id }).first('nameservers')).toEqual({
       nameservers: ['ns1.yatosha.com', 'ns2.yatosha.com'],
+    });
+    // Read back from our record at once, marked as not shown by the registrar yet.
+    expect((await api('GET', `/domains/${d.name}/nameservers`)).body['data']).toMatchObject({
+      nameservers: ['ns1.yatosha.com', 'ns2.yatosha.com'],
+      registrar_synced: false,
     });
     for (const [nameservers, message] of [
       [['ns1.example.com'], 'Send 2 to 6 nameservers.'],
@@ -127,13 +134,19 @@ describe('domain management (seed 003)', () => {
 
   it('reads and sets lock and privacy', async () => {
     const d = await ownDomain(r.id);
-    expect((await api('GET', `/domains/${d.name}/lock`)).body['data']).toEqual({ locked: true });
+    expect((await api('GET', `/domains/${d.name}/lock`)).body['data']).toMatchObject({
+      locked: true,
+      registrar_synced: true,
+    });
     expect((await api('PUT', `/domains/${d.name}/lock`, { locked: false })).status).toBe(200);
     expect(h.sim.domains.get(d.name)!.locked).toBe(false);
-    expect((await api('GET', `/domains/${d.name}/lock`)).body['data']).toEqual({ locked: false });
+    expect((await api('GET', `/domains/${d.name}/lock`)).body['data']).toMatchObject({
+      locked: false,
+      registrar_synced: false,
+    });
     expect((await api('PUT', `/domains/${d.name}/lock`, { locked: 'maybe' })).status).toBe(422);
 
-    expect((await api('GET', `/domains/${d.name}/privacy`)).body['data']).toEqual({
+    expect((await api('GET', `/domains/${d.name}/privacy`)).body['data']).toMatchObject({
       enabled: true,
       privacy: 'partial',
     });

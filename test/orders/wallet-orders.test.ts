@@ -104,7 +104,7 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     const read = await call(`${h.api.url}/api/v1/domains/${withPrivacy}/privacy`, {
       headers: { 'X-API-KEY': r.apiKey },
     });
-    expect(read.body['data']).toEqual({ enabled: true, privacy: 'partial' });
+    expect(read.body['data']).toMatchObject({ enabled: true, privacy: 'partial' });
     expect(await h.db('domains').where({ name: withPrivacy }).first('privacy')).toEqual({
       privacy: 'partial',
     });

@@ -106,6 +106,22 @@ describe('the client reads the live answers (fixtures)', () => {
     expect(err.kind).toBe(kind);
   });
 
+  it('cancels a transfer with cancel_transfer (domain, order_id); an ended one is a refusal', async () => {
+    const sent = answering(FIXTURES.cancelTransfer.body);
+    await sent.client.cancelTransfer({ domain: 'domain1.com', orderId: '1234568' });
+    expect(Object.fromEntries(sent.seen[0]!.searchParams)).toMatchObject({
+      command: 'cancel_transfer',
+      domain: 'domain1.com',
+      order_id: '1234568',
+    });
+    await expect(
+      answering(FIXTURES.cancelTransferEnded.body).client.cancelTransfer({
+        domain: 'domain1.com',
+        orderId: '1',
+      }),
+    ).rejects.toMatchObject({ kind: 'rejected', message: 'this transfer order can not be cancelled' });
+  });
+
   it('reads the newest transfer order (the first element), and an empty list as none yet', async () => {
     expect(await answering(FIXTURES.transferStatus.body).client.transferStatus('domain1.com')).toEqual({
       orderId: '1234568',
@@ -130,8 +146,19 @@ describe('the client reads the live answers (fixtures)', () => {
       locked: true,
       privacy: 'full',
       nameservers: ['ns1.dynadot.com', 'ns2.dynadot.com'],
+      contactIds: { registrant: '0', admin: '0' },
     });
     expect(await answering(FIXTURES.domainInfoLag.body).client.info('domain1.com')).toBeNull();
+    // Inside the lag after a change: the earlier nameservers, and no contact IDs listed.
+    expect(await answering(FIXTURES.domainInfoAfterSetNs.body).client.info('domain1.org')).toMatchObject({
+      nameservers: ['ns1.dynadot.com', 'ns2.dynadot.com'],
+      contactIds: null,
+    });
+    await expect(
+      answering(FIXTURES.getNsLag.body).client.getNameservers('domain1.net'),
+    ).rejects.toMatchObject({
+      kind: 'not_found',
+    });
     expect(await answering(FIXTURES.listDomain.body).client.inAccount('domain1.com')).toEqual({
       expiresAt: new Date(1489915145266),
     });
@@ -203,7 +230,7 @@ describe('the simulator answers as the fixtures do', () => {
   const sim = new RegistrarSimulator({
     apiKey: 'k',
     accountLevel: 'regular',
-    infoLagMs: 60_000,
+    lagMs: 60_000,
     transferPollsToComplete: 4,
   });
   let base: string;
@@ -250,6 +277,7 @@ describe('the simulator answers as the fixtures do', () => {
       FIXTURES.registerPremiumNeedsOption.body,
     );
     expect(await ask('domain_info', { domain: 'domain1.net' })).toEqual(FIXTURES.domainInfoLag.body);
+    expect(await ask('get_ns', { domain: 'domain1.net' })).toEqual(FIXTURES.getNsLag.body);
     const listed = (await ask('list_domain', { count_per_page: 100, page_index: 1 })) as {
       ListDomainInfoResponse: { MainDomains: Array<{ Name: string }> };
     };
@@ -257,6 +285,46 @@ describe('the simulator answers as the fixtures do', () => {
     expect(shape(await ask('domain_info', { domain: 'domain1.com' }))).toEqual(
       shape(FIXTURES.domainInfo.body),
     );
+  });
+
+  it('every read lags behind a change for lagMs: nameservers, Whois, lock and privacy', async () => {
+    const d = sim.seedDomain('domain1.org', new Date(1489915145266), {
+      registeredAt: 1458379145266,
+      locked: true,
+      privacy: 'off',
+    });
+    const contact = (await ask('create_contact', { name: 'A', email: 'a@example.com' })) as {
+      CreateContactResponse: { CreateContactContent: { ContactId: string } };
+    };
+    const id = contact.CreateContactResponse.CreateContactContent.ContactId;
+    expect(
+      await ask('set_ns', { domain: 'domain1.org', ns0: 'ns1.brand.test', ns1: 'ns2.brand.test' }),
+    ).toMatchObject({
+      SetNsResponse: { Status: 'success' },
+    });
+    await ask('set_whois', { domain: 'domain1.org', registrant_contact: id, admin_contact: id });
+    await ask('set_privacy', { domain: 'domain1.org', option: 'full' });
+    await ask('get_transfer_auth_code', { domain: 'domain1.org', unlock_domain_for_transfer: 1 });
+    // The account holds every change; its reads answer the domain as it was before the first.
+    expect(d).toMatchObject({
+      nameservers: ['ns1.brand.test', 'ns2.brand.test'],
+      privacy: 'full',
+      locked: false,
+    });
+    expect(await ask('domain_info', { domain: 'domain1.org' })).toEqual(FIXTURES.domainInfoAfterSetNs.body);
+    expect(shape(await ask('get_ns', { domain: 'domain1.org' }))).toEqual(shape(FIXTURES.getNs.body));
+    expect(JSON.stringify(await ask('get_ns', { domain: 'domain1.org' }))).toContain('ns1.dynadot.com');
+    // Once the lag has passed (here: its window moved into the past), they show them all.
+    d.shown = { until: Date.now() - 1, as: d.shown!.as };
+    const info = (await ask('domain_info', { domain: 'domain1.org' })) as typeof FIXTURES.domainInfo.body;
+    expect(info.DomainInfoResponse.DomainInfo).toMatchObject({
+      NameServerSettings: {
+        NameServers: [{ ServerName: 'ns1.brand.test' }, { ServerName: 'ns2.brand.test' }],
+      },
+      Locked: 'no',
+      Privacy: 'full',
+      Whois: { Registrant: { ContactId: id }, Admin: { ContactId: id } },
+    });
   });
 
   it('renew, get_ns, get_dns and set_dns2 answer in the fixtures’ shapes', async () => {
@@ -328,5 +396,17 @@ describe('the simulator answers as the fixtures do', () => {
     for (let i = 0; i < 5; i += 1) seen.push((await words('transferauth-a.com'))[0]!.TransferStatus);
     expect(seen).toEqual(['waiting', 'waiting', 'approved', 'Transferred', 'Transferred']);
     for (const [word] of TRANSFER_WORDS) expect(transferStateOf(word)).not.toBe('pending');
+  });
+
+  it('cancel_transfer: a pending order is cancelled, an ended one refused', async () => {
+    const placed = (await ask('transfer', { domain: 'transferstuck-a.com', auth: 'CODE' })) as {
+      TransferResponse: { OrderId: string };
+    };
+    const order = { domain: 'transferstuck-a.com', order_id: placed.TransferResponse.OrderId };
+    expect(await ask('cancel_transfer', order)).toEqual(FIXTURES.cancelTransfer.body);
+    expect(JSON.stringify(await ask('get_transfer_status', { domain: 'transferstuck-a.com' }))).toContain(
+      '"TransferStatus":"cancelled"',
+    );
+    expect(await ask('cancel_transfer', order)).toEqual(FIXTURES.cancelTransferEnded.body);
   });
 });

@@ -192,7 +192,7 @@ describe('a lost register answer while domain_info lags', () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 10_000n);
     const domain = uniqueName('lagged');
-    h.sim.infoLagMs = 120_000;
+    h.sim.lagMs = 120_000;
     try {
       h.sim.failNextCall('lost', 'register');
       const res = await register(r.apiKey, domain);
@@ -201,7 +201,7 @@ describe('a lost register answer while domain_info lags', () => {
       expect(h.sim.count('register', domain)).toBe(1);
       expect((await balanceOf(h.db, r.id)).posted).toBe(10_000n - 1_299n);
     } finally {
-      h.sim.infoLagMs = 0;
+      h.sim.lagMs = 0;
     }
   });
 });

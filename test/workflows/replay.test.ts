@@ -87,6 +87,8 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
     through: 'publishHostedZone',
     with: 'hosted-dns-addon',
   },
+  // Also in domainOperationWorkflow (after applyDomainOperation).
+  'registrar-follow-up': { type: 'orderWorkflow', through: 'completeOrder' },
 };
 
 /** Every `patched('…')` in the workflow code. */

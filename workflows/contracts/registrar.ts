@@ -24,3 +24,21 @@ export interface TransferPoll {
 export interface TransferAuthCodeSignal {
   sealedAuthCode: string;
 }
+
+/**
+ * One step of a domain's follow-up at the registrar (domainReconcileWorkflow): done (synced, or
+ * its drift sent to review), or look again after `waitMs`.
+ */
+export type ReconcileStep = { done: true; state: 'synced' | 'drift' } | { done: false; waitMs: number };
+
+export interface DomainReconcileInput {
+  domainId: number;
+  domain: string;
+  resellerId: number;
+}
+
+/** One follow-up per domain: a change while it runs is picked up by the same run (signalled). */
+export const domainReconcileWorkflowId = (domainId: number): string => `domain-reconcile:${domainId}`;
+
+/** Sent to a domain's running follow-up when another change was made. */
+export const DOMAIN_CHANGED_SIGNAL = 'domainChanged';

@@ -1,4 +1,5 @@
 /** A domain in the account: its info, contacts, Whois, nameservers, auth code, lock and privacy. */
+import { changing, shown } from '../lag';
 import type { Handler, SimDomain } from '../state';
 
 /** A domain as domain_info and list_domain describe it. */
@@ -37,13 +38,14 @@ export const DOMAINS_COMMANDS: Record<string, Handler> = {
     };
   },
   domain_info: (c) => {
-    const { owned, notFound } = c;
-    if (!owned || (owned.visibleAt ?? 0) > Date.now()) return notFound();
+    const { notFound } = c;
+    const seen = shown(c.owned);
+    if (!seen) return notFound();
     return {
       DomainInfoResponse: {
         ResponseCode: 0,
         Status: 'success',
-        DomainInfo: domainInfo(owned),
+        DomainInfo: domainInfo(seen),
       },
     };
   },
@@ -91,46 +93,54 @@ export const DOMAINS_COMMANDS: Record<string, Handler> = {
     for (const role of ['registrant', 'admin']) {
       const id = p[`${role}_contact`];
       if (!id || !sim.contacts.has(id)) return fail(`unknown ${role} contact`);
-      owned.contacts[role] = id;
     }
+    changing(sim, owned);
+    for (const role of ['registrant', 'admin']) owned.contacts[role] = p[`${role}_contact`]!;
     return { SetWhoisResponse: { ResponseCode: '0', Status: 'success' } };
   },
   set_ns: (c) => {
-    const { p, owned, notFound } = c;
+    const { p, owned, notFound, sim } = c;
     if (!owned) return notFound();
     const ns = Object.keys(p)
       .filter((k) => /^ns\d+$/.test(k))
       .sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)))
       .map((k) => p[k]!.toLowerCase());
+    changing(sim, owned);
     owned.nameservers = ns;
     return { SetNsResponse: { ResponseCode: 0, Status: 'success' } };
   },
   get_ns: (c) => {
-    const { owned, notFound } = c;
-    if (!owned) return notFound();
-    const content = Object.fromEntries(owned.nameservers.map((n, i) => [`Host${i}`, n]));
+    const { notFound } = c;
+    const seen = shown(c.owned);
+    if (!seen) return notFound();
+    const content = Object.fromEntries(seen.nameservers.map((n, i) => [`Host${i}`, n]));
     return { GetNsResponse: { ResponseCode: 0, Status: 'success', NsContent: content } };
   },
   get_transfer_auth_code: (c) => {
     const { p, owned, notFound, sim } = c;
     if (!owned) return notFound();
     if (p['new_code'] === '1') owned.authCode = `AUTH${sim.newId()}`;
-    if (p['unlock_domain_for_transfer'] === '1') owned.locked = false;
+    if (p['unlock_domain_for_transfer'] === '1' && owned.locked) {
+      changing(sim, owned);
+      owned.locked = false;
+    }
     return {
       GetTransferAuthCodeResponse: { ResponseCode: 0, Status: 'success', AuthCode: owned.authCode },
     };
   },
   lock_domain: (c) => {
-    const { owned, notFound } = c;
+    const { owned, notFound, sim } = c;
     if (!owned) return notFound();
+    changing(sim, owned);
     owned.locked = true;
     return { LockDomainResponse: { ResponseCode: '0', Status: 'success' } };
   },
   set_privacy: (c) => {
-    const { p, owned, fail, notFound } = c;
+    const { p, owned, fail, notFound, sim } = c;
     if (!owned) return notFound();
     const option = p['option'];
     if (option !== 'full' && option !== 'partial' && option !== 'off') return fail('invalid privacy option');
+    changing(sim, owned);
     owned.privacy = option;
     return { SetPrivacyResponse: { ResponseCode: '0', Status: 'success' } };
   },

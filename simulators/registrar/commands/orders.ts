@@ -1,5 +1,6 @@
 /** Registering, renewing and transferring in (with the transfer order's script of states). */
 import { isRegistrarCurrency } from '../../../src/registrar/account';
+import { registeredNow } from '../lag';
 import {
   FINAL_TRANSFER,
   type Handler,
@@ -57,12 +58,12 @@ export const ORDERS_COMMANDS: Record<string, Handler> = {
     const d = sim.seedDomain(domain, new Date(now + years * YEAR_MS), {
       registeredAt: now,
       locked: false,
-      visibleAt: now + sim.infoLagMs,
       contacts: {
         registrant: p['registrant_contact'] ?? '',
         admin: p['admin_contact'] ?? '',
       },
     });
+    registeredNow(sim, d);
     sim.operations.push({ command: 'register', domain, at: now, currency: p['currency'] ?? 'USD' });
     return {
       RegisterResponse: {
@@ -138,6 +139,16 @@ export const ORDERS_COMMANDS: Record<string, Handler> = {
         })),
       },
     };
+  },
+  cancel_transfer: (c) => {
+    const { p, domain, fail, sim } = c;
+    const t = (sim.transfers.get(domain) ?? []).find((o) => o.orderId === p['order_id']);
+    if (!t) return fail('could not find the transfer order');
+    if (FINAL_TRANSFER.has(t.status)) return fail('this transfer order can not be cancelled');
+    t.status = 'cancelled';
+    t.blockedOn = null;
+    sim.operations.push({ command: 'cancel_transfer', domain, at: Date.now() });
+    return { CancelTransferResponse: { ResponseCode: '0', Status: 'success' } };
   },
   set_transfer_auth_code: (c) => {
     const { p, domain, fail, sim } = c;

@@ -12,7 +12,7 @@ import { idempotency } from '../middleware/idempotency';
 import { ownedDomain, readContacts, readNameservers } from '../../services/domains';
 import { searchDomains } from '../../services/search';
 import { placeOrderAnswer } from '../orders';
-import { presentDomain } from '../../views/domains';
+import { presentDomain, presentSync } from '../../views/domains';
 import { input, validate } from '../http/validate';
 import { LEGACY_PATH, legacyReply } from './legacy.envelope';
 import { legacyRequest } from './legacy.schema';
@@ -95,16 +95,9 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
           });
         }
         case 'getDomainInfo': {
-          const res = await operate(req.domainName, { op: 'sync' });
-          const fresh = await ownedDomain(deps.db, reseller.id, String(res.domain.id));
-          return legacyReply(
-            ctx,
-            res.pending ? 202 : 200,
-            res.pending ? 'Sync in progress.' : 'Domain information retrieved.',
-            {
-              domain: presentDomain(fresh),
-            },
-          );
+          // Our record, with whether the registrar shows it yet (never a registrar call per read).
+          const domain = await ownedDomain(deps.db, reseller.id, req.domainName);
+          return legacyReply(ctx, 200, 'Domain information retrieved.', { domain: presentDomain(domain) });
         }
         case 'registerDomain':
           return billable(() =>
@@ -150,7 +143,8 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         case 'getNameservers': {
           const domain = await ownedDomain(deps.db, reseller.id, req.domainName);
           return legacyReply(ctx, 200, 'Nameservers retrieved.', {
-            nameservers: await readNameservers(deps, domain),
+            nameservers: readNameservers(domain),
+            ...presentSync(domain),
           });
         }
         case 'updateNameservers': {
@@ -174,6 +168,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
           return legacyReply(ctx, 200, 'Contact details retrieved.', {
             registrantInfo: old(contacts.registrant),
             adminInfo: old(contacts.admin),
+            ...presentSync(domain),
           });
         }
         case 'updateContactDetails':

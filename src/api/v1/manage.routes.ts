@@ -1,7 +1,17 @@
 import { queueFor } from '../../temporal/queues';
 import { Router, type RouterMiddleware } from '@koa/router';
 import { DOMAIN_LOOKUP, DOMAIN_OPERATION, REGISTRAR_READ, answers } from '../http/answers';
-import { ContactsJson, DomainJson, OperationJson, presentDomain, PrivacyJson } from '../../views/domains';
+import {
+  ContactsReadJson,
+  DomainJson,
+  LockReadJson,
+  NameserversReadJson,
+  OperationJson,
+  presentDomain,
+  presentSync,
+  PrivacyJson,
+  PrivacyReadJson,
+} from '../../views/domains';
 import { z } from 'zod';
 import { operationStatus, runDomainOperation } from '../../services/domain-ops';
 import { ownedDomain, readContacts, readNameservers, readProtection } from '../../services/domains';
@@ -92,11 +102,12 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
 
   router.get(
     '/domains/:domain/nameservers',
-    answers({ 200: z.object({ nameservers: z.array(z.string()) }) }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    answers({ 200: NameserversReadJson }, DOMAIN_LOOKUP),
     read,
     validate(domainRequest),
     async (ctx) => {
-      respond(ctx, { nameservers: await readNameservers(deps, await domainOf(ctx)) });
+      const domain = await domainOf(ctx);
+      respond(ctx, { nameservers: readNameservers(domain), ...presentSync(domain) });
     },
   );
   router.post(
@@ -120,11 +131,12 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
 
   router.get(
     '/domains/:domain/whois',
-    answers({ 200: ContactsJson }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    answers({ 200: ContactsReadJson }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
     read,
     validate(domainRequest),
     async (ctx) => {
-      respond(ctx, await readContacts(deps, await domainOf(ctx)));
+      const domain = await domainOf(ctx);
+      respond(ctx, { ...(await readContacts(deps, domain)), ...presentSync(domain) });
     },
   );
   router.post(
@@ -180,12 +192,12 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
 
   router.get(
     '/domains/:domain/lock',
-    answers({ 200: z.object({ locked: z.boolean() }) }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    answers({ 200: LockReadJson }, DOMAIN_LOOKUP),
     read,
     validate(domainRequest),
     async (ctx) => {
-      const { locked } = await readProtection(deps, await domainOf(ctx));
-      respond(ctx, { locked });
+      const domain = await domainOf(ctx);
+      respond(ctx, { locked: readProtection(domain).locked, ...presentSync(domain) });
     },
   );
   router.put(
@@ -202,12 +214,13 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
 
   router.get(
     '/domains/:domain/privacy',
-    answers({ 200: PrivacyJson }, [...DOMAIN_LOOKUP, ...REGISTRAR_READ]),
+    answers({ 200: PrivacyReadJson }, DOMAIN_LOOKUP),
     read,
     validate(domainRequest),
     async (ctx) => {
-      const { privacy } = await readProtection(deps, await domainOf(ctx));
-      respond(ctx, { enabled: privacy !== 'off', privacy });
+      const domain = await domainOf(ctx);
+      const { privacy } = readProtection(domain);
+      respond(ctx, { enabled: privacy !== 'off', privacy, ...presentSync(domain) });
     },
   );
   router.put(

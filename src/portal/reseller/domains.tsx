@@ -1,12 +1,6 @@
 import type { Router } from '@koa/router';
 import type { CoreDeps as AppDeps } from '../../services/deps';
-import {
-  decodeCursor,
-  listDomains,
-  ownedDomain,
-  readNameservers,
-  readProtection,
-} from '../../services/domains';
+import { decodeCursor, listDomains, ownedDomain, readContacts } from '../../services/domains';
 import { AppError } from '../../services/errors';
 import { listOrders } from '../../services/order-lists';
 import type { PortalContext, PortalState } from '../http';
@@ -29,7 +23,7 @@ async function fromRegistrar<T>(fn: () => Promise<T>): Promise<T | string> {
   }
 }
 
-/** Domains (with a detail read from the registrar) and orders, keyset-paginated. */
+/** Domains (each from our record, with its registrar sync state) and orders, keyset-paginated. */
 export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
   router.get('/portal/domains', async (ctx) => {
     const page = await listDomains(deps.db, signedInReseller(ctx).id, { limit: 25, afterId: cursorOf(ctx) });
@@ -38,16 +32,9 @@ export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
 
   router.get('/portal/domains/:domain', async (ctx) => {
     const domain = await ownedDomain(deps.db, signedInReseller(ctx).id, ctx.params['domain'] ?? '');
-    const [protection, nameservers] = await Promise.all([
-      fromRegistrar(() => readProtection(deps, domain)),
-      fromRegistrar(() => readNameservers(deps, domain)),
-    ]);
-    resellerPage(
-      ctx,
-      domain.name,
-      '/portal/domains',
-      <DomainPage domain={domain} protection={protection} nameservers={nameservers} />,
-    );
+    // Our record; only contacts we never sent are read from the registrar (once, then kept).
+    const contacts = await fromRegistrar(() => readContacts(deps, domain));
+    resellerPage(ctx, domain.name, '/portal/domains', <DomainPage domain={domain} contacts={contacts} />);
   });
 
   router.get('/portal/orders', async (ctx) => {

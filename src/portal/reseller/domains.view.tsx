@@ -1,11 +1,7 @@
 import type { VNode } from 'preact';
 import type { Domain } from '../../db/models';
-import {
-  encodeCursor,
-  type listDomains,
-  type readNameservers,
-  type readProtection,
-} from '../../services/domains';
+import type { Contacts } from '../../registrar/types';
+import { encodeCursor, type listDomains } from '../../services/domains';
 import type { listOrders } from '../../services/order-lists';
 import { presentOrder } from '../../views/orders';
 import { Next, Table, when } from '../components';
@@ -37,15 +33,12 @@ export function DomainList(props: { page: Awaited<ReturnType<typeof listDomains>
 }
 
 /**
- * One domain: what we hold, and what the registrar holds (its lock, privacy and nameservers), or
- * why the registrar could not be asked.
+ * One domain as our record holds it (what was sent to the registrar), with whether the registrar
+ * shows it yet: it lags behind a change (up to ~30 minutes), and the page says so instead of
+ * showing the registrar's older answer.
  */
-export function DomainPage(props: {
-  domain: Domain;
-  protection: Awaited<ReturnType<typeof readProtection>> | string;
-  nameservers: Awaited<ReturnType<typeof readNameservers>> | string;
-}): VNode {
-  const { domain, protection, nameservers } = props;
+export function DomainPage(props: { domain: Domain; contacts: Contacts | string }): VNode {
+  const { domain, contacts } = props;
   return (
     <>
       <dl class="figures">
@@ -62,27 +55,44 @@ export function DomainPage(props: {
         <a href={`/portal/domains/${domain.id}/dns`}>DNS records and DNSSEC →</a>
       </p>
       <h2>At the registrar</h2>
-      {typeof protection === 'string' ? (
-        <p role="status">{protection}</p>
+      {domain.registrarPendingSince === null ? (
+        <p role="status" data-figure="registrar-sync">
+          The registrar holds these settings (last checked {when(domain.registrarSyncedAt)}).
+        </p>
       ) : (
-        <dl class="figures">
-          <dt>Lock</dt>
-          <dd data-figure="lock">{protection.locked ? 'locked' : 'unlocked'}</dd>
-          <dt>Privacy</dt>
-          <dd data-figure="privacy">{protection.privacy}</dd>
-        </dl>
+        <p role="status" data-figure="registrar-sync" class="notice">
+          Sent to the registrar {when(domain.registrarPendingSince)}; it does not show them yet (this can take
+          up to 30 minutes). What you see is what was sent.
+        </p>
       )}
+      <dl class="figures">
+        <dt>Lock</dt>
+        <dd data-figure="lock">{domain.locked ? 'locked' : 'unlocked'}</dd>
+        <dt>Privacy</dt>
+        <dd data-figure="privacy">{domain.privacy}</dd>
+      </dl>
       <h3>Nameservers</h3>
-      {typeof nameservers === 'string' ? (
-        <p role="status">{nameservers}</p>
+      <ul data-figure="nameservers">
+        {domain.nameservers.map((n) => (
+          <li key={n}>
+            <code>{n}</code>
+          </li>
+        ))}
+      </ul>
+      <h3>Contacts</h3>
+      {typeof contacts === 'string' ? (
+        <p role="status">{contacts}</p>
       ) : (
-        <ul>
-          {nameservers.map((n) => (
-            <li key={n}>
-              <code>{n}</code>
-            </li>
-          ))}
-        </ul>
+        <dl class="figures" data-figure="contacts">
+          <dt>Registrant</dt>
+          <dd>
+            {contacts.registrant.name} &lt;{contacts.registrant.email}&gt;
+          </dd>
+          <dt>Admin</dt>
+          <dd>
+            {contacts.admin.name} &lt;{contacts.admin.email}&gt;
+          </dd>
+        </dl>
       )}
     </>
   );

@@ -23,6 +23,7 @@ import {
   contactParams,
   readContact,
   str,
+  whoisIds,
   yes,
 } from './wire';
 import { readDns, readDnssec, readNameservers, setDnsParams, setDnssecParams } from './dns';
@@ -166,6 +167,10 @@ export class DynadotRegistrar implements Registrar {
     return { orderId: str(first['OrderId']), state: transferStateOf(text), text };
   }
 
+  async cancelTransfer(args: { domain: string; orderId: string }): Promise<void> {
+    await this.call('cancel_transfer', { domain: args.domain, order_id: args.orderId });
+  }
+
   async setTransferAuthCode(args: { domain: string; orderId: string; authCode: string }): Promise<void> {
     await this.call('set_transfer_auth_code', {
       domain: args.domain,
@@ -209,6 +214,7 @@ export class DynadotRegistrar implements Registrar {
       locked: yes(info['Locked']),
       privacy: privacyText === 'full' ? 'full' : privacyText === 'partial' ? 'partial' : 'off',
       nameservers,
+      contactIds: whoisIds(info),
     };
   }
 
@@ -218,21 +224,16 @@ export class DynadotRegistrar implements Registrar {
 
   async getContacts(domain: string): Promise<Contacts> {
     const body = await this.call('domain_info', { domain });
-    const info = (body['DomainInfo'] ?? body) as Body;
-    const whois = (info['Whois'] ?? {}) as Body;
-    const idOf = (role: string) => str(((whois[role] ?? {}) as Body)['ContactId']);
-    const registrantId = idOf('Registrant');
-    const adminId = idOf('Admin') || registrantId;
-    if (!registrantId)
-      throw new RegistrarError('retryable', 'domain_info answered no Whois contacts', 'domain_info');
-    return { registrant: await this.getContact(registrantId), admin: await this.getContact(adminId) };
+    const ids = whoisIds((body['DomainInfo'] ?? body) as Body);
+    if (!ids) throw new RegistrarError('retryable', 'domain_info answered no Whois contacts', 'domain_info');
+    return { registrant: await this.getContact(ids.registrant), admin: await this.getContact(ids.admin) };
   }
 
   private async getContact(contactId: string): Promise<Contact> {
     return readContact(await this.call('get_contact', { contact_id: contactId }));
   }
 
-  async setContacts(domain: string, contacts: Contacts): Promise<void> {
+  async setContacts(domain: string, contacts: Contacts): Promise<ContactIds> {
     const ids = await this.createContacts(contacts);
     await this.call('set_whois', {
       domain,
@@ -241,6 +242,7 @@ export class DynadotRegistrar implements Registrar {
       technical_contact: ids.admin,
       billing_contact: ids.admin,
     });
+    return ids;
   }
 
   async setNameservers(domain: string, nameservers: readonly string[]): Promise<void> {

@@ -214,3 +214,11 @@ export function readContact(body: Body): Contact {
     email: str(c['Email']),
   };
 }
+
+/** The Whois contact IDs a domain_info answer lists (the admin defaults to the registrant), or null. */
+export function whoisIds(info: Body): { registrant: string; admin: string } | null {
+  const whois = (info['Whois'] ?? {}) as Body;
+  const idOf = (role: string) => str(((whois[role] ?? {}) as Body)['ContactId']);
+  const registrant = idOf('Registrant');
+  return registrant ? { registrant, admin: idOf('Admin') || registrant } : null;
+}
