@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { RegistrarError } from '../src/registrar/errors';
 import { FINAL_TRANSFER_STATES, type TransferState } from '../src/registrar/types';
 import { emitEvent, orderEventData, transferMessage } from '../src/webhooks/events';
-import { OrderFailures, type TransferPoll } from '../workflows/contracts';
+import { OrderFailures, type TransferCancelOutcome, type TransferPoll } from '../workflows/contracts';
 import {
   auditOrder,
   loadOrder,
@@ -103,6 +103,42 @@ export function createTransferActivities(deps: OrderActivityDeps) {
             .where({ id: orderId })
             .update({ authCode: sealedAuthCode, updatedAt: db.fn.now() });
         } catch (err) {
+          return registrarFailure(err);
+        }
+      });
+    },
+
+    /**
+     * Cancels the order's transfer at the registrar: `cancel_transfer` once (a retry after a lost
+     * answer finds it cancelled and does not send it again). A transfer that has just completed
+     * stays completed; a refusal is recorded for review and the transfer goes on.
+     */
+    async cancelTransferAtRegistrar(
+      orderId: number,
+      by: string,
+      reason: string | null,
+    ): Promise<TransferCancelOutcome> {
+      return withHeartbeat(async () => {
+        const order = await loadOrder(db, orderId);
+        const audit = (type: string, data: Record<string, unknown>) =>
+          auditOrder(db, order, type, { domain_name: order.domainName, by, reason, ...data });
+        try {
+          const status = await registrar.transferStatus(order.domainName);
+          if (!status)
+            throw new RegistrarError('retryable', 'the transfer is not listed yet', 'get_transfer_status');
+          if (status.state === 'completed') {
+            const info = await registrar.info(order.domainName);
+            return { state: 'completed', expiresAt: info?.expiresAt?.toISOString() ?? null };
+          }
+          if (status.state !== 'cancelled' && status.state !== 'failed')
+            await registrar.cancelTransfer({ domain: order.domainName, orderId: status.orderId });
+          await audit('transfer_cancelled', { registrar_order: status.orderId });
+          return { state: 'cancelled' };
+        } catch (err) {
+          if (err instanceof RegistrarError && !err.retryable) {
+            await audit('transfer_cancel_refused', { error: err.message.slice(0, 500) });
+            return { state: 'refused', message: err.message };
+          }
           return registrarFailure(err);
         }
       });

@@ -6,6 +6,7 @@ import type {
   OrderState,
   PaidSignal,
   TransferAuthCodeSignal,
+  TransferCancelSignal,
   WalletPaymentResult,
 } from './contracts';
 
@@ -14,6 +15,9 @@ export const acceptanceUpdate = defineUpdate<Acceptance, []>('acceptance');
 export const payFromWalletUpdate = defineUpdate<WalletPaymentResult, []>('payFromWallet');
 export const paidSignal = defineSignal<[PaidSignal]>('paid');
 export const transferAuthCodeSignal = defineSignal<[TransferAuthCodeSignal]>('transferAuthCode');
+export const cancelTransferSignal = defineSignal<[TransferCancelSignal]>('cancelTransfer');
+/** Look at a flagged transfer again now (it waits for someone to act instead of polling). */
+export const checkTransferSignal = defineSignal('checkTransfer');
 export const orderStateQuery = defineQuery<OrderState>('orderState');
 
 export const dnsChangeUpdate = defineUpdate<DnsChangeResult, [DnsChange]>('dnsChange');

@@ -115,12 +115,34 @@ async function transferStates(run: OrderRun): Promise<Provisioned> {
         `The transfer ended ${t.state}${t.text ? ` (${t.text})` : ''}.`,
         OrderFailures.RegistrarRejected,
       );
+    // Cancelled at someone's request: cancel_transfer once, then the order fails and its funds
+    // are released (runs from before could not be asked).
+    if (run.cancelRequest && patched('transfer-cancel')) {
+      const ended = await registrar().cancelTransferAtRegistrar.executeWithOptions(
+        { summary: `Cancel the transfer of ${run.input.domain} at the registrar (cancel_transfer)` },
+        [run.orderId, run.cancelRequest.by, run.cancelRequest.reason ?? null],
+      );
+      if (ended.state === 'completed') return { expiresAt: ended.expiresAt };
+      if (ended.state === 'cancelled')
+        throw ApplicationFailure.nonRetryable(
+          `The transfer was cancelled at the request of ${run.cancelRequest.by}.`,
+          OrderFailures.TransferCancelled,
+        );
+      // The registrar refused to cancel (recorded for review): the transfer goes on, funds held.
+      run.cancelRequest = undefined;
+    }
     if (!flagged && Date.now() >= deadline) {
       await run.books.flagStuckTransfer(run.orderId, t.state);
       flagged = true;
     }
     setCurrentDetails(transferProgress(t, run.input.transferPollSeconds * 1000, deadline, flagged));
-    if (await condition(() => run.authCodes.length > 0, run.input.transferPollSeconds * 1000)) {
+    const asked = () => run.authCodes.length > 0 || run.cancelRequest !== undefined || run.checkRequested;
+    // A flagged transfer is not polled again until someone acts: a new auth code, a cancel, or
+    // a check (runs from before go on polling).
+    if (flagged && patched('transfer-flagged-waits')) await condition(asked);
+    else await condition(asked, run.input.transferPollSeconds * 1000);
+    run.checkRequested = false;
+    if (run.authCodes.length > 0) {
       const code = run.authCodes.shift()!;
       try {
         await registrar().resubmitTransferAuthCode.executeWithOptions(

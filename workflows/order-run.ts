@@ -19,12 +19,15 @@ import {
   type OrderStatus,
   type PaidSignal,
   type TransferAuthCodeSignal,
+  type TransferCancelSignal,
   type WalletPaymentResult,
 } from './contracts';
 import { orderProgress } from './summaries';
 import { failureMessage, failureType } from './failures';
 import {
   acceptanceUpdate,
+  cancelTransferSignal,
+  checkTransferSignal,
   orderStateQuery,
   paidSignal,
   payFromWalletUpdate,
@@ -95,6 +98,10 @@ export class OrderRun {
   readonly incoming: PaidSignal[] = [];
   /** Transfers: new auth codes the reseller sent, not yet passed on. */
   readonly authCodes: TransferAuthCodeSignal[] = [];
+  /** Transfers: the first request to cancel it (the reseller's or an operator's). */
+  cancelRequest: TransferCancelSignal | undefined;
+  /** Transfers: someone asked to look at the registrar again now. */
+  checkRequested = false;
   walletPaymentInFlight = false;
   /** Open, hold, fail, processing, registrar result, billing failure: see `bookkeeping()`. */
   readonly books: Bookkeeping;
@@ -131,6 +138,12 @@ export class OrderRun {
     });
     setHandler(transferAuthCodeSignal, (c) => {
       this.authCodes.push(c);
+    });
+    setHandler(cancelTransferSignal, (c) => {
+      this.cancelRequest ??= c;
+    });
+    setHandler(checkTransferSignal, () => {
+      this.checkRequested = true;
     });
     setHandler(payFromWalletUpdate, () => this.payFromWallet());
   }

@@ -124,7 +124,11 @@ async function provision(run: OrderRun): Promise<Provisioned | null> {
     }
   } catch (err) {
     const code =
-      failureType(err) === OrderFailures.RegistrarRejected ? 'registrar_rejected' : 'registrar_failed';
+      failureType(err) === OrderFailures.TransferCancelled
+        ? 'transfer_cancelled'
+        : failureType(err) === OrderFailures.RegistrarRejected
+          ? 'registrar_rejected'
+          : 'registrar_failed';
     await compensate(run, code, failureMessage(err));
     return null;
   }

@@ -112,6 +112,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{order}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_v1_orders_order_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{order}": {
         parameters: {
             query?: never;
@@ -1450,6 +1466,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["post__api_admin_v1_review_orders_order_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/orders/{order}/cancel-transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_admin_v1_orders_order_cancel_transfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2942,6 +2974,50 @@ export interface operations {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
                         code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "transfer_not_in_progress" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "validation_failed" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_orders_order_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                order: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            order: components["schemas"]["Order"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "transfer_not_in_progress" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };
@@ -8407,6 +8483,59 @@ export interface operations {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
                         code?: "ability_missing" | "account_inactive" | "already_resolved" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_in_review" | "order_not_found" | "payload_too_large" | "rate_limited" | "registrar_missing" | "review_failed" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_admin_v1_orders_order_cancel_transfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                order: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            order: components["schemas"]["AdminOrder"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "order_not_found" | "payload_too_large" | "rate_limited" | "transfer_not_in_progress" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { Domain } from '../db/models';
 import { normaliseDomainName } from '../domain-name';
 import { presentDomain } from '../views/domains';
-import { jsonOption, printRecord, withDb } from './context';
+import { cliActor } from '../services/audit';
+import { cancelTransfer } from '../services/transfers';
+import { jsonOption, printRecord, withCore, withDb } from './context';
 
 /** A domain as our record holds it: what the API answers, with whether the registrar shows it yet. */
 export function registerDomains(program: Command): void {
@@ -33,4 +35,21 @@ export function registerDomains(program: Command): void {
       );
     });
   });
+
+  program
+    .command('transfer:cancel')
+    .description(
+      "Cancel a pending transfer: the order's workflow calls the registrar's cancel_transfer once, releases the held funds and fails the order transfer_cancelled.",
+    )
+    .requiredOption('--order <id>', 'the order’s public id (ord_…)')
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .action(async (opts: { order: string; reason: string }) => {
+      await withCore(async (deps) => {
+        const order = await cancelTransfer(deps, { operator: true }, opts.order, {
+          by: cliActor(),
+          reason: opts.reason,
+        });
+        console.log(`cancelling the transfer of ${order.domain} (order ${order.publicId}, ${order.status})`);
+      });
+    });
 }

@@ -23,6 +23,7 @@ export const REVIEW_EVENT_TYPES = [
   'registrar_drift',
   'late_payment',
   'transfer_stuck',
+  'transfer_cancel_refused',
   'nameservers_not_applied',
 ] as const;
 

@@ -13,7 +13,13 @@ import {
   type PaidSignal,
   registrarTaskQueue,
 } from '../../workflows/contracts';
-import { acceptanceUpdate, paidSignal, transferAuthCodeSignal } from '../../workflows/messages';
+import {
+  acceptanceUpdate,
+  cancelTransferSignal,
+  checkTransferSignal,
+  paidSignal,
+  transferAuthCodeSignal,
+} from '../../workflows/messages';
 import { mockedWorker, orderInput, useMockedTemporal } from './mocked';
 
 /*
@@ -42,6 +48,11 @@ function invoice(expiresInMs: number, status: InvoiceView['status'] = 'unpaid'):
 }
 
 /** Every activity the order workflow calls, answering as on the happy path; tests override some. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i += 1) await new Promise((res) => setTimeout(res, 50));
+  expect(check()).toBe(true);
+}
+
 function mockActivities(): Mocks {
   const mocks = {
     openOrder: vi.fn(() => Promise.resolve({ id: ORDER_ID, createdAt: new Date().toISOString() })),
@@ -66,6 +77,8 @@ function mockActivities(): Mocks {
     ),
     resubmitTransferAuthCode: vi.fn(() => Promise.resolve(undefined)),
     flagStuckTransfer: vi.fn(() => Promise.resolve(undefined)),
+    cancelTransferAtRegistrar: vi.fn(() => Promise.resolve({ state: 'cancelled' as const })),
+    reconcileDomain: vi.fn(() => Promise.resolve({ done: true as const, state: 'synced' as const })),
     submitTransfer: vi.fn(() => Promise.resolve(undefined)),
     checkTransfer: vi.fn(() =>
       Promise.resolve({
@@ -405,21 +418,59 @@ describe('the order workflow, step by step', () => {
     expect(a.flagStuckTransfer).not.toHaveBeenCalled();
   });
 
-  it('a transfer past its deadline goes to review once, funds held, and still completes', async () => {
+  it('a transfer past its deadline goes to review once, funds held, stops polling until asked, and still completes', async () => {
     const a = mockActivities();
+    let done = false;
     a.pollTransfer.mockImplementation(() =>
-      a.pollTransfer.mock.calls.length < 4
-        ? Promise.resolve({ state: 'waiting', text: 'waiting', message: null, expiresAt: null })
-        : Promise.resolve({ state: 'completed', text: 'Transferred', message: null, expiresAt: null }),
+      Promise.resolve(
+        done
+          ? { state: 'completed', text: 'Transferred', message: null, expiresAt: null }
+          : { state: 'waiting', text: 'waiting', message: null, expiresAt: null },
+      ),
     );
     const result = await runOrder(
       a,
       orderInput({ action: 'transfer', sealedAuthCode: 's', transferDeadlineHours: 1 / 3600 }),
+      async (workflowId) => {
+        await until(() => a.flagStuckTransfer.mock.calls.length === 1);
+        const polls = a.pollTransfer.mock.calls.length;
+        // Three poll intervals (1 s) pass without a poll: it waits for someone to act.
+        await new Promise((res) => setTimeout(res, 3_000));
+        expect(a.pollTransfer.mock.calls.length).toBe(polls);
+        done = true;
+        await t.client.workflow.getHandle(workflowId).signal(checkTransferSignal);
+      },
     );
     expect(result.status).toBe('completed');
     expect(a.flagStuckTransfer).toHaveBeenCalledTimes(1);
     expect(a.flagStuckTransfer).toHaveBeenCalledWith(ORDER_ID, 'waiting');
     expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('a cancelled transfer: cancel_transfer once, then the order fails transfer_cancelled and its hold is voided', async () => {
+    const a = mockActivities();
+    a.pollTransfer.mockImplementation(() =>
+      Promise.resolve({ state: 'waiting', text: 'waiting', message: null, expiresAt: null }),
+    );
+    const result = await runOrder(
+      a,
+      orderInput({ action: 'transfer', sealedAuthCode: 's' }),
+      async (workflowId) => {
+        await until(() => a.pollTransfer.mock.calls.length > 0);
+        const handle = t.client.workflow.getHandle(workflowId);
+        await handle.signal(cancelTransferSignal, { by: 'reseller:1' });
+        await handle.signal(cancelTransferSignal, { by: 'admin:2' });
+      },
+    );
+    expect(result).toMatchObject({ status: 'failed', failureCode: 'transfer_cancelled' });
+    expect(a.cancelTransferAtRegistrar).toHaveBeenCalledTimes(1);
+    expect(a.cancelTransferAtRegistrar).toHaveBeenCalledWith(ORDER_ID, 'reseller:1', null);
+    expect(a.failOrder).toHaveBeenCalledWith(
+      ORDER_ID,
+      'transfer_cancelled',
+      expect.stringContaining('cancelled'),
+    );
+    expect(a.completeOrder).not.toHaveBeenCalled();
   });
 
   it('schedules the registrar steps on the registrar task queue, the rest on the workflow’s', async () => {

@@ -89,6 +89,9 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
   },
   // Also in domainOperationWorkflow (after applyDomainOperation).
   'registrar-follow-up': { type: 'orderWorkflow', through: 'completeOrder' },
+  'transfer-cancel': { type: 'orderWorkflow', through: 'pollTransfer', with: 'transfer-states' },
+  // The flag is a local activity (not in a path): a run that reached the transfer loop.
+  'transfer-flagged-waits': { type: 'orderWorkflow', through: 'pollTransfer', with: 'transfer-states' },
 };
 
 /** Every `patched('…')` in the workflow code. */

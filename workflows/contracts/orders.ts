@@ -143,4 +143,6 @@ export const OrderFailures = {
   RegistrarUnavailable: 'RegistrarUnavailable',
   InvoiceNotPayable: 'InvoiceNotPayable',
   BillingFailed: 'BillingFailed',
+  /** The transfer was cancelled at the reseller's or an operator's request (funds released). */
+  TransferCancelled: 'TransferCancelled',
 } as const;

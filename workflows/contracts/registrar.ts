@@ -20,6 +20,18 @@ export interface TransferPoll {
   expiresAt: string | null;
 }
 
+/** Someone asks to cancel a pending transfer: who (`reseller:12`, `admin:3`, `cli`) and why. */
+export interface TransferCancelSignal {
+  by: string;
+  reason?: string | undefined;
+}
+
+/** What asking the registrar to cancel a transfer came to. */
+export type TransferCancelOutcome =
+  | { state: 'cancelled' }
+  | { state: 'completed'; expiresAt: string | null }
+  | { state: 'refused'; message: string };
+
 /** A reseller's new auth code for a transfer, sealed (never plain in history). */
 export interface TransferAuthCodeSignal {
   sealedAuthCode: string;

@@ -9,6 +9,7 @@ import type { OrderRow } from '../../db/models';
 import { acknowledgeAuditEvent, listAuditEvents } from '../../services/audit';
 import { orderState } from '../../services/orders';
 import { resolveBillingFailure, reviewQueue } from '../../services/reviews';
+import { cancelTransfer } from '../../services/transfers';
 import { unprocessable } from '../../services/errors';
 import { presentAuditEvent } from '../../views/account';
 import type { AppDeps, AppState } from '../http/context';
@@ -99,6 +100,27 @@ export function createAdminReviewsRouter(deps: AppDeps): Router<AppState> {
       },
     );
   }
+
+  router.post(
+    '/orders/:order/cancel-transfer',
+    answers({ 202: z.object({ order: AdminOrderJson }) }, ['order_not_found', 'transfer_not_in_progress']),
+    requireAbility('admin.money'),
+    validate(resolveRequest),
+    async (ctx) => {
+      const { params, body } = input(ctx, resolveRequest);
+      const order = await cancelTransfer(deps, { operator: true }, params.order, {
+        by: adminActor(ctx),
+        reason: body.reason,
+      });
+      const row = (await deps.db('orders').where({ publicId: order.publicId }).first()) as OrderRow;
+      respond(
+        ctx,
+        { order: orderJson(row) },
+        'Cancelling the transfer: the registrar is asked once and the held funds are released.',
+        202,
+      );
+    },
+  );
 
   router.post(
     '/review/events/:event/acknowledge',

@@ -23,7 +23,7 @@ import {
   transferAuthCodeRequest,
   transferRequest,
 } from './orders.schema';
-import { sendTransferAuthCode } from '../../services/transfers';
+import { cancelTransfer, sendTransferAuthCode } from '../../services/transfers';
 import { presentOrder } from '../../views/orders';
 
 const ORDERS_PATH = '/api/v1/orders';
@@ -162,6 +162,26 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
         body.auth_code,
       );
       respond(ctx, { order: presentOrder(order) }, 'The new auth code was passed to the registrar.', 202);
+    },
+  );
+
+  router.post(
+    '/orders/:order/cancel',
+    answers({ 202: z.object({ order: OrderJson }) }, ['order_not_found', 'transfer_not_in_progress']),
+    requireAbility('orders.write'),
+    validate(showOrderRequest),
+    async (ctx) => {
+      const { params } = input(ctx, showOrderRequest);
+      const reseller = requireAuth(ctx).reseller;
+      const order = await cancelTransfer(deps, { resellerId: reseller.id }, params.order, {
+        by: `reseller:${reseller.id}`,
+      });
+      respond(
+        ctx,
+        { order: presentOrder(order) },
+        'Cancelling the transfer: the registrar is asked once and the held funds are released.',
+        202,
+      );
     },
   );
 

@@ -5,6 +5,7 @@ import { expiringDomains } from '../../services/domains';
 import { AppError } from '../../services/errors';
 import { latestOrders, unpaidInvoices } from '../../services/order-lists';
 import { payOrderInvoice, showOrder } from '../../services/orders';
+import { cancelTransfer } from '../../services/transfers';
 import { getBalance } from '../../services/wallet';
 import { dailyBalances, ordersByStatusPerDay } from '../../services/figures';
 import { type PortalContext, type PortalState, signedInReseller, redirectWithFlash } from '../http';
@@ -49,6 +50,28 @@ export function addDashboard(router: Router<PortalState>, deps: AppDeps): void {
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
       await redirectWithFlash(deps, ctx, '/portal', `Not paid: ${err.message}`);
+    }
+  });
+
+  router.post('/portal/orders/:order/cancel-transfer', async (ctx: PortalContext) => {
+    const reseller = signedInReseller(ctx);
+    const id = ctx.params['order'] ?? '';
+    try {
+      await cancelTransfer(deps, { resellerId: reseller.id }, id, { by: `reseller:${reseller.id}` });
+      await redirectWithFlash(
+        deps,
+        ctx,
+        `/portal/orders/${encodeURIComponent(id)}`,
+        'Cancelling the transfer: the registrar is asked once, and the held funds are released.',
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500 || err.status === 404) throw err;
+      await redirectWithFlash(
+        deps,
+        ctx,
+        `/portal/orders/${encodeURIComponent(id)}`,
+        `Not cancelled: ${err.message}`,
+      );
     }
   });
 

@@ -176,6 +176,13 @@ export function OrderPage(props: { order: PresentedOrder; csrf: string | undefin
           csrf={csrf}
         />
       )}
+      {o.action === 'transfer' && (o.status === 'processing' || o.status === 'pending') && (
+        <Action
+          action={`/portal/orders/${encodeURIComponent(o.id)}/cancel-transfer`}
+          label="Cancel the transfer"
+          csrf={csrf}
+        />
+      )}
     </>
   );
 }
