@@ -23,8 +23,16 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
       return db
         .transaction(async (trx): Promise<CompletedOrder> => {
           const order = (await trx('orders').where({ id: orderId }).forUpdate().first()) as OrderRow;
+          const followUp =
+            order.action === 'register'
+              ? { domain: order.domainName, resellerId: order.resellerId }
+              : undefined;
           if (order.status === 'completed')
-            return { domainId: order.domainId, completedAt: new Date(order.completedAt!).toISOString() };
+            return {
+              domainId: order.domainId,
+              completedAt: new Date(order.completedAt!).toISOString(),
+              followUp,
+            };
           if (!order.registrarResult) throw new Error(`order ${orderId} has no registrar result`);
           const expiresAt = order.registrarResult.expiresAt
             ? new Date(order.registrarResult.expiresAt)
@@ -95,7 +103,7 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
             'domain.order.completed',
             orderEventData(order, { status: 'completed', expiresAt: order.registrarResult.expiresAt }),
           );
-          return { domainId, completedAt: done!.completedAt.toISOString() };
+          return { domainId, completedAt: done!.completedAt.toISOString(), followUp };
         })
         .catch((err: unknown) => {
           // A constraint or data error is the same on every retry: straight to review.

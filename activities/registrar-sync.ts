@@ -19,10 +19,13 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
       .sort()
       .join();
 
-/** The fields of our record the registrar does not show (contacts compared by ID, when both know them). */
+/**
+ * The fields of our record the registrar does not show (contacts compared by ID, when both know
+ * them; nameservers only when we sent some: a registration without them takes the registrar's).
+ */
 export function disagreement(ours: Held, info: DomainInfo): string[] {
   const fields: string[] = [];
-  if (!sameSet(ours.nameservers, info.nameservers)) fields.push('nameservers');
+  if (ours.nameservers.length > 0 && !sameSet(ours.nameservers, info.nameservers)) fields.push('nameservers');
   if (ours.locked !== info.locked) fields.push('locked');
   if (ours.privacy !== info.privacy) fields.push('privacy');
   const a = ours.contactIds;
@@ -82,6 +85,10 @@ export function createRegistrarSyncActivities(deps: {
             registrarSyncedAt: trx.fn.now(),
             lastSyncedAt: trx.fn.now(),
             ...(info?.expiresAt ? { expiresAt: info.expiresAt } : {}),
+            // What we left to the registrar (its default nameservers) is now known.
+            ...(row.nameservers.length === 0 && info && info.nameservers.length > 0
+              ? { nameservers: info.nameservers }
+              : {}),
           });
           return n > 0 ? { done: true, state: 'synced' } : { done: false, waitMs: 0 };
         }

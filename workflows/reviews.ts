@@ -1,4 +1,4 @@
-import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import { patched, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   type BillingReviewInput,
@@ -6,6 +6,7 @@ import {
   OrderFailures,
   ReviewFailures,
 } from './contracts';
+import { followUpAtRegistrar } from './domain-reconcile';
 import { failureMessage, failureType } from './failures';
 
 /** Bookkeeping and the registrar read: retried while they fail for our own reasons; refusals are final. */
@@ -32,7 +33,11 @@ export async function billingReviewWorkflow(input: BillingReviewInput): Promise<
     if (input.resolution === 'capture') {
       setCurrentDetails('Capture: reading what the registrar holds, then posting the held funds.');
       await steps.refreshRegistrarResult(input.orderId);
-      await steps.completeOrder(input.orderId);
+      const completed = await steps.completeOrder(input.orderId);
+      // A captured registration is ours now, and the registrar may not show it yet: followed up
+      // like any other (runs from before this step started none, and left it pending).
+      if (completed.domainId !== null && completed.followUp && patched('review-capture-follow-up'))
+        await followUpAtRegistrar({ domainId: completed.domainId, ...completed.followUp });
     } else {
       setCurrentDetails(
         'Void: releasing the held funds (or refunding a paid invoice) and failing the order.',

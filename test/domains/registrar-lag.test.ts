@@ -61,7 +61,8 @@ async function settled<T>(check: () => Promise<T>, timeoutMs = 40_000): Promise<
       return await check();
     } catch (err) {
       if (Date.now() > deadline) throw err;
-      await new Promise((res) => setTimeout(res, 200));
+      // Once a second: the sync comes after seconds, and the API allows 120 requests a minute.
+      await new Promise((res) => setTimeout(res, 1000));
     }
   }
 }

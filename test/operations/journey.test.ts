@@ -246,6 +246,14 @@ describe('running the business from an empty database with the CLI and the API o
       `admin:${((await db('admins').first('id')) as { id: number }).id}`,
     ]);
     expect(await checkLedger(db)).toEqual([]);
+    // Past the registrar's lag window (3 s in the harness, read again until twice that), the
+    // domains registered without nameservers agree with the registrar's defaults: no drift.
+    await eventually(async () =>
+      (await db('domains').whereNotNull('registrarPendingSince')).length === 0 ? true : null,
+    );
+    expect(await db('domains').where({ name: domain }).first('nameservers')).toEqual({
+      nameservers: (await h.registrar.info(domain))!.nameservers,
+    });
     const clean = await runCli(['doctor', '--ledger'], env);
     expect(clean.stdout).toMatch(/^ok\s+ledger\s+all invariants hold/m);
     expect(clean.stdout).toMatch(/^ok\s+review queue\s+nothing waits/m);

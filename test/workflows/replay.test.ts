@@ -92,6 +92,7 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
   'transfer-cancel': { type: 'orderWorkflow', through: 'pollTransfer', with: 'transfer-states' },
   // The flag is a local activity (not in a path): a run that reached the transfer loop.
   'transfer-flagged-waits': { type: 'orderWorkflow', through: 'pollTransfer', with: 'transfer-states' },
+  'review-capture-follow-up': { type: 'billingReviewWorkflow', through: 'completeOrder' },
 };
 
 /** Every `patched('…')` in the workflow code. */
@@ -153,13 +154,13 @@ describe('recorded histories replay against the current workflow code', () => {
     const file = path.join(copy, 'reviews.ts');
     const source = readFileSync(file, 'utf8');
     const inOrder =
-      /( *)await steps\.refreshRegistrarResult\(input\.orderId\);\n( *)await steps\.completeOrder\(input\.orderId\);/;
+      /( *)await steps\.refreshRegistrarResult\(input\.orderId\);\n( *)const completed = await steps\.completeOrder\(input\.orderId\);/;
     expect(source).toMatch(inOrder);
     writeFileSync(
       file,
       source.replace(
         inOrder,
-        '$1await steps.completeOrder(input.orderId);\n$2await steps.refreshRegistrarResult(input.orderId);',
+        '$1const completed = await steps.completeOrder(input.orderId);\n$2await steps.refreshRegistrarResult(input.orderId);',
       ),
     );
     const reordered = await bundleWorkflowCode({

@@ -68,6 +68,8 @@ export interface OpenedOrder {
 export interface CompletedOrder {
   domainId: number | null;
   completedAt: string;
+  /** Set when the registrar may not show the domain yet: the follow-up to start (a registration). */
+  followUp?: { domain: string; resellerId: number } | undefined;
 }
 
 /** A payment created at a gateway for an invoice. */
