@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../src/logger';
+import type { Config } from '../src/config';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
@@ -13,7 +14,7 @@ import { createOrderInvoiceActivities } from './order-invoices';
 import { createOrderActivities } from './orders';
 import { createPaymentActivities } from './payments';
 import { createProvisioningActivities } from './provisioning';
-import { createReminderActivities } from './reminders';
+import { createAutoRenewalActivities, createReminderActivities } from './reminders';
 import { createRegistrarSyncActivities } from './registrar-sync';
 import { createRetentionActivities } from './retention';
 import { createReviewActivities } from './reviews';
@@ -32,6 +33,11 @@ export interface ActivityDeps {
   webhooks: { timeoutMs: number; allowPrivateTargets: boolean };
   /** The hosted DNS addon, or null where none is configured. */
   dnsAddon: HostedDnsAddon | null;
+  /** What renewal pricing needs (premium policy, exchange rates, the auto-renewal price rise allowed). */
+  pricing: Pick<
+    Config,
+    'PREMIUM_NAMES' | 'PREMIUM_MARGIN_BPS' | 'EXCHANGE_RATE_MAX_AGE_HOURS' | 'AUTO_RENEW_PRICE_RISE_BPS'
+  >;
 }
 
 /** Activities are built over injected dependencies; only main-worker.ts (or a test) builds those. */
@@ -56,6 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDnsUndoActivities(deps),
     ...createWebhookActivities(deps),
     ...createReminderActivities(deps),
+    ...createAutoRenewalActivities(deps),
     ...createReviewActivities(deps),
     ...createRetentionActivities(deps),
   };

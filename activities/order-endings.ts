@@ -39,8 +39,16 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
             : null;
           if (order.paymentMethod === 'wallet') await captureHold(trx, holdRef(orderId, order.attempt));
           let domainId = order.domainId;
+          // What the reseller paid for a year of it: the next auto-renewal is held when its price
+          // rose past the allowed share of this.
+          const lastPaid = {
+            lastPaidMinor: (BigInt(order.amountMinor) / BigInt(Math.max(order.years, 1))).toString(),
+            lastPaidCurrency: order.currency.trim(),
+          };
           if (order.action === 'renew') {
-            await trx('domains').where({ id: domainId }).update({ expiresAt, updatedAt: trx.fn.now() });
+            await trx('domains')
+              .where({ id: domainId })
+              .update({ expiresAt, ...lastPaid, renewalHeld: null, updatedAt: trx.fn.now() });
           } else if (domainId !== null) {
             // A transfer of a domain already in the account: its row now says what the registrar holds.
             await trx('domains')
@@ -49,6 +57,7 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
                 status: 'active',
                 expiresAt,
                 privacy: order.registrarResult.privacy ?? 'off',
+                ...lastPaid,
                 ...(order.request.autoRenew == null ? {} : { autoRenew: order.request.autoRenew }),
                 updatedAt: trx.fn.now(),
               });
@@ -70,6 +79,8 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
                 contactIds: order.registrarContacts ? JSON.stringify(order.registrarContacts) : null,
                 registrarPendingSince: order.action === 'register' ? trx.fn.now() : null,
                 registrarSyncedAt: order.action === 'register' ? null : trx.fn.now(),
+                premium: order.action === 'register' && order.premium,
+                ...lastPaid,
               })
               .returning('id')) as Array<{ id: number }>;
             domainId = domain!.id;

@@ -1,10 +1,66 @@
 import type { Knex } from 'knex';
-import { quote } from '../src/services/catalog';
+import type { RenewalHeld } from '../src/db/models';
+import { formatMinor, moneyJson } from '../src/money';
+import { RegistrarError } from '../src/registrar/errors';
+import type { Registrar } from '../src/registrar/types';
+import { NotOfferedError } from '../src/services/catalog';
+import { AppError } from '../src/services/errors';
+import { renewalQuote } from '../src/services/premium';
+import { emitEvent } from '../src/webhooks/events';
+import type { Config } from '../src/config';
 import { newPublicId } from '../src/utils/public-ids';
 import { type ExpiryScanWindow, expiryScanWindows, type OrderInput } from '../workflows/contracts';
 
 export interface ReminderActivityDeps {
   db: Knex;
+}
+
+export interface AutoRenewalActivityDeps {
+  db: Knex;
+  registrar: Pick<Registrar, 'renewalPrice' | 'currency'>;
+  pricing: Pick<
+    Config,
+    'PREMIUM_NAMES' | 'PREMIUM_MARGIN_BPS' | 'EXCHANGE_RATE_MAX_AGE_HOURS' | 'AUTO_RENEW_PRICE_RISE_BPS'
+  >;
+}
+
+/**
+ * Records an auto-renewal held back because its price rose, and tells the reseller: once per
+ * expiry and price (the daily scan finds the domain again until it renews).
+ */
+async function holdRenewal(
+  db: Knex,
+  d: { id: number; name: string; resellerId: number; lastPaidMinor: string | null },
+  held: { priceMinor: bigint; currency: string; expiry: string; premium: boolean },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const row = (await trx('domains').where({ id: d.id }).forUpdate().first('renewalHeld')) as {
+      renewalHeld: RenewalHeld | null;
+    };
+    const was = row.renewalHeld;
+    if (was && was.expiresAt === held.expiry && was.priceMinor === held.priceMinor.toString()) return;
+    const previous = BigInt(d.lastPaidMinor ?? '0');
+    const value: RenewalHeld = {
+      priceMinor: held.priceMinor.toString(),
+      previousMinor: previous.toString(),
+      currency: held.currency,
+      expiresAt: held.expiry,
+      since: new Date().toISOString(),
+    };
+    await trx('domains')
+      .where({ id: d.id })
+      .update({ renewalHeld: JSON.stringify(value), updatedAt: trx.fn.now() });
+    await emitEvent(trx, d.resellerId, 'domain.renewal_price_changed', {
+      domain_id: d.id,
+      domain_name: d.name,
+      expires_at: held.expiry,
+      premium: held.premium,
+      previous_price: moneyJson(previous, held.currency),
+      renewal_price: moneyJson(held.priceMinor, held.currency),
+      auto_renew_held: true,
+      message: `The renewal price rose from ${formatMinor(previous, held.currency)} to ${formatMinor(held.priceMinor, held.currency)} ${held.currency} a year: the auto-renewal was not charged. Renew the domain yourself at the new price, or it expires.`,
+    });
+  });
 }
 
 export const EXPIRY_SCAN_PAGE = 5_000;
@@ -102,12 +158,22 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
         autoRenew: (page.auto_renew ?? []).map(Number),
       };
     },
+  };
+}
 
+/** Starting a due domain's auto-renewal: priced as a renewal is, held back when the price rose too far. */
+export function createAutoRenewalActivities(deps: AutoRenewalActivityDeps) {
+  const { db } = deps;
+  return {
     /**
      * The renew order an auto-renewal starts (wallet, 1 year), or null when the TLD is not
-     * renewable or the domain is no longer due within `autoRenewDays`: a renewal that completed
+     * renewable, the domain is no longer due within `autoRenewDays` (a renewal that completed
      * between the scan and this read moved the expiry, and a key built from the new expiry would
-     * renew the domain a second time.
+     * renew the domain a second time), or its price rose too far. A premium name is priced from
+     * the registrar's renewal price for it (one price_check); any other from the catalog. When the
+     * yearly price is more than AUTO_RENEW_PRICE_RISE_BPS above what the reseller last paid, nothing
+     * is charged: the domain records the held renewal and `domain.renewal_price_changed` tells the
+     * reseller (once per expiry and price).
      */
     async prepareAutoRenewal(
       domainId: number,
@@ -121,6 +187,9 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
           'd.name',
           'd.expiresAt',
           'd.resellerId',
+          'd.premium',
+          'd.lastPaidMinor',
+          'd.lastPaidCurrency',
           'r.currency',
           'r.markupBps',
           'r.status',
@@ -131,6 +200,9 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
             name: string;
             expiresAt: Date;
             resellerId: number;
+            premium: boolean;
+            lastPaidMinor: string | null;
+            lastPaidCurrency: string | null;
             currency: string;
             markupBps: number;
             status: string;
@@ -149,15 +221,27 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
         .filter((t) => d.name.endsWith(`.${t}`))
         .sort((a, b) => b.length - a.length)[0];
       if (!tld) return null;
-      const price = await quote(db, {
-        tld,
-        action: 'renew',
-        years: 1,
-        currency: d.currency.trim(),
-        markupBps: d.markupBps,
-      }).catch(() => null);
+      const currency = d.currency.trim();
+      const price = await renewalQuote(
+        { db, registrar: deps.registrar, config: deps.pricing },
+        { domain: d, tld, years: 1, reseller: { currency, markupBps: d.markupBps } },
+      ).catch((err: unknown) => {
+        // Not offered, no premium policy or rate, or the registrar refusing a price: no renewal.
+        if (err instanceof NotOfferedError || err instanceof AppError) return null;
+        if (err instanceof RegistrarError && err.kind !== 'retryable') return null;
+        throw err;
+      });
       if (!price) return null;
       const expiry = new Date(d.expiresAt).toISOString();
+      if (
+        d.lastPaidMinor !== null &&
+        d.lastPaidCurrency?.trim() === currency &&
+        price.amountMinor * 10_000n >
+          BigInt(d.lastPaidMinor) * BigInt(10_000 + deps.pricing.AUTO_RENEW_PRICE_RISE_BPS)
+      ) {
+        await holdRenewal(db, d, { priceMinor: price.amountMinor, currency, expiry, premium: price.premium });
+        return null;
+      }
       return {
         key: `autorenew:${d.name}:${expiry}`,
         resellerName: d.resellerName,
@@ -168,9 +252,12 @@ export function createReminderActivities(deps: ReminderActivityDeps) {
           domain: d.name,
           years: 1,
           paymentMethod: 'wallet',
-          amountMinor: price.totalMinor.toString(),
-          currency: d.currency.trim(),
-          premium: false,
+          amountMinor: price.amountMinor.toString(),
+          currency,
+          costMinor: price.cost ? price.cost.amountMinor.toString() : null,
+          costCurrency: price.cost?.currency ?? null,
+          exchangeRate: price.rate,
+          premium: price.premium,
           idempotencyKey: null,
           fromExpiresAt: expiry,
           nameservers: [],

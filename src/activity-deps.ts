@@ -28,6 +28,12 @@ export function buildActivityDeps(
     registrarLagMs: overrides.registrarLagMs ?? config.REGISTER_LAG_SECONDS * 1000,
     gateways: createGateways(config),
     dnsAddon: createDnsAddon(config),
+    pricing: {
+      PREMIUM_NAMES: config.PREMIUM_NAMES,
+      PREMIUM_MARGIN_BPS: config.PREMIUM_MARGIN_BPS,
+      EXCHANGE_RATE_MAX_AGE_HOURS: config.EXCHANGE_RATE_MAX_AGE_HOURS,
+      AUTO_RENEW_PRICE_RISE_BPS: config.AUTO_RENEW_PRICE_RISE_BPS,
+    },
     webhooks: {
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       allowPrivateTargets: allowPrivateWebhookTargets(config),

@@ -90,4 +90,13 @@ export const REGISTRAR_SETTINGS = {
     .describe(
       "margin on a premium name's registrar price (basis points; 2000 = 20%) where its TLD has no policy of its own",
     ),
+  AUTO_RENEW_PRICE_RISE_BPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(1000)
+    .describe(
+      'an auto-renewal whose yearly price rose above what the reseller last paid by more than this share (basis points; 1000 = 10%) is not charged: it waits for the reseller (webhook domain.renewal_price_changed, portal notice), who renews at the new price by hand',
+    ),
 };

@@ -1928,6 +1928,91 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "domain.renewal_price_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** domain.renewal_price_changed (signed: X-Webhook-Signature sha256=hmac(timestamp.body); Standard Webhooks headers too) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Stable event id: dedupe on it (delivery is at least once).
+                         */
+                        id: string;
+                        /** @constant */
+                        type: "domain.renewal_price_changed";
+                        /** @constant */
+                        version: 1;
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
+                        sequence: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        data: {
+                            domain_id: number;
+                            domain_name: string;
+                            /**
+                             * Format: date-time
+                             * @description The expiry the held auto-renewal was for.
+                             */
+                            expires_at: string;
+                            /** @description A premium name: priced from the registrar's renewal price for it. */
+                            premium: boolean;
+                            /** @description What the reseller last paid for a year of it. */
+                            previous_price: {
+                                /** @description Decimal amount in the currency (display). */
+                                amount: string;
+                                /** @description Integer minor units (never a float). */
+                                amount_minor: string;
+                                currency: string;
+                            };
+                            /** @description What a year costs now. */
+                            renewal_price: {
+                                /** @description Decimal amount in the currency (display). */
+                                amount: string;
+                                /** @description Integer minor units (never a float). */
+                                amount_minor: string;
+                                currency: string;
+                            };
+                            /**
+                             * @description The auto-renewal was not charged: the reseller renews by hand at the new price, or the domain expires.
+                             * @constant
+                             */
+                            auto_renew_held: true;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx acknowledges; 410 disables the endpoint. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -2045,6 +2130,15 @@ export interface components {
             status: string;
             expires_at: string | null;
         };
+        RenewalHeld: {
+            /** @description What a year costs now. */
+            renewal_price: components["schemas"]["Money"];
+            /** @description What the reseller last paid for a year. */
+            previous_price: components["schemas"]["Money"];
+            /** @description The expiry the held renewal was for. */
+            expires_at: string;
+            since: string;
+        };
         Domain: {
             id: number;
             domain_name: string;
@@ -2059,6 +2153,10 @@ export interface components {
             registrar_synced: boolean;
             /** @description When the registrar was last seen to hold our record. */
             registrar_synced_at: string | null;
+            /** @description A premium name: it renews at the registrar's premium renewal price, never the catalog's. */
+            premium: boolean;
+            /** @description The auto-renewal held back because its price rose (null: none): renew by hand at the new price. */
+            renewal_held: components["schemas"]["RenewalHeld"] | null;
         };
         SearchResult: {
             domain_name: string;
@@ -2406,6 +2504,10 @@ export interface components {
             cost_converted: string;
             margin: string;
             without_cost: number;
+            /** @description Orders sold for less than their registrar cost (converted): each one a loss. */
+            below_cost: number;
+            /** @description What the below-cost orders lost together (a positive amount). */
+            loss: string;
         };
         Failure: {
             /** @constant */
@@ -2718,10 +2820,14 @@ export interface operations {
                 "application/json": {
                     /** @default 1 */
                     period?: number;
+                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    premium_price?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     /** @default 1 */
                     period?: number;
+                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    premium_price?: string;
                 };
             };
         };
@@ -4322,12 +4428,12 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     description?: string;
                 };
             };
@@ -4419,13 +4525,13 @@ export interface operations {
             content: {
                 "application/json": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     url?: string;
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     url?: string;
                     description?: string;
                 };
@@ -5532,6 +5638,8 @@ export interface operations {
                     years?: number;
                     /** @enum {string} */
                     gateway?: "midtrans" | "xendit";
+                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    premium_price?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     domain: string;
@@ -5539,6 +5647,8 @@ export interface operations {
                     years?: number;
                     /** @enum {string} */
                     gateway?: "midtrans" | "xendit";
+                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    premium_price?: string;
                 };
             };
         };
@@ -5980,12 +6090,12 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     description?: string;
                 };
             };
@@ -6077,13 +6187,13 @@ export interface operations {
             content: {
                 "application/json": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     url?: string;
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
                     url?: string;
                     description?: string;
                 };
@@ -8743,6 +8853,7 @@ export interface operations {
                     domainName: string;
                     /** @default 1 */
                     period?: number;
+                    premiumPrice?: string;
                 } | {
                     /** @constant */
                     action: "getEPPCode";
@@ -8848,6 +8959,7 @@ export interface operations {
                     domainName: string;
                     /** @default 1 */
                     period?: number;
+                    premiumPrice?: string;
                 } | {
                     /** @constant */
                     action: "getEPPCode";

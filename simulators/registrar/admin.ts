@@ -7,6 +7,7 @@ import type { SimulatedAccount } from './account';
 /** What the admin endpoints read and change of the simulator. */
 export interface SimAdmin {
   readonly domains: Map<string, SimDomain>;
+  readonly renewalPrices: Map<string, string>;
   readonly operations: SimOperation[];
   readonly account: SimulatedAccount;
   readonly calls: Map<string, number>;
@@ -66,6 +67,13 @@ export async function adminRoute(
     case 'POST /__sim/domains': {
       const b = body as { name: string; expiresAt: string };
       return send(res, 200, sim.seedDomain(b.name, new Date(b.expiresAt)));
+    }
+    case 'PUT /__sim/renewal-prices': {
+      const b = body as { domain?: string; usd?: string };
+      if (!b.domain || !b.usd || !/^\d+\.\d{2}$/.test(b.usd))
+        return send(res, 422, { error: 'send domain and usd (e.g. "650.00")' });
+      sim.renewalPrices.set(b.domain.toLowerCase(), b.usd);
+      return send(res, 200, { domain: b.domain.toLowerCase(), usd: b.usd });
     }
     case 'POST /__sim/reset':
       sim.reset();

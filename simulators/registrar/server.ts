@@ -76,6 +76,7 @@ export class RegistrarSimulator implements SimState {
   readonly contacts = new Map<string, Record<string, string>>();
   /** Transfer-in orders per domain, newest first (as get_transfer_status lists them). */
   readonly transfers = new Map<string, SimTransfer[]>();
+  readonly renewalPrices = new Map<string, string>();
   readonly account: SimulatedAccount;
   lagMs: number;
   readonly operations: SimOperation[] = [];
@@ -133,6 +134,7 @@ export class RegistrarSimulator implements SimState {
     this.domains.clear();
     this.contacts.clear();
     this.transfers.clear();
+    this.renewalPrices.clear();
     this.operations.length = 0;
     this.calls.clear();
     this.faults = defaultFaults();

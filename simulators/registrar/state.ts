@@ -118,6 +118,8 @@ export interface SimState {
   readonly lagMs: number;
   /** Status polls until a transfer is `Transferred`. */
   readonly transferPollsToComplete: number;
+  /** A domain's own yearly renewal price in USD, where one was set (a premium name's that rose). */
+  readonly renewalPrices: Map<string, string>;
   /** A fresh id (contacts, transfer orders, auth codes). */
   newId(): string;
   seedDomain(name: string, expiresAt: Date, extra?: Partial<SimDomain>): SimDomain;

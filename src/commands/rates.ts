@@ -102,8 +102,9 @@ export function registerRates(program: Command): void {
         from: opts.from ? new Date(opts.from) : undefined,
         to: opts.to ? new Date(opts.to) : undefined,
       });
+      const rows = await marginReport(db, range);
       printRows(
-        (await marginReport(db, range)).map((r) => ({
+        rows.map((r) => ({
           currency: r.currency,
           orders: r.orders,
           revenue: r.revenue,
@@ -111,9 +112,16 @@ export function registerRates(program: Command): void {
           cost_converted: r.costConverted,
           margin: r.margin,
           without_cost: r.withoutCost,
+          below_cost: r.belowCost,
+          loss: r.loss,
         })),
         { json: opts.json, empty: '(no completed orders in that range)' },
       );
+      // A loss is said out loud, never left inside a positive total (stderr: --json stays one document).
+      for (const r of rows.filter((x) => x.belowCost > 0))
+        process.stderr.write(
+          `warn: ${r.belowCost} ${r.currency} order(s) sold below their registrar cost, ${r.loss} ${r.currency} lost\n`,
+        );
     });
   });
 }

@@ -19,6 +19,7 @@ import * as webhookLanes from './migrations/20261205000000_webhook_lanes';
 import * as figuresIndexes from './migrations/20261206000000_figures_indexes';
 import * as dnsChangeUndo from './migrations/20261207000000_dns_change_undo';
 import * as registrarSync from './migrations/20261208000000_registrar_sync';
+import * as renewalPrices from './migrations/20261209000000_renewal_prices';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,6 +51,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261206000000_figures_indexes', figuresIndexes],
   ['20261207000000_dns_change_undo', dnsChangeUndo],
   ['20261208000000_registrar_sync', registrarSync],
+  ['20261209000000_renewal_prices', renewalPrices],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -108,6 +108,11 @@ export interface Registrar {
     years: number;
     currentExpiryYear: number;
   }): Promise<{ expiresAt: Date | null }>;
+  /**
+   * What renewing this domain for a year costs the account, in its currency (`renew` with
+   * `price_check=1`: nothing is renewed). A premium name's is its own, never the TLD's.
+   */
+  renewalPrice(domain: string): Promise<Money>;
   transfer(args: { domain: string; authCode: string }): Promise<{ orderId: string }>;
   /** The newest transfer-in order of the domain (the list's first element), or null when none is listed yet. */
   transferStatus(domain: string): Promise<TransferStatus | null>;

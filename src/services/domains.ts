@@ -44,6 +44,8 @@ export type DomainSummary = Pick<
   | 'nameservers'
   | 'registrarPendingSince'
   | 'registrarSyncedAt'
+  | 'premium'
+  | 'renewalHeld'
 >;
 
 /**
@@ -67,12 +69,13 @@ export async function listDomains(
       auto_renew: boolean;
       registrar_pending_since: Date | null;
       registrar_synced_at: Date | null;
+      renewal_held: Domain['renewalHeld'];
     }
   >(
     db,
     `list-domains-${limit}`,
     `SELECT id, name, status, registered_at, expires_at, auto_renew, privacy, locked, nameservers,
-            registrar_pending_since, registrar_synced_at
+            registrar_pending_since, registrar_synced_at, premium, renewal_held
        FROM domains WHERE reseller_id = $1 AND id > $2 ORDER BY id LIMIT ${limit + 1}`,
     [resellerId, opts.afterId ?? 0],
   );
@@ -88,6 +91,8 @@ export async function listDomains(
     nameservers: r.nameservers,
     registrarPendingSince: r.registrar_pending_since,
     registrarSyncedAt: r.registrar_synced_at,
+    premium: r.premium,
+    renewalHeld: r.renewal_held,
   }));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };

@@ -76,6 +76,8 @@ export interface CurrencyPerDay {
   margin: bigint[];
   /** Orders left out of the margin (no recorded cost or rate). */
   withoutCost: number[];
+  /** Orders sold below their cost (each a loss, shown apart from the margin line). */
+  belowCost: number[];
 }
 
 /**
@@ -107,6 +109,7 @@ export async function revenuePerDay(
           return t ? t.marginRevenue - t.converted : 0n;
         }),
         withoutCost: shown.map((_, i) => of(i)?.without ?? 0),
+        belowCost: shown.map((_, i) => of(i)?.belowCost ?? 0),
       };
     }),
   };

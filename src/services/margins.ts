@@ -15,6 +15,10 @@ export interface MarginRow {
   margin: string;
   /** Orders with no known cost or rate (priced from CSV, or before costs were recorded): left out of the margin. */
   withoutCost: number;
+  /** Orders sold for less than they cost: never hidden inside a positive total. */
+  belowCost: number;
+  /** What those orders lost together (a positive amount, reseller currency). */
+  loss: string;
 }
 
 export interface Completed {
@@ -46,6 +50,9 @@ export interface MarginTally {
   /** The revenue of the orders whose cost is known: the margin is this less `converted`. */
   marginRevenue: bigint;
   without: number;
+  /** Orders whose revenue was less than their converted cost, and the sum of those shortfalls. */
+  belowCost: number;
+  loss: bigint;
 }
 
 const emptyTally = (): MarginTally => ({
@@ -56,6 +63,8 @@ const emptyTally = (): MarginTally => ({
   converted: 0n,
   marginRevenue: 0n,
   without: 0,
+  belowCost: 0,
+  loss: 0n,
 });
 
 /** Adds one completed order to its currency's tally (an order of unknown cost counts as revenue only). */
@@ -75,8 +84,13 @@ export function addToTally(by: Map<string, MarginTally>, r: Completed): void {
   } else {
     g.costCurrency = costCurrency;
     g.cost += BigInt(r.costMinor);
-    g.converted += convertCost(BigInt(r.costMinor), costCurrency, currency, r.exchangeRate);
+    const converted = convertCost(BigInt(r.costMinor), costCurrency, currency, r.exchangeRate);
+    g.converted += converted;
     g.marginRevenue += BigInt(r.amountMinor);
+    if (BigInt(r.amountMinor) < converted) {
+      g.belowCost += 1;
+      g.loss += converted - BigInt(r.amountMinor);
+    }
   }
   by.set(currency, g);
 }
@@ -95,7 +109,10 @@ export async function completedOrders(
   >;
 }
 
-/** Completed orders between `from` and `to`, per reseller currency: revenue, registrar cost and the margin. */
+/**
+ * Completed orders between `from` and `to`, per reseller currency: revenue, registrar cost and the
+ * margin, with the orders sold below their cost counted apart (a loss is never netted out of sight).
+ */
 export async function marginReport(db: Knex, range: { from: Date; to: Date }): Promise<MarginRow[]> {
   const by = new Map<string, MarginTally>();
   for (const r of await completedOrders(db, range)) addToTally(by, r);
@@ -110,5 +127,7 @@ export async function marginReport(db: Knex, range: { from: Date; to: Date }): P
       costConverted: formatMinor(g.converted, currency),
       margin: formatMinor(g.marginRevenue - g.converted, currency),
       withoutCost: g.without,
+      belowCost: g.belowCost,
+      loss: formatMinor(g.loss, currency),
     }));
 }

@@ -7,7 +7,7 @@ import { amountField } from './amounts';
 import { NotOfferedError, type Quote, quote } from './catalog';
 import type { CoreDeps } from './deps';
 import { notFound, unprocessable } from './errors';
-import { type PremiumPrice, premiumPrice } from './premium';
+import { type PremiumPrice, premiumPrice, renewalQuote } from './premium';
 import { registrarRead } from './registrar-read';
 
 /*
@@ -58,7 +58,7 @@ export interface PreCheckArgs {
   domain: string;
   tld: string;
   /** The domain's row here, in any reseller's account, if there is one. */
-  local: Pick<Domain, 'resellerId' | 'expiresAt'> | null;
+  local: Pick<Domain, 'resellerId' | 'expiresAt' | 'premium'> | null;
 }
 
 export type PreCheck = (a: PreCheckArgs) => Promise<Priced>;
@@ -92,15 +92,51 @@ export const checkRegister: PreCheck = async (a) => {
   };
 };
 
-/** Renew: a domain of this reseller with a known expiry (renewed from it). */
+/**
+ * Renew: a domain of this reseller with a known expiry (renewed from it). A premium name renews
+ * at the registrar's renewal price for it (the premium policy applied), which the caller must
+ * have accepted as for a registration; any other at the catalog's.
+ */
 export const checkRenew: PreCheck = async (a) => {
   const quoted = await price(a);
   if (!a.local || a.local.resellerId !== a.reseller.id)
     throw notFound('Domain not found in your account.', 'domain_not_found');
   if (!a.local.expiresAt)
     throw unprocessable('expiry_unknown', 'The domain has no known expiry: sync it first.');
-  return { ...standard(quoted), fromExpiresAt: a.local.expiresAt.toISOString() };
+  const fromExpiresAt = a.local.expiresAt.toISOString();
+  if (!a.local.premium) return { ...standard(quoted), fromExpiresAt };
+  const premium = await registrarRead(() =>
+    renewalQuote(a.deps, {
+      domain: { name: a.domain, premium: true },
+      tld: a.tld,
+      years: a.req.years,
+      reseller: a.reseller,
+    }),
+  );
+  acceptedPremium(a, premium.amountMinor, 'This is a premium name: it renews at its own price.');
+  return {
+    amount: premium.amountMinor,
+    cost: premium.cost,
+    exchangeRate: premium.rate,
+    premium: true,
+    fromExpiresAt,
+  };
 };
+
+/** The caller sent `premium_price` and it is the price asked: 422 with the price otherwise. */
+function acceptedPremium(a: Pick<PreCheckArgs, 'req' | 'reseller'>, amountMinor: bigint, what: string): void {
+  const currency = a.reseller.currency.trim();
+  const asked = formatMinor(amountMinor, currency);
+  const priceIs = { premium_price: [`The premium price is ${asked} ${currency}.`] };
+  if (a.req.premiumPrice === undefined)
+    throw unprocessable(
+      'premium_price_required',
+      `${what} Send premium_price ${asked} to accept it.`,
+      priceIs,
+    );
+  if (amountField(a.req.premiumPrice, currency, 'premium_price') !== amountMinor)
+    throw unprocessable('premium_price_mismatch', `The premium price is ${asked} ${currency}.`, priceIs);
+}
 
 /**
  * Transfer in: not another reseller's; one in this account (imported, or its transfer still to
@@ -189,7 +225,6 @@ async function checkAvailable({
   domain,
   tld,
 }: PreCheckArgs): Promise<PremiumPrice | null> {
-  const currency = reseller.currency.trim();
   const [found] =
     (await withTimeout(deps.registrar.search([domain]), REGISTRAR_CHECK_TIMEOUT_MS).catch((err: unknown) => {
       // Unknown availability is not a refusal: the order workflow checks again before creating.
@@ -207,16 +242,6 @@ async function checkAvailable({
     registrarCurrency: deps.registrar.currency,
     reseller,
   });
-  const asked = formatMinor(premium.amountMinor, currency);
-  const priceIs = { premium_price: [`The premium price is ${asked} ${currency}.`] };
-  if (req.premiumPrice === undefined) {
-    throw unprocessable(
-      'premium_price_required',
-      `This is a premium name: send premium_price ${asked} to accept its price.`,
-      priceIs,
-    );
-  }
-  if (amountField(req.premiumPrice, currency, 'premium_price') !== premium.amountMinor)
-    throw unprocessable('premium_price_mismatch', `The premium price is ${asked} ${currency}.`, priceIs);
+  acceptedPremium({ req, reseller }, premium.amountMinor, 'This is a premium name.');
   return premium;
 }

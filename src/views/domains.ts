@@ -1,5 +1,6 @@
 import type { DomainSummary } from '../services/domains';
 import { z } from 'zod';
+import { moneyJson } from '../money';
 import { isoOrNull, MoneyJson } from './json';
 
 /* A domain and what is asked or answered about it, as the API answers them: each schema beside its presenter. */
@@ -24,6 +25,26 @@ export function presentSync(
   };
 }
 
+export const RenewalHeldJson = z
+  .object({
+    renewal_price: MoneyJson.describe('What a year costs now.'),
+    previous_price: MoneyJson.describe('What the reseller last paid for a year.'),
+    expires_at: z.string().describe('The expiry the held renewal was for.'),
+    since: z.string(),
+  })
+  .meta({ id: 'RenewalHeld' });
+
+/** A held auto-renewal as the API shows it. */
+export function presentRenewalHeld(h: DomainSummary['renewalHeld']): z.infer<typeof RenewalHeldJson> | null {
+  if (!h) return null;
+  return {
+    renewal_price: moneyJson(BigInt(h.priceMinor), h.currency),
+    previous_price: moneyJson(BigInt(h.previousMinor), h.currency),
+    expires_at: h.expiresAt,
+    since: h.since,
+  };
+}
+
 export const DomainJson = z
   .object({
     id: z.int(),
@@ -36,6 +57,12 @@ export const DomainJson = z
     locked: z.boolean(),
     nameservers: z.array(z.string()),
     ...RegistrarSyncJson.shape,
+    premium: z
+      .boolean()
+      .describe("A premium name: it renews at the registrar's premium renewal price, never the catalog's."),
+    renewal_held: RenewalHeldJson.nullable().describe(
+      'The auto-renewal held back because its price rose (null: none): renew by hand at the new price.',
+    ),
   })
   .meta({ id: 'Domain' });
 
@@ -52,6 +79,8 @@ export function presentDomain(d: DomainSummary): z.infer<typeof DomainJson> {
     locked: d.locked,
     nameservers: d.nameservers,
     ...presentSync(d),
+    premium: d.premium,
+    renewal_held: presentRenewalHeld(d.renewalHeld),
   };
 }
 

@@ -68,6 +68,20 @@ export const EVENT_SCHEMAS = {
     days_left: z.int(),
     auto_renew: z.boolean(),
   }),
+  'domain.renewal_price_changed': z.strictObject({
+    domain_id: z.int(),
+    domain_name: z.string(),
+    expires_at: timestamp.describe('The expiry the held auto-renewal was for.'),
+    premium: z.boolean().describe("A premium name: priced from the registrar's renewal price for it."),
+    previous_price: z.strictObject(money).describe('What the reseller last paid for a year of it.'),
+    renewal_price: z.strictObject(money).describe('What a year costs now.'),
+    auto_renew_held: z
+      .literal(true)
+      .describe(
+        'The auto-renewal was not charged: the reseller renews by hand at the new price, or the domain expires.',
+      ),
+    message: z.string(),
+  }),
   'webhook.test': z.strictObject({
     endpoint_id: z.string(),
     message: z.string(),
@@ -87,6 +101,7 @@ export const EVENT_TYPES = [
   'domain.order.completed',
   'domain.order.failed',
   'domain.expiring',
+  'domain.renewal_price_changed',
 ] as const satisfies ReadonlyArray<EventType>;
 // Every schema has its name in the list: a new type added to one and not the other fails to compile.
 const _allListed: Exclude<EventType, (typeof EVENT_TYPES)[number] | 'webhook.test'> extends never

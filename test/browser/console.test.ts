@@ -126,12 +126,14 @@ describe('the console overview', () => {
           expect(await bar.locator('rect[data-series="completed"]').getAttribute('data-value')).toBe('3');
           expect(await bar.locator('rect[data-series="failed"]').getAttribute('data-value')).toBe('1');
           // Revenue and margin, one picture per currency, never added across currencies.
-          expect(await rowOf(page, 'revenue-USD', day)).toEqual(['39.00', '9.00', '0']);
+          // Revenue, margin, without cost, below cost: none sold below its cost.
+          expect(await rowOf(page, 'revenue-USD', day)).toEqual(['39.00', '9.00', '0', '0']);
           const idrRow = await rowOf(page, 'revenue-IDR', day);
           // IDR has no minor unit: the amount as billed, thousands grouped.
           expect(idrRow[0]!.replace(/,/g, '')).toBe(idrAmount.amountMinor);
           // No registrar cost recorded for the IDR order: no margin claimed, and it says so.
-          expect(idrRow.slice(1)).toEqual(['0', '1']);
+          expect(idrRow.slice(1)).toEqual(['0', '1', '0']);
+          expect(await page.locator('[data-figure^="below-cost-"]').count()).toBe(0);
           expect(await page.locator('[data-chart="revenue-USD"] g[data-series="Margin (USD)"]').count()).toBe(
             1,
           );

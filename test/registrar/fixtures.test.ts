@@ -122,6 +122,25 @@ describe('the client reads the live answers (fixtures)', () => {
     ).rejects.toMatchObject({ kind: 'rejected', message: 'this transfer order can not be cancelled' });
   });
 
+  it("asks a domain's own renewal price with renew price_check=1, renewing nothing", async () => {
+    const sent = answering(FIXTURES.renewPriceCheck.body);
+    expect(await sent.client.renewalPrice('premiumname.com')).toEqual({
+      amountMinor: 50000n,
+      currency: 'USD',
+    });
+    expect(Object.fromEntries(sent.seen[0]!.searchParams)).toMatchObject({
+      command: 'renew',
+      domain: 'premiumname.com',
+      duration: '1',
+      currency: 'USD',
+      price_check: '1',
+    });
+    // A renewal answer without a price is never taken for one.
+    await expect(answering(FIXTURES.renew.body).client.renewalPrice('domain1.com')).rejects.toMatchObject({
+      kind: 'rejected',
+    });
+  });
+
   it('reads the newest transfer order (the first element), and an empty list as none yet', async () => {
     expect(await answering(FIXTURES.transferStatus.body).client.transferStatus('domain1.com')).toEqual({
       orderId: '1234568',
@@ -396,6 +415,15 @@ describe('the simulator answers as the fixtures do', () => {
     for (let i = 0; i < 5; i += 1) seen.push((await words('transferauth-a.com'))[0]!.TransferStatus);
     expect(seen).toEqual(['waiting', 'waiting', 'approved', 'Transferred', 'Transferred']);
     for (const [word] of TRANSFER_WORDS) expect(transferStateOf(word)).not.toBe('pending');
+  });
+
+  it('renew price_check: the price (a premium name at its own), and the domain not renewed', async () => {
+    sim.seedDomain('premiumname.com', new Date('2027-06-01T00:00:00Z'));
+    expect(
+      await ask('renew', { domain: 'premiumname.com', duration: '1', currency: 'USD', price_check: '1' }),
+    ).toEqual(FIXTURES.renewPriceCheck.body);
+    expect(sim.domains.get('premiumname.com')!.expiresAt).toBe(Date.parse('2027-06-01T00:00:00Z'));
+    expect(sim.operations.filter((o) => o.command === 'renew' && o.domain === 'premiumname.com')).toEqual([]);
   });
 
   it('cancel_transfer: a pending order is cancelled, an ended one refused', async () => {

@@ -64,12 +64,12 @@ function args(
 
 describe('register', () => {
   it('refuses a name in any account here before asking the registrar', async () => {
-    const mine = args('register', { local: { resellerId: 7, expiresAt: null } });
+    const mine = args('register', { local: { resellerId: 7, expiresAt: null, premium: false } });
     await expect(checkRegister(mine)).rejects.toMatchObject({
       code: 'domain_unavailable',
       message: 'The domain is already in your account.',
     });
-    const theirs = args('register', { local: { resellerId: 8, expiresAt: null } });
+    const theirs = args('register', { local: { resellerId: 8, expiresAt: null, premium: false } });
     await expect(checkRegister(theirs)).rejects.toMatchObject({ message: 'The domain is not available.' });
     expect([...mine.registrarCalls, ...theirs.registrarCalls]).toEqual([]);
   });
@@ -104,13 +104,15 @@ describe('renew', () => {
   it("is of this reseller's domain with a known expiry, renewed from it", async () => {
     await expect(checkRenew(args('renew'))).rejects.toMatchObject({ status: 404, code: 'domain_not_found' });
     await expect(
-      checkRenew(args('renew', { local: { resellerId: 8, expiresAt: new Date() } })),
+      checkRenew(args('renew', { local: { resellerId: 8, expiresAt: new Date(), premium: false } })),
     ).rejects.toMatchObject({ code: 'domain_not_found' });
     await expect(
-      checkRenew(args('renew', { local: { resellerId: 7, expiresAt: null } })),
+      checkRenew(args('renew', { local: { resellerId: 7, expiresAt: null, premium: false } })),
     ).rejects.toMatchObject({ code: 'expiry_unknown' });
     const expiresAt = new Date('2027-03-01T00:00:00Z');
-    expect(await checkRenew(args('renew', { local: { resellerId: 7, expiresAt } }))).toMatchObject({
+    expect(
+      await checkRenew(args('renew', { local: { resellerId: 7, expiresAt, premium: false } })),
+    ).toMatchObject({
       amount: 1299n,
       fromExpiresAt: '2027-03-01T00:00:00.000Z',
     });
@@ -120,10 +122,12 @@ describe('renew', () => {
 describe('transfer', () => {
   it("refuses another reseller's domain and one the registrar already holds for us", async () => {
     await expect(
-      checkTransfer(args('transfer', { local: { resellerId: 8, expiresAt: null } })),
+      checkTransfer(args('transfer', { local: { resellerId: 8, expiresAt: null, premium: false } })),
     ).rejects.toMatchObject({ code: 'domain_not_found' });
     await expect(
-      checkTransfer(args('transfer', { local: { resellerId: 7, expiresAt: null }, atRegistrar: true })),
+      checkTransfer(
+        args('transfer', { local: { resellerId: 7, expiresAt: null, premium: false }, atRegistrar: true }),
+      ),
     ).rejects.toMatchObject({ code: 'domain_unavailable' });
   });
 
@@ -131,7 +135,7 @@ describe('transfer', () => {
     const away = args('transfer');
     expect(await checkTransfer(away)).toMatchObject({ amount: 1170n, premium: false });
     expect(away.registrarCalls).toEqual([]);
-    const imported = args('transfer', { local: { resellerId: 7, expiresAt: null } });
+    const imported = args('transfer', { local: { resellerId: 7, expiresAt: null, premium: false } });
     expect(await checkTransfer(imported)).toMatchObject({ amount: 1170n });
     expect(imported.registrarCalls).toEqual(['info']);
   });
@@ -140,7 +144,7 @@ describe('transfer', () => {
 describe('every action', () => {
   it('refuses a TLD not offered before anything else, as placeOrder did before the split', async () => {
     for (const check of [checkRegister, checkRenew, checkTransfer]) {
-      const a = args('register', { local: { resellerId: 8, expiresAt: null } });
+      const a = args('register', { local: { resellerId: 8, expiresAt: null, premium: false } });
       await expect(check({ ...a, domain: 'example.nope', tld: 'nope' })).rejects.toMatchObject({
         status: 422,
         code: 'not_offered',

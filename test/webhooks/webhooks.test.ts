@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { createReminderActivities, EXPIRY_SCAN_PAGE } from '../../activities/reminders';
+import {
+  createAutoRenewalActivities,
+  createReminderActivities,
+  EXPIRY_SCAN_PAGE,
+} from '../../activities/reminders';
 import { ensureExpirySchedule } from '../../src/services/maintenance';
 import { verifySeedSignature } from '../../src/webhooks/signing';
 import { checkWebhookTarget, isPrivateAddress } from '../../src/webhooks/targets';
@@ -314,7 +318,10 @@ describe('expiry reminders', () => {
       .db('domains')
       .insert({ resellerId: r.id, name, expiresAt: new Date(Date.now() + 3 * 86_400_000), autoRenew: true })
       .returning('id')) as Array<{ id: number }>;
-    const reminders = createReminderActivities({ db: h.db });
+    const reminders = {
+      ...createReminderActivities({ db: h.db }),
+      ...createAutoRenewalActivities({ db: h.db, registrar: h.registrar, pricing: testConfig() }),
+    };
     const scanned = await reminders.scanExpiringPage([30, 14, 7, 1], 7, null);
     expect(scanned.autoRenew).toContain(row!.id);
     const due = await reminders.prepareAutoRenewal(row!.id, 7);

@@ -4,6 +4,9 @@ import { registeredNow } from '../lag';
 import {
   FINAL_TRANSFER,
   type Handler,
+  PREMIUM_USD,
+  RATES,
+  RENEW_PRICES,
   registeredElsewhere,
   type SimState,
   type SimTransfer,
@@ -75,10 +78,26 @@ export const ORDERS_COMMANDS: Record<string, Handler> = {
     };
   },
   renew: (c) => {
-    const { p, domain, owned, fail, notFound, sim } = c;
+    const { p, domain, owned, sld, fail, notFound, sim } = c;
     if (p['currency'] !== undefined && !isRegistrarCurrency(p['currency']))
       return fail(`invalid currency ${p['currency']}`);
     if (!owned) return notFound();
+    if (p['price_check'] === '1') {
+      // Only the price: nothing is renewed.
+      const currency = (p['currency'] ?? 'USD').toUpperCase();
+      const usd =
+        sim.renewalPrices.get(domain) ??
+        (sld.startsWith('premium')
+          ? PREMIUM_USD
+          : (RENEW_PRICES[domain.split('.').slice(1).join('.')] ?? '19.99'));
+      return {
+        RenewResponse: {
+          ResponseCode: '0',
+          Status: 'price_check_success',
+          PriceInfo: `Renewal Price: ${(Number(usd) * (RATES[currency] ?? 1)).toFixed(2)} in ${currency}`,
+        },
+      };
+    }
     const currentYear = new Date(owned.expiresAt).getUTCFullYear();
     if (p['year'] !== undefined && Number(p['year']) !== currentYear) {
       return fail(`renew year mismatch: the domain expires in ${currentYear}`);

@@ -131,6 +131,8 @@ export function createAdminRatesRouter(deps: AppDeps): Router<AppState> {
           cost_converted: r.costConverted,
           margin: r.margin,
           without_cost: r.withoutCost,
+          below_cost: r.belowCost,
+          loss: r.loss,
         })),
       });
     },

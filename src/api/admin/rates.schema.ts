@@ -52,5 +52,9 @@ export const MarginRowJson = z
     cost_converted: z.string(),
     margin: z.string(),
     without_cost: z.int(),
+    below_cost: z
+      .int()
+      .describe('Orders sold for less than their registrar cost (converted): each one a loss.'),
+    loss: z.string().describe('What the below-cost orders lost together (a positive amount).'),
   })
   .meta({ id: 'MarginRow' });

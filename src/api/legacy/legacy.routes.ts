@@ -120,7 +120,13 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
             placeOrderAnswer(
               deps,
               ctx,
-              { ...orderRequest, action: 'renew', domain: req.domainName, years: req.period },
+              {
+                ...orderRequest,
+                action: 'renew',
+                domain: req.domainName,
+                years: req.period,
+                premiumPrice: req.premiumPrice,
+              },
               ORDERS_PATH,
             ),
           );

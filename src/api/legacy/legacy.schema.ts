@@ -37,7 +37,12 @@ export const legacyRequest = z.discriminatedUnion(
       registrantInfo: legacyContactSchema,
       adminInfo: legacyContactSchema.optional(),
     }),
-    z.object({ action: z.literal('renewDomain'), domainName, period: yearsSchema.default(1) }),
+    z.object({
+      action: z.literal('renewDomain'),
+      domainName,
+      period: yearsSchema.default(1),
+      premiumPrice: z.string().trim().max(32).optional(),
+    }),
     z.object({ action: z.literal('getEPPCode'), domainName }),
     z.object({
       action: z.literal('transferDomain'),

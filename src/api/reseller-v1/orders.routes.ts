@@ -126,6 +126,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
             years: body.years,
             paymentMethod: 'invoice',
             gateway: body.gateway,
+            premiumPrice: body.premium_price,
           },
           ORDERS_PATH,
         ),

@@ -57,7 +57,19 @@ export const orderRegisterRequest = z.object({
 });
 
 export const orderRenewRequest = z.object({
-  body: z.object({ domain, years: yearsSchema.default(1), gateway }),
+  body: z.object({
+    domain,
+    years: yearsSchema.default(1),
+    gateway,
+    premium_price: z
+      .string()
+      .trim()
+      .max(32)
+      .optional()
+      .describe(
+        'A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it.',
+      ),
+  }),
 });
 
 export const orderTransferRequest = z.object({

@@ -98,6 +98,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
             domainField: 'domain',
             years: body.period,
             paymentMethod: 'wallet',
+            premiumPrice: body.premium_price,
           },
           ORDERS_PATH,
         ),

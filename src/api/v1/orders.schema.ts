@@ -27,7 +27,17 @@ export const domainParam = z.object({ domain: z.string().min(1).max(1000) });
 
 export const renewRequest = z.object({
   params: domainParam,
-  body: z.object({ period: yearsSchema.default(1) }),
+  body: z.object({
+    period: yearsSchema.default(1),
+    premium_price: z
+      .string()
+      .trim()
+      .max(32)
+      .optional()
+      .describe(
+        'A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it.',
+      ),
+  }),
 });
 
 const authCode = z.string().trim().min(1, 'The auth code field is required.').max(255);

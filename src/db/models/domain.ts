@@ -1,9 +1,19 @@
 import type { ContactIds, Contacts } from '../../registrar/types';
 import { BaseModel } from './base';
 
+/** An auto-renewal not charged because its price rose past the allowed share (minor units, `currency`). */
+export interface RenewalHeld {
+  priceMinor: string;
+  previousMinor: string;
+  currency: string;
+  /** The expiry the held renewal was for. */
+  expiresAt: string;
+  since: string;
+}
+
 export class Domain extends BaseModel {
   static override tableName = 'domains';
-  static override jsonAttributes = ['registrarMetadata', 'contacts', 'contactIds'];
+  static override jsonAttributes = ['registrarMetadata', 'contacts', 'contactIds', 'renewalHeld'];
 
   id!: number;
   resellerId!: number;
@@ -26,6 +36,13 @@ export class Domain extends BaseModel {
   registrarPendingSince!: Date | null;
   /** When the registrar was last seen to hold what our record says. */
   registrarSyncedAt!: Date | null;
+  /** Registered as a premium name: renews at the registrar's premium price. */
+  premium!: boolean;
+  /** What the reseller last paid for one year of it (register, renew or transfer), in `lastPaidCurrency`. */
+  lastPaidMinor!: string | null;
+  lastPaidCurrency!: string | null;
+  /** The auto-renewal held back because its price rose (null: none). */
+  renewalHeld!: RenewalHeld | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

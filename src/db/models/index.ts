@@ -4,7 +4,7 @@ export { ApiLog } from './api-log';
 export { AuditEvent } from './audit-event';
 export type { CatalogPriceRow } from './catalog-price';
 export type { DnsRecordRow, DnsZoneBefore, DnsZoneRow } from './dns';
-export { Domain } from './domain';
+export { Domain, type RenewalHeld } from './domain';
 export type { IdempotencyRecordRow } from './idempotency-record';
 export type { InvoiceRow } from './invoice';
 export type { LedgerEntryKind, LedgerEntryRow, LedgerEntryStatus } from './ledger-entry';

@@ -85,9 +85,25 @@ export function Overview(props: {
               { name: `Margin (${c.currency})`, color: '#2e7d32', values: c.margin.map(Number) },
             ]}
             format={(minor) => groupMinor(BigInt(Math.round(minor)), c.currency)}
-            more={[{ head: 'Without cost', values: c.withoutCost }]}
+            more={[
+              { head: 'Without cost', values: c.withoutCost },
+              { head: 'Below cost', values: c.belowCost },
+            ]}
           />
         ))}
+        {revenue.currencies
+          .filter((c) => c.belowCost.some((n) => n > 0))
+          .map((c) => (
+            <p
+              role="alert"
+              class="notice"
+              key={`below-${c.currency}`}
+              data-figure={`below-cost-${c.currency}`}
+            >
+              {c.belowCost.reduce((a, b) => a + b, 0)} {c.currency} order(s) in these days were sold below
+              their registrar cost: the margin line nets them in; the report (report:margin) lists the loss.
+            </p>
+          ))}
       </section>
       <section aria-labelledby="deliveries-h">
         <h2 id="deliveries-h">Webhook delivery success rate</h2>

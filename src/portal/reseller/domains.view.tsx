@@ -1,5 +1,6 @@
 import type { VNode } from 'preact';
-import type { Domain } from '../../db/models';
+import type { Domain, RenewalHeld } from '../../db/models';
+import { groupMinor } from '../../money';
 import type { Contacts } from '../../registrar/types';
 import { encodeCursor, type listDomains } from '../../services/domains';
 import type { listOrders } from '../../services/order-lists';
@@ -21,7 +22,7 @@ export function DomainList(props: { page: Awaited<ReturnType<typeof listDomains>
           <a href={`/portal/domains/${d.id}`}>{d.name}</a>,
           d.status,
           when(d.expiresAt),
-          d.autoRenew ? 'on' : 'off',
+          d.renewalHeld ? 'held: the price rose' : d.autoRenew ? 'on' : 'off',
           d.privacy,
           d.locked ? 'locked' : 'unlocked',
         ])}
@@ -50,7 +51,14 @@ export function DomainPage(props: { domain: Domain; contacts: Contacts | string 
         <dd>{when(domain.expiresAt)}</dd>
         <dt>Auto-renew</dt>
         <dd>{domain.autoRenew ? 'on' : 'off'}</dd>
+        {domain.premium && (
+          <>
+            <dt>Renewal price</dt>
+            <dd>premium: the registrar's own price for this name, not the catalog's</dd>
+          </>
+        )}
       </dl>
+      {domain.renewalHeld && <RenewalHeldNotice held={domain.renewalHeld} />}
       <p>
         <a href={`/portal/domains/${domain.id}/dns`}>DNS records and DNSSEC →</a>
       </p>
@@ -95,6 +103,19 @@ export function DomainPage(props: { domain: Domain; contacts: Contacts | string 
         </dl>
       )}
     </>
+  );
+}
+
+/** An auto-renewal held back because the price rose: nothing was charged, the reseller decides. */
+function RenewalHeldNotice(props: { held: RenewalHeld }): VNode {
+  const { held } = props;
+  const money = (minor: string) => `${groupMinor(BigInt(minor), held.currency)} ${held.currency}`;
+  return (
+    <p role="alert" class="notice" data-figure="renewal-held">
+      Auto-renewal held: a year now costs {money(held.priceMinor)}, up from the {money(held.previousMinor)}{' '}
+      you last paid, so nothing was charged. Renew it yourself at the new price before it expires (
+      {when(new Date(held.expiresAt))}), or it will not be renewed.
+    </p>
   );
 }
 

@@ -16,9 +16,10 @@ import {
   asArray,
   type Body,
   ONE_NAME_PER_SEARCH,
-  transferStateOf,
+  transferStatusOf,
   type Params,
   parseEpochMs,
+  renewalPriceOf,
   sameContact,
   contactParams,
   readContact,
@@ -147,6 +148,11 @@ export class DynadotRegistrar implements Registrar {
     return { expiresAt: parseEpochMs(body['Expiration']) };
   }
 
+  async renewalPrice(domain: string) {
+    const body = await this.call('renew', { domain, duration: 1, currency: this.currency, price_check: 1 });
+    return renewalPriceOf(body, this.currency);
+  }
+
   async transfer(args: Parameters<Registrar['transfer']>[0]): Promise<{ orderId: string }> {
     const body = await this.call('transfer', {
       domain: args.domain,
@@ -159,12 +165,7 @@ export class DynadotRegistrar implements Registrar {
   }
 
   async transferStatus(domain: string): Promise<TransferStatus | null> {
-    const body = await this.call('get_transfer_status', { domain, transfer_type: 'in' });
-    // Newest first: the first element is the order that counts.
-    const first = (asArray(body['TransferList']) as Body[])[0];
-    if (!first) return null;
-    const text = str(first['TransferStatus']);
-    return { orderId: str(first['OrderId']), state: transferStateOf(text), text };
+    return transferStatusOf(await this.call('get_transfer_status', { domain, transfer_type: 'in' }));
   }
 
   async cancelTransfer(args: { domain: string; orderId: string }): Promise<void> {

@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseDecimalToMinor } from '../../money';
 import { RegistrarError } from '../errors';
-import type { Contact, Money, TransferState } from '../types';
+import type { Contact, Money, TransferState, TransferStatus } from '../types';
 
 export const asArray = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
@@ -181,6 +181,29 @@ export function parseSearchPrice(text: string): SearchPrice {
 }
 
 /**
+ * `renew` with `price_check=1` answers `Status: "price_check_success"` and a `PriceInfo` instead
+ * of renewing (Dynadot's renew reference). The documentation does not show PriceInfo's text: it is
+ * read as the search price sentence is, an amount followed by `in CUR` (`Renewal Price: 500.00 in
+ * USD`), the renewal figure first when the sentence names both.
+ */
+export function renewalPriceOf(body: Body, currency: string): Money {
+  const price = parsePriceInfo(body['PriceInfo']);
+  if (!price || str(body['Status']) !== 'price_check_success')
+    throw new RegistrarError('rejected', 'renew price_check answered no price', 'renew');
+  if (price.currency !== currency)
+    throw new RegistrarError('rejected', `renew price_check answered in ${price.currency}`, 'renew');
+  return price;
+}
+
+function parsePriceInfo(value: unknown): Money | undefined {
+  const text =
+    typeof value === 'string' ? value : value && typeof value === 'object' ? JSON.stringify(value) : '';
+  const renewal = /Renew(?:al)?\s+price:\s*([\d.,]+)\s+in\s+([A-Z]{3})/i.exec(text);
+  const any = renewal ?? /([\d.,]+)\s+in\s+([A-Z]{3})/i.exec(text);
+  return any ? amountIn(any[1]!, any[2]!) : undefined;
+}
+
+/**
  * `get_transfer_status`'s `TransferStatus` words, as independent clients map them: none,
  * waiting, approved, locked, auth code needed, cancelled, failed, and `Transferred` when done.
  */
@@ -195,6 +218,14 @@ export function transferStateOf(text: string): TransferState {
   if (/wait|pending|process/.test(t)) return 'waiting';
   if (/^none$|^$/.test(t)) return 'none';
   return 'pending';
+}
+
+/** `get_transfer_status`'s newest order (newest first: the first element is the one that counts), or null. */
+export function transferStatusOf(body: Body): TransferStatus | null {
+  const first = (asArray(body['TransferList']) as Body[])[0];
+  if (!first) return null;
+  const text = str(first['TransferStatus']);
+  return { orderId: str(first['OrderId']), state: transferStateOf(text), text };
 }
 
 /** `get_contact`'s contact (phone as `+CC.NUMBER`, country upper case). */
