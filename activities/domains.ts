@@ -5,6 +5,7 @@ import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import { DomainFailures, type DomainOperationInput } from '../workflows/contracts';
+import { applyHostOperation } from './glue-hosts';
 import { disagreement } from './registrar-sync';
 
 export interface DomainActivityDeps {
@@ -111,6 +112,10 @@ export function createDomainActivities(deps: DomainActivityDeps) {
           case 'request_epp':
             // Sealed: the code never sits in workflow history in clear.
             return { sealedAuthCode: deps.secrets.seal(await registrar.getAuthCode(domain)) };
+          case 'register_host':
+          case 'set_host_ips':
+          case 'delete_host':
+            return await applyHostOperation(deps, domainId, operation);
         }
       } catch (err) {
         return domainRegistrarFailure(err);

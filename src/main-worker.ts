@@ -9,6 +9,7 @@ import { relayOptions } from './webhooks/dispatcher';
 import { startEventRelay } from './webhooks/relay';
 import { createActivities } from '../activities';
 import { buildActivityDeps } from './activity-deps';
+import { addonNameserversWithoutGlue } from './hosted-dns/glue-check';
 import type { Registrar } from './registrar/types';
 import { installRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
@@ -44,6 +45,29 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
+/**
+ * In production, the hosted DNS addon's nameservers under a domain we hold must be registered
+ * hosts (glue) at the registrar, or every delegation to them is refused: the worker does not
+ * start until they are (`host:set`). A registrar that cannot be asked is only warned about.
+ */
+async function checkAddonGlue(
+  deps: { db: Knex; registrar: Registrar },
+  addon: NonNullable<ReturnType<typeof buildActivityDeps>['dnsAddon']>,
+  log: Logger,
+): Promise<void> {
+  let missing: string[];
+  try {
+    missing = await addonNameserversWithoutGlue(deps, addon);
+  } catch (err) {
+    log.warn({ err }, 'could not check the DNS addon nameservers against the registrar');
+    return;
+  }
+  if (missing.length > 0)
+    throw new Error(
+      `DNS_ADDON_NAMESERVERS ${missing.join(', ')} are not registered hosts at the registrar: register each with its addresses first (npm run cli -- host:set <domain> <host> --ip <address>)`,
+    );
+}
+
 /** Builds the worker's dependencies (only here) and runs it until `shutdown()`. */
 export async function startWorker(
   config: Config,
@@ -55,6 +79,7 @@ export async function startWorker(
   const connection = await connectWorker(config.TEMPORAL_ADDRESS);
   await registerSearchAttributes(config, log);
   const deps = buildActivityDeps(config, db, log, { registrar: opts.registrar });
+  if (config.NODE_ENV === 'production' && deps.dnsAddon) await checkAddonGlue(deps, deps.dnsAddon, log);
   const deployment = configuredDeployment(config);
   const queues = polledQueues(config);
   const workers = await createQueueWorkers({

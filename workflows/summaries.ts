@@ -128,12 +128,20 @@ const OPERATION: Record<DomainOperation['op'], string> = {
   set_lock: 'Set transfer lock',
   set_privacy: 'Set privacy',
   request_epp: 'Send the auth code to the registrant',
+  register_host: 'Register a nameserver host',
+  set_host_ips: 'Change a nameserver host’s addresses',
+  delete_host: 'Delete a nameserver host',
 };
 
 function operationValue(op: DomainOperation): string | null {
   switch (op.op) {
     case 'set_nameservers':
       return op.nameservers.join(', ');
+    case 'register_host':
+    case 'set_host_ips':
+      return `${op.host} ${op.ips.join(', ')}`;
+    case 'delete_host':
+      return op.host;
     case 'set_lock':
       return op.locked ? 'locked' : 'unlocked';
     case 'set_privacy':

@@ -256,6 +256,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_v1_domains_domain_hosts"];
+        put?: never;
+        post: operations["post__api_v1_domains_domain_hosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain}/hosts/{host}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put__api_v1_domains_domain_hosts_host"];
+        post?: never;
+        delete: operations["delete__api_v1_domains_domain_hosts_host"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/dns": {
         parameters: {
             query?: never;
@@ -2158,6 +2190,12 @@ export interface components {
             /** @description The auto-renewal held back because its price rose (null: none): renew by hand at the new price. */
             renewal_held: components["schemas"]["RenewalHeld"] | null;
         };
+        GlueHost: {
+            host: string;
+            ips: string[];
+            created_at: string;
+            updated_at: string;
+        };
         SearchResult: {
             domain_name: string;
             available: boolean | null;
@@ -3947,6 +3985,288 @@ export interface operations {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
                         code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "operation_not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_v1_domains_domain_hosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            hosts: components["schemas"]["GlueHost"][];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_domains_domain_hosts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    host: string;
+                    ips: string[];
+                };
+                "application/x-www-form-urlencoded": {
+                    host: string;
+                    ips: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            host: {
+                                host: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            operation: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "processing" | "completed" | "failed";
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    put__api_v1_domains_domain_hosts_host: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                domain: string;
+                host: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ips: string[];
+                };
+                "application/x-www-form-urlencoded": {
+                    ips: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            host: {
+                                host: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            operation: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "processing" | "completed" | "failed";
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "host_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    delete__api_v1_domains_domain_hosts_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domain: string;
+                host: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            host: {
+                                host: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            operation: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "processing" | "completed" | "failed";
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "domain_not_found" | "host_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };

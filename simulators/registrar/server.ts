@@ -41,6 +41,7 @@ import {
   type FaultKind,
   MUTATING,
   type SimDomain,
+  type SimHost,
   type SimOperation,
   type SimState,
   type SimTransfer,
@@ -77,6 +78,7 @@ export class RegistrarSimulator implements SimState {
   /** Transfer-in orders per domain, newest first (as get_transfer_status lists them). */
   readonly transfers = new Map<string, SimTransfer[]>();
   readonly renewalPrices = new Map<string, string>();
+  readonly hosts = new Map<string, SimHost>();
   readonly account: SimulatedAccount;
   lagMs: number;
   readonly operations: SimOperation[] = [];
@@ -131,10 +133,8 @@ export class RegistrarSimulator implements SimState {
   }
 
   reset(): void {
-    this.domains.clear();
-    this.contacts.clear();
-    this.transfers.clear();
-    this.renewalPrices.clear();
+    for (const held of [this.domains, this.contacts, this.transfers, this.renewalPrices, this.hosts])
+      held.clear();
     this.operations.length = 0;
     this.calls.clear();
     this.faults = defaultFaults();

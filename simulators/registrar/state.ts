@@ -44,6 +44,13 @@ export interface SimDomain {
   dnssec?: Array<{ KeyTag: string; Algorithm: string; DigestType: string; Digest: string }>;
 }
 
+/** A registered nameserver host and its addresses. */
+export interface SimHost {
+  serverId: string;
+  host: string;
+  ips: string[];
+}
+
 /** What a read of a domain shows of it (and what lags behind a change). */
 export type SimDomainView = Pick<SimDomain, 'nameservers' | 'locked' | 'privacy' | 'contacts'>;
 
@@ -118,6 +125,8 @@ export interface SimState {
   readonly lagMs: number;
   /** Status polls until a transfer is `Transferred`. */
   readonly transferPollsToComplete: number;
+  /** Registered nameserver hosts (glue), by host name. */
+  readonly hosts: Map<string, SimHost>;
   /** A domain's own yearly renewal price in USD, where one was set (a premium name's that rose). */
   readonly renewalPrices: Map<string, string>;
   /** A fresh id (contacts, transfer orders, auth codes). */

@@ -9,6 +9,7 @@ import { createWalletRouter } from './reseller-v1/wallet.routes';
 import { createV1DnsRouter } from './v1/dns.routes';
 import { createV1DomainsRouter } from './v1/domains.routes';
 import { createV1ManageRouter } from './v1/manage.routes';
+import { createV1HostsRouter } from './v1/hosts.routes';
 import { createV1OrdersRouter } from './v1/orders.routes';
 import { createWebhooksRouter } from './webhooks.routes';
 import { createAccountRouter } from './account.routes';
@@ -26,6 +27,7 @@ export function surfaceRouters(deps: AppDeps) {
       createV1DomainsRouter(deps),
       createV1OrdersRouter(deps),
       createV1ManageRouter(deps),
+      createV1HostsRouter(deps),
       createV1DnsRouter(deps),
       createWebhooksRouter(deps),
       createAccountRouter(deps),

@@ -1,10 +1,13 @@
+import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { Domain } from '../db/models';
 import { normaliseDomainName } from '../domain-name';
 import { presentDomain } from '../views/domains';
 import { cliActor } from '../services/audit';
+import type { CoreDeps } from '../services/deps';
+import { glueHostsOf, runHostOperation } from '../services/glue-hosts';
 import { cancelTransfer } from '../services/transfers';
-import { jsonOption, printRecord, withCore, withDb } from './context';
+import { jsonOption, printRecord, printRows, withCore, withDb } from './context';
 
 /** A domain as our record holds it: what the API answers, with whether the registrar shows it yet. */
 export function registerDomains(program: Command): void {
@@ -50,6 +53,60 @@ export function registerDomains(program: Command): void {
           reason: opts.reason,
         });
         console.log(`cancelling the transfer of ${order.domain} (order ${order.publicId}, ${order.status})`);
+      });
+    });
+
+  const domainNamed = async (db: CoreDeps['db'], name: string) => {
+    const domain = await Domain.query(db).findOne({ name: normaliseDomainName(name).ascii });
+    if (!domain) throw new Error(`no domain ${name} in the database`);
+    return domain;
+  };
+  jsonOption(
+    program
+      .command('host:list <domain>')
+      .description(
+        'The nameserver hosts (glue) registered under a domain, from our record (no registrar call).',
+      ),
+  ).action(async (name: string, opts: { json?: boolean }) => {
+    await withDb(async (db) => {
+      const domain = await domainNamed(db, name);
+      printRows(
+        (await glueHostsOf(db, domain.id)).map((h) => ({ host: h.host, ips: h.ips.join(', ') })),
+        { json: opts.json, empty: `(no nameserver hosts under ${domain.name})` },
+      );
+    });
+  });
+  program
+    .command('host:set <domain> <host>')
+    .description(
+      'Register a nameserver host (glue) under a domain with its addresses, or change them: register_ns / set_ns_ip at the registrar, by a domain operation workflow.',
+    )
+    .requiredOption('--ip <address...>', 'one to ten IPv4 or IPv6 addresses')
+    .action(async (name: string, host: string, opts: { ip: string[] }) => {
+      await withCore(async (deps) => {
+        const domain = await domainNamed(deps.db, name);
+        const known = (await glueHostsOf(deps.db, domain.id)).some((h) => h.host === host.toLowerCase());
+        const ips = opts.ip.map((ip) => ip.trim());
+        const bad = ips.filter((ip) => isIP(ip) === 0);
+        if (bad.length > 0 || ips.length > 10)
+          throw new Error(`addresses: ${bad.join(', ') || 'at most 10'}`);
+        const op = known
+          ? ({ op: 'set_host_ips', host: host.toLowerCase(), ips } as const)
+          : ({ op: 'register_host', host: host.toLowerCase(), ips } as const);
+        const done = await runHostOperation(deps, domain, op);
+        console.log(`${known ? 'updated' : 'registered'} ${host.toLowerCase()}: ${JSON.stringify(done)}`);
+      });
+    });
+  program
+    .command('host:delete <domain> <host>')
+    .description(
+      'Delete a nameserver host (glue) at the registrar (refused while a domain uses it), by a domain operation workflow.',
+    )
+    .action(async (name: string, host: string) => {
+      await withCore(async (deps) => {
+        const domain = await domainNamed(deps.db, name);
+        await runHostOperation(deps, domain, { op: 'delete_host', host: host.toLowerCase() });
+        console.log(`deleted ${host.toLowerCase()}`);
       });
     });
 }

@@ -20,6 +20,7 @@ import * as figuresIndexes from './migrations/20261206000000_figures_indexes';
 import * as dnsChangeUndo from './migrations/20261207000000_dns_change_undo';
 import * as registrarSync from './migrations/20261208000000_registrar_sync';
 import * as renewalPrices from './migrations/20261209000000_renewal_prices';
+import * as glueHosts from './migrations/20261209010000_glue_hosts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -52,6 +53,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261207000000_dns_change_undo', dnsChangeUndo],
   ['20261208000000_registrar_sync', registrarSync],
   ['20261209000000_renewal_prices', renewalPrices],
+  ['20261209010000_glue_hosts', glueHosts],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

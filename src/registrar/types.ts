@@ -43,6 +43,14 @@ export interface DomainInfo {
   contactIds: ContactIds | null;
 }
 
+/** A nameserver host registered at the registrar (glue), with its addresses. */
+export interface GlueHost {
+  /** The registrar's ID of the host (`ServerId`). */
+  serverId: string;
+  host: string;
+  ips: string[];
+}
+
 /** What the registrar charges us for one year of a TLD, in minor units of `currency`. */
 export interface TldPrice {
   tld: string;
@@ -128,6 +136,14 @@ export interface Registrar {
   /** The domain as the account's domain list shows it (`list_domain`, paged), or null when it is not there. */
   inAccount(domain: string): Promise<{ expiresAt: Date | null } | null>;
   setNameservers(domain: string, nameservers: readonly string[]): Promise<void>;
+  /** The account's registered nameserver hosts (`server_list`). */
+  listHosts(): Promise<GlueHost[]>;
+  /** Registers a host under a domain of the account with its addresses (`register_ns`, then `set_ns_ip` for more than one). */
+  registerHost(host: string, ips: readonly string[]): Promise<GlueHost>;
+  /** Replaces a registered host's addresses (`set_ns_ip`). */
+  setHostIps(serverId: string, ips: readonly string[]): Promise<void>;
+  /** Deletes a registered host (`delete_ns`); refused while a domain uses it. */
+  deleteHost(serverId: string): Promise<void>;
   getContacts(domain: string): Promise<Contacts>;
   /** Creates the contacts and sets them on the domain; answers their IDs. */
   setContacts(domain: string, contacts: Contacts): Promise<ContactIds>;

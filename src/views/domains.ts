@@ -84,6 +84,30 @@ export function presentDomain(d: DomainSummary): z.infer<typeof DomainJson> {
   };
 }
 
+export const GlueHostJson = z
+  .object({
+    host: z.string(),
+    ips: z.array(z.string()),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'GlueHost' });
+
+/** A nameserver host (glue) as our record holds it. */
+export function presentGlueHost(r: {
+  host: string;
+  ips: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}): z.infer<typeof GlueHostJson> {
+  return {
+    host: r.host,
+    ips: r.ips,
+    created_at: new Date(r.createdAt).toISOString(),
+    updated_at: new Date(r.updatedAt).toISOString(),
+  };
+}
+
 export const SearchRowJson = z
   .object({
     domain_name: z.string(),

@@ -59,12 +59,15 @@ describe('OpenAPI document and docs page', () => {
       '/api/admin/v1/review/orders/{order}/capture',
       '/api/reseller/v1/account/api-key/regenerate',
       '/api/v1/account/ip-whitelist',
+      '/api/v1/domains/{domain}/hosts',
+      '/api/v1/domains/{domain}/hosts/{host}',
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.webhooks).sort()).toEqual(
       [
         'domain.expiring',
+        'domain.renewal_price_changed',
         'domain.order.completed',
         'domain.order.failed',
         'domain.order.processing',

@@ -141,6 +141,45 @@ describe('the client reads the live answers (fixtures)', () => {
     });
   });
 
+  it('registers, lists, readdresses and deletes glue hosts with the nameserver-host commands', async () => {
+    const reg = answering(FIXTURES.registerNs.body);
+    expect(await reg.client.registerHost('ns1.brand.com', ['192.0.2.53'])).toEqual({
+      serverId: '1003',
+      host: 'ns1.brand.com',
+      ips: ['192.0.2.53'],
+    });
+    expect(Object.fromEntries(reg.seen[0]!.searchParams)).toMatchObject({
+      command: 'register_ns',
+      host: 'ns1.brand.com',
+      ip: '192.0.2.53',
+    });
+    // More than one address: registered with the first, then all set by server_id.
+    const two = answering(FIXTURES.registerNs.body);
+    await two.client.registerHost('ns1.brand.com', ['192.0.2.53', '2001:db8::53']);
+    expect(two.seen.map((u) => u.searchParams.get('command'))).toEqual(['register_ns', 'set_ns_ip']);
+    expect(Object.fromEntries(two.seen[1]!.searchParams)).toMatchObject({
+      server_id: '1003',
+      ip0: '192.0.2.53',
+      ip1: '2001:db8::53',
+    });
+    expect(await answering(FIXTURES.serverList.body).client.listHosts()).toEqual([
+      { serverId: '1003', host: 'ns1.brand.com', ips: ['192.0.2.53', '2001:db8::53'] },
+      { serverId: '1004', host: 'ns2.brand.com', ips: ['192.0.2.54'] },
+    ]);
+    const del = answering(FIXTURES.deleteNs.body);
+    await del.client.deleteHost('1004');
+    expect(Object.fromEntries(del.seen[0]!.searchParams)).toMatchObject({
+      command: 'delete_ns',
+      server_id: '1004',
+    });
+    await expect(
+      answering(FIXTURES.setNsNeedsGlue.body).client.setNameservers('brand.com', ['ns1.brand.com']),
+    ).rejects.toMatchObject({
+      kind: 'rejected',
+      message: "'ns1.brand.com' needs to be registered with an ip address before it can be used.",
+    });
+  });
+
   it('reads the newest transfer order (the first element), and an empty list as none yet', async () => {
     expect(await answering(FIXTURES.transferStatus.body).client.transferStatus('domain1.com')).toEqual({
       orderId: '1234568',
@@ -424,6 +463,38 @@ describe('the simulator answers as the fixtures do', () => {
     ).toEqual(FIXTURES.renewPriceCheck.body);
     expect(sim.domains.get('premiumname.com')!.expiresAt).toBe(Date.parse('2027-06-01T00:00:00Z'));
     expect(sim.operations.filter((o) => o.command === 'renew' && o.domain === 'premiumname.com')).toEqual([]);
+  });
+
+  it('glue: set_ns refuses an unregistered host inside a held domain, and takes it once registered', async () => {
+    sim.seedDomain('brand.com', new Date('2027-06-01T00:00:00Z'));
+    const ns = { domain: 'brand.com', ns0: 'ns1.brand.com', ns1: 'ns.outside.example' };
+    expect(await ask('set_ns', ns)).toEqual({
+      SetNsResponse: { ...FIXTURES.setNsNeedsGlue.body.SetNsResponse, ResponseCode: '-1' },
+    });
+    const registered = (await ask('register_ns', { host: 'ns1.brand.com', ip: '192.0.2.53' })) as {
+      RegisterNsResponse: { RegisterNsContent: { ServerId: string } };
+    };
+    expect(Object.keys(registered.RegisterNsResponse)).toEqual(
+      Object.keys(FIXTURES.registerNs.body.RegisterNsResponse),
+    );
+    const id = registered.RegisterNsResponse.RegisterNsContent.ServerId;
+    expect(await ask('set_ns_ip', { server_id: id, ip0: '192.0.2.53', ip1: '2001:db8::53' })).toEqual(
+      FIXTURES.setNsIp.body,
+    );
+    expect(await ask('server_list')).toEqual({
+      ServerListResponse: {
+        ResponseCode: '0',
+        Status: 'success',
+        ServerList: [
+          { ServerId: id, ServerName: 'ns1.brand.com', ServerIp0: '192.0.2.53', ServerIp1: '2001:db8::53' },
+        ],
+      },
+    });
+    expect(await ask('set_ns', ns)).toMatchObject({ SetNsResponse: { Status: 'success' } });
+    // In use: not deleted; once the domain points elsewhere, deleted.
+    expect(JSON.stringify(await ask('delete_ns', { server_id: id }))).toContain('"ResponseCode":"-1"');
+    await ask('set_ns', { domain: 'brand.com', ns0: 'ns.outside.example', ns1: 'ns2.outside.example' });
+    expect(await ask('delete_ns', { server_id: id })).toEqual(FIXTURES.deleteNs.body);
   });
 
   it('cancel_transfer: a pending order is cancelled, an ended one refused', async () => {

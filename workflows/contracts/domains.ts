@@ -15,7 +15,11 @@ export type DomainOperation =
   | { op: 'set_contacts'; contacts: { registrant: ContactInput; admin: ContactInput } }
   | { op: 'set_lock'; locked: boolean }
   | { op: 'set_privacy'; privacy: 'full' | 'partial' | 'off' }
-  | { op: 'request_epp' };
+  | { op: 'request_epp' }
+  /** Glue: a nameserver host under this domain, with its addresses. */
+  | { op: 'register_host'; host: string; ips: string[] }
+  | { op: 'set_host_ips'; host: string; ips: string[] }
+  | { op: 'delete_host'; host: string };
 
 export interface DomainOperationInput {
   resellerId: number;

@@ -1,6 +1,7 @@
 /** A domain in the account: its info, contacts, Whois, nameservers, auth code, lock and privacy. */
 import { changing, shown } from '../lag';
 import type { Handler, SimDomain } from '../state';
+import { unregisteredHost } from './hosts';
 
 /** A domain as domain_info and list_domain describe it. */
 export function domainInfo(d: SimDomain): Record<string, unknown> {
@@ -99,12 +100,15 @@ export const DOMAINS_COMMANDS: Record<string, Handler> = {
     return { SetWhoisResponse: { ResponseCode: '0', Status: 'success' } };
   },
   set_ns: (c) => {
-    const { p, owned, notFound, sim } = c;
+    const { p, owned, notFound, fail, sim } = c;
     if (!owned) return notFound();
     const ns = Object.keys(p)
       .filter((k) => /^ns\d+$/.test(k))
       .sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)))
       .map((k) => p[k]!.toLowerCase());
+    // The live service refuses a host inside a domain of the account that has no glue.
+    const missing = unregisteredHost(sim, ns);
+    if (missing) return fail(`'${missing}' needs to be registered with an ip address before it can be used.`);
     changing(sim, owned);
     owned.nameservers = ns;
     return { SetNsResponse: { ResponseCode: 0, Status: 'success' } };

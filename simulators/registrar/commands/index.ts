@@ -1,6 +1,7 @@
 import type { Handler } from '../state';
 import { DNS_COMMANDS } from './dns';
 import { DOMAINS_COMMANDS } from './domains';
+import { HOSTS_COMMANDS } from './hosts';
 import { ORDERS_COMMANDS } from './orders';
 import { PRICING_COMMANDS } from './pricing';
 
@@ -10,4 +11,5 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   ...ORDERS_COMMANDS,
   ...DOMAINS_COMMANDS,
   ...DNS_COMMANDS,
+  ...HOSTS_COMMANDS,
 };

@@ -1,5 +1,4 @@
-import { queueFor } from '../../temporal/queues';
-import { Router, type RouterMiddleware } from '@koa/router';
+import { Router } from '@koa/router';
 import { DOMAIN_LOOKUP, DOMAIN_OPERATION, REGISTRAR_READ, answers } from '../http/answers';
 import {
   ContactsReadJson,
@@ -13,11 +12,11 @@ import {
   PrivacyReadJson,
 } from '../../views/domains';
 import { z } from 'zod';
-import { operationStatus, runDomainOperation } from '../../services/domain-ops';
-import { ownedDomain, readContacts, readNameservers, readProtection } from '../../services/domains';
+import { operationStatus } from '../../services/domain-ops';
+import { readContacts, readNameservers, readProtection } from '../../services/domains';
 import { unprocessable } from '../../services/errors';
-import type { DomainOperation } from '../../../workflows/contracts';
-import type { AppContext, AppDeps, AppState } from '../http/context';
+import type { AppDeps, AppState } from '../http/context';
+import { domainOperations } from './domain-operations';
 import { requireAuth } from '../http/context';
 import { respond } from '../http/envelope';
 import { requireAbility } from '../middleware/auth';
@@ -39,45 +38,7 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
   const read = requireAbility('domains.read');
   const write = requireAbility('domains.write');
 
-  const domainOf = async (ctx: AppContext) =>
-    ownedDomain(deps.db, requireAuth(ctx).reseller.id, input(ctx, domainRequest).params.domain);
-
-  /** Runs an operation workflow; 200 with the result, 202 + Location while it is still retrying. */
-  const operate = <S extends z.ZodType<{ params: { domain: string } }>>(
-    schema: S,
-    build: (input: z.infer<S>) => DomainOperation,
-    message: string,
-    present: (data: Record<string, unknown>) => Record<string, unknown> = (d) => d,
-  ): RouterMiddleware<AppState> => {
-    return async (ctx) => {
-      const parsed = input(ctx, schema);
-      const domain = await domainOf(ctx);
-      const outcome = await runDomainOperation(
-        { temporal: deps.temporal, taskQueue: queueFor(deps.config, 'domainOperationWorkflow') },
-        {
-          resellerId: domain.resellerId,
-          domainId: domain.id,
-          domain: domain.name,
-          operation: build(parsed),
-          idempotencyKey: ctx.state.idempotencyKey,
-          resellerName: ctx.state.auth?.reseller.name,
-        },
-        deps.config.ORDER_ACCEPT_WAIT_MS,
-      );
-      if (!outcome.done) {
-        ctx.set('Location', `/api/v1/operations/${encodeURIComponent(outcome.workflowId)}`);
-        respond(
-          ctx,
-          { operation: { id: outcome.workflowId, status: 'processing' } },
-          'Accepted; the registrar is being retried.',
-          202,
-        );
-        return;
-      }
-      if (!outcome.result.ok) throw unprocessable(outcome.result.code, outcome.result.message);
-      respond(ctx, present(outcome.result.data), message);
-    };
-  };
+  const { domainOf, operate } = domainOperations(deps);
 
   router.post(
     '/domains/:domain/sync',

@@ -1,10 +1,12 @@
 import type { Router } from '@koa/router';
 import type { CoreDeps as AppDeps } from '../../services/deps';
 import { decodeCursor, listDomains, ownedDomain, readContacts } from '../../services/domains';
-import { AppError } from '../../services/errors';
+import { AppError, unprocessable, zodFieldErrors } from '../../services/errors';
+import { glueHostBody, glueHostsOf, runHostOperation } from '../../services/glue-hosts';
+import type { Domain } from '../../db/models';
 import { listOrders } from '../../services/order-lists';
 import type { PortalContext, PortalState } from '../http';
-import { signedInReseller } from '../http';
+import { field, redirectWithFlash, signedInReseller } from '../http';
 import { DomainList, DomainPage, OrderList } from './domains.view';
 import { resellerPage } from './page';
 
@@ -34,7 +36,59 @@ export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
     const domain = await ownedDomain(deps.db, signedInReseller(ctx).id, ctx.params['domain'] ?? '');
     // Our record; only contacts we never sent are read from the registrar (once, then kept).
     const contacts = await fromRegistrar(() => readContacts(deps, domain));
-    resellerPage(ctx, domain.name, '/portal/domains', <DomainPage domain={domain} contacts={contacts} />);
+    const hosts = await glueHostsOf(deps.db, domain.id);
+    resellerPage(
+      ctx,
+      domain.name,
+      '/portal/domains',
+      <DomainPage domain={domain} contacts={contacts} hosts={hosts} csrf={ctx.state.page?.csrfToken} />,
+    );
+  });
+
+  // Nameserver hosts (glue): registered, readdressed or deleted at the registrar by a workflow each.
+  const hostChange = async (ctx: PortalContext, change: (domain: Domain) => Promise<string>) => {
+    const domain = await ownedDomain(deps.db, signedInReseller(ctx).id, ctx.params['domain'] ?? '');
+    const here = `/portal/domains/${domain.id}`;
+    try {
+      await redirectWithFlash(deps, ctx, here, await change(domain));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      const detail = Object.values(err.errors ?? {})
+        .flat()
+        .join(' ');
+      await redirectWithFlash(deps, ctx, here, `Not changed: ${err.message}${detail ? ` ${detail}` : ''}`);
+    }
+  };
+  router.post('/portal/domains/:domain/hosts', async (ctx: PortalContext) => {
+    await hostChange(ctx, async (domain) => {
+      const parsed = glueHostBody.safeParse({
+        host: field(ctx, 'host'),
+        ips: field(ctx, 'ips')
+          .split(/[\s,]+/)
+          .filter(Boolean),
+      });
+      if (!parsed.success)
+        throw unprocessable(
+          'validation_error',
+          'Check the host and its addresses.',
+          zodFieldErrors(parsed.error),
+        );
+      const known = (await glueHostsOf(deps.db, domain.id)).some((h) => h.host === parsed.data.host);
+      const { host, ips } = parsed.data;
+      await runHostOperation(
+        deps,
+        domain,
+        known ? { op: 'set_host_ips', host, ips } : { op: 'register_host', host, ips },
+      );
+      return `${host} ${known ? 'now answers at' : 'registered at the registrar with'} ${ips.join(', ')}.`;
+    });
+  });
+  router.post('/portal/domains/:domain/hosts/delete', async (ctx: PortalContext) => {
+    await hostChange(ctx, async (domain) => {
+      const host = field(ctx, 'host').toLowerCase();
+      await runHostOperation(deps, domain, { op: 'delete_host', host });
+      return `${host} deleted at the registrar.`;
+    });
   });
 
   router.get('/portal/orders', async (ctx) => {

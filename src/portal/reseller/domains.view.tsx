@@ -5,7 +5,8 @@ import type { Contacts } from '../../registrar/types';
 import { encodeCursor, type listDomains } from '../../services/domains';
 import type { listOrders } from '../../services/order-lists';
 import { presentOrder } from '../../views/orders';
-import { Next, Table, when } from '../components';
+import { Action, Csrf, Next, Table, when } from '../components';
+import type { GlueHostRecord } from '../../services/glue-hosts';
 import { ORDER_HEAD, orderRow } from './dashboard.view';
 
 /* The domain and order lists' and a domain's markup; domains.tsx loads their data. */
@@ -38,8 +39,13 @@ export function DomainList(props: { page: Awaited<ReturnType<typeof listDomains>
  * shows it yet: it lags behind a change (up to ~30 minutes), and the page says so instead of
  * showing the registrar's older answer.
  */
-export function DomainPage(props: { domain: Domain; contacts: Contacts | string }): VNode {
-  const { domain, contacts } = props;
+export function DomainPage(props: {
+  domain: Domain;
+  contacts: Contacts | string;
+  hosts: GlueHostRecord[];
+  csrf: string | undefined;
+}): VNode {
+  const { domain, contacts, hosts, csrf } = props;
   return (
     <>
       <dl class="figures">
@@ -87,6 +93,39 @@ export function DomainPage(props: { domain: Domain; contacts: Contacts | string 
           </li>
         ))}
       </ul>
+      <h3>Nameserver hosts (glue)</h3>
+      <p class="note">
+        To use nameservers under {domain.name} (such as <code>ns1.{domain.name}</code>), register each host
+        with its addresses first: the registrar refuses them otherwise.
+      </p>
+      <Table
+        caption={`Nameserver hosts under ${domain.name}`}
+        head={['Host', 'Addresses', '']}
+        rows={hosts.map((h) => [
+          <code>{h.host}</code>,
+          h.ips.join(', '),
+          <Action
+            action={`/portal/domains/${domain.id}/hosts/delete`}
+            label={`Delete ${h.host}`}
+            csrf={csrf}
+            hidden={{ host: h.host }}
+            secondary
+          />,
+        ])}
+        empty="No nameserver hosts registered."
+      />
+      <form method="post" action={`/portal/domains/${domain.id}/hosts`}>
+        <Csrf token={csrf} />
+        <label for="f-host">
+          Host
+          <input id="f-host" name="host" placeholder={`ns1.${domain.name}`} required />
+        </label>
+        <label for="f-ips">
+          Addresses (IPv4 or IPv6, separated by spaces or commas)
+          <input id="f-ips" name="ips" required />
+        </label>
+        <button type="submit">Register or change the host</button>
+      </form>
       <h3>Contacts</h3>
       {typeof contacts === 'string' ? (
         <p role="status">{contacts}</p>

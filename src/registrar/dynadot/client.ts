@@ -27,6 +27,7 @@ import {
   whoisIds,
   yes,
 } from './wire';
+import { hostCommands } from './hosts';
 import { readDns, readDnssec, readNameservers, setDnsParams, setDnssecParams } from './dns';
 import { type DynadotOptions, DynadotTransport, searchResultsOf, tldPriceOf } from './transport';
 
@@ -38,12 +39,21 @@ export class DynadotRegistrar implements Registrar {
   private readonly transport: DynadotTransport;
   private searchBatch: number;
   readonly currency: string;
+  declare readonly setNameservers: Registrar['setNameservers'];
+  declare readonly listHosts: Registrar['listHosts'];
+  declare readonly registerHost: Registrar['registerHost'];
+  declare readonly setHostIps: Registrar['setHostIps'];
+  declare readonly deleteHost: Registrar['deleteHost'];
 
   constructor(opts: DynadotOptions) {
     this.limiter = opts.limiter;
     this.transport = new DynadotTransport(opts);
     this.currency = opts.currency.toUpperCase();
     this.searchBatch = Math.max(1, Math.min(100, opts.searchBatch));
+    Object.assign(
+      this,
+      hostCommands((command, params) => this.call(command, params)),
+    );
   }
 
   get inFlight(): number {
@@ -244,12 +254,6 @@ export class DynadotRegistrar implements Registrar {
       billing_contact: ids.admin,
     });
     return ids;
-  }
-
-  async setNameservers(domain: string, nameservers: readonly string[]): Promise<void> {
-    const params: Params = { domain };
-    nameservers.forEach((ns, i) => (params[`ns${i}`] = ns));
-    await this.call('set_ns', params);
   }
 
   async getNameservers(domain: string): Promise<string[]> {
