@@ -14,6 +14,8 @@ export interface HostedDnsActivityDeps {
   registrar: Registrar;
   /** Null where no addon is configured: its steps then fail as refusals. */
   dnsAddon: HostedDnsAddon | null;
+  /** How long a zone stays signed after its DS left the registrar (DNSSEC_UNSIGN_DELAY_SECONDS). */
+  dnssecUnsignDelayMs: number;
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -176,6 +178,34 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
       await db('dnsZones').where({ domainId }).update({ dnssec: 'off', ds: null, updatedAt: db.fn.now() });
     },
 
+    /**
+     * The DS is gone from the registrar: the zone stays signed until resolvers that cached the
+     * DS have let it go (DNSSEC_UNSIGN_DELAY_SECONDS). Answers how long the zone workflow waits.
+     */
+    async beginUnsign(domainId: number): Promise<number> {
+      const delay = deps.dnssecUnsignDelayMs;
+      await db('dnsZones')
+        .where({ domainId })
+        .update({ dnssec: 'unsigning', unsignAfter: new Date(Date.now() + delay), updatedAt: db.fn.now() });
+      return delay;
+    },
+
+    /** The unsign timer ended: the zone is unsigned, unless DNSSEC was turned on again meanwhile. */
+    async finishUnsign(domainId: number): Promise<boolean> {
+      const zone = await zoneRow(domainId);
+      if (zone?.dnssec !== 'unsigning') return false;
+      const { client } = addon();
+      try {
+        await client.setDnssec(await domainName(domainId), false);
+      } catch (err) {
+        addonFailure(err);
+      }
+      await db('dnsZones')
+        .where({ domainId, dnssec: 'unsigning' })
+        .update({ dnssec: 'off', ds: null, unsignAfter: null, updatedAt: db.fn.now() });
+      return true;
+    },
+
     /** Sends the zone's DS records to the registrar, then records the zone as signed. */
     async sendDsToRegistrar(domainId: number, ds: DsRecord[]): Promise<void> {
       const name = await domainName(domainId);
@@ -192,7 +222,7 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
       }
       await db('dnsZones')
         .where({ domainId })
-        .update({ dnssec: 'on', ds: JSON.stringify(ds), updatedAt: db.fn.now() });
+        .update({ dnssec: 'on', ds: JSON.stringify(ds), unsignAfter: null, updatedAt: db.fn.now() });
     },
 
     /** Removes every DS record of the domain at the registrar (first, before the zone is unsigned). */

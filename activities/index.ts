@@ -33,6 +33,8 @@ export interface ActivityDeps {
   webhooks: { timeoutMs: number; allowPrivateTargets: boolean };
   /** The hosted DNS addon, or null where none is configured. */
   dnsAddon: HostedDnsAddon | null;
+  /** How long a zone stays signed after its DS left the registrar (DNSSEC_UNSIGN_DELAY_SECONDS). */
+  dnssecUnsignDelayMs: number;
   /** What renewal pricing needs (premium policy, exchange rates, the auto-renewal price rise allowed). */
   pricing: Pick<
     Config,

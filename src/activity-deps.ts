@@ -17,6 +17,7 @@ export function buildActivityDeps(
     registrar?: Registrar | undefined;
     invoiceTtlHours?: number | undefined;
     registrarLagMs?: number | undefined;
+    dnssecUnsignDelayMs?: number | undefined;
   } = {},
 ): ActivityDeps {
   return {
@@ -28,6 +29,7 @@ export function buildActivityDeps(
     registrarLagMs: overrides.registrarLagMs ?? config.REGISTER_LAG_SECONDS * 1000,
     gateways: createGateways(config),
     dnsAddon: createDnsAddon(config),
+    dnssecUnsignDelayMs: overrides.dnssecUnsignDelayMs ?? config.DNSSEC_UNSIGN_DELAY_SECONDS * 1000,
     pricing: {
       PREMIUM_NAMES: config.PREMIUM_NAMES,
       PREMIUM_MARGIN_BPS: config.PREMIUM_MARGIN_BPS,

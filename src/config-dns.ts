@@ -58,4 +58,12 @@ export const DNS_ADDON_SETTINGS = {
     .positive()
     .default(10_000)
     .describe('timeout of one call to the PowerDNS API'),
+  DNSSEC_UNSIGN_DELAY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(172_800)
+    .describe(
+      "turning DNSSEC off removes the DS at the registrar first and keeps the zone signed this long (the parent's DS TTL: resolvers that cached the DS still validate), then unsigns it; a durable timer in the zone's workflow",
+    ),
 };

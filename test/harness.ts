@@ -118,6 +118,8 @@ export interface OrderHarnessOptions {
   relay?: boolean;
   /** How long a lost register answer is settled from evidence before registering again (default 3 s). */
   registrarLagMs?: number;
+  /** DNSSEC_UNSIGN_DELAY_SECONDS in ms (default 4 s). */
+  dnssecUnsignDelayMs?: number;
   /** Another database than the run's shared one (a test that starts from an empty catalog). */
   db?: Knex;
   /** Another Temporal server than the run's shared one (a test that kills its own). */
@@ -201,6 +203,8 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
       registrar,
       invoiceTtlHours: opts.invoiceTtlHours,
       registrarLagMs: opts.registrarLagMs ?? 3_000,
+      // The zone stays signed this long after its DS left the registrar (2 days live).
+      dnssecUnsignDelayMs: opts.dnssecUnsignDelayMs ?? 4_000,
     });
     // Every queue, as `npm run dev`'s one worker polls them; the registrar queues at the simulated account's limits.
     const workers = await createQueueWorkers({

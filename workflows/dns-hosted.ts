@@ -37,6 +37,8 @@ export async function hostedChange(
   input: DnsZoneInput,
   change: DnsChange,
   zone: ZoneMode | null,
+  /** Sets (ms from now) or clears (null) the zone's unsign timer, which the zone workflow keeps. */
+  unsignIn: (ms: number | null) => void = () => undefined,
 ): Promise<DnsChangeResult> {
   const { domainId, domain } = input;
   const publish = () =>
@@ -93,6 +95,7 @@ export async function hostedChange(
         await addonSteps.removeHostedZone(domainId);
       });
       if (refused) return { ok: false, ...refused };
+      unsignIn(null);
       return { ok: true, version: await local.finishHostedCancel(domainId) };
     }
     case 'dnssec': {
@@ -116,9 +119,26 @@ export async function hostedChange(
           ),
         );
         if (refused) {
-          await addonSteps.unsignHostedZone(domainId);
+          // A zone that was unsigning stays so (its timer runs on); a new one is unsigned again.
+          if (zone.dnssec !== 'unsigning') await addonSteps.unsignHostedZone(domainId);
           return { ok: false, ...refused };
         }
+        unsignIn(null);
+      } else if (zone.dnssec === 'unsigning') {
+        // Already on its way off: the timer set then stands.
+      } else if (patched('dnssec-unsign-after-ds-ttl')) {
+        // The DS goes first; the zone stays signed until resolvers that cached it let it go.
+        setCurrentDetails(
+          `Removing the DS of ${domain} at the registrar; the zone stays signed for the DS TTL.`,
+        );
+        const refused = await refusalOf(() =>
+          registrarSteps().removeDsAtRegistrar.executeWithOptions(
+            { summary: `Remove the DS records of ${domain} at the registrar` },
+            [domainId],
+          ),
+        );
+        if (refused) return { ok: false, ...refused };
+        unsignIn(await local.beginUnsign(domainId));
       } else {
         setCurrentDetails(`Removing the DS of ${domain} at the registrar, then unsigning the zone.`);
         const refused = await refusalOf(async () => {

@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler 
 import type { DnsChange, DnsChangeResult, DnsZoneInput } from './contracts';
 import { hostedChange, isHostedChange } from './dns-hosted';
 import { rejection } from './failures';
-import { local, registrarRead, registrarSteps } from './dns-steps';
+import { addonSteps, local, registrarRead, registrarSteps } from './dns-steps';
 import { dnsChangeUpdate } from './messages';
 
 /**
@@ -14,6 +14,12 @@ import { dnsChangeUpdate } from './messages';
  */
 export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
   let dirty = false;
+  // When the zone is unsigned (DNSSEC turning off: the DS left the registrar, the zone still
+  // signed for the DS TTL); null: no unsign waiting. Workflow time, so it replays.
+  let unsignAt: number | null = null;
+  const unsignIn = (ms: number | null) => {
+    unsignAt = ms === null ? null : Date.now() + ms;
+  };
   // Changes take turns: each is applied (and, on the hosted addon, published) before the next.
   let turn: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -54,7 +60,9 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     if (!patched('hosted-dns-addon')) return registrarHosted(change);
     return inTurn(async () => {
       const zone = await local.dnsZoneMode(input.domainId);
-      return isHostedChange(change, zone) ? hostedChange(input, change, zone) : registrarHosted(change);
+      return isHostedChange(change, zone)
+        ? hostedChange(input, change, zone, unsignIn)
+        : registrarHosted(change);
     });
   });
 
@@ -62,10 +70,33 @@ export async function dnsZoneWorkflow(input: DnsZoneInput): Promise<void> {
     setCurrentDetails(
       `Waiting for the next DNS change to ${input.domain} (ends after a quiet minute); ${pushes} publish${pushes === 1 ? '' : 'es'} in this run.`,
     );
-    const woke = await condition(() => dirty, (input.quietSeconds ?? 60) * 1000);
-    if (!woke) {
-      await condition(allHandlersFinished);
-      if (!dirty) return;
+    const quietMs = (input.quietSeconds ?? 60) * 1000;
+    if (unsignAt !== null) {
+      // A durable timer: the zone is unsigned when it ends (a change meanwhile is taken first).
+      const due = unsignAt;
+      setCurrentDetails(
+        `DNSSEC is turning off for ${input.domain}: its DS is gone from the registrar, and the zone stays signed until ${new Date(due).toISOString()}, then it is unsigned.`,
+      );
+      if (!(await condition(() => dirty || unsignAt !== due, Math.max(0, due - Date.now())))) {
+        await inTurn(async () => {
+          if (unsignAt !== due) return;
+          unsignAt = null;
+          await addonSteps.finishUnsign.executeWithOptions(
+            { summary: `Unsign the zone of ${input.domain} (its DS left the registrar a DS TTL ago)` },
+            [input.domainId],
+          );
+        });
+        continue;
+      }
+      if (!dirty) continue;
+    } else {
+      // An unsign set by a change meanwhile wakes it too (its timer is then waited above).
+      const woke = await condition(() => dirty || unsignAt !== null, quietMs);
+      if (!woke) {
+        await condition(allHandlersFinished);
+        if (!dirty && unsignAt === null) return;
+      }
+      if (!dirty) continue;
     }
     dirty = false;
     pushes += 1;

@@ -2276,6 +2276,8 @@ export interface components {
                             digest_type: number;
                             digest: string;
                         }[];
+                        /** @description DNSSEC turning off: the DS is gone from the registrar and the zone stays signed until then (the DS TTL), then it is unsigned; null otherwise. */
+                        unsigning_after: string | null;
                     };
                 } | null;
             };
@@ -4530,6 +4532,8 @@ export interface operations {
                                             digest_type: number;
                                             digest: string;
                                         }[];
+                                        /** @description DNSSEC turning off: the DS is gone from the registrar and the zone stays signed until then (the DS TTL), then it is unsigned; null otherwise. */
+                                        unsigning_after: string | null;
                                     };
                                 } | null;
                             };
@@ -4632,6 +4636,8 @@ export interface operations {
                                             digest_type: number;
                                             digest: string;
                                         }[];
+                                        /** @description DNSSEC turning off: the DS is gone from the registrar and the zone stays signed until then (the DS TTL), then it is unsigned; null otherwise. */
+                                        unsigning_after: string | null;
                                     };
                                 } | null;
                             };

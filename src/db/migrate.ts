@@ -21,6 +21,7 @@ import * as dnsChangeUndo from './migrations/20261207000000_dns_change_undo';
 import * as registrarSync from './migrations/20261208000000_registrar_sync';
 import * as renewalPrices from './migrations/20261209000000_renewal_prices';
 import * as glueHosts from './migrations/20261209010000_glue_hosts';
+import * as dnssecUnsigning from './migrations/20261209020000_dnssec_unsigning';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -54,6 +55,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261208000000_registrar_sync', registrarSync],
   ['20261209000000_renewal_prices', renewalPrices],
   ['20261209010000_glue_hosts', glueHosts],
+  ['20261209020000_dnssec_unsigning', dnssecUnsigning],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

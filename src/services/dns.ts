@@ -36,7 +36,8 @@ export interface DnsZoneState {
     nameservers: string[];
     delegated: boolean;
     serial: number | null;
-    dnssec: { enabled: boolean; ds: DsRecord[] };
+    /** `unsigningAfter`: DNSSEC turning off, the DS gone, the zone signed until then. */
+    dnssec: { enabled: boolean; ds: DsRecord[]; unsigningAfter: Date | null };
   } | null;
 }
 
@@ -92,7 +93,11 @@ export async function readDnsZone(
             nameservers: deps.dnsAddon.nameservers,
             delegated: zone.delegated,
             serial: served?.serial ?? null,
-            dnssec: { enabled: zone.dnssec === 'on', ds: zone.ds ?? [] },
+            dnssec: {
+              enabled: zone.dnssec === 'on',
+              ds: zone.ds ?? [],
+              unsigningAfter: zone.dnssec === 'unsigning' ? zone.unsignAfter : null,
+            },
           }
         : null,
   };

@@ -48,7 +48,13 @@ export const DnsZoneJson = z
           nameservers: z.array(z.string()).describe("The addon's nameservers the domain is delegated to."),
           delegated: z.boolean().describe('Whether the registrar holds those nameservers for the domain.'),
           serial: z.int().nullable().describe('The SOA serial served now.'),
-          dnssec: z.object({ enabled: z.boolean(), ds: z.array(DsJson) }),
+          dnssec: z.object({
+            enabled: z.boolean(),
+            ds: z.array(DsJson),
+            unsigning_after: isoOrNull.describe(
+              'DNSSEC turning off: the DS is gone from the registrar and the zone stays signed until then (the DS TTL), then it is unsigned; null otherwise.',
+            ),
+          }),
         })
         .nullable(),
     }),
@@ -106,6 +112,9 @@ export function presentDnsZone(zone: DnsZoneState): z.infer<typeof DnsZoneJson> 
                 digest_type: d.digestType,
                 digest: d.digest,
               })),
+              unsigning_after: zone.hosted.dnssec.unsigningAfter
+                ? new Date(zone.hosted.dnssec.unsigningAfter).toISOString()
+                : null,
             },
           }
         : null,

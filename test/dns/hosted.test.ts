@@ -8,7 +8,8 @@ import { inject } from 'vitest';
 import { PowerDnsClient } from '../../src/hosted-dns/powerdns';
 import { call, makeReseller, type TestReseller } from '../helpers';
 import { useOrderHarness } from '../harness';
-import { uniqueName } from '../order-helpers';
+import { eventually, uniqueName } from '../order-helpers';
+import { setPassword, signIn } from '../../src/services/sessions';
 
 /*
  * The hosted DNS addon as a reseller and the rest of the internet see it: the API writes records,
@@ -93,10 +94,21 @@ interface ZoneView {
       dnssec: {
         enabled: boolean;
         ds: Array<{ key_tag: number; algorithm: number; digest_type: number; digest: string }>;
+        unsigning_after?: string | null;
       };
     } | null;
   };
   records: Array<{ line: number; type: string; name: string; value: string; published?: boolean }>;
+}
+
+/** The reseller portal's DNS page of a domain, signed in. */
+async function portalDnsPage(domainId: number): Promise<string> {
+  const { email } = (await h.db('resellers').where({ id: r.id }).first('email')) as { email: string };
+  await setPassword(h.db, 'system', 'reseller', r.id, 'correct horse battery staple');
+  const cookie = `dr_session=${await signIn(h.db, 'reseller', email, 'correct horse battery staple', {})}`;
+  const res = await fetch(`${h.api.url}/portal/domains/${domainId}/dns`, { headers: { cookie } });
+  expect(res.status).toBe(200);
+  return res.text();
 }
 
 const view = async (domain: string) => (await api('GET', `/domains/${domain}/dns`)).body['data'] as ZoneView;
@@ -248,11 +260,37 @@ describe('the hosted DNS addon (PowerDNS) answers what the API wrote', () => {
     expect(await delv(d.name, `www.${d.name}`, atRegistrar[0]!)).toContain('; fully validated');
     expect(h.sim.domains.get(d.name)!.dnssec).toHaveLength(1);
 
-    const unsigned = await api('PUT', `/domains/${d.name}/dns/dnssec`, { enabled: false });
-    expect(unsigned.status).toBe(200);
-    expect((unsigned.body['data'] as ZoneView).dns.hosted!.dnssec).toEqual({ enabled: false, ds: [] });
+    // Off: the DS leaves the registrar at once, and the zone stays signed for the DS TTL (4 s
+    // here, 2 days live), so a resolver that cached the DS still validates; then it is unsigned.
+    const asked = Date.now();
+    const unsigning = await api('PUT', `/domains/${d.name}/dns/dnssec`, { enabled: false });
+    expect(unsigning.status).toBe(200);
+    const off = (unsigning.body['data'] as ZoneView).dns.hosted!.dnssec;
+    expect(off).toMatchObject({ enabled: false, ds: [] });
+    const after = Date.parse(off.unsigning_after!);
+    expect(after - asked).toBeGreaterThanOrEqual(3_000);
+    expect(after - asked).toBeLessThan(4_000 + 5_000);
     expect(h.sim.domains.get(d.name)!.dnssec).toEqual([]);
-    expect((await dig(d.name, 'DNSKEY')).records).toEqual([]);
+    expect((await dig(d.name, 'DNSKEY')).records).not.toEqual([]);
+    expect(await delv(d.name, `www.${d.name}`, atRegistrar[0]!)).toContain('; fully validated');
+    const page = await portalDnsPage(d.id);
+    expect(page).toContain('DS removed; unsigning after');
+    // Asked again meanwhile: nothing more (the timer stands, no second registrar call).
+    const clears = h.sim.calls.get('set_clear_domain_setting') ?? 0;
+    expect((await api('PUT', `/domains/${d.name}/dns/dnssec`, { enabled: false })).status).toBe(200);
+    expect(h.sim.calls.get('set_clear_domain_setting') ?? 0).toBe(clears);
+    // Every check before the timer ends: still fully validated.
+    while (Date.now() < after - 1_000) {
+      expect(await delv(d.name, `www.${d.name}`, atRegistrar[0]!)).toContain('; fully validated');
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    await eventually(async () => ((await dig(d.name, 'DNSKEY')).records.length === 0 ? true : null), 20_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(after);
+    expect((await view(d.name)).dns.hosted!.dnssec).toEqual({
+      enabled: false,
+      ds: [],
+      unsigning_after: null,
+    });
   });
 
   it('undoes a provisioning the registrar refuses: no zone served, nameservers and records as they were', async () => {

@@ -49,6 +49,9 @@ function mocks(mode: ZoneMode | null) {
     sendDsToRegistrar: step('sendDsToRegistrar'),
     removeDsAtRegistrar: step('removeDsAtRegistrar'),
     unsignHostedZone: step('unsignHostedZone'),
+    // The zone stays signed 1 s after its DS left the registrar (2 days live).
+    beginUnsign: step('beginUnsign', 1_000),
+    finishUnsign: step('finishUnsign', true),
     recordDnsPushFailure: step('recordDnsPushFailure'),
     undoDnsChange: step('undoDnsChange', true),
     pushDnsZone: step('pushDnsZone'),
@@ -175,10 +178,11 @@ describe('the DNS zone workflow on the hosted addon', () => {
     expect(no.calls).toEqual(['dnsZoneMode', 'signHostedZone', 'sendDsToRegistrar', 'unsignHostedZone']);
   });
 
-  it('removes the DS before unsigning, and keeps the zone signed when the removal is refused', async () => {
+  it('removes the DS, keeps the zone signed for the DS TTL, then unsigns; keeps it signed when the removal is refused', async () => {
     const ok = mocks({ ...HOSTED, dnssec: 'on' });
     expect(await change(ok.m, { kind: 'dnssec', enabled: false })).toMatchObject({ ok: true });
-    expect(ok.calls).toEqual(['dnsZoneMode', 'removeDsAtRegistrar', 'unsignHostedZone']);
+    // The run does not end before its timer: the unsign is the last thing it does.
+    expect(ok.calls).toEqual(['dnsZoneMode', 'removeDsAtRegistrar', 'beginUnsign', 'finishUnsign']);
 
     const no = mocks({ ...HOSTED, dnssec: 'on' });
     no.m.removeDsAtRegistrar.mockImplementation(() => {
@@ -187,6 +191,12 @@ describe('the DNS zone workflow on the hosted addon', () => {
     });
     expect(await change(no.m, { kind: 'dnssec', enabled: false })).toMatchObject({ ok: false });
     expect(no.calls).toEqual(['dnsZoneMode', 'removeDsAtRegistrar']);
+  });
+
+  it('signs again a zone that is still unsigning: its DS goes back, nothing is unsigned', async () => {
+    const { m, calls } = mocks({ ...HOSTED, dnssec: 'unsigning' });
+    expect(await change(m, { kind: 'dnssec', enabled: true })).toMatchObject({ ok: true });
+    expect(calls).toEqual(['dnsZoneMode', 'signHostedZone', 'sendDsToRegistrar']);
   });
 
   it('refuses DNSSEC on a zone that is not on the addon', async () => {

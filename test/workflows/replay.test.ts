@@ -93,6 +93,11 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
   // The flag is a local activity (not in a path): a run that reached the transfer loop.
   'transfer-flagged-waits': { type: 'orderWorkflow', through: 'pollTransfer', with: 'transfer-states' },
   'review-capture-follow-up': { type: 'billingReviewWorkflow', through: 'completeOrder' },
+  'dnssec-unsign-after-ds-ttl': {
+    type: 'dnsZoneWorkflow',
+    through: 'removeDsAtRegistrar',
+    with: 'hosted-dns-addon',
+  },
 };
 
 /** Every `patched('…')` in the workflow code. */

@@ -33,7 +33,8 @@ export interface DnsZoneInput {
 export interface ZoneMode {
   mode: 'registrar' | 'hosted';
   status: 'active' | 'cancelled';
-  dnssec: 'off' | 'on';
+  /** `unsigning`: the DS is gone from the registrar, the zone still signed until its timer ends. */
+  dnssec: 'off' | 'on' | 'unsigning';
   delegated: boolean;
 }
 

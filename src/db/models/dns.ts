@@ -17,7 +17,9 @@ export interface DnsZoneRow {
   previousNameservers: string[] | null;
   /** Whether the registrar holds the addon's nameservers for the domain. */
   delegated: boolean;
-  dnssec: 'off' | 'on';
+  dnssec: 'off' | 'on' | 'unsigning';
+  /** While unsigning: when the zone is unsigned (past the parent's DS TTL). */
+  unsignAfter: Date | null;
   /** The DS records the registrar holds (hosted zones signed with DNSSEC). */
   ds: Array<{ keyTag: number; algorithm: number; digestType: number; digest: string }> | null;
   /** A hosted zone before its latest edit, kept until that edit is published (to undo a refused one). */

@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
 import type { Domain } from '../../db/models';
 import type { DnsZoneState } from '../../services/dns';
-import { Action, Csrf, Errors, Field, Table } from '../components';
+import { Action, Csrf, Errors, Field, Table, when } from '../components';
 
 /* The DNS page's markup; dns.tsx loads the zone and applies the changes. */
 
@@ -69,7 +69,13 @@ export function DnsZonePage(props: {
             <dt>Serial</dt>
             <dd>{hosted.serial ?? '—'}</dd>
             <dt>DNSSEC</dt>
-            <dd data-figure="dnssec">{hosted.dnssec.enabled ? 'signed' : 'off'}</dd>
+            <dd data-figure="dnssec">
+              {hosted.dnssec.enabled
+                ? 'signed'
+                : hosted.dnssec.unsigningAfter
+                  ? `DS removed; unsigning after ${when(hosted.dnssec.unsigningAfter)}`
+                  : 'off'}
+            </dd>
           </>
         )}
       </dl>
@@ -137,6 +143,13 @@ export function DnsZonePage(props: {
           {hosted && (
             <section aria-labelledby="dnssec-h">
               <h2 id="dnssec-h">DNSSEC</h2>
+              {hosted.dnssec.unsigningAfter && (
+                <p role="status" class="notice" data-figure="dnssec-unsigning">
+                  The DS is gone from the registrar; the zone stays signed until resolvers that cached it let
+                  it go, unsigning after {when(hosted.dnssec.unsigningAfter)}. Signing again now sends the DS
+                  back.
+                </p>
+              )}
               {hosted.dnssec.ds.map((d) => (
                 <p key={`${d.keyTag}-${d.digestType}`}>
                   DS at the registry: <code>{`${d.keyTag} ${d.algorithm} ${d.digestType} ${d.digest}`}</code>
