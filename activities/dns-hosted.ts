@@ -50,6 +50,18 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
     ((await db('domains').where({ id: domainId }).first('name')) as Pick<Domain, 'name'>).name;
   const zoneRow = async (domainId: number) =>
     (await db('dnsZones').where({ domainId }).first()) as DnsZoneRow | undefined;
+  /** The zone unsigned on the addon, then recorded so (only while it is still `only`'s state, when given). */
+  const unsign = async (domainId: number, only: Partial<Pick<DnsZoneRow, 'dnssec'>> = {}) => {
+    const { client } = addon();
+    try {
+      await client.setDnssec(await domainName(domainId), false);
+    } catch (err) {
+      addonFailure(err);
+    }
+    await db('dnsZones')
+      .where({ domainId, ...only })
+      .update({ dnssec: 'off', ds: null, unsignAfter: null, updatedAt: db.fn.now() });
+  };
 
   return {
     async dnsZoneMode(domainId: number): Promise<ZoneMode | null> {
@@ -169,13 +181,7 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
 
     /** Removes the zone's signing (after its DS is gone from the registrar). */
     async unsignHostedZone(domainId: number): Promise<void> {
-      const { client } = addon();
-      try {
-        await client.setDnssec(await domainName(domainId), false);
-      } catch (err) {
-        addonFailure(err);
-      }
-      await db('dnsZones').where({ domainId }).update({ dnssec: 'off', ds: null, updatedAt: db.fn.now() });
+      await unsign(domainId);
     },
 
     /**
@@ -192,17 +198,8 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
 
     /** The unsign timer ended: the zone is unsigned, unless DNSSEC was turned on again meanwhile. */
     async finishUnsign(domainId: number): Promise<boolean> {
-      const zone = await zoneRow(domainId);
-      if (zone?.dnssec !== 'unsigning') return false;
-      const { client } = addon();
-      try {
-        await client.setDnssec(await domainName(domainId), false);
-      } catch (err) {
-        addonFailure(err);
-      }
-      await db('dnsZones')
-        .where({ domainId, dnssec: 'unsigning' })
-        .update({ dnssec: 'off', ds: null, unsignAfter: null, updatedAt: db.fn.now() });
+      if ((await zoneRow(domainId))?.dnssec !== 'unsigning') return false;
+      await unsign(domainId, { dnssec: 'unsigning' });
       return true;
     },
 

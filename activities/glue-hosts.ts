@@ -26,9 +26,12 @@ export async function applyHostOperation(
 ): Promise<Record<string, unknown>> {
   const { db, registrar } = deps;
   const host = operation.host.toLowerCase();
-  const ours = (await db('glue_hosts').where({ host }).first()) as GlueHostRow | undefined;
   const listed = async (): Promise<GlueHost | undefined> =>
     (await registrar.listHosts()).find((h) => h.host === host);
+  /** The host's registrar ID: ours, or the registrar's list when we lost it. */
+  const serverIdOf = async () =>
+    ((await db('glue_hosts').where({ host }).first('serverId')) as Pick<GlueHostRow, 'serverId'> | undefined)
+      ?.serverId ?? (await listed())?.serverId;
   const record = async (h: GlueHost) => {
     await db('glue_hosts')
       .insert({ domainId, host, ips: h.ips, serverId: h.serverId })
@@ -49,13 +52,13 @@ export async function applyHostOperation(
       }
     }
     case 'set_host_ips': {
-      const serverId = ours?.serverId ?? (await listed())?.serverId;
+      const serverId = await serverIdOf();
       if (!serverId) throw new RegistrarError('rejected', `${host} is not registered`, 'set_ns_ip');
       await registrar.setHostIps(serverId, operation.ips);
       return record({ serverId, host, ips: [...operation.ips] });
     }
     case 'delete_host': {
-      const serverId = ours?.serverId ?? (await listed())?.serverId;
+      const serverId = await serverIdOf();
       if (serverId) {
         try {
           await registrar.deleteHost(serverId);

@@ -1,4 +1,5 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
+import { z } from 'zod';
 
 export interface NormalisedName {
   /** ASCII (punycode) form, lower case, no trailing dot: what we store and send upstream. */
@@ -53,3 +54,14 @@ export function splitRegistrable(ascii: string, tlds: ReadonlySet<string>): { sl
   }
   throw new DomainNameError(`The TLD .${labels.slice(1).join('.')} is not offered.`);
 }
+
+/** A hostname as nameservers and glue hosts take it: trimmed, lower case, no trailing dot, LDH labels. */
+export const hostnameSchema = (message: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((h) => h.replace(/\.$/, ''))
+    .refine((h) => /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/.test(h), {
+      message,
+    });

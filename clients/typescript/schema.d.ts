@@ -2737,6 +2737,7 @@ export interface operations {
                     /** @enum {string} */
                     privacy?: "full" | "partial" | "off";
                     auto_renew?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                 };
                 "application/x-www-form-urlencoded": {
@@ -2773,6 +2774,7 @@ export interface operations {
                     /** @enum {string} */
                     privacy?: "full" | "partial" | "off";
                     auto_renew?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                 };
             };
@@ -2860,13 +2862,13 @@ export interface operations {
                 "application/json": {
                     /** @default 1 */
                     period?: number;
-                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     /** @default 1 */
                     period?: number;
-                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                 };
             };
@@ -5836,6 +5838,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                     /** @enum {string} */
                     gateway?: "midtrans" | "xendit";
@@ -5874,6 +5877,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                     /** @enum {string} */
                     gateway?: "midtrans" | "xendit";
@@ -5964,7 +5968,7 @@ export interface operations {
                     years?: number;
                     /** @enum {string} */
                     gateway?: "midtrans" | "xendit";
-                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                 };
                 "application/x-www-form-urlencoded": {
@@ -5973,7 +5977,7 @@ export interface operations {
                     years?: number;
                     /** @enum {string} */
                     gateway?: "midtrans" | "xendit";
-                    /** @description A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it. */
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                 };
             };
@@ -9179,6 +9183,7 @@ export interface operations {
                     domainName: string;
                     /** @default 1 */
                     period?: number;
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premiumPrice?: string;
                 } | {
                     /** @constant */
@@ -9285,6 +9290,7 @@ export interface operations {
                     domainName: string;
                     /** @default 1 */
                     period?: number;
+                    /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premiumPrice?: string;
                 } | {
                     /** @constant */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostnameSchema } from '../domain-name';
 
 /** A Whois contact as seed 003 sends it (registrant / admin). */
 export const contactSchema = z.object({
@@ -21,14 +22,7 @@ export const contactSchema = z.object({
   email: z.string().trim().email('The email must be a valid email address.').max(255),
 });
 
-const hostname = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .transform((h) => h.replace(/\.$/, ''))
-  .refine((h) => /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/.test(h), {
-    message: 'Each nameserver must be a valid hostname.',
-  });
+const hostname = hostnameSchema('Each nameserver must be a valid hostname.');
 
 export const nameserversSchema = z
   .array(hostname)
@@ -56,3 +50,13 @@ export const flagSchema = z.union([
 export const privacySchema = z.enum(['full', 'partial', 'off'], {
   error: 'The privacy must be full, partial or off.',
 });
+
+/** The premium price the caller accepts (decimal, reseller currency), as the 422 premium_price_required named it. */
+export const premiumPriceSchema = z
+  .string()
+  .trim()
+  .max(32)
+  .optional()
+  .describe(
+    "A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it.",
+  );

@@ -1,11 +1,10 @@
-import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { Domain } from '../db/models';
 import { normaliseDomainName } from '../domain-name';
 import { presentDomain } from '../views/domains';
 import { cliActor } from '../services/audit';
 import type { CoreDeps } from '../services/deps';
-import { glueHostsOf, runHostOperation } from '../services/glue-hosts';
+import { glueHostsOf, runHostOperation, setGlueHost } from '../services/glue-hosts';
 import { cancelTransfer } from '../services/transfers';
 import { jsonOption, printRecord, printRows, withCore, withDb } from './context';
 
@@ -85,16 +84,8 @@ export function registerDomains(program: Command): void {
     .action(async (name: string, host: string, opts: { ip: string[] }) => {
       await withCore(async (deps) => {
         const domain = await domainNamed(deps.db, name);
-        const known = (await glueHostsOf(deps.db, domain.id)).some((h) => h.host === host.toLowerCase());
-        const ips = opts.ip.map((ip) => ip.trim());
-        const bad = ips.filter((ip) => isIP(ip) === 0);
-        if (bad.length > 0 || ips.length > 10)
-          throw new Error(`addresses: ${bad.join(', ') || 'at most 10'}`);
-        const op = known
-          ? ({ op: 'set_host_ips', host: host.toLowerCase(), ips } as const)
-          : ({ op: 'register_host', host: host.toLowerCase(), ips } as const);
-        const done = await runHostOperation(deps, domain, op);
-        console.log(`${known ? 'updated' : 'registered'} ${host.toLowerCase()}: ${JSON.stringify(done)}`);
+        const set = await setGlueHost(deps, domain, { host, ips: opts.ip });
+        console.log(`${set.registered ? 'registered' : 'updated'} ${set.host}: ${set.ips.join(', ')}`);
       });
     });
   program

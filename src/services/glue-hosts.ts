@@ -3,21 +3,15 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { DomainOperation } from '../../workflows/contracts';
 import type { Domain } from '../db/models';
+import { hostnameSchema } from '../domain-name';
 import { queueFor } from '../temporal/queues';
 import type { CoreDeps } from './deps';
 import { runDomainOperation } from './domain-ops';
-import { notFound, unprocessable } from './errors';
+import { notFound, unprocessable, zodFieldErrors } from './errors';
 
 /** A host and its addresses, as the API and the portal take them: 1 to 10 distinct IPv4 or IPv6 addresses. */
 export const glueHostBody = z.object({
-  host: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .transform((h) => h.replace(/\.$/, ''))
-    .refine((h) => /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/.test(h), {
-      message: 'The host must be a valid hostname.',
-    }),
+  host: hostnameSchema('The host must be a valid hostname.'),
   ips: z
     .array(
       z
@@ -82,4 +76,30 @@ export async function runHostOperation(
   if (!outcome.done) return { operation: { id: outcome.workflowId, status: 'processing' } };
   if (!outcome.result.ok) throw unprocessable(outcome.result.code, outcome.result.message);
   return outcome.result.data;
+}
+
+/**
+ * Registers a host under the domain, or readdresses it when we hold it already (the portal's
+ * form and `host:set`): checked as the API checks it (422 with field errors).
+ */
+export async function setGlueHost(
+  deps: Pick<CoreDeps, 'db' | 'temporal' | 'config'>,
+  domain: Pick<Domain, 'id' | 'name' | 'resellerId'>,
+  input: { host: string; ips: string[] },
+): Promise<{ host: string; ips: string[]; registered: boolean }> {
+  const parsed = glueHostBody.safeParse(input);
+  if (!parsed.success)
+    throw unprocessable(
+      'validation_error',
+      'Check the host and its addresses.',
+      zodFieldErrors(parsed.error),
+    );
+  const { host, ips } = parsed.data;
+  const known = (await glueHostsOf(deps.db, domain.id)).some((h) => h.host === host);
+  await runHostOperation(
+    deps,
+    domain,
+    known ? { op: 'set_host_ips', host, ips } : { op: 'register_host', host, ips },
+  );
+  return { host, ips, registered: !known };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contactSchema, nameserversSchema, yearsSchema } from '../contacts.schema';
+import { contactSchema, nameserversSchema, premiumPriceSchema, yearsSchema } from '../contacts.schema';
 
 /** Old field names of a Whois contact: `address`, `postalCode` (mapped to address1, postcode). */
 export const legacyContactSchema = z.preprocess((raw) => {
@@ -41,7 +41,7 @@ export const legacyRequest = z.discriminatedUnion(
       action: z.literal('renewDomain'),
       domainName,
       period: yearsSchema.default(1),
-      premiumPrice: z.string().trim().max(32).optional(),
+      premiumPrice: premiumPriceSchema,
     }),
     z.object({ action: z.literal('getEPPCode'), domainName }),
     z.object({

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { contactSchema, flagSchema, nameserversSchema, privacySchema, yearsSchema } from '../contacts.schema';
+import {
+  contactSchema,
+  flagSchema,
+  nameserversSchema,
+  premiumPriceSchema,
+  privacySchema,
+  yearsSchema,
+} from '../contacts.schema';
 
 const gateway = z
   .enum(['midtrans', 'xendit'], { error: 'The gateway must be midtrans or xendit.' })
@@ -51,7 +58,7 @@ export const orderRegisterRequest = z.object({
     nameservers: nameserversSchema.optional(),
     registrant: contactSchema.optional(),
     admin: contactSchema.optional(),
-    premium_price: z.string().trim().max(32).optional(),
+    premium_price: premiumPriceSchema,
     gateway,
   }),
 });
@@ -61,14 +68,7 @@ export const orderRenewRequest = z.object({
     domain,
     years: yearsSchema.default(1),
     gateway,
-    premium_price: z
-      .string()
-      .trim()
-      .max(32)
-      .optional()
-      .describe(
-        'A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it.',
-      ),
+    premium_price: premiumPriceSchema,
   }),
 });
 

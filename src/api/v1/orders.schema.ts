@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { contactSchema, flagSchema, nameserversSchema, privacySchema, yearsSchema } from '../contacts.schema';
+import {
+  contactSchema,
+  flagSchema,
+  nameserversSchema,
+  premiumPriceSchema,
+  privacySchema,
+  yearsSchema,
+} from '../contacts.schema';
 import { paginationQuery } from '../pagination.schema';
 
 const domainName = z
@@ -19,7 +26,7 @@ export const registerRequest = z.object({
     admin: contactSchema.optional(),
     privacy: privacySchema.optional(),
     auto_renew: flagSchema.optional(),
-    premium_price: z.string().trim().max(32).optional(),
+    premium_price: premiumPriceSchema,
   }),
 });
 
@@ -29,14 +36,7 @@ export const renewRequest = z.object({
   params: domainParam,
   body: z.object({
     period: yearsSchema.default(1),
-    premium_price: z
-      .string()
-      .trim()
-      .max(32)
-      .optional()
-      .describe(
-        'A premium name renews at its own price: send it (from the 422 premium_price_required) to accept it.',
-      ),
+    premium_price: premiumPriceSchema,
   }),
 });
 

@@ -1,8 +1,8 @@
 import type { Router } from '@koa/router';
 import type { CoreDeps as AppDeps } from '../../services/deps';
 import { decodeCursor, listDomains, ownedDomain, readContacts } from '../../services/domains';
-import { AppError, unprocessable, zodFieldErrors } from '../../services/errors';
-import { glueHostBody, glueHostsOf, runHostOperation } from '../../services/glue-hosts';
+import { AppError } from '../../services/errors';
+import { glueHostsOf, runHostOperation, setGlueHost } from '../../services/glue-hosts';
 import type { Domain } from '../../db/models';
 import { listOrders } from '../../services/order-lists';
 import type { PortalContext, PortalState } from '../http';
@@ -61,26 +61,13 @@ export function addDomains(router: Router<PortalState>, deps: AppDeps): void {
   };
   router.post('/portal/domains/:domain/hosts', async (ctx: PortalContext) => {
     await hostChange(ctx, async (domain) => {
-      const parsed = glueHostBody.safeParse({
+      const { host, ips, registered } = await setGlueHost(deps, domain, {
         host: field(ctx, 'host'),
         ips: field(ctx, 'ips')
           .split(/[\s,]+/)
           .filter(Boolean),
       });
-      if (!parsed.success)
-        throw unprocessable(
-          'validation_error',
-          'Check the host and its addresses.',
-          zodFieldErrors(parsed.error),
-        );
-      const known = (await glueHostsOf(deps.db, domain.id)).some((h) => h.host === parsed.data.host);
-      const { host, ips } = parsed.data;
-      await runHostOperation(
-        deps,
-        domain,
-        known ? { op: 'set_host_ips', host, ips } : { op: 'register_host', host, ips },
-      );
-      return `${host} ${known ? 'now answers at' : 'registered at the registrar with'} ${ips.join(', ')}.`;
+      return `${host} ${registered ? 'registered at the registrar with' : 'now answers at'} ${ips.join(', ')}.`;
     });
   });
   router.post('/portal/domains/:domain/hosts/delete', async (ctx: PortalContext) => {
