@@ -92,6 +92,23 @@ describe('glue hosts', () => {
     expect(await h.db('glueHosts').where({ host: vanity[1] }).first('host')).toEqual({ host: vanity[1] });
   });
 
+  it("is another reseller's domain's business: 404 on its hosts, nothing sent to the registrar", async () => {
+    const other = await makeReseller(h.db);
+    const asOther = (method: string, path: string, body?: unknown) =>
+      request(h.api.url, `/api/v1${path}`, { method, apiKey: other.apiKey, ...(body ? { body } : {}) });
+    const registers = calls('register_ns');
+    expect((await asOther('GET', `/domains/${name}/hosts`)).status).toBe(404);
+    const posted = await asOther('POST', `/domains/${name}/hosts`, {
+      host: `ns7.${name}`,
+      ips: ['192.0.2.7'],
+    });
+    expect(posted.status).toBe(404);
+    expect(posted.body).toMatchObject({ code: 'domain_not_found' });
+    expect((await asOther('DELETE', `/domains/${name}/hosts/ns1.${name}`)).status).toBe(404);
+    expect(calls('register_ns')).toBe(registers);
+    expect(h.sim.hosts.has(`ns1.${name}`)).toBe(true);
+  });
+
   it('refuses a host outside the domain, bad addresses and an unknown host, with field errors', async () => {
     const outside = await v1('POST', `/domains/${name}/hosts`, {
       host: 'ns1.elsewhere.example',
