@@ -1,8 +1,9 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { DnsRecordRow, DnsZoneRow, Domain } from '../src/db/models';
 import { type HostedDnsAddon, soaContent } from '../src/hosted-dns/addon';
 import { DnsAddonRefused } from '../src/hosted-dns/powerdns';
+import { whyKeysNotServed } from '../src/hosted-dns/served-keys';
 import { desiredRRsets, zoneChanges } from '../src/hosted-dns/zone';
 import type { DsRecord, Registrar } from '../src/registrar/types';
 import { RegistrarError } from '../src/registrar/errors';
@@ -16,6 +17,8 @@ export interface HostedDnsActivityDeps {
   dnsAddon: HostedDnsAddon | null;
   /** How long a zone stays signed after its DS left the registrar (DNSSEC_UNSIGN_DELAY_SECONDS). */
   dnssecUnsignDelayMs: number;
+  /** How long a signed zone's keys may take to be served before DNSSEC on gives up (DNSSEC_DNSKEY_WAIT_SECONDS). */
+  dnskeyWaitMs: number;
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -177,6 +180,26 @@ export function createHostedDnsActivities(deps: HostedDnsActivityDeps) {
       } catch (err) {
         return addonFailure(err);
       }
+    },
+
+    /**
+     * Answers once every one of the addon's DNS servers serves the signed zone's DNSKEY for each
+     * DS (the key and its signature over the key set), so a resolver that follows the DS from the
+     * parent finds its key wherever it asks. Until then it fails and is retried; after
+     * DNSSEC_DNSKEY_WAIT_SECONDS (from its first attempt) that is a refusal.
+     */
+    async awaitKeysServed(domainId: number, ds: DsRecord[]): Promise<void> {
+      const { dnsServers } = addon();
+      const name = await domainName(domainId);
+      const why = await whyKeysNotServed(dnsServers, name, [...new Set(ds.map((d) => d.keyTag))]);
+      if (why === null) return;
+      const waited = Date.now() - Context.current().info.scheduledTimestampMs;
+      if (waited >= deps.dnskeyWaitMs)
+        throw ApplicationFailure.nonRetryable(
+          `The DNS service did not serve the signed keys of ${name} within ${Math.round(deps.dnskeyWaitMs / 1000)} s: ${why}`,
+          DomainFailures.DnsAddonRejected,
+        );
+      throw ApplicationFailure.retryable(`Not served yet: ${why}`, 'KeysNotServed');
     },
 
     /** Removes the zone's signing (after its DS is gone from the registrar). */

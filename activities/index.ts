@@ -35,6 +35,8 @@ export interface ActivityDeps {
   dnsAddon: HostedDnsAddon | null;
   /** How long a zone stays signed after its DS left the registrar (DNSSEC_UNSIGN_DELAY_SECONDS). */
   dnssecUnsignDelayMs: number;
+  /** How long a signed zone's keys may take to be served before DNSSEC on gives up (DNSSEC_DNSKEY_WAIT_SECONDS). */
+  dnskeyWaitMs: number;
   /** What renewal pricing needs (premium policy, exchange rates, the auto-renewal price rise allowed). */
   pricing: Pick<
     Config,

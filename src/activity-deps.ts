@@ -30,6 +30,7 @@ export function buildActivityDeps(
     gateways: createGateways(config),
     dnsAddon: createDnsAddon(config),
     dnssecUnsignDelayMs: overrides.dnssecUnsignDelayMs ?? config.DNSSEC_UNSIGN_DELAY_SECONDS * 1000,
+    dnskeyWaitMs: config.DNSSEC_DNSKEY_WAIT_SECONDS * 1000,
     pricing: {
       PREMIUM_NAMES: config.PREMIUM_NAMES,
       PREMIUM_MARGIN_BPS: config.PREMIUM_MARGIN_BPS,

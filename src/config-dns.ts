@@ -52,6 +52,31 @@ export const DNS_ADDON_SETTINGS = {
   DNS_ADDON_API_PORT: port
     .default(8081)
     .describe('HTTP API port (127.0.0.1) of the PowerDNS `npm run dev` and `prod:local` start'),
+  DNS_ADDON_DNS_SERVERS: z
+    .preprocess(emptyIsUnset, z.string().optional())
+    .transform((v) =>
+      v
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'each server is host:port'))
+        .min(1)
+        .optional(),
+    )
+    .describe(
+      "where the worker asks the addon's DNS servers for a signed zone's DNSKEY before its DS goes to the registrar, `host:port` comma-separated (every one must serve it); unset: `127.0.0.1:DNS_ADDON_DNS_PORT`",
+    ),
+  DNSSEC_DNSKEY_WAIT_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(3600)
+    .describe(
+      "how long turning DNSSEC on waits for every addon DNS server to serve the zone's signed DNSKEY before it gives up (the zone is unsigned again and the DS never sent)",
+    ),
   DNS_ADDON_TIMEOUT_MS: z.coerce
     .number()
     .int()

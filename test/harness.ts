@@ -126,6 +126,8 @@ export interface OrderHarnessOptions {
   temporalAddress?: string;
   /** Another registrar than the in-process simulator (one behind a link the test cuts). */
   registrarUrl?: string;
+  /** Settings of the in-process worker beyond the test defaults (made when the harness starts). */
+  workerEnv?: () => Promise<Record<string, string>>;
 }
 
 /**
@@ -192,7 +194,12 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
   const temporalEnv: Record<string, string> = opts.temporalAddress
     ? { TEMPORAL_ADDRESS: opts.temporalAddress }
     : {};
-  const config = testConfig({ ...gatewayEnv, ...temporalEnv, SECRETS_KEY: TEST_SECRETS_KEY });
+  const config = testConfig({
+    ...gatewayEnv,
+    ...temporalEnv,
+    SECRETS_KEY: TEST_SECRETS_KEY,
+    ...(await opts.workerEnv?.()),
+  });
   const makeWorker = async (): Promise<{
     workers: Worker[];
     running: Promise<void>;

@@ -34,6 +34,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     DNS_ADDON_URL: inject('dnsAddonUrl'),
     DNS_ADDON_API_KEY: inject('dnsAddonKey'),
+    DNS_ADDON_DNS_PORT: String(inject('dnsPort')),
     ...overrides,
   });
 }

@@ -2,7 +2,7 @@ import { patched, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { type DnsChange, type DnsChangeResult, type DnsZoneInput, type ZoneMode } from './contracts';
 import { rejection } from './failures';
-import { addonSteps, local, registrarSteps } from './dns-steps';
+import { addonSteps, keysServed, local, registrarSteps } from './dns-steps';
 
 /** Whether a change is the hosted addon's to apply: a hosted zone's, enabling the addon, or DNSSEC. */
 export function isHostedChange(change: DnsChange, zone: ZoneMode | null): boolean {
@@ -31,7 +31,7 @@ async function refusalOf(step: () => Promise<unknown>): Promise<{ code: string; 
  * nameservers (undone when either is refused); record edits are published before they are
  * answered (a refused one undone: the records as they were); cancelling removes the DS,
  * restores the nameservers and removes the zone, in that order; DNSSEC signs the zone and sends
- * its DS to the registrar (unsigned again when refused), or removes the DS first and then unsigns.
+ * its DS to the registrar once the addon serves its keys (unsigned again when refused), or removes the DS first and then unsigns.
  */
 export async function hostedChange(
   input: DnsZoneInput,
@@ -112,12 +112,19 @@ export async function hostedChange(
           ds = await addonSteps.signHostedZone(domainId);
         });
         if (unsigned) return { ok: false, ...unsigned };
-        const refused = await refusalOf(() =>
-          registrarSteps().sendDsToRegistrar.executeWithOptions(
+        // The DS goes to the parent only once every addon server serves its key, signed: a
+        // resolver that follows the DS finds the key (runs from before the patch sent it at once).
+        const refused = await refusalOf(async () => {
+          if (patched('dnssec-keys-served-before-ds'))
+            await keysServed.awaitKeysServed.executeWithOptions(
+              { summary: `Wait until the DNS addon serves the signed keys of ${domain}` },
+              [domainId, ds],
+            );
+          await registrarSteps().sendDsToRegistrar.executeWithOptions(
             { summary: `Send the DS records of ${domain} to the registrar` },
             [domainId, ds],
-          ),
-        );
+          );
+        });
         if (refused) {
           // A zone that was unsigning stays so (its timer runs on); a new one is unsigned again.
           if (zone.dnssec !== 'unsigning') await addonSteps.unsignHostedZone(domainId);

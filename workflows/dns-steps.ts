@@ -25,6 +25,20 @@ export const addonSteps = proxyActivities<Activities>({
   retry: UNTIL_ANSWERED,
 });
 
+/**
+ * The addon's servers serving a signed zone's keys: asked every few seconds, then every 30 s,
+ * until they do; the activity itself gives up after DNSSEC_DNSKEY_WAIT_SECONDS (a refusal).
+ */
+export const keysServed = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 1.5,
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: REJECTED,
+  },
+});
+
 /** Local zone edits: quick, retried until the database answers. */
 export const local = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

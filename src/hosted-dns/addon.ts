@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { fqdn, PowerDnsClient } from './powerdns';
+import { type DnsServerAddress, parseDnsServer } from './served-keys';
 
 /** The hosted DNS addon as the app uses it: its server's API, the nameserver pair, the SOA contact. */
 export interface HostedDnsAddon {
@@ -7,6 +8,8 @@ export interface HostedDnsAddon {
   /** Where hosted domains are delegated at the registrar (lower case, no trailing dot). */
   nameservers: string[];
   soaContact: string;
+  /** The addon's DNS servers as the worker reaches them: each must serve a key before its DS is sent. */
+  dnsServers: DnsServerAddress[];
 }
 
 /** The addon from configuration, or null when DNS_ADDON_URL is unset (registrar-hosted DNS only). */
@@ -19,6 +22,8 @@ export function createDnsAddon(
     | 'DNS_ADDON_NAMESERVERS'
     | 'DNS_ADDON_SOA_CONTACT'
     | 'DNS_ADDON_TIMEOUT_MS'
+    | 'DNS_ADDON_DNS_SERVERS'
+    | 'DNS_ADDON_DNS_PORT'
   >,
 ): HostedDnsAddon | null {
   if (!config.DNS_ADDON_URL) return null;
@@ -31,6 +36,9 @@ export function createDnsAddon(
     }),
     nameservers: config.DNS_ADDON_NAMESERVERS,
     soaContact: config.DNS_ADDON_SOA_CONTACT,
+    dnsServers: (config.DNS_ADDON_DNS_SERVERS ?? [`127.0.0.1:${config.DNS_ADDON_DNS_PORT}`]).map(
+      parseDnsServer,
+    ),
   };
 }
 

@@ -1,12 +1,20 @@
 import { execFile } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import * as packet from 'dns-packet';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
 import { PowerDnsClient } from '../../src/hosted-dns/powerdns';
-import { call, makeReseller, type TestReseller } from '../helpers';
+import { createHostedDnsActivities } from '../../activities/dns-hosted';
+import { createDnsAddon } from '../../src/hosted-dns/addon';
+import { keyTagOf } from '../../src/hosted-dns/served-keys';
+import { call, makeReseller, testConfig, type TestReseller } from '../helpers';
 import { useOrderHarness } from '../harness';
 import { eventually, uniqueName } from '../order-helpers';
 import { setPassword, signIn } from '../../src/services/sessions';
@@ -20,7 +28,50 @@ import { setPassword, signIn } from '../../src/services/sessions';
  */
 
 const run = promisify(execFile);
-const h = useOrderHarness();
+
+/**
+ * A second server of the addon, as a secondary that has not transferred the signed zone yet would
+ * be: it answers what PowerDNS answers, without the DNSKEY set and its signatures while `withhold`.
+ */
+async function startSecondary(primaryPort: number) {
+  const socket = dgram.createSocket('udp4');
+  const state = {
+    withhold: false,
+    dnskeyQueries: new Map<string, number>(),
+    port: 0,
+    close: () => socket.close(),
+  };
+  socket.on('message', (query, client) => {
+    const question = packet.decode(query).questions?.[0];
+    const upstream = dgram.createSocket('udp4');
+    upstream.on('message', (answer) => {
+      upstream.close();
+      let out: Buffer = answer;
+      if (question?.type === 'DNSKEY') {
+        state.dnskeyQueries.set(question.name, (state.dnskeyQueries.get(question.name) ?? 0) + 1);
+        if (state.withhold) {
+          const decoded = packet.decode(answer);
+          decoded.answers = (decoded.answers ?? []).filter(
+            (a) => a.type !== 'DNSKEY' && !(a.type === 'RRSIG' && a.data.typeCovered === 'DNSKEY'),
+          );
+          out = packet.encode(decoded);
+        }
+      }
+      socket.send(out, client.port, client.address);
+    });
+    upstream.send(query, primaryPort, '127.0.0.1');
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  state.port = socket.address().port;
+  return state;
+}
+let secondary: Awaited<ReturnType<typeof startSecondary>>;
+const h = useOrderHarness({
+  workerEnv: async () => {
+    secondary = await startSecondary(inject('dnsPort'));
+    return { DNS_ADDON_DNS_SERVERS: `127.0.0.1:${inject('dnsPort')},127.0.0.1:${secondary.port}` };
+  },
+});
 let r: TestReseller;
 const ADDON_NS = ['ns1.reseller-dns.test', 'ns2.reseller-dns.test'];
 const OWN_NS = ['ns1.registrar.test', 'ns2.registrar.test'];
@@ -28,6 +79,7 @@ const OWN_NS = ['ns1.registrar.test', 'ns2.registrar.test'];
 beforeAll(async () => {
   r = await makeReseller(h.db);
 });
+afterAll(() => secondary.close());
 
 async function ownDomain() {
   const name = uniqueName('hosted');
@@ -293,6 +345,75 @@ describe('the hosted DNS addon (PowerDNS) answers what the API wrote', () => {
     });
   });
 
+  it('sends the DS only once every addon server serves the signed key: a lagging secondary holds it back', async () => {
+    const d = await ownDomain();
+    expect((await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true })).status).toBe(200);
+    secondary.withhold = true;
+    const sends = h.sim.calls.get('set_dnssec') ?? 0;
+    const signing = api('PUT', `/domains/${d.name}/dns/dnssec`, { enabled: true });
+    // The worker asks both servers, again and again: the primary serves the key, the secondary not.
+    await eventually(
+      () => Promise.resolve((secondary.dnskeyQueries.get(d.name) ?? 0) >= 3 ? true : null),
+      20_000,
+    );
+    const served = await dig(d.name, 'DNSKEY');
+    expect(served.records.length).toBeGreaterThan(0);
+    // Meanwhile nothing reached the parent: a resolver sent to the secondary would find no key.
+    expect(h.sim.calls.get('set_dnssec') ?? 0).toBe(sends);
+    expect(h.sim.domains.get(d.name)!.dnssec ?? []).toEqual([]);
+    secondary.withhold = false;
+    const res = await signing;
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const ds = (res.body['data'] as ZoneView).dns.hosted!.dnssec.ds;
+    expect(h.sim.calls.get('set_dnssec')).toBe(sends + 1);
+    // The DS names the key both servers serve: keyTagOf (RFC 4034 B) reads PowerDNS's key as delv does.
+    const ksk = served.records.map((r) => r.split(' ')).find((f) => f[0] === '257')!;
+    expect(
+      keyTagOf({ flags: 257, algorithm: Number(ksk[2]), key: Buffer.from(ksk.slice(3).join(''), 'base64') }),
+    ).toBe(ds[0]!.key_tag);
+    const atRegistrar = h.sim.domains.get(d.name)!.dnssec!;
+    expect(await delv(d.name, `${d.name}`, atRegistrar[0]!, secondary.port)).toContain('; fully validated');
+  });
+
+  it('gives up when the keys are not served within DNSSEC_DNSKEY_WAIT_SECONDS: a refusal, not a retry', async () => {
+    const d = await ownDomain();
+    expect((await api('POST', `/domains/${d.name}/dns/provision`, { confirm: true })).status).toBe(200);
+    const addon = createDnsAddon({
+      ...testConfig(),
+      DNS_ADDON_DNS_SERVERS: [`127.0.0.1:${secondary.port}`],
+    })!;
+    const activities = createHostedDnsActivities({
+      db: h.db,
+      registrar: h.registrar,
+      dnsAddon: addon,
+      dnssecUnsignDelayMs: 0,
+      dnskeyWaitMs: 60_000,
+    });
+    const ds = await activities.signHostedZone(d.id);
+    const quiet = { logger: new DefaultLogger('ERROR') };
+    secondary.withhold = true;
+    try {
+      // Not served yet, a minute not gone: retried.
+      const early = new MockActivityEnvironment({ scheduledTimestampMs: Date.now() - 1_000 }, quiet);
+      const retried = await early.run(() => activities.awaitKeysServed(d.id, ds)).catch((e: unknown) => e);
+      expect(retried).toBeInstanceOf(ApplicationFailure);
+      expect((retried as ApplicationFailure).nonRetryable).toBe(false);
+      expect((retried as ApplicationFailure).message).toContain(`does not serve key ${ds[0]!.keyTag} signed`);
+      // A minute gone: refused (the zone workflow then unsigns the zone and sends no DS).
+      const late = new MockActivityEnvironment({ scheduledTimestampMs: Date.now() - 61_000 }, quiet);
+      const refused = await late.run(() => activities.awaitKeysServed(d.id, ds)).catch((e: unknown) => e);
+      expect((refused as ApplicationFailure).nonRetryable).toBe(true);
+      expect((refused as ApplicationFailure).type).toBe('DnsAddonRejected');
+      expect((refused as ApplicationFailure).message).toContain('did not serve the signed keys');
+    } finally {
+      secondary.withhold = false;
+    }
+    // Served, it answers.
+    const now = new MockActivityEnvironment({ scheduledTimestampMs: Date.now() - 61_000 }, quiet);
+    await expect(now.run(() => activities.awaitKeysServed(d.id, ds))).resolves.toBeUndefined();
+    await activities.unsignHostedZone(d.id);
+  });
+
   it('undoes a provisioning the registrar refuses: no zone served, nameservers and records as they were', async () => {
     const d = await ownDomain();
     h.sim.failNextCall('reject', 'set_ns');
@@ -437,6 +558,7 @@ async function delv(
   zone: string,
   name: string,
   ds: { KeyTag: string; Algorithm: string; DigestType: string; Digest: string },
+  port = inject('dnsPort'),
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), 'delv-'));
   const anchors = path.join(dir, 'anchors.conf');
@@ -446,7 +568,7 @@ async function delv(
   );
   const out = await run(
     'delv',
-    ['@127.0.0.1', '-p', String(inject('dnsPort')), '-a', anchors, `+root=${zone}`, name, 'A'],
+    ['@127.0.0.1', '-p', String(port), '-a', anchors, `+root=${zone}`, name, 'A'],
     { timeout: 15_000 },
   ).catch((err: { stdout?: string; stderr?: string }) => ({
     stdout: err.stdout ?? '',

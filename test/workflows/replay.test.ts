@@ -98,6 +98,11 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
     through: 'removeDsAtRegistrar',
     with: 'hosted-dns-addon',
   },
+  'dnssec-keys-served-before-ds': {
+    type: 'dnsZoneWorkflow',
+    through: 'sendDsToRegistrar',
+    with: 'hosted-dns-addon',
+  },
 };
 
 /** Every `patched('…')` in the workflow code. */
