@@ -46,6 +46,7 @@ function mocks(mode: ZoneMode | null) {
     restoreNameservers: step('restoreNameservers', []),
     finishHostedCancel: step('finishHostedCancel', 3),
     signHostedZone: step('signHostedZone', DS),
+    awaitKeysServed: step('awaitKeysServed'),
     sendDsToRegistrar: step('sendDsToRegistrar'),
     removeDsAtRegistrar: step('removeDsAtRegistrar'),
     unsignHostedZone: step('unsignHostedZone'),
@@ -163,7 +164,8 @@ describe('the DNS zone workflow on the hosted addon', () => {
   it('signs then sends the DS; a refused DS unsigns the zone again', async () => {
     const ok = mocks(HOSTED);
     expect(await change(ok.m, { kind: 'dnssec', enabled: true })).toMatchObject({ ok: true });
-    expect(ok.calls).toEqual(['dnsZoneMode', 'signHostedZone', 'sendDsToRegistrar']);
+    expect(ok.calls).toEqual(['dnsZoneMode', 'signHostedZone', 'awaitKeysServed', 'sendDsToRegistrar']);
+    expect(ok.m.awaitKeysServed).toHaveBeenCalledWith(zone.domainId, DS);
     expect(ok.m.sendDsToRegistrar).toHaveBeenCalledWith(zone.domainId, DS);
 
     const no = mocks(HOSTED);
@@ -175,7 +177,27 @@ describe('the DNS zone workflow on the hosted addon', () => {
       ok: false,
       code: 'registrar_rejected',
     });
-    expect(no.calls).toEqual(['dnsZoneMode', 'signHostedZone', 'sendDsToRegistrar', 'unsignHostedZone']);
+    expect(no.calls).toEqual([
+      'dnsZoneMode',
+      'signHostedZone',
+      'awaitKeysServed',
+      'sendDsToRegistrar',
+      'unsignHostedZone',
+    ]);
+
+    // The addon's servers never served the keys: no DS is sent, the zone is unsigned again.
+    const unserved = mocks(HOSTED);
+    unserved.m.awaitKeysServed.mockImplementation(() => {
+      unserved.calls.push('awaitKeysServed');
+      return Promise.reject(
+        ApplicationFailure.nonRetryable('did not serve the signed keys', DomainFailures.DnsAddonRejected),
+      );
+    });
+    expect(await change(unserved.m, { kind: 'dnssec', enabled: true })).toMatchObject({
+      ok: false,
+      code: 'dns_rejected',
+    });
+    expect(unserved.calls).toEqual(['dnsZoneMode', 'signHostedZone', 'awaitKeysServed', 'unsignHostedZone']);
   });
 
   it('removes the DS, keeps the zone signed for the DS TTL, then unsigns; keeps it signed when the removal is refused', async () => {
@@ -196,7 +218,7 @@ describe('the DNS zone workflow on the hosted addon', () => {
   it('signs again a zone that is still unsigning: its DS goes back, nothing is unsigned', async () => {
     const { m, calls } = mocks({ ...HOSTED, dnssec: 'unsigning' });
     expect(await change(m, { kind: 'dnssec', enabled: true })).toMatchObject({ ok: true });
-    expect(calls).toEqual(['dnsZoneMode', 'signHostedZone', 'sendDsToRegistrar']);
+    expect(calls).toEqual(['dnsZoneMode', 'signHostedZone', 'awaitKeysServed', 'sendDsToRegistrar']);
   });
 
   it('refuses DNSSEC on a zone that is not on the addon', async () => {
