@@ -126,6 +126,12 @@ export interface OrderHarnessOptions {
   temporalAddress?: string;
   /** Another registrar than the in-process simulator (one behind a link the test cuts). */
   registrarUrl?: string;
+  /**
+   * A database of the test's own (made when the harness starts), with the API's and the worker's
+   * own connection pools on it (the relay is the worker's), as their processes have in production:
+   * what each one queries can then be counted apart from the test's.
+   */
+  databases?: () => Promise<{ test: Knex; api: Knex; worker: Knex }>;
   /** Settings of the in-process worker beyond the test defaults (made when the harness starts). */
   workerEnv?: () => Promise<Record<string, string>>;
 }
@@ -159,7 +165,9 @@ export function useOrderHarness(opts: OrderHarnessOptions = {}): OrderHarness {
 
 export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise<OrderHarness> {
   installRuntime(silentLog);
-  const db = opts.db ?? testDb();
+  const own = await opts.databases?.();
+  const db = own?.test ?? opts.db ?? testDb();
+  const workerDb = own?.worker ?? db;
   // The live protocol on a super bulk account, its per-minute window shortened to a second (25
   // threads, 6000 calls a second: room for the suites' bursts); tests of limits use their own.
   const sim = new RegistrarSimulator({
@@ -206,7 +214,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
     connection: NativeConnection;
   }> => {
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-    const deps = buildActivityDeps(config, db, silentLog, {
+    const deps = buildActivityDeps(config, workerDb, silentLog, {
       registrar,
       invoiceTtlHours: opts.invoiceTtlHours,
       registrarLagMs: opts.registrarLagMs ?? 3_000,
@@ -226,7 +234,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
   };
   let current = opts.inProcessWorker === false ? null : await makeWorker();
   const api = await startTestApi(
-    db,
+    own?.api ?? db,
     {
       SECRETS_KEY: TEST_SECRETS_KEY,
       ORDER_ACCEPT_WAIT_MS: '15000',
@@ -243,7 +251,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
   const stopRelay =
     opts.relay === false
       ? () => Promise.resolve()
-      : startEventRelay(db, relayClient, HARNESS_WEBHOOKS, pino({ level: 'error' }));
+      : startEventRelay(workerDb, relayClient, HARNESS_WEBHOOKS, pino({ level: 'error' }));
   const harness: OrderHarness = {
     db,
     sim,
@@ -270,6 +278,8 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
       await sim.close();
       await gw.close();
       await db.destroy();
+      await own?.api.destroy();
+      await own?.worker.destroy();
     },
   };
   return harness;

@@ -15,11 +15,19 @@ export function temporalCallsInFlight(): ReadonlyMap<string, number> {
   return inFlight;
 }
 
+/** Temporal calls this process has made, by gRPC method (the cost budgets read it). */
+const made = new Map<string, number>();
+
+export function temporalCallsMade(): ReadonlyMap<string, number> {
+  return made;
+}
+
 const countCalls: Interceptor = (options, nextCall) => {
   const method = options.method_definition.path.split('/').pop() ?? 'unknown';
   return new InterceptingCall(nextCall(options), {
     start(metadata, _listener, next) {
       inFlight.set(method, (inFlight.get(method) ?? 0) + 1);
+      made.set(method, (made.get(method) ?? 0) + 1);
       let open = true;
       next(
         metadata,

@@ -90,6 +90,21 @@ export async function sweepWebhookJobs(
  * webhook_job_settled, so the next event of a lane follows without waiting for the interval);
  * and every `sweepIntervalMs` repairs started jobs that lost their workflow.
  */
+/** One pass of the relay: the outbox drained into delivery jobs, then every job that may start admitted. */
+export async function relayPending(
+  db: Knex,
+  temporal: Client,
+  opts: RelayOptions,
+  stopped: () => boolean = () => false,
+): Promise<void> {
+  while (!stopped() && (await dispatchEvents(db)) > 0) {
+    // drain the outbox before admitting
+  }
+  while (!stopped() && (await admitJobs(db, temporal, opts)) > 0) {
+    // admit until nothing more may start
+  }
+}
+
 export function startEventRelay(
   db: Knex,
   temporal: Client,
@@ -104,12 +119,7 @@ export function startEventRelay(
     try {
       do {
         again = false;
-        while (!stopped && (await dispatchEvents(db)) > 0) {
-          // drain the outbox before admitting
-        }
-        while (!stopped && (await admitJobs(db, temporal, opts)) > 0) {
-          // admit until nothing more may start
-        }
+        await relayPending(db, temporal, opts, () => stopped);
       } while (again && !stopped);
       if (!stopped && Date.now() - lastSweep >= opts.sweepIntervalMs) {
         lastSweep = Date.now();

@@ -1,0 +1,327 @@
+import { randomBytes } from 'node:crypto';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
+import { migrateLatest } from '../../src/db/migrate';
+import { DEMO_CATALOG, upsertPrices } from '../../src/services/catalog';
+import { emitEvent } from '../../src/webhooks/events';
+import { relayPending } from '../../src/webhooks/relay';
+import type { expiryRemindersWorkflow } from '../../workflows';
+import { DEFAULT_TASK_QUEUES, dnsZoneWorkflowId } from '../../workflows/contracts';
+import { HARNESS_WEBHOOKS, useOrderHarness } from '../harness';
+import { call, makeReseller, request, type TestReseller } from '../helpers';
+import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
+import { receiver, type Receiver } from '../receiver';
+import { placeInvoiceOrder } from '../scenarios';
+import {
+  apiTemporalCalls,
+  COUNTERS,
+  type Counter,
+  type Counts,
+  countStatements,
+  overBudget,
+  readBudgets,
+  runCost,
+} from './meter';
+
+/*
+ * Cost budgets: what one unit of each kind of work costs, counted, against the table in
+ * docs/performance.md. The file has a database of its own (so an expiry scan reads only what it
+ * seeded), the API and the worker their own connection pools on it (their statements counted
+ * apart from the test's), and no relay of its own: the relay's work for a unit is one
+ * `relayPending` pass after the unit's runs ended (and another after its deliveries), so the
+ * count does not depend on how many idle polls fell inside the unit.
+ */
+
+const url = new URL(inject('databaseUrl'));
+url.pathname = `/dr_budget_${process.pid}_${randomBytes(3).toString('hex')}`;
+const budgetDb = url.toString();
+const meters: { api?: ReturnType<typeof countStatements>; worker?: ReturnType<typeof countStatements> } = {};
+/** The worker process's pool (the relay runs in the worker process). */
+let workerPool: Knex;
+
+afterAll(async () => {
+  // Registered before the harness: it runs after the harness closed its pools.
+  await dropDatabase(budgetDb);
+});
+
+const h = useOrderHarness({
+  relay: false,
+  databases: async () => {
+    await ensureDatabase(budgetDb);
+    const setup = createKnex(budgetDb, { max: 1 });
+    await migrateLatest(setup);
+    await upsertPrices(setup, DEMO_CATALOG);
+    await setup.destroy();
+    const api = createKnex(budgetDb, { max: 5 });
+    const worker = createKnex(budgetDb, { max: 5 });
+    meters.api = countStatements(api);
+    meters.worker = countStatements(worker);
+    workerPool = worker;
+    return { test: createKnex(budgetDb, { max: 5 }), api, worker };
+  },
+});
+
+let r: TestReseller;
+let hooks: Receiver;
+let subscribed: TestReseller;
+const measured = new Map<string, Counts>();
+/** The registrar commands of each unit, printed beside the table (what a budget's calls are). */
+const commands = new Map<string, Record<string, number>>();
+
+beforeAll(async () => {
+  r = await makeReseller(h.db);
+  await topUp(h.db, r.id, 10_000_000n);
+  hooks = await receiver(() => 200);
+  subscribed = await makeReseller(h.db);
+  const hook = await request(h.api.url, '/api/reseller/v1/webhooks', {
+    token: subscribed.token,
+    body: { url: hooks.url },
+  });
+  expect(hook.status).toBe(201);
+  // The API's first requests warm its caches (credentials, prices): not any unit's cost.
+  await unitOf('warm-up', async () => {
+    await walletRegister();
+  });
+});
+
+afterAll(async () => {
+  await hooks.close();
+});
+
+const registrarCalls = () => [...h.sim.calls.values()].reduce((a, b) => a + b, 0);
+
+/** Runs started since `t0`, as visibility lists them. */
+async function runsSince(t0: number): Promise<WorkflowExecutionInfo[]> {
+  const runs: WorkflowExecutionInfo[] = [];
+  const query = `StartTime >= "${new Date(t0).toISOString()}"`;
+  for await (const wf of h.temporal.workflow.list({ query })) runs.push(wf);
+  return runs;
+}
+
+/** Waits until every run started since `t0` has closed and the same set is listed twice running. */
+async function quiet(t0: number): Promise<WorkflowExecutionInfo[]> {
+  let last = '';
+  return eventually(async () => {
+    const runs = await runsSince(t0);
+    if (runs.some((w) => w.status.name === 'RUNNING')) return null;
+    const seen = runs
+      .map((w) => w.runId)
+      .sort()
+      .join();
+    if (seen !== last) {
+      last = seen;
+      await new Promise((res) => setTimeout(res, 300));
+      return null;
+    }
+    return runs;
+  }, 60_000);
+}
+
+/**
+ * One unit's cost: everything from `unit`'s first request until every run it started has ended
+ * and the relay has dispatched its events (and admitted their deliveries, once those ended too).
+ * `entities` are long-lived runs (a zone's) whose events after the start count as well.
+ */
+async function unitOf(kind: string, unit: () => Promise<void>, entities: string[] = []): Promise<Counts> {
+  // What came before (a setup's events, log rows) is not this unit's.
+  await relayPending(workerPool, h.temporal, HARNESS_WEBHOOKS);
+  await h.api.flushLogs();
+  const t0 = Date.now();
+  const start = {
+    api: meters.api!.count(),
+    worker: meters.worker!.count(),
+    temporal: apiTemporalCalls(),
+    registrar: registrarCalls(),
+    calls: new Map(h.sim.calls),
+    hooks: hooks.got.length,
+  };
+  await unit();
+  let runs = await quiet(t0);
+  // The relay's passes: the unit's events into delivery jobs, their deliveries admitted.
+  for (;;) {
+    await relayPending(workerPool, h.temporal, HARNESS_WEBHOOKS);
+    const after = await quiet(t0);
+    if (after.length === runs.length) break;
+    runs = after;
+  }
+  await h.api.flushLogs();
+  const counts: Counts = {
+    workflowTasks: 0,
+    historyEvents: 0,
+    activities: 0,
+    localActivities: 0,
+    apiTemporalCalls: apiTemporalCalls() - start.temporal,
+    apiSql: meters.api!.count() - start.api,
+    workerSql: meters.worker!.count() - start.worker,
+    registrarCalls: registrarCalls() - start.registrar,
+    webhookRequests: hooks.got.length - start.hooks,
+  };
+  const temporalOf = [
+    ...runs.map((w) => runCost(h.temporal, w.workflowId, w.runId, 0)),
+    ...entities.map((id) => runCost(h.temporal, id, undefined, t0)),
+  ];
+  for (const cost of await Promise.all(temporalOf))
+    for (const [key, n] of Object.entries(cost)) counts[key as Counter] += n;
+  measured.set(kind, counts);
+  commands.set(
+    kind,
+    Object.fromEntries(
+      [...h.sim.calls].map(([c, n]) => [c, n - (start.calls.get(c) ?? 0)] as const).filter(([, n]) => n > 0),
+    ),
+  );
+  return counts;
+}
+
+async function walletRegister() {
+  const domain = uniqueName('budget');
+  const res = await request(h.api.url, '/api/v1/domains/register', {
+    apiKey: r.apiKey,
+    key: `budget-${domain}`,
+    body: { domain_name: domain, registrant: SEED_CONTACT },
+  });
+  expect(res.status, res.text).toBe(201);
+  return domain;
+}
+
+const completed = (domain: string, action: string) =>
+  eventually(
+    async () =>
+      (await h.db('orders').where({ domainName: domain, action, status: 'completed' }).first()) as unknown,
+    30_000,
+  );
+
+/** A domain we hold for `reseller`, at the registrar too. */
+async function heldDomain(reseller: TestReseller, prefix: string, expiresAt: Date) {
+  const name = uniqueName(prefix);
+  h.sim.seedDomain(name, expiresAt, { nameservers: ['ns1.registrar.test', 'ns2.registrar.test'] });
+  const [row] = (await h
+    .db('domains')
+    .insert({
+      resellerId: reseller.id,
+      name,
+      expiresAt,
+      status: 'active',
+      nameservers: ['ns1.registrar.test', 'ns2.registrar.test'],
+    })
+    .returning('id')) as Array<{ id: number }>;
+  return { name, id: row!.id };
+}
+
+const inAYear = () => new Date(Date.now() + 365 * 86_400_000);
+
+describe('what one unit of work costs, against the budget table in docs/performance.md', () => {
+  it('a wallet register', async () => {
+    await unitOf('wallet register', async () => {
+      await completed(await walletRegister(), 'register');
+    });
+  });
+
+  it('an invoice register paid by a gateway callback', async () => {
+    await unitOf('invoice register paid by a gateway callback', async () => {
+      const domain = uniqueName('budgetinv');
+      const order = await placeInvoiceOrder(h, r.token, domain, 'xendit');
+      expect(await h.gw.pay(order.attemptRef)).toEqual([200]);
+      await completed(domain, 'register');
+    });
+  });
+
+  it('a renewal', async () => {
+    const d = await heldDomain(r, 'budgetrenew', inAYear());
+    await unitOf('renew', async () => {
+      const res = await call(`${h.api.url}/api/v1/domains/${d.name}/renew`, {
+        method: 'POST',
+        headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json', 'Idempotency-Key': d.name },
+        body: JSON.stringify({ period: 1 }),
+      });
+      expect(res.status, res.text).toBe(201);
+      await completed(d.name, 'renew');
+    });
+  });
+
+  it('a transfer, to completion', async () => {
+    const domain = uniqueName('takenbudget');
+    await unitOf('transfer to completion', async () => {
+      const res = await call(`${h.api.url}/api/v1/domains/${domain}/transfer`, {
+        method: 'POST',
+        headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json', 'Idempotency-Key': domain },
+        body: JSON.stringify({ auth_code: 'CODE-1' }),
+      });
+      expect([201, 202], res.text).toContain(res.status);
+      await completed(domain, 'transfer');
+    });
+  });
+
+  it('one DNS edit on a hosted zone', async () => {
+    const d = await heldDomain(r, 'budgetdns', inAYear());
+    const api = (method: string, p: string, body: unknown) =>
+      call(`${h.api.url}/api/v1/domains/${d.name}${p}`, {
+        method,
+        headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await api('POST', '/dns/provision', { confirm: true })).status).toBe(200);
+    await unitOf(
+      'DNS edit on a hosted zone',
+      async () => {
+        const res = await api('POST', '/dns/records', { type: 'A', name: 'www', value: '203.0.113.10' });
+        expect(res.status, res.text).toBe(201);
+      },
+      [dnsZoneWorkflowId(d.id)],
+    );
+  });
+
+  it('one webhook delivery', async () => {
+    const d = await heldDomain(subscribed, 'budgethook', inAYear());
+    await unitOf('webhook delivery', async () => {
+      await emitEvent(h.db, subscribed.id, 'domain.expiring', {
+        domain_id: d.id,
+        domain_name: d.name,
+        expires_at: new Date().toISOString(),
+        threshold_days: 30,
+        days_left: 30,
+        auto_renew: false,
+      });
+    });
+    expect(hooks.got.at(-1)?.status).toBe(200);
+  });
+
+  it('one expiry-scan page', async () => {
+    // Three domains inside the 7-day threshold, nothing else in this database near its expiry.
+    const soon = new Date(Date.now() + 5 * 86_400_000);
+    for (let i = 0; i < 3; i++) await heldDomain(r, 'budgetexpiry', soon);
+    await unitOf('expiry-scan page', async () => {
+      const result = await h.temporal.workflow.execute<typeof expiryRemindersWorkflow>(
+        'expiryRemindersWorkflow',
+        {
+          taskQueue: DEFAULT_TASK_QUEUES.default,
+          workflowId: `budget-expiry-${Date.now()}`,
+          args: [
+            {
+              thresholdsDays: [30, 7, 1],
+              autoRenewDays: 7,
+              orderTaskQueue: DEFAULT_TASK_QUEUES.provisioning,
+            },
+          ],
+        },
+      );
+      expect(result.reminded).toBe(3);
+    });
+  });
+
+  it('costs no more than its budget, for every kind', () => {
+    const budgets = readBudgets();
+    const lines = [...measured]
+      .filter(([kind]) => kind !== 'warm-up')
+      .map(
+        ([kind, c]) => `| ${kind} | ${(Object.keys(COUNTERS) as Counter[]).map((k) => c[k]).join(' | ')} |`,
+      );
+    console.log(`measured:\n| kind | ${Object.values(COUNTERS).join(' | ')} |\n${lines.join('\n')}`);
+    console.log(`registrar commands: ${JSON.stringify(Object.fromEntries(commands))}`);
+    const over = [...measured]
+      .filter(([kind]) => kind !== 'warm-up')
+      .flatMap(([kind, c]) => overBudget(kind, budgets.get(kind), c));
+    expect(over, over.join('\n')).toEqual([]);
+  });
+});
