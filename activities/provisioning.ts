@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { RegistrarError } from '../src/registrar/errors';
-import type { ContactIds } from '../src/registrar/types';
+import type { ContactIds, Contacts } from '../src/registrar/types';
 import type { OrderRow, RegistrarResult } from '../src/db/models';
 import { OrderFailures, type RegistrationOutcome } from '../workflows/contracts';
 import {
@@ -69,11 +70,24 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
     return { state: 'absent' };
   }
 
-  /** The order's registrar contacts: created once, stored, and reused by every retry. */
+  /**
+   * The order's registrar contacts: the ones an earlier order of the reseller created for the
+   * same registrant and admin, else created now (and kept for the next order); stored on the
+   * order, so every retry reuses them.
+   */
   async function contactsOf(order: OrderRow): Promise<ContactIds | undefined> {
     if (order.registrarContacts) return order.registrarContacts;
     if (!order.request.contacts) return undefined;
-    const ids = await registrar.createContacts(order.request.contacts);
+    const fingerprint = contactsFingerprint(order.request.contacts);
+    const known = (await db('registrarContacts')
+      .where({ resellerId: order.resellerId, fingerprint })
+      .first('contactIds')) as { contactIds: ContactIds } | undefined;
+    const ids = known?.contactIds ?? (await registrar.createContacts(order.request.contacts));
+    if (!known)
+      await db('registrarContacts')
+        .insert({ resellerId: order.resellerId, fingerprint, contactIds: JSON.stringify(ids) })
+        .onConflict(['resellerId', 'fingerprint'])
+        .ignore();
     await db('orders').where({ id: order.id }).update({ registrarContacts: ids });
     return ids;
   }
@@ -233,4 +247,20 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
       await db('orders').where({ id: orderId }).update({ registrarResult: result, updatedAt: db.fn.now() });
     },
   };
+}
+
+/** The same contacts, whatever order their fields came in: sha256 of their sorted JSON. */
+export function contactsFingerprint(contacts: Contacts): string {
+  const sorted = (value: unknown): unknown =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.entries(value as Record<string, unknown>)
+            .filter(([, v]) => v !== undefined && v !== null && v !== '')
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sorted(v)]),
+        )
+      : value;
+  return createHash('sha256')
+    .update(JSON.stringify(sorted(contacts)))
+    .digest('hex');
 }

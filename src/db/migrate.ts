@@ -22,6 +22,7 @@ import * as registrarSync from './migrations/20261208000000_registrar_sync';
 import * as renewalPrices from './migrations/20261209000000_renewal_prices';
 import * as glueHosts from './migrations/20261209010000_glue_hosts';
 import * as dnssecUnsigning from './migrations/20261209020000_dnssec_unsigning';
+import * as registrarContacts from './migrations/20261210000000_registrar_contacts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -56,6 +57,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261209000000_renewal_prices', renewalPrices],
   ['20261209010000_glue_hosts', glueHosts],
   ['20261209020000_dnssec_unsigning', dnssecUnsigning],
+  ['20261210000000_registrar_contacts', registrarContacts],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

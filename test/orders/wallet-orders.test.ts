@@ -239,7 +239,7 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     expect((await balanceOf(h.db, r.id)).posted).toBe(5_000n - 1_299n);
   });
 
-  it('costs the registrar one contact and one registration, and a retried registration no new contact', async () => {
+  it('costs the registrar one contact and one registration, and the next order with the same contact, retried or not, no new contact', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 5_000n);
     const calls = () => Object.fromEntries(h.sim.calls);
@@ -259,19 +259,50 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     // after their registration; test/domains/registrar-lag.test.ts counts them per domain.)
     const { domain_info: _followUps, ...own } = delta();
     expect(own).toEqual({ search: 1, create_contact: 1, register: 1 });
-    // A registration whose answer was a 500 (it may have been applied) is retried with the same
-    // contact, only after the evidence (domain_info, the account's domain list) showed nothing
-    // through the registrar's lag window.
+    // The reseller's next order with the same registrant refers to the contact made for the
+    // first. A registration whose answer was a 500 (it may have been applied) is retried with
+    // that contact, only after the evidence (domain_info, the account's domain list) showed
+    // nothing through the registrar's lag window.
     Object.assign(before, calls());
     h.sim.failNextCall('error', 'register');
+    const second = uniqueName('lean');
     expect([201, 202]).toContain(
-      (await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, lean(uniqueName('lean'))))).status,
+      (await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, lean(second)))).status,
     );
     await eventually(() => (delta()['register'] ?? 0) >= 2, 20_000);
     const spent = delta();
-    expect(spent).toMatchObject({ search: 1, create_contact: 1, register: 2 });
+    expect(spent).toMatchObject({ search: 1, register: 2 });
+    expect(spent['create_contact']).toBeUndefined();
     expect(spent['domain_info']).toBeGreaterThanOrEqual(1);
     expect(spent['list_domain']).toBeGreaterThanOrEqual(1);
+    await eventually(
+      async () =>
+        (await h.db('orders').where({ domainName: second, status: 'completed' }).first()) as unknown,
+    );
+    const contactsOf = async (domain: string) =>
+      (
+        (await h.db('orders').where({ domainName: domain }).first('registrarContacts')) as {
+          registrarContacts: { registrant: string; admin: string };
+        }
+      ).registrarContacts;
+    const first = (await h.db('orders').where({ resellerId: r.id }).orderBy('id').first('domainName')) as {
+      domainName: string;
+    };
+    expect(await contactsOf(second)).toEqual(await contactsOf(first.domainName));
+    expect(h.sim.contacts.get((await contactsOf(second)).registrant)).toMatchObject({
+      name: SEED_CONTACT.name,
+    });
+
+    // Another registrant is another contact; the same registrant for another reseller too.
+    Object.assign(before, calls());
+    const other = { ...lean(uniqueName('lean')), registrant: { ...SEED_CONTACT, name: 'Another Owner' } };
+    expect((await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, other))).status).toBe(201);
+    const r2 = await makeReseller(h.db);
+    await topUp(h.db, r2.id, 5_000n);
+    expect(
+      (await call(`${h.api.url}/api/v1/domains/register`, json(r2.apiKey, lean(uniqueName('lean'))))).status,
+    ).toBe(201);
+    expect(delta()['create_contact']).toBe(2);
   });
 
   it('refuses a name that is not available before touching money', async () => {
