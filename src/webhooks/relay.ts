@@ -90,19 +90,32 @@ export async function sweepWebhookJobs(
  * webhook_job_settled, so the next event of a lane follows without waiting for the interval);
  * and every `sweepIntervalMs` repairs started jobs that lost their workflow.
  */
-/** One pass of the relay: the outbox drained into delivery jobs, then every job that may start admitted. */
+const DISPATCH_BATCH = 100;
+const ADMIT_BATCH = 500;
+
+/**
+ * One pass of the relay: the outbox drained into delivery jobs, then every job that may start
+ * admitted. Answers how many events it dispatched and how many deliveries it started.
+ */
 export async function relayPending(
   db: Knex,
   temporal: Client,
   opts: RelayOptions,
   stopped: () => boolean = () => false,
-): Promise<void> {
-  while (!stopped() && (await dispatchEvents(db)) > 0) {
-    // drain the outbox before admitting
-  }
-  while (!stopped() && (await admitJobs(db, temporal, opts)) > 0) {
-    // admit until nothing more may start
-  }
+): Promise<{ dispatched: number; admitted: number }> {
+  const done = { dispatched: 0, admitted: 0 };
+  // A batch shorter than the limit drained what there was: no empty pass after it (a change
+  // meanwhile wakes the relay again).
+  let n: number;
+  do {
+    n = stopped() ? 0 : await dispatchEvents(db, DISPATCH_BATCH);
+    done.dispatched += n;
+  } while (n === DISPATCH_BATCH);
+  do {
+    n = stopped() ? 0 : await admitJobs(db, temporal, opts, ADMIT_BATCH);
+    done.admitted += n;
+  } while (n === ADMIT_BATCH);
+  return done;
 }
 
 export function startEventRelay(
