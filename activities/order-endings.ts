@@ -25,7 +25,11 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
           const order = (await trx('orders').where({ id: orderId }).forUpdate().first()) as OrderRow;
           const followUp =
             order.action === 'register'
-              ? { domain: order.domainName, resellerId: order.resellerId }
+              ? {
+                  domain: order.domainName,
+                  resellerId: order.resellerId,
+                  firstLookAfterMs: deps.registrarLagMs,
+                }
               : undefined;
           if (order.status === 'completed')
             return {

@@ -3,6 +3,7 @@ import {
   ParentClosePolicy,
   condition,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   startChild,
 } from '@temporalio/workflow';
@@ -26,6 +27,12 @@ export async function domainReconcileWorkflow(input: DomainReconcileInput): Prom
   setHandler(domainChangedSignal, () => {
     changed = true;
   });
+  // Knowing the registrar's lag, the first look waits it out: no activity only to be told to wait.
+  if (input.firstLookAfterMs && patched('reconcile-first-look-after-lag')) {
+    await condition(() => changed, input.firstLookAfterMs);
+    // A change meanwhile is read by the first look (which answers its own wait).
+    changed = false;
+  }
   for (;;) {
     const step = await registrar().reconcileDomain.executeWithOptions(
       { summary: `Does the registrar show our record of ${input.domain}?` },

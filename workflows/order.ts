@@ -186,5 +186,9 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
       domainId: recorded.domainId,
       domain: input.domain,
       resellerId: input.resellerId,
+      // Runs whose completeOrder answered no lag look at once (the activity then says to wait).
+      ...(recorded.followUp?.firstLookAfterMs
+        ? { firstLookAfterMs: recorded.followUp.firstLookAfterMs }
+        : {}),
     });
 }

@@ -98,6 +98,7 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
     through: 'removeDsAtRegistrar',
     with: 'hosted-dns-addon',
   },
+  'reconcile-first-look-after-lag': { type: 'domainReconcileWorkflow', through: 'reconcileDomain' },
   'dnssec-keys-served-before-ds': {
     type: 'dnsZoneWorkflow',
     through: 'sendDsToRegistrar',

@@ -69,7 +69,7 @@ export interface CompletedOrder {
   domainId: number | null;
   completedAt: string;
   /** Set when the registrar may not show the domain yet: the follow-up to start (a registration). */
-  followUp?: { domain: string; resellerId: number } | undefined;
+  followUp?: { domain: string; resellerId: number; firstLookAfterMs?: number | undefined } | undefined;
 }
 
 /** A payment created at a gateway for an invoice. */

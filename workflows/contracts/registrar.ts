@@ -47,6 +47,8 @@ export interface DomainReconcileInput {
   domainId: number;
   domain: string;
   resellerId: number;
+  /** The registrar's lag (REGISTER_LAG_SECONDS), when the starter knows it: the first look waits it out. */
+  firstLookAfterMs?: number | undefined;
 }
 
 /** One follow-up per domain: a change while it runs is picked up by the same run (signalled). */
