@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
+import type { Config } from '../src/config';
 import type { Logger } from '../src/logger';
 import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar } from '../src/registrar/types';
@@ -17,6 +18,8 @@ export interface OrderActivityDeps {
   invoiceTtlHours: number;
   /** How long after a registration the registrar may not show it (a lost answer is settled within it). */
   registrarLagMs: number;
+  /** What a premium name's price needs, to say it when a registration was refused as premium. */
+  pricing: Pick<Config, 'PREMIUM_NAMES' | 'PREMIUM_MARGIN_BPS' | 'EXCHANGE_RATE_MAX_AGE_HOURS'>;
 }
 
 export const refundRef = (orderId: number) => `order:${orderId}:refund`;

@@ -5,6 +5,8 @@ import { type OpenedOrder, OrderFailures, type OrderInput } from '../workflows/c
 import { isUniqueViolation, loadOrder, type OrderActivityDeps } from './order-records';
 
 type OpenedRow = { id: number; createdAt: Date };
+/** An order in one of these has ended: a new run under its workflow ID is another order. */
+const ENDED = ['failed', 'cancelled', 'completed'];
 const opened = (row: OpenedRow): OpenedOrder => ({ id: row.id, createdAt: row.createdAt.toISOString() });
 
 /**
@@ -42,9 +44,20 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           );
         return opened(resumed[0]);
       }
-      const existing = (await db('orders').where({ workflowId }).first('id', 'createdAt')) as
-        OpenedRow | undefined;
-      if (existing) return opened(existing);
+      const existing = (await db('orders')
+        .where({ workflowId })
+        .first('id', 'createdAt', 'publicId', 'status')) as
+        (OpenedRow & { publicId: string; status: string }) | undefined;
+      if (existing && (existing.publicId === input.publicId || !ENDED.includes(existing.status)))
+        return opened(existing);
+      if (existing) {
+        // An earlier order under the same natural key (no Idempotency-Key) ended: this run is a
+        // new order with its own row, hold and price; the ended one keeps its public ID and
+        // leaves the workflow ID to it.
+        await db('orders')
+          .where({ id: existing.id })
+          .update({ workflowId: `${workflowId}#${existing.id}` });
+      }
       let domainId: number | null = null;
       if (input.action === 'register' || input.action === 'transfer') {
         const taken = (await db('domains').where({ name: input.domain }).first('id', 'resellerId')) as

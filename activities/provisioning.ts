@@ -11,6 +11,7 @@ import {
   registrarFailure,
   withHeartbeat,
 } from './order-records';
+import { refusedRegistration } from './registration-refusals';
 
 /**
  * The order's registrar steps: register or renew (idempotent: the registrar is asked first
@@ -164,6 +165,8 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
               (!err.retryable || /throttled|busy|connection refused/.test(err.message))
             )
               await db('orders').where({ id: orderId }).update({ registerSentAt: null });
+            if (err instanceof RegistrarError && err.refusal)
+              return await refusedRegistration(deps, order, err);
             throw err;
           }
           return { state: 'registered', expiresAt: res.expiresAt?.toISOString() ?? null };

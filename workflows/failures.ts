@@ -7,6 +7,14 @@ export function failureType(err: unknown): string | undefined {
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
+/** The answer's code an activity's failure carries (`details[0].code`), unwrapped; undefined when none. */
+export function failureCode(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const first = cause.details?.[0] as { code?: unknown } | undefined;
+  return typeof first?.code === 'string' ? first.code : undefined;
+}
+
 /** The message of what an activity failed with, unwrapped. */
 export function failureMessage(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;

@@ -14,7 +14,7 @@ import {
   type OrderInput,
   type OrderResult,
 } from './contracts';
-import { failureMessage, failureType } from './failures';
+import { failureCode, failureMessage, failureType } from './failures';
 import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
 import { followUpAtRegistrar } from './domain-reconcile';
 import { db, OrderRun } from './order-run';
@@ -123,11 +123,12 @@ async function provision(run: OrderRun): Promise<Provisioned | null> {
       return settled;
     }
   } catch (err) {
+    // A refusal that says why (taken, premium) answers as the API's pre-check would have.
     const code =
       failureType(err) === OrderFailures.TransferCancelled
         ? 'transfer_cancelled'
         : failureType(err) === OrderFailures.RegistrarRejected
-          ? 'registrar_rejected'
+          ? (failureCode(err) ?? 'registrar_rejected')
           : 'registrar_failed';
     await compensate(run, code, failureMessage(err));
     return null;

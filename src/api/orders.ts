@@ -62,7 +62,14 @@ export function orderResponse({ replay, order, domain }: PlacedOrder, ordersPath
     case 'failed':
     case 'cancelled':
       if (replay) return answer(200, `The order ${order.status}.`);
-      throw unprocessable(order.failureCode ?? 'order_failed', order.failureMessage ?? 'The order failed.');
+      throw unprocessable(
+        order.failureCode ?? 'order_failed',
+        order.failureMessage ?? 'The order failed.',
+        // A premium name refused by the registration itself: the field to send, as the pre-check said.
+        order.failureCode === 'premium_price_required' && order.failureMessage
+          ? { premium_price: [order.failureMessage] }
+          : undefined,
+      );
     case 'awaiting_payment':
       return answer(replay ? 200 : 201, 'Invoice created; provisioning starts once it is paid.');
     default:

@@ -8,6 +8,13 @@
  */
 export type RegistrarErrorKind = 'retryable' | 'rejected' | 'not_found' | 'unsupported';
 
+/**
+ * Why a registration was refused, where the answer says: the name is taken (`not_available`) or
+ * it is premium and was sent without `premium=1` (`premium_required`). The registration itself
+ * is the availability check of a wallet order (services/order-checks.ts).
+ */
+export type RegistrarRefusal = 'not_available' | 'premium_required';
+
 export class RegistrarError extends Error {
   override name = 'RegistrarError';
   constructor(
@@ -16,6 +23,8 @@ export class RegistrarError extends Error {
     readonly command?: string,
     /** Throttled: how long to wait before the next call, when the registrar said. */
     readonly retryAfterMs?: number,
+    /** A registration's refusal, classified (rejected only). */
+    readonly refusal?: RegistrarRefusal,
   ) {
     super(message);
   }

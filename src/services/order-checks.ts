@@ -71,7 +71,14 @@ const standard = (q: Quote): Priced => ({
   fromExpiresAt: null,
 });
 
-/** Register: not in any account here, free at the registrar; a premium name at the price the caller accepted. */
+/**
+ * Register: not in any account here, free at the registrar; a premium name at the price the
+ * caller accepted. A wallet order for a standard price (no `premium_price` sent) asks the
+ * registrar nothing here: its registration is the availability check (one registrar call per
+ * order, not two), and a taken or premium name fails the order with the same 422 and code
+ * (`domain_unavailable`, `premium_price_required`) after its hold is released. An invoice order
+ * asks first, so nobody is asked to pay for a name that cannot be had.
+ */
 export const checkRegister: PreCheck = async (a) => {
   const quoted = await price(a);
   if (a.local)
@@ -81,6 +88,7 @@ export const checkRegister: PreCheck = async (a) => {
         ? 'The domain is already in your account.'
         : 'The domain is not available.',
     );
+  if (a.req.paymentMethod === 'wallet' && a.req.premiumPrice === undefined) return standard(quoted);
   const premium = await checkAvailable(a);
   if (premium === null) return standard(quoted);
   return {

@@ -256,15 +256,20 @@ describe('seed 000 order/invoice API', () => {
         headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
         body: JSON.stringify({ ...body, ...extra }),
       });
+    // A wallet order asks the registrar nothing first: the registration refuses a premium name
+    // sent without premium=1, and the order fails (hold voided) with the price to accept.
     const ask = await post({});
     expect(ask.status).toBe(422);
+    const asked = 'This is a premium name. Send premium_price 600.00 to accept it.';
     expect(ask.body).toMatchObject({
       code: 'premium_price_required',
-      errors: { premium_price: ['The premium price is 600.00 USD.'] },
+      message: asked,
+      errors: { premium_price: [asked] },
     });
+    expect((await balanceOf(h.db, r.id)).posted).toBe(100_000n);
     expect((await post({ premium_price: '500.00' })).body).toMatchObject({ code: 'premium_price_mismatch' });
     const ok = await post({ premium_price: '600.00' });
-    expect(ok.status).toBe(201);
+    expect(ok.status, ok.text).toBe(201);
     expect((await balanceOf(h.db, r.id)).posted).toBe(40_000n);
   });
 });

@@ -258,7 +258,7 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     // (domain_info from here on may be earlier orders' follow-ups: one read each, REGISTER_LAG_SECONDS
     // after their registration; test/domains/registrar-lag.test.ts counts them per domain.)
     const { domain_info: _followUps, ...own } = delta();
-    expect(own).toEqual({ search: 1, create_contact: 1, register: 1 });
+    expect(own).toEqual({ create_contact: 1, register: 1 });
     // The reseller's next order with the same registrant refers to the contact made for the
     // first. A registration whose answer was a 500 (it may have been applied) is retried with
     // that contact, only after the evidence (domain_info, the account's domain list) showed
@@ -271,7 +271,8 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     );
     await eventually(() => (delta()['register'] ?? 0) >= 2, 20_000);
     const spent = delta();
-    expect(spent).toMatchObject({ search: 1, register: 2 });
+    expect(spent).toMatchObject({ register: 2 });
+    expect(spent['search']).toBeUndefined();
     expect(spent['create_contact']).toBeUndefined();
     expect(spent['domain_info']).toBeGreaterThanOrEqual(1);
     expect(spent['list_domain']).toBeGreaterThanOrEqual(1);
@@ -305,16 +306,27 @@ describe('wallet registration (seed 003 POST /domains/register)', () => {
     expect(delta()['create_contact']).toBe(2);
   });
 
-  it('refuses a name that is not available before touching money', async () => {
+  it('refuses a name that is not available: one registrar call (the registration), its hold voided, nothing charged', async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 5_000n);
-    const res = await call(
-      `${h.api.url}/api/v1/domains/register`,
-      json(r.apiKey, registerBody(uniqueName('taken'))),
-    );
+    const domain = uniqueName('taken');
+    const before = Object.fromEntries(h.sim.calls);
+    const res = await call(`${h.api.url}/api/v1/domains/register`, json(r.apiKey, registerBody(domain)));
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ code: 'domain_unavailable' });
-    expect((await ledger(r.id)).map((e) => e.kind)).toEqual(['topup']);
+    expect(res.body).toMatchObject({ code: 'domain_unavailable', message: 'The domain is not available.' });
+    // The registration is the availability check: no search first, no nameservers after.
+    const spent = (command: string) => (h.sim.calls.get(command) ?? 0) - (before[command] ?? 0);
+    expect([spent('search'), spent('register'), spent('set_ns')]).toEqual([0, 1, 0]);
+    expect(h.sim.domains.has(domain)).toBe(false);
+    expect((await ledger(r.id)).map((e) => [e.kind, e.status])).toEqual([
+      ['topup', 'posted'],
+      ['hold', 'voided'],
+    ]);
+    expect((await balanceOf(h.db, r.id)).posted).toBe(5_000n);
+    expect(await h.db('orders').where({ resellerId: r.id }).first('status', 'failureCode')).toEqual({
+      status: 'failed',
+      failureCode: 'domain_unavailable',
+    });
   });
 
   it('validates input with field errors (422) and normalises IDN names', async () => {

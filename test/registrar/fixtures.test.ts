@@ -92,18 +92,20 @@ describe('the client reads the live answers (fixtures)', () => {
   });
 
   it.each([
-    ['registerNotAvailable', 'rejected'],
-    ['registerPremiumNeedsOption', 'rejected'],
-    ['invalidKey', 'rejected'],
-    ['invalidCurrency', 'rejected'],
-    ['busy', 'retryable'],
-    ['mainServer', 'retryable'],
-  ] as const)('classifies %s as %s', async (name, kind) => {
+    ['registerNotAvailable', 'rejected', 'not_available'],
+    ['registerPremiumNeedsOption', 'rejected', 'premium_required'],
+    ['invalidKey', 'rejected', undefined],
+    ['invalidCurrency', 'rejected', undefined],
+    ['busy', 'retryable', undefined],
+    ['mainServer', 'retryable', undefined],
+  ] as const)('classifies %s as %s (refusal %s)', async (name, kind, refusal) => {
     const err = await failureOf(
       answering((FIXTURES[name] as Fixture).body).client.register({ domain: 'a.com', years: 1 }),
     );
     expect(err).toBeInstanceOf(RegistrarError);
     expect(err.kind).toBe(kind);
+    // A wallet registration is its own availability check: these two say why it was refused.
+    expect(err.refusal).toBe(refusal);
   });
 
   it('cancels a transfer with cancel_transfer (domain, order_id); an ended one is a refusal', async () => {

@@ -55,16 +55,25 @@ describe('premium names, from the live price sentence', () => {
       expect(check.body).toMatchObject({
         data: { domain: { available: true, premium: true, prices: { register: { amount: '550.00' } } } },
       });
+      // A wallet order asks the registrar nothing first: the registration itself is refused
+      // (premium, sent without premium=1) and says the price, looked up once.
       const refused = await register(r.apiKey, domain);
-      expect(refused.body).toMatchObject({ code: 'premium_price_required' });
+      expect(refused.body).toMatchObject({
+        code: 'premium_price_required',
+        message: 'This is a premium name. Send premium_price 550.00 to accept it.',
+      });
       const res = await register(r.apiKey, domain, { premium_price: '550.00' });
       expect(res.status).toBe(201);
       // The simulator refuses a premium name sent without premium=1: it holds the domain now.
       expect(h.sim.domains.has(domain)).toBe(true);
       expect(h.sim.count('register', domain)).toBe(1);
-      expect(await orderOf(domain)).toMatchObject({
-        status: 'completed',
-        premium: true,
+      // The refused order stays failed, with its hold voided; the accepted one is another order.
+      const orders = (await h.db('orders').where({ domainName: domain }).orderBy('id')) as OrderRow[];
+      expect(orders.map((o) => [o.status, o.premium])).toEqual([
+        ['failed', false],
+        ['completed', true],
+      ]);
+      expect(orders[1]).toMatchObject({
         amountMinor: '55000',
         costMinor: '50000',
         costCurrency: 'USD',

@@ -21,12 +21,13 @@ const db = testDb();
 afterAll(() => db.destroy());
 
 const reseller = { id: 7, currency: 'USD', markupBps: 0 } as Reseller;
-const request = (action: OrderRequest['action']): OrderRequest => ({
+const request = (action: OrderRequest['action'], extra: Partial<OrderRequest> = {}): OrderRequest => ({
   action,
   domain: 'example.com',
   domainField: 'domain_name',
   years: 1,
   paymentMethod: 'wallet',
+  ...extra,
 });
 
 function args(
@@ -35,6 +36,7 @@ function args(
     local?: PreCheckArgs['local'];
     found?: Partial<SearchResult>;
     atRegistrar?: boolean;
+    req?: Partial<OrderRequest>;
   } = {},
 ): PreCheckArgs & { registrarCalls: string[] } {
   const registrarCalls: string[] = [];
@@ -54,7 +56,7 @@ function args(
   return {
     deps: { db, registrar, config: testConfig() },
     reseller,
-    req: request(action),
+    req: request(action, opts.req),
     domain: 'example.com',
     tld: 'com',
     local: opts.local ?? null,
@@ -74,29 +76,41 @@ describe('register', () => {
     expect([...mine.registrarCalls, ...theirs.registrarCalls]).toEqual([]);
   });
 
-  it('refuses a name the registrar says is taken', async () => {
-    await expect(checkRegister(args('register', { found: { available: false } }))).rejects.toMatchObject({
-      status: 422,
-      code: 'domain_unavailable',
-    });
+  const invoice = { paymentMethod: 'invoice' } as const;
+
+  it('refuses a name the registrar says is taken before an invoice is issued', async () => {
+    const a = args('register', { found: { available: false }, req: invoice });
+    await expect(checkRegister(a)).rejects.toMatchObject({ status: 422, code: 'domain_unavailable' });
+    expect(a.registrarCalls).toEqual(['search']);
   });
 
-  it('prices a free standard name from the catalog', async () => {
-    const a = args('register');
-    expect(await checkRegister(a)).toEqual({
+  it('prices a free standard name from the catalog: a wallet order asks the registrar nothing first', async () => {
+    const standardName = {
       amount: 1299n,
       cost: null,
       exchangeRate: null,
       premium: false,
       fromExpiresAt: null,
-    });
-    expect(a.registrarCalls).toEqual(['search']);
+    };
+    // The registration is the wallet order's availability check (one registrar call an order).
+    const wallet = args('register', { found: { available: false } });
+    expect(await checkRegister(wallet)).toEqual(standardName);
+    expect(wallet.registrarCalls).toEqual([]);
+    const invoiced = args('register', { req: invoice });
+    expect(await checkRegister(invoiced)).toEqual(standardName);
+    expect(invoiced.registrarCalls).toEqual(['search']);
   });
 
-  it('asks for the premium price before a premium name is ordered', async () => {
+  it('asks the registrar when the caller accepts a premium price, or pays by invoice', async () => {
     await expect(
-      checkRegister(args('register', { found: { premium: true, price: undefined } })),
+      checkRegister(args('register', { found: { premium: true, price: undefined }, req: invoice })),
     ).rejects.toMatchObject({ code: 'premium_not_offered' });
+    const accepting = args('register', {
+      found: { premium: true, price: undefined },
+      req: { premiumPrice: '120.00' },
+    });
+    await expect(checkRegister(accepting)).rejects.toMatchObject({ code: 'premium_not_offered' });
+    expect(accepting.registrarCalls).toEqual(['search']);
   });
 });
 

@@ -51,6 +51,8 @@ function isObject(value: unknown): value is Body {
 const BUSY = /system[_ ]busy|too many requests|try again|main server|rate limit|temporarily/i;
 /** A regular account's answer to a search of more than one name: a refusal, not a busy registrar. */
 export const ONE_NAME_PER_SEARCH = /one domain per command/i;
+/** `register` of a premium name without `premium=1` (reference §1.3a; fixture registerPremiumNeedsOption). */
+const PREMIUM_REQUIRED = /is a premium domain.*premium option/i;
 const NOT_FOUND = /could not find|not found in your account|not in your account|domain not found/i;
 const UNSUPPORTED = /not supported|unsupported|not available for this tld/i;
 
@@ -95,7 +97,9 @@ export function parseEnvelope(command: string, json: unknown): Body {
     throw new RegistrarError('retryable', `registrar busy: ${message}`, command);
   }
   if (status === 'not_available')
-    throw new RegistrarError('rejected', 'The domain is not available.', command);
+    throw new RegistrarError('rejected', 'The domain is not available.', command, undefined, 'not_available');
+  if (PREMIUM_REQUIRED.test(message))
+    throw new RegistrarError('rejected', message, command, undefined, 'premium_required');
   if (NOT_FOUND.test(message)) throw new RegistrarError('not_found', message, command);
   if (UNSUPPORTED.test(message)) throw new RegistrarError('unsupported', message, command);
   if (Number.isNaN(code))
