@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Knex } from '../src/db/knex';
+import { creditWallet } from '../src/services/ledger';
+import { createReseller } from '../src/services/resellers';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
 import { PROD_TEMPORAL, resolveTemporalServerDir, startProdServer } from '../src/temporal/prod-server';
 import { freePort } from '../src/utils/ports';
@@ -175,4 +177,32 @@ export async function orderToCompletion(
     await new Promise((s) => setTimeout(s, 10));
   }
   return { status: r.status, ms: performance.now() - t0 };
+}
+
+/** `measured` beside its target, and whether it is met. */
+export const target = (measured: number, op: '<=' | '>=', goal: number, unit = '') =>
+  `${measured.toFixed(measured < 10 ? 2 : 0)}${unit} (target ${op} ${goal}${unit}: ${
+    (op === '<=' ? measured <= goal : measured >= goal) ? 'met' : 'NOT met'
+  }, ratio ${(measured / goal).toFixed(2)})`;
+
+/** `n` resellers with wallets no bench can empty, one per concurrent client. */
+export async function benchResellers(db: Knex, n: number, tag: string) {
+  const resellers = [];
+  for (let i = 0; i < n; i += 1) {
+    const created = await createReseller(db, {
+      name: `${tag} ${i}`,
+      email: `${tag}-${i}-${Date.now()}@x.test`,
+      currency: 'USD',
+      ipAllowlist: ['127.0.0.1'],
+    });
+    await creditWallet(db, {
+      resellerId: created.reseller.id,
+      currency: 'USD',
+      amount: 10n ** 12n,
+      kind: 'topup',
+      reference: `${tag}-${i}-${created.reseller.id}`,
+    });
+    resellers.push(created);
+  }
+  return resellers;
 }

@@ -77,6 +77,13 @@ export const WORKER_SETTINGS = {
     .describe(
       "this worker build's version in its deployment (a release tag or commit); a new build is made current with `worker:set-current`",
     ),
+  WORKFLOW_BUNDLE_PATH: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "a workflow bundle built beforehand from this build's workflows/ (the SDK's bundleWorkflowCode output, as the tests build once for every worker they start); unset: the worker bundles its workflow code at start (seconds of CPU)",
+    ),
 };
 
 /** A refusal when two kinds of work share a queue (null when each has its own). */

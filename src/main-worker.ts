@@ -89,6 +89,7 @@ export async function startWorker(
     deployment,
     queues,
     registrarLimits: accountLimits(config),
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
   });
   log.info(
     {

@@ -2,6 +2,7 @@ import { type ChildProcess, execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
+import { poolDatabaseUrl, poolNamespace } from './pool';
 
 /* The operator CLI as the tests run it: against the run's database and Temporal server. */
 
@@ -33,8 +34,11 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: poolDatabaseUrl(),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: poolNamespace(),
+    // The workflow bundle built once for the run: a worker process starts without bundling.
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     ...extra,
   };
 }

@@ -1,15 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import pino from 'pino';
+import { temporalLogger } from '../src/temporal/runtime';
+import { workflowsPath } from '../src/temporal/worker';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import { DEMO_CATALOG, upsertPrices } from '../src/services/catalog';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 import { devServerTuningArgs } from '../src/temporal/dev-server';
+import { ensureSearchAttributes, missingSearchAttributes } from '../src/temporal/search-attributes';
 import { startProdServer } from '../src/temporal/prod-server';
 import { freePort } from '../src/utils/ports';
 import { startPowerDns } from '../src/hosted-dns/server';
@@ -17,7 +24,12 @@ import { recordHistories } from './workflows/record-histories';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    databaseUrl: string;
+    /** One database per slot (test/pool.ts): the files of one fork share it, one at a time. */
+    databaseUrls: string[];
+    /** One Temporal namespace per slot, `default` first. */
+    namespaces: string[];
+    /** The workflow code bundled once for the run, for every worker of every file. */
+    workflowBundlePath: string;
     temporalAddress: string;
     temporalBin: string;
     /** The run's PowerDNS (the hosted DNS addon): its API, key and DNS port on 127.0.0.1. */
@@ -51,6 +63,7 @@ async function startEngine(
   temporalBin: string,
   port: number,
   databaseUrl: string,
+  namespaces: readonly string[],
 ): Promise<{ stop(): Promise<void> }> {
   if (process.env['TEMPORAL_ENGINE'] === 'prod-local') {
     const suffix = new URL(databaseUrl).pathname.slice(1);
@@ -63,6 +76,7 @@ async function startEngine(
       dataDir: mkdtempSync(path.join(tmpdir(), 'temporal-server-')),
     });
     console.log(`engine: temporal-server on Postgres, ${server.shards} history shards, at ${server.address}`);
+    await registerNamespaces(server.address, namespaces.slice(1));
     return { stop: () => server.destroy() };
   }
   const env = await TestWorkflowEnvironment.createLocal({
@@ -71,10 +85,38 @@ async function startEngine(
       ip: '127.0.0.1',
       port,
       searchAttributes: [...SEARCH_ATTRIBUTES],
-      extraArgs: devServerTuningArgs(),
+      // The slots' namespaces, each with the search attributes above.
+      extraArgs: [...devServerTuningArgs(), ...namespaces.slice(1).flatMap((n) => ['--namespace', n])],
     },
   });
   return { stop: () => env.teardown() };
+}
+
+/** Namespaces beyond `default` on temporal-server, with our search attributes. */
+async function registerNamespaces(address: string, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const connection = await Connection.connect({ address });
+  try {
+    for (const namespace of names) {
+      await connection.workflowService
+        .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') })
+        .catch((err: unknown) => {
+          if (!/already exists/i.test(String(err))) throw err;
+        });
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          // A namespace just registered takes a moment to be known to every service.
+          await ensureSearchAttributes(connection, namespace);
+          if ((await missingSearchAttributes(connection, namespace)).length === 0) break;
+        } catch (err) {
+          if (attempt >= 60) throw err;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 /**
@@ -98,9 +140,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrateLatest(db);
   await upsertPrices(db, DEMO_CATALOG);
   await db.destroy();
+  // The first slot's database is this one; the others are copies of it (migrated, catalog loaded).
+  const slots = Math.max(1, project.config.maxWorkers);
+  const databaseUrls = [databaseUrl];
+  const admin = createKnex(POSTGRES, { max: 1 });
+  try {
+    for (let slot = 2; slot <= slots; slot += 1) {
+      const copy = `${url.pathname.slice(1)}_s${slot}`;
+      await admin.raw(`CREATE DATABASE ${copy} TEMPLATE ${url.pathname.slice(1)}`);
+      const u = new URL(databaseUrl);
+      u.pathname = `/${copy}`;
+      databaseUrls.push(u.toString());
+    }
+  } finally {
+    await admin.destroy();
+  }
+  const namespaces = ['default', ...Array.from({ length: slots - 1 }, (_, i) => `slot-${i + 2}`)];
 
   const port = await freePort();
-  const engine = await startEngine(temporalBin, port, databaseUrl);
+  const engine = await startEngine(temporalBin, port, databaseUrl, namespaces);
   const dnsKey = randomBytes(12).toString('hex');
   const pdns = await startPowerDns({
     postgresUrl: databaseUrl,
@@ -112,7 +170,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   console.log(`dns: PowerDNS ${pdns.version} at ${pdns.apiUrl}, DNS on 127.0.0.1:${pdns.dnsPort}`);
 
-  project.provide('databaseUrl', databaseUrl);
+  // The workflow code, bundled once (seconds of CPU each time) for every worker the files start.
+  const bundleDir = mkdtempSync(path.join(tmpdir(), 'dr-bundle-'));
+  const workflowBundlePath = path.join(bundleDir, 'workflows.js');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    logger: temporalLogger(pino({ level: 'silent' })),
+  });
+  writeFileSync(workflowBundlePath, code);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('databaseUrls', databaseUrls);
+  project.provide('namespaces', namespaces);
   project.provide('temporalAddress', `127.0.0.1:${port}`);
   project.provide('temporalBin', temporalBin);
   project.provide('dnsAddonUrl', pdns.apiUrl);
@@ -130,6 +198,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
           temporalBin,
           dir: path.resolve(recordTo),
           source: process.env['RECORD_HISTORIES_SOURCE'] ?? 'HEAD',
+          namespaces,
         });
         console.log(`histories: ${recorded.length} recorded into ${recordTo}`);
       } catch (err) {
@@ -138,8 +207,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await engine.stop();
     await pdns.stop();
+    for (const slotUrl of databaseUrls.slice(1)) await dropDatabase(slotUrl);
     await dropDatabase(databaseUrl);
     await dropDatabase(`${databaseUrl}_pdns`);
+    rmSync(bundleDir, { recursive: true, force: true });
     reportContractChecks();
   };
 }

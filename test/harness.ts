@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { checkLedger } from '../src/services/ledger-check';
 import { Client, Connection } from '@temporalio/client';
 import { startEventRelay } from '../src/webhooks/relay';
@@ -101,7 +102,12 @@ export const HARNESS_WEBHOOKS = {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: temporalLogger(silentLog) });
+  // Bundled once for the run by global-setup.ts (read-only, shared by every file and every
+  // worker process a test starts); bundled here only where no run made one.
+  const shared = inject('workflowBundlePath');
+  bundle ??= shared
+    ? readFile(shared, 'utf8').then((code) => ({ code, sourceMap: '' }))
+    : bundleWorkflowCode({ workflowsPath, logger: temporalLogger(silentLog) });
   return bundle;
 }
 

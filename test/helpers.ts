@@ -23,6 +23,7 @@ import type { Registrar } from '../src/registrar/types';
 import { SecretBox } from '../src/secrets';
 import { createTemporalClient } from '../src/temporal/client';
 import { createDnsAddon } from '../src/hosted-dns/addon';
+import { poolDatabaseUrl, poolNamespace } from './pool';
 
 export const silentLog = pino({ level: process.env['DEBUG_LOG'] ?? 'silent' });
 
@@ -30,8 +31,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: poolDatabaseUrl(),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: poolNamespace(),
     DNS_ADDON_URL: inject('dnsAddonUrl'),
     DNS_ADDON_API_KEY: inject('dnsAddonKey'),
     DNS_ADDON_DNS_PORT: String(inject('dnsPort')),
@@ -40,7 +42,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 export function testDb(): Knex {
-  return createKnex(inject('databaseUrl'), { max: 5 });
+  return createKnex(poolDatabaseUrl(), { max: 5 });
 }
 
 export interface TestApi {

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { inject } from 'vitest';
+import { poolDatabaseUrl } from './pool';
 
 /** A TCP proxy to Postgres that can be switched off (connections refused and cut) and on. */
 export async function pgProxy(): Promise<{
@@ -10,7 +10,7 @@ export async function pgProxy(): Promise<{
   refused: number;
   close(): Promise<void>;
 }> {
-  const target = new URL(inject('databaseUrl'));
+  const target = new URL(poolDatabaseUrl());
   const sockets = new Set<Socket>();
   const state = { up: false, refused: 0 };
   const server: Server = createServer((client) => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_CHANGED_CHANNEL, CredentialCache } from '../../src/auth/credential-cache';
 import { call, makeReseller, silentLog, startTestApi, type TestApi, testDb } from '../helpers';
 import { eventually } from '../order-helpers';
 import { pgProxy } from '../pg-proxy';
+import { poolDatabaseUrl } from '../pool';
 
 // Two API processes' worth of apps over one database, each trusting what it looked up for a
 // minute: only the change announcements can make them notice a revoke within the test.
@@ -99,7 +100,7 @@ describe('credential cache', () => {
   it('holds a credential no longer than it lives', async () => {
     const cache = new CredentialCache<{ ends: number }>({
       ttlMs: 60_000,
-      connectionString: inject('databaseUrl'),
+      connectionString: poolDatabaseUrl(),
       log: silentLog,
     }).start();
     try {

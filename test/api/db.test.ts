@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
 import { migrateLatest, migrateRollback, pendingMigrations } from '../../src/db/migrate';
 import { checkLedger } from '../../src/services/ledger-check';
 import { getBalance } from '../../src/services/wallet';
 import { makeReseller, testDb } from '../helpers';
+import { poolDatabaseUrl } from '../pool';
 
 let db: Knex;
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('migrations', () => {
   it('apply on an empty database, roll back cleanly and apply again', async () => {
-    const url = new URL(inject('databaseUrl'));
+    const url = new URL(poolDatabaseUrl());
     url.pathname = `${url.pathname}_mig`;
     await ensureDatabase(url.toString());
     const fresh = createKnex(url.toString(), { max: 1 });
@@ -103,7 +103,7 @@ describe('ledger', () => {
 
 describe('ledger invariant checker (doctor --ledger)', () => {
   it('finds negative balances, orphan holds and completed orders without exactly one debit', async () => {
-    const url = new URL(inject('databaseUrl'));
+    const url = new URL(poolDatabaseUrl());
     url.pathname = `${url.pathname}_ledger`;
     await ensureDatabase(url.toString());
     const fresh = createKnex(url.toString(), { max: 1 });

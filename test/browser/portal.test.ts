@@ -12,6 +12,7 @@ import { makeAdmin, makeReseller, request, type TestReseller } from '../helpers'
 import { runCli } from '../cli-helpers';
 import { receiver } from '../receiver';
 import { launchChromium, look, signIn } from './browser';
+import { poolNamespace } from '../pool';
 
 /*
  * The portal and the console as people use them: a real Chromium against the real app, Postgres
@@ -345,7 +346,7 @@ describe('the operator console in Chromium', () => {
       await page.getByRole('link', { name: 'Review queue' }).click();
       await look(page, 'console-review');
       expect(await page.getByRole('link', { name: 'Temporal UI' }).first().getAttribute('href')).toMatch(
-        /\/namespaces\/default\/workflows\/order%3A/,
+        new RegExp(`/namespaces/${poolNamespace()}/workflows/order%3A`),
       );
       // Other files' orders may wait in the queue too: act on this one's card.
       const card = page.getByRole('article').filter({ hasText: orderId });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { DEMO_CATALOG, upsertPrices } from '../../src/services/catalog';
@@ -24,6 +24,7 @@ import {
   readBudgets,
   runCost,
 } from './meter';
+import { poolDatabaseUrl } from '../pool';
 
 /*
  * Cost budgets: what one unit of each kind of work costs, counted, against the table in
@@ -34,7 +35,7 @@ import {
  * count does not depend on how many idle polls fell inside the unit.
  */
 
-const url = new URL(inject('databaseUrl'));
+const url = new URL(poolDatabaseUrl());
 url.pathname = `/dr_budget_${process.pid}_${randomBytes(3).toString('hex')}`;
 const budgetDb = url.toString();
 const meters: { api?: ReturnType<typeof countStatements>; worker?: ReturnType<typeof countStatements> } = {};
@@ -48,6 +49,9 @@ afterAll(async () => {
 
 const h = useOrderHarness({
   relay: false,
+  // A credential stays cached for the whole file: a slow machine (or files side by side) must
+  // not turn an expired cache into one more statement of a unit.
+  apiEnv: { CREDENTIAL_CACHE_MS: '600000' },
   databases: async () => {
     await ensureDatabase(budgetDb);
     const setup = createKnex(budgetDb, { max: 1 });

@@ -17,6 +17,7 @@ import {
   ResellerIdAttr,
 } from '../../workflows/contracts';
 import { silentLog, testConfig, testDb } from '../helpers';
+import { poolNamespace } from '../pool';
 
 let db: Knex;
 let bundle: WorkflowBundleWithSourceMap;
@@ -31,7 +32,7 @@ beforeAll(async () => {
     logger: temporalLogger(silentLog),
   });
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection, namespace: 'default' });
+  client = new Client({ connection, namespace: poolNamespace() });
 });
 
 afterAll(async () => {
@@ -41,14 +42,14 @@ afterAll(async () => {
 
 describe('the real Temporal dev server', () => {
   it('has the custom search attributes registered', async () => {
-    expect(await missingSearchAttributes(connection, 'default')).toEqual([]);
+    expect(await missingSearchAttributes(connection, poolNamespace())).toEqual([]);
   });
 
   it('runs a workflow through a worker whose activity reaches Postgres, findable by search attribute', async () => {
     const workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const worker = await createWorker({
       connection: workerConnection,
-      namespace: 'default',
+      namespace: poolNamespace(),
       activities: createActivities(
         buildActivityDeps(testConfig({ DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }), db, silentLog),
       ),

@@ -1,10 +1,11 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKnex } from '../../src/db/knex';
 import { request, retryWhileUnavailable, setResellerStatus } from '../helpers';
 import { useOrderHarness } from '../harness';
 import { eventually, SEED_CONTACT, uniqueName, completedOrders } from '../order-helpers';
 import { receiver } from '../receiver';
 import { subscribedReseller } from '../scenarios';
+import { poolDatabaseUrl } from '../pool';
 
 // Credentials cached for 10 minutes: only the LISTEN/NOTIFY of auth changes can drop one sooner.
 const h = useOrderHarness({ apiEnv: { RATE_LIMIT_POINTS: '100000', CREDENTIAL_CACHE_MS: '600000' } });
@@ -20,7 +21,7 @@ describe('Postgres connections cut under load', () => {
     { timeout: 180_000 },
     async () => {
       const rx = await receiver(() => 200);
-      const admin = createKnex(inject('databaseUrl'), { max: 1 });
+      const admin = createKnex(poolDatabaseUrl(), { max: 1 });
       try {
         const r = await subscribedReseller(h, rx.url);
         const names = Array.from({ length: 30 }, (_, i) => uniqueName(`pgcut${i}`));

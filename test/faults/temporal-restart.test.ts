@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { startProdServer } from '../../src/temporal/prod-server';
 import { freePort } from '../../src/utils/ports';
@@ -10,6 +10,7 @@ import { useOrderHarness } from '../harness';
 import { completedOrders, eventually, SEED_CONTACT, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
 import { placeInvoiceOrder, subscribedReseller } from '../scenarios';
+import { poolDatabaseUrl, poolNamespace } from '../pool';
 
 /**
  * The Temporal server SIGKILLed under load and started again on the same store: a server of the
@@ -20,7 +21,7 @@ const engine = process.env['TEMPORAL_ENGINE'] === 'prod-local' ? 'temporal-serve
 const dir = mkdtempSync(path.join(tmpdir(), 'dr-temporal-fault-'));
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const address = `127.0.0.1:${port}`;
-const suffix = `${new URL(inject('databaseUrl')).pathname.slice(1)}_tfault`;
+const suffix = `${new URL(poolDatabaseUrl()).pathname.slice(1)}_tfault`;
 
 interface Server {
   kill(): Promise<void>;
@@ -36,11 +37,11 @@ async function startServer(): Promise<Server> {
 async function startEngine(): Promise<Server> {
   if (engine === 'temporal-server') {
     const s = await startProdServer({
-      postgresUrl: inject('databaseUrl'),
+      postgresUrl: poolDatabaseUrl(),
       database: suffix,
       visibilityDatabase: `${suffix}_vis`,
       port,
-      namespace: 'default',
+      namespace: poolNamespace(),
       dataDir: dir,
       // Beside the run's own temporal-server on one Postgres (max_connections 100), and twice
       // for a moment while the killed one's connections are given up.
@@ -52,7 +53,7 @@ async function startEngine(): Promise<Server> {
     ip: '127.0.0.1',
     port,
     uiPort: await freePort(),
-    namespace: 'default',
+    namespace: poolNamespace(),
     dataDir: dir,
   });
   return s;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnex, dropDatabase, ensureDatabase } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { checkLedger } from '../../src/services/ledger-check';
@@ -9,6 +9,7 @@ import { type OrderHarness, startOrderHarness } from '../harness';
 import { eventually, SEED_CONTACT, uniqueName, withRefusedCapture } from '../order-helpers';
 import { request, type RequestOptions } from '../helpers';
 import { runCli } from '../cli-helpers';
+import { poolDatabaseUrl, poolNamespace } from '../pool';
 
 /*
  * The issue's "done when", as an operator and a reseller would do it, on a database with nothing
@@ -22,7 +23,7 @@ let h: OrderHarness;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  const u = new URL(inject('databaseUrl'));
+  const u = new URL(poolDatabaseUrl());
   u.pathname = `/dr_journey_${randomBytes(4).toString('hex')}`;
   url = u.toString();
   await ensureDatabase(url);
@@ -210,7 +211,7 @@ describe('running the business from an empty database with the CLI and the API o
     const queue = await send('/api/admin/v1/review', { token: admin });
     const waiting = (queue.body['data'] as { orders: Array<{ id: string; workflow_url: string }> }).orders;
     expect(waiting.map((o) => o.id)).toEqual([orderId]);
-    expect(waiting[0]!.workflow_url).toMatch(/\/namespaces\/default\/workflows\/order%3A/);
+    expect(waiting[0]!.workflow_url).toMatch(new RegExp(`/namespaces/${poolNamespace()}/workflows/order%3A`));
     const ledgerDoctor = await runCli(['doctor', '--ledger'], env);
     expect(ledgerDoctor.stdout).toMatch(/^warn\s+review queue\s+1 item/m);
     expect(ledgerDoctor.stdout).toContain(orderId);
@@ -273,5 +274,6 @@ describe('running the business from an empty database with the CLI and the API o
     for (const type of ['credential_issued', 'api_whitelist_changed', 'api_key_regenerated'])
       expect(who(type), type).toEqual(['reseller']);
     for (const type of ['reconciliation', 'billing_failed']) expect(who(type), type).toEqual(['system']);
-  });
+    // A dozen CLI processes, each loading the app: beyond the default minute when files run side by side.
+  }, 180_000);
 });

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKnex } from '../../src/db/knex';
 import { makeReseller, request } from '../helpers';
 import { useOrderHarness } from '../harness';
 import { completedRegistration, eventually, topUp } from '../order-helpers';
+import { poolDatabaseUrl } from '../pool';
 
 const h = useOrderHarness();
 
@@ -29,7 +30,7 @@ describe('a delivery whose record meets a cut database connection', () => {
     'is recorded once the database answers, and the receiver gets each event once',
     { timeout: 120_000 },
     async () => {
-      const admin = createKnex(inject('databaseUrl'), { max: 2 });
+      const admin = createKnex(poolDatabaseUrl(), { max: 2 });
       const seen = new Map<string, number>();
       let cuts = 0;
       const server = createServer((req, res) => {

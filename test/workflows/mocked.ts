@@ -7,6 +7,7 @@ import { installRuntime } from '../../src/temporal/runtime';
 import { type OrderInput, registrarTaskQueue } from '../../workflows/contracts';
 import { workflowBundle } from '../harness';
 import { silentLog } from '../helpers';
+import { poolNamespace } from '../pool';
 
 /*
  * What the workflow tests share: a client and a worker connection to the run's Temporal server
@@ -26,7 +27,7 @@ export function useMockedTemporal(): MockedTemporal {
   beforeAll(async () => {
     installRuntime(silentLog);
     connection = await Connection.connect({ address: inject('temporalAddress') });
-    t.client = new Client({ connection, namespace: 'default' });
+    t.client = new Client({ connection, namespace: poolNamespace() });
     t.workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   });
   afterAll(async () => {
@@ -47,14 +48,14 @@ export async function mockedWorker(
   const taskQueue = `unit-${randomUUID()}`;
   const worker = await Worker.create({
     connection: t.workerConnection,
-    namespace: 'default',
+    namespace: poolNamespace(),
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
   });
   const registrar = await Worker.create({
     connection: t.workerConnection,
-    namespace: 'default',
+    namespace: poolNamespace(),
     taskQueue: registrarTaskQueue(taskQueue),
     activities,
   });

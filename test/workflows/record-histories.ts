@@ -30,7 +30,8 @@ export interface RecordedHistory {
 
 export interface RecordOptions {
   address: string;
-  namespace?: string;
+  /** The namespaces to read, in this order (default: `default`): one per test slot. */
+  namespaces?: readonly string[];
   temporalBin: string;
   dir: string;
   /** At most this many distinct paths per workflow type (default 12). */
@@ -87,57 +88,57 @@ export function pathOf(events: ShownEvent[]): string[] {
 }
 
 export async function recordHistories(opts: RecordOptions): Promise<RecordedHistory[]> {
-  const namespace = opts.namespace ?? 'default';
   const perType = opts.perType ?? 12;
   const connection = await Connection.connect({ address: opts.address });
-  const client = new Client({ connection, namespace });
   const seen = new Map<string, Set<string>>();
   const recorded: RecordedHistory[] = [];
   mkdirSync(opts.dir, { recursive: true });
   try {
-    for await (const wf of client.workflow.list()) {
-      const type = wf.type;
-      const paths = seen.get(type) ?? new Set<string>();
-      if (paths.size >= perType) continue;
-      // The path from the SDK's copy of the history (quick); the file from the CLI (its format).
-      const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-      const events = (JSON.parse(historyToJSON(history)) as { events?: ShownEvent[] }).events ?? [];
-      const steps = pathOf(events);
-      // Runs that go through the same steps (however often they repeat) are one path.
-      const distinct = [...new Set(steps)];
-      const signature = createHash('sha256').update(distinct.join('>')).digest('hex').slice(0, 10);
-      if (paths.has(signature)) continue;
-      paths.add(signature);
-      seen.set(type, paths);
-      const file = `${type}-${signature}.json`;
-      const shown = execFileSync(
-        opts.temporalBin,
-        [
-          'workflow',
-          'show',
-          '--address',
-          opts.address,
-          '--namespace',
-          namespace,
-          '--workflow-id',
-          wf.workflowId,
-          '--run-id',
-          wf.runId,
-          '--output',
-          'json',
-        ],
-        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      );
-      writeFileSync(path.join(opts.dir, file), shown);
-      recorded.push({
-        file,
-        workflowType: type,
-        status: wf.status.name,
-        patches: [...new Set(events.map(patchId).filter((p): p is string => p !== null))],
-        path: steps,
-        events: events.length,
-      });
-    }
+    for (const namespace of opts.namespaces ?? ['default'])
+      for await (const wf of new Client({ connection, namespace }).workflow.list()) {
+        const client = new Client({ connection, namespace });
+        const type = wf.type;
+        const paths = seen.get(type) ?? new Set<string>();
+        if (paths.size >= perType) continue;
+        // The path from the SDK's copy of the history (quick); the file from the CLI (its format).
+        const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+        const events = (JSON.parse(historyToJSON(history)) as { events?: ShownEvent[] }).events ?? [];
+        const steps = pathOf(events);
+        // Runs that go through the same steps (however often they repeat) are one path.
+        const distinct = [...new Set(steps)];
+        const signature = createHash('sha256').update(distinct.join('>')).digest('hex').slice(0, 10);
+        if (paths.has(signature)) continue;
+        paths.add(signature);
+        seen.set(type, paths);
+        const file = `${type}-${signature}.json`;
+        const shown = execFileSync(
+          opts.temporalBin,
+          [
+            'workflow',
+            'show',
+            '--address',
+            opts.address,
+            '--namespace',
+            namespace,
+            '--workflow-id',
+            wf.workflowId,
+            '--run-id',
+            wf.runId,
+            '--output',
+            'json',
+          ],
+          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        );
+        writeFileSync(path.join(opts.dir, file), shown);
+        recorded.push({
+          file,
+          workflowType: type,
+          status: wf.status.name,
+          patches: [...new Set(events.map(patchId).filter((p): p is string => p !== null))],
+          path: steps,
+          events: events.length,
+        });
+      }
   } finally {
     await connection.close();
   }
