@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { holdRef, InsufficientBalanceError, placeHold } from '../src/services/ledger';
+import type { Knex } from 'knex';
+import type { OrderRow } from '../src/db/models';
+import { holdIn, holdRef, InsufficientBalanceError, placeHold } from '../src/services/ledger';
 import { emitEvent, orderEventData } from '../src/webhooks/events';
 import { type OpenedOrder, OrderFailures, type OrderInput } from '../workflows/contracts';
 import { isUniqueViolation, loadOrder, type OrderActivityDeps } from './order-records';
@@ -131,17 +133,27 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     },
 
     /** Reserves the order's amount in the wallet (pending entry); InsufficientBalance is final. */
-    async holdFunds(orderId: number): Promise<void> {
+    /**
+     * The wallet hold for the order; with `then: 'processing'`, the order's move to processing
+     * (and its event) in the same transaction, as `markProcessing` would make it.
+     */
+    async holdFunds(orderId: number, then?: 'processing'): Promise<void> {
       const order = await loadOrder(db, orderId);
+      const hold = {
+        resellerId: order.resellerId,
+        currency: order.currency.trim(),
+        amount: BigInt(order.amountMinor),
+        reference: holdRef(orderId, order.attempt),
+        orderId,
+        description: `${order.action} ${order.domainName}`,
+      };
       try {
-        await placeHold(db, {
-          resellerId: order.resellerId,
-          currency: order.currency.trim(),
-          amount: BigInt(order.amountMinor),
-          reference: holdRef(orderId, order.attempt),
-          orderId,
-          description: `${order.action} ${order.domainName}`,
-        });
+        if (then === 'processing')
+          await db.transaction(async (trx) => {
+            await holdIn(trx, hold);
+            await toProcessing(trx, order);
+          });
+        else await placeHold(db, hold);
       } catch (err) {
         if (err instanceof InsufficientBalanceError) {
           throw ApplicationFailure.nonRetryable(err.message, OrderFailures.InsufficientBalance);
@@ -151,20 +163,22 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     },
 
     async markProcessing(orderId: number): Promise<void> {
-      await db.transaction(async (trx) => {
-        const order = await loadOrder(trx, orderId);
-        const n = await trx('orders')
-          .where({ id: orderId })
-          .whereIn('status', ['pending', 'awaiting_payment'])
-          .update({ status: 'processing', updatedAt: trx.fn.now() });
-        if (n > 0)
-          await emitEvent(
-            trx,
-            order.resellerId,
-            'domain.order.processing',
-            orderEventData(order, { status: 'processing' }),
-          );
-      });
+      await db.transaction(async (trx) => toProcessing(trx, await loadOrder(trx, orderId)));
     },
   };
+}
+
+/** A pending or paid order moves to processing, told once (`domain.order.processing`). */
+async function toProcessing(trx: Knex.Transaction, order: OrderRow): Promise<void> {
+  const n = await trx('orders')
+    .where({ id: order.id })
+    .whereIn('status', ['pending', 'awaiting_payment'])
+    .update({ status: 'processing', updatedAt: trx.fn.now() });
+  if (n > 0)
+    await emitEvent(
+      trx,
+      order.resellerId,
+      'domain.order.processing',
+      orderEventData(order, { status: 'processing' }),
+    );
 }

@@ -74,22 +74,32 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
   /**
    * The order's registrar contacts: the ones an earlier order of the reseller created for the
    * same registrant and admin, else created now (and kept for the next order); stored on the
-   * order, so every retry reuses them.
+   * order, so every retry reuses them. `alsoSet`: more of the order's columns, written in the
+   * same update (a registration's `register_sent_at`).
    */
-  async function contactsOf(order: OrderRow): Promise<ContactIds | undefined> {
-    if (order.registrarContacts) return order.registrarContacts;
-    if (!order.request.contacts) return undefined;
-    const fingerprint = contactsFingerprint(order.request.contacts);
+  async function contactsOf(
+    order: OrderRow,
+    alsoSet: Partial<Record<keyof OrderRow, unknown>> = {},
+  ): Promise<ContactIds | undefined> {
+    const ids = order.registrarContacts ?? (order.request.contacts ? await lookUpContacts(order) : undefined);
+    const changes = { ...(ids && !order.registrarContacts ? { registrarContacts: ids } : {}), ...alsoSet };
+    if (Object.keys(changes).length > 0) await db('orders').where({ id: order.id }).update(changes);
+    return ids;
+  }
+
+  /** The contact IDs an earlier order of the reseller created for these contacts, else created now. */
+  async function lookUpContacts(order: OrderRow): Promise<ContactIds> {
+    const contacts = order.request.contacts!;
+    const fingerprint = contactsFingerprint(contacts);
     const known = (await db('registrarContacts')
       .where({ resellerId: order.resellerId, fingerprint })
       .first('contactIds')) as { contactIds: ContactIds } | undefined;
-    const ids = known?.contactIds ?? (await registrar.createContacts(order.request.contacts));
-    if (!known)
-      await db('registrarContacts')
-        .insert({ resellerId: order.resellerId, fingerprint, contactIds: JSON.stringify(ids) })
-        .onConflict(['resellerId', 'fingerprint'])
-        .ignore();
-    await db('orders').where({ id: order.id }).update({ registrarContacts: ids });
+    if (known) return known.contactIds;
+    const ids = await registrar.createContacts(contacts);
+    await db('registrarContacts')
+      .insert({ resellerId: order.resellerId, fingerprint, contactIds: JSON.stringify(ids) })
+      .onConflict(['resellerId', 'fingerprint'])
+      .ignore();
     return ids;
   }
 
@@ -148,13 +158,14 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
           // An order already registered, or an earlier call still to settle, is answered from that.
           const earlier = await settle(order);
           if (earlier.state !== 'absent') return earlier;
-          await db('orders').where({ id: orderId }).update({ registerSentAt: db.fn.now() });
+          // Marked sent (with the contacts it is sent with) before it goes: a lost answer is settled, never resent.
+          const contactIds = await contactsOf(order, { registerSentAt: db.fn.now() });
           let res;
           try {
             res = await registrar.register({
               domain: order.domainName,
               years: order.years,
-              contactIds: await contactsOf(order),
+              contactIds,
               premium: order.premium,
             });
           } catch (err) {

@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
 import type { Domain } from '../src/db/models';
 import type { DomainInfo, Registrar } from '../src/registrar/types';
-import type { ReconcileStep } from '../workflows/contracts';
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  DOMAIN_CHANGED_SIGNAL,
+  type DomainReconcileInput,
+  domainReconcileWorkflowId,
+  type ReconcileStep,
+} from '../workflows/contracts';
 
 /** What our record says the registrar should hold, beside what it answers (the drift's two versions). */
 type Held = Pick<Domain, 'nameservers' | 'locked' | 'privacy'> & {
@@ -63,6 +70,40 @@ export function createRegistrarSyncActivities(deps: {
   const lag = Math.max(deps.registrarLagMs, 1000);
 
   return {
+    /**
+     * Starts a registration's follow-up from the order's workflow task (a local activity): its
+     * first workflow task waits on the server until the registrar's lag has passed (a delayed
+     * start: no timer, no child hand-off, no task of the order's to see it started), or tells the
+     * domain's running follow-up about the change. A run that ends between the two is started again.
+     */
+    async startRegistrarFollowUp(
+      input: DomainReconcileInput,
+      taskQueue: string,
+    ): Promise<'started' | 'signalled'> {
+      const { client } = Context.current();
+      const workflowId = domainReconcileWorkflowId(input.domainId);
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await client.workflow.start('domainReconcileWorkflow', {
+            workflowId,
+            taskQueue,
+            args: [{ ...input, startedAfterLag: true } satisfies DomainReconcileInput],
+            ...(input.firstLookAfterMs ? { startDelay: input.firstLookAfterMs } : {}),
+            staticSummary: `Follow ${input.domain} at the registrar until it shows our record`,
+          });
+          return 'started';
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+        try {
+          await client.workflow.getHandle(workflowId).signal(DOMAIN_CHANGED_SIGNAL);
+          return 'signalled';
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError) || attempt >= 2) throw err;
+        }
+      }
+    },
+
     /** One step of a domain's follow-up: at most one registrar read (domain_info). */
     async reconcileDomain(domainId: number): Promise<ReconcileStep> {
       const row = (await db('domains').where({ id: domainId }).first()) as Domain | undefined;

@@ -28,7 +28,9 @@ export async function domainReconcileWorkflow(input: DomainReconcileInput): Prom
     changed = true;
   });
   // Knowing the registrar's lag, the first look waits it out: no activity only to be told to wait.
-  if (input.firstLookAfterMs && patched('reconcile-first-look-after-lag')) {
+  // A run started after the lag (a delayed start) looks at once; a change signalled during the
+  // delay wakes it early, and the first look answers how long is left.
+  if (!input.startedAfterLag && input.firstLookAfterMs && patched('reconcile-first-look-after-lag')) {
     await condition(() => changed, input.firstLookAfterMs);
     // A change meanwhile is read by the first look (which answers its own wait).
     changed = false;

@@ -1,7 +1,7 @@
-import { ApplicationFailure, condition, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setCurrentDetails, sleep } from '@temporalio/workflow';
 import { OrderFailures } from './contracts';
 import { failureMessage, failureType } from './failures';
-import type { OrderRun } from './order-run';
+import { type OrderRun, since } from './order-run';
 import { registrarActivities } from './registrar-queue';
 import { orderProgress, registerStepSummary, registrationLagProgress, transferProgress } from './summaries';
 
@@ -81,7 +81,7 @@ export async function transfer(run: OrderRun): Promise<Provisioned> {
     { summary: `Submit the transfer of ${run.input.domain} with the reseller's auth code (not shown)` },
     [run.orderId],
   );
-  if (patched('transfer-states')) return transferStates(run);
+  if (since(run.input, 'transfer-states')) return transferStates(run);
   for (;;) {
     const transfer = await registrarRead().checkTransfer(run.orderId);
     if (transfer.state === 'completed') return { expiresAt: transfer.expiresAt };
@@ -117,7 +117,7 @@ async function transferStates(run: OrderRun): Promise<Provisioned> {
       );
     // Cancelled at someone's request: cancel_transfer once, then the order fails and its funds
     // are released (runs from before could not be asked).
-    if (run.cancelRequest && patched('transfer-cancel')) {
+    if (run.cancelRequest && since(run.input, 'transfer-cancel')) {
       const ended = await registrar().cancelTransferAtRegistrar.executeWithOptions(
         { summary: `Cancel the transfer of ${run.input.domain} at the registrar (cancel_transfer)` },
         [run.orderId, run.cancelRequest.by, run.cancelRequest.reason ?? null],
@@ -139,7 +139,7 @@ async function transferStates(run: OrderRun): Promise<Provisioned> {
     const asked = () => run.authCodes.length > 0 || run.cancelRequest !== undefined || run.checkRequested;
     // A flagged transfer is not polled again until someone acts: a new auth code, a cancel, or
     // a check (runs from before go on polling).
-    if (flagged && patched('transfer-flagged-waits')) await condition(asked);
+    if (flagged && since(run.input, 'transfer-flagged-waits')) await condition(asked);
     else await condition(asked, run.input.transferPollSeconds * 1000);
     run.checkRequested = false;
     if (run.authCodes.length > 0) {

@@ -68,7 +68,17 @@ type Bookkeeping = Pick<
   | 'recordBillingFailure'
   | 'recordNameserverFailure'
   | 'flagStuckTransfer'
+  | 'startRegistrarFollowUp'
 >;
+
+/**
+ * Whether the change behind `patchId` applies to this run: always for runs of steps 2 (they were
+ * never run by code from before it, so their histories carry no marker for it, nor the
+ * `TemporalChangeVersion` upsert that comes with one); for runs from before, as their marker says.
+ */
+export function since(input: OrderInput, patchId: string): boolean {
+  return input.stepsVersion === 2 || patched(patchId);
+}
 
 /**
  * The order's own bookkeeping steps, run as local activities: each is one short, idempotent
@@ -76,8 +86,11 @@ type Bookkeeping = Pick<
  * workflow task saves a task hand-off through the server for each. Runs begun before this change
  * replay with the regular activities they scheduled (the `order-local-bookkeeping` patch).
  */
-function bookkeeping(): { books: Bookkeeping; capture: Pick<Activities, 'completeOrder'> } {
-  if (patched('order-local-bookkeeping'))
+function bookkeeping(input: OrderInput): {
+  books: Bookkeeping;
+  capture: Pick<Activities, 'completeOrder'>;
+} {
+  if (since(input, 'order-local-bookkeeping'))
     return {
       books: proxyLocalActivities<Activities>(BOOKKEEPING),
       capture: proxyLocalActivities<Activities>(CAPTURE),
@@ -108,7 +121,7 @@ export class OrderRun {
   readonly capture: Pick<Activities, 'completeOrder'>;
 
   constructor(readonly input: OrderInput) {
-    ({ books: this.books, capture: this.capture } = bookkeeping());
+    ({ books: this.books, capture: this.capture } = bookkeeping(input));
     this.state = {
       publicId: input.publicId,
       orderId: null,

@@ -1,10 +1,4 @@
-import {
-  ApplicationFailure,
-  condition,
-  patched,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   BILLING_REVIEW_MESSAGE,
   type CompletedOrder,
@@ -17,7 +11,7 @@ import {
 import { failureCode, failureMessage, failureType } from './failures';
 import { awaitInvoicePayment, issueGatewayPayment } from './invoices';
 import { followUpAtRegistrar } from './domain-reconcile';
-import { db, OrderRun } from './order-run';
+import { db, OrderRun, since } from './order-run';
 import { type Provisioned, registrar, registrarRead, registration, transfer } from './order-registrar';
 
 /**
@@ -57,7 +51,8 @@ async function open(run: OrderRun): Promise<boolean> {
     run.state.orderId = opened.id;
     run.state.createdAt = opened.createdAt;
   }
-  upsertSearchAttributes([{ key: OrderIdAttr, value: run.input.publicId }]);
+  // Steps 2: the starter gave the run its OrderId (it is the input's publicId).
+  if (run.input.stepsVersion !== 2) upsertSearchAttributes([{ key: OrderIdAttr, value: run.input.publicId }]);
   return true;
 }
 
@@ -66,7 +61,9 @@ async function collectPayment(run: OrderRun): Promise<boolean> {
   const { orderId } = run;
   if (run.input.paymentMethod === 'wallet') {
     try {
-      await run.books.holdFunds(orderId);
+      // Steps 2: the hold and the move to processing in one transaction (provision skips its own).
+      if (run.input.stepsVersion === 2) await run.books.holdFunds(orderId, 'processing');
+      else await run.books.holdFunds(orderId);
     } catch (err) {
       if (failureType(err) !== OrderFailures.InsufficientBalance) throw err;
       const message = 'The wallet balance does not cover this order.';
@@ -108,10 +105,12 @@ async function collectPayment(run: OrderRun): Promise<boolean> {
 async function provision(run: OrderRun): Promise<Provisioned | null> {
   const { orderId } = run;
   run.setStatus('processing');
-  await run.books.markProcessing(orderId);
+  if (run.input.paymentMethod !== 'wallet' || run.input.stepsVersion !== 2)
+    await run.books.markProcessing(orderId);
   try {
     if (run.input.action === 'transfer') return await transfer(run);
-    if (run.input.action === 'register' && patched('register-lag-window')) return await registration(run);
+    if (run.input.action === 'register' && since(run.input, 'register-lag-window'))
+      return await registration(run);
     try {
       return await registrar().provision(orderId);
     } catch (err) {
@@ -152,7 +151,7 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
   // The registrar takes privacy only once the domain is in the account. (Without a request,
   // nothing extra is asked of the registrar; sync records drift.)
   let privacy: 'full' | 'partial' | 'off' | null = null;
-  if (input.action !== 'renew' && input.privacy && patched('order-privacy-at-registrar')) {
+  if (input.action !== 'renew' && input.privacy && since(input, 'order-privacy-at-registrar')) {
     try {
       privacy = await registrar().applyOrderPrivacy.executeWithOptions(
         { summary: `Set privacy ${input.privacy} on ${input.domain} at the registrar` },
@@ -181,9 +180,10 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
   }
   if (run.state.invoice) await run.creditStragglers(run.state.invoice.id, 'invoice_already_paid');
   // The registrar does not show a registration at once: our record answers until a follow-up
-  // sees it there (runs from before this step did not start one).
-  if (input.action === 'register' && recorded?.domainId && patched('registrar-follow-up'))
-    await followUpAtRegistrar({
+  // sees it there (runs from before this step did not start one; runs before steps 2 start it as
+  // a child, which costs this run a task more).
+  if (input.action === 'register' && recorded?.domainId && since(input, 'registrar-follow-up')) {
+    const followUp = {
       domainId: recorded.domainId,
       domain: input.domain,
       resellerId: input.resellerId,
@@ -191,5 +191,8 @@ async function captureAndRecord(run: OrderRun, result: Provisioned): Promise<voi
       ...(recorded.followUp?.firstLookAfterMs
         ? { firstLookAfterMs: recorded.followUp.firstLookAfterMs }
         : {}),
-    });
+    };
+    if (input.stepsVersion === 2) await run.books.startRegistrarFollowUp(followUp, workflowInfo().taskQueue);
+    else await followUpAtRegistrar(followUp);
+  }
 }

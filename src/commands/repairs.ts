@@ -1,11 +1,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { type Command, InvalidArgumentError } from 'commander';
-import {
-  ensureExpirySchedule,
-  replayEvent,
-  retryFailedWebhooks,
-  retryProvisioning,
-} from '../services/maintenance';
+import { ensureExpirySchedule, replayEvent, retryFailedWebhooks } from '../services/maintenance';
+import { retryProvisioning } from '../services/retry-provisioning';
 import { relayOptions } from '../webhooks/dispatcher';
 import { EXPIRY_SCHEDULE_ID } from '../../workflows/contracts';
 import { withCore } from './context';

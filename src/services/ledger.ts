@@ -48,7 +48,15 @@ export interface SpendArgs {
  * Idempotent on `reference`.
  */
 export async function placeHold(db: Knex, args: SpendArgs): Promise<{ entryId: string; created: boolean }> {
-  return db.transaction(async (trx) => spend(trx, args, 'hold', 'pending'));
+  return db.transaction(async (trx) => holdIn(trx, args));
+}
+
+/** `placeHold` inside the caller's transaction (which then holds the reseller's row lock). */
+export async function holdIn(
+  trx: Knex.Transaction,
+  args: SpendArgs,
+): Promise<{ entryId: string; created: boolean }> {
+  return spend(trx, args, 'hold', 'pending');
 }
 
 /** Takes funds at once (paying an invoice from the wallet): a posted debit, same guard as a hold. */

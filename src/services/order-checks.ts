@@ -200,6 +200,7 @@ export function buildOrderInput(a: {
     transferPollSeconds: a.config.TRANSFER_POLL_SECONDS,
     transferDeadlineHours: a.config.TRANSFER_DEADLINE_HOURS,
     gateway: req.gateway ?? null,
+    stepsVersion: 2,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   DomainNameAttr,
   type OrderInput,
   type OrderResult,
+  OrderIdAttr,
   orderWorkflowId,
   OrderStatusAttr,
   ResellerIdAttr,
@@ -65,6 +66,8 @@ export async function startOrder(
       { key: ResellerIdAttr, value: String(input.resellerId) },
       { key: DomainNameAttr, value: input.domain },
       { key: OrderStatusAttr, value: 'pending' },
+      // (Runs of steps 2 do not upsert it themselves.)
+      { key: OrderIdAttr, value: input.publicId },
     ]),
   });
   let acceptance: Acceptance;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/secrets';
 import { placeHold } from '../../src/services/ledger';
-import { retryProvisioning } from '../../src/services/maintenance';
+import { retryProvisioning } from '../../src/services/retry-provisioning';
 import { call, makeReseller, testConfig } from '../helpers';
 import { runCli } from '../cli-helpers';
 import { TEST_SECRETS_KEY, useOrderHarness } from '../harness';

@@ -103,6 +103,7 @@ function mockActivities(): Mocks {
     applyInvoicePayment: vi.fn(() => Promise.resolve('applied' as const)),
     recordPaymentMismatch: vi.fn(() => Promise.resolve(undefined)),
     creditUnappliedPayment: vi.fn(() => Promise.resolve(true)),
+    startRegistrarFollowUp: vi.fn(() => Promise.resolve('started' as const)),
   };
   return mocks as unknown as Mocks;
 }
@@ -156,6 +157,37 @@ describe('the order workflow, step by step', () => {
     expect(calledAt).toEqual([...calledAt].sort((x, y) => x - y));
     expect(a.completeOrder).toHaveBeenCalledTimes(1);
     expect(a.failOrder).not.toHaveBeenCalled();
+  });
+
+  it('steps 2: the hold and processing are one step, and the follow-up starts without a child or a task more', async () => {
+    const a = mockActivities();
+    a.completeOrder.mockResolvedValue({
+      domainId: 9,
+      completedAt: new Date().toISOString(),
+      followUp: { domain: 'example.com', resellerId: 1, firstLookAfterMs: 1_800_000 },
+    });
+    const { worker, taskQueue } = await mockedWorker(t, a);
+    const workflowId = `unit-order-${randomUUID()}`;
+    const input = orderInput({ stepsVersion: 2 });
+    const result = await worker.runUntil(
+      t.client.workflow.execute<typeof orderWorkflow>('orderWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [input],
+      }),
+    );
+    expect(result.status).toBe('completed');
+    expect(a.holdFunds).toHaveBeenCalledWith(ORDER_ID, 'processing');
+    expect(a.markProcessing).not.toHaveBeenCalled();
+    expect(a.startRegistrarFollowUp).toHaveBeenCalledTimes(1);
+    expect(a.startRegistrarFollowUp).toHaveBeenCalledWith(
+      { domainId: 9, domain: input.domain, resellerId: input.resellerId, firstLookAfterMs: 1_800_000 },
+      taskQueue,
+    );
+    const events = (await t.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    // One task takes the order in; the second, after the registration, ends it.
+    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(2);
   });
 
   it('an unfunded wallet order is refused at acceptance and nothing reaches the registrar', async () => {

@@ -106,12 +106,14 @@ const PATCHES: Record<string, { type: string; through: string; with?: string }> 
   },
 };
 
-/** Every `patched('…')` in the workflow code. */
+/** Every `patched('…')` in the workflow code, and the order's `since(input, '…')` (a patch for runs before steps 2). */
 function patchesInSource(): string[] {
   const dir = path.join(repoRoot, 'workflows');
   const ids = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    for (const m of readFileSync(path.join(dir, file), 'utf8').matchAll(/patched\('([^']+)'\)/g))
+    for (const m of readFileSync(path.join(dir, file), 'utf8').matchAll(
+      /(?:patched\(|since\([\w.]+, )'([^']+)'\)/g,
+    ))
       ids.add(m[1]!);
   }
   return [...ids].sort();

@@ -42,6 +42,13 @@ export interface OrderInput {
   gateway: GatewayChoice;
   /** `domains:retry-provisioning`: the existing order this run resumes (paid from the wallet). */
   resumeOrderId?: number | null;
+  /**
+   * The order's steps as the API started them (absent: runs from before, which replay as they
+   * ran). 2: a wallet order's hold and its move to processing are one local activity
+   * (`holdFunds(id, 'processing')`), and a registration's follow-up at the registrar is started
+   * by a local activity with a start delay of the lag (`startRegistrarFollowUp`), not as a child.
+   */
+  stepsVersion?: 2;
 }
 
 export interface InvoiceView {

@@ -49,6 +49,8 @@ export interface DomainReconcileInput {
   resellerId: number;
   /** The registrar's lag (REGISTER_LAG_SECONDS), when the starter knows it: the first look waits it out. */
   firstLookAfterMs?: number | undefined;
+  /** Started by `startRegistrarFollowUp` with a start delay of the lag: the first look is at once. */
+  startedAfterLag?: boolean | undefined;
 }
 
 /** One follow-up per domain: a change while it runs is picked up by the same run (signalled). */

@@ -114,7 +114,9 @@ export function idempotency(db: Knex, opts: { required: boolean }): Middleware<A
         );
       }
       if (existing.state === 'completed') return existing;
-      const age = now - existing.createdAt.getTime();
+      // (The claim's time is the database's, `now` this process's: a claim made while this request
+      // waited can read as younger than zero.)
+      const age = Math.max(0, now - existing.createdAt.getTime());
       if (age < STALE_IN_FLIGHT_MS) {
         // Retry-After: when the claim would be taken over, had its request died.
         throw new AppError(
