@@ -127,7 +127,9 @@ export function createApp(
     ttlMs: deps.config.CREDENTIAL_CACHE_MS,
     connectionString: connectionStringOf(deps.db),
     log: deps.log,
-  }).start();
+  })
+    .watch(deps.db)
+    .start();
   const limiters = createLimiters(deps.config, deps.log);
   const shared: Shared = { credentials, limiters };
 

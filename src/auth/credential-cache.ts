@@ -1,8 +1,14 @@
+import type { Knex } from 'knex';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { Logger } from '../logger';
 
 export const AUTH_CHANGED_CHANNEL = 'auth_changed';
+
+/** A statement that writes a table whose rows the cache holds (what the auth_changed trigger watches). */
+const AUTH_WRITE =
+  /^\s*(?:insert\s+into|update|delete\s+from)\s+"?(?:api_credentials|resellers|admins)"?[\s(]/i;
+const LAST_USED_TOUCH = /^\s*update\s+"api_credentials"\s+set\s+"last_used_at"\s*=\s*\$\d+\s+where/i;
 
 export interface CredentialCacheOptions {
   /** How long a looked-up credential is trusted without asking Postgres again; 0 turns caching off. */
@@ -71,6 +77,19 @@ export class CredentialCache<T extends object> {
       if (ttl > 0) this.entries.set(key, value, { ttl });
     }
     return value;
+  }
+
+  /**
+   * Also drops everything held when this process itself writes a credential, a reseller or an
+   * admin through `db`, as the statement goes (not once Postgres delivers the announcement of
+   * the commit): the process that revoked a key refuses it on the very next request. A touch of
+   * `last_used_at` is no change (it announces nothing either).
+   */
+  watch(db: Knex): this {
+    db.on('query', (q: { sql?: string }) => {
+      if (q.sql && AUTH_WRITE.test(q.sql) && !LAST_USED_TOUCH.test(q.sql)) this.invalidate();
+    });
+    return this;
   }
 
   /** Drops everything held (a change was announced, or the announcements may have been missed). */

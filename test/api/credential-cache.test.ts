@@ -97,6 +97,33 @@ describe('credential cache', () => {
     }
   });
 
+  it('forgets at once what this process itself changes, before any announcement', async () => {
+    const cache = new CredentialCache<{ n: number }>({
+      ttlMs: 60_000,
+      connectionString: poolDatabaseUrl(),
+      log: silentLog,
+    })
+      .watch(db)
+      .start();
+    try {
+      let loads = 0;
+      const load = () => Promise.resolve({ n: ++loads });
+      await eventually(() => cache.active || null);
+      expect(await cache.lookup('k', load)).toEqual({ n: 1 });
+      // A touch of last_used_at is no change.
+      await db('api_credentials').where({ id: -1 }).update({ lastUsedAt: new Date() });
+      expect(await cache.lookup('k', load)).toEqual({ n: 1 });
+      // A write that changes no row announces nothing (the trigger is per row): only the
+      // statement itself can empty the cache, and it does before the statement answers.
+      await db('api_credentials').where({ id: -1 }).update({ revokedAt: db.fn.now() });
+      expect(await cache.lookup('k', load)).toEqual({ n: 2 });
+      await db('resellers').where({ id: -1 }).update({ apiIpAllowlist: [] });
+      expect(await cache.lookup('k', load)).toEqual({ n: 3 });
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('holds a credential no longer than it lives', async () => {
     const cache = new CredentialCache<{ ends: number }>({
       ttlMs: 60_000,
