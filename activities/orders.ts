@@ -132,10 +132,10 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       }
     },
 
-    /** Reserves the order's amount in the wallet (pending entry); InsufficientBalance is final. */
     /**
-     * The wallet hold for the order; with `then: 'processing'`, the order's move to processing
-     * (and its event) in the same transaction, as `markProcessing` would make it.
+     * Reserves the order's amount in the wallet (pending entry); InsufficientBalance is final.
+     * With `then: 'processing'`, the order's move to processing (and its event) in the same
+     * transaction, as `markProcessing` would make it.
      */
     async holdFunds(orderId: number, then?: 'processing'): Promise<void> {
       const order = await loadOrder(db, orderId);

@@ -75,6 +75,8 @@ export function createRegistrarSyncActivities(deps: {
      * first workflow task waits on the server until the registrar's lag has passed (a delayed
      * start: no timer, no child hand-off, no task of the order's to see it started), or tells the
      * domain's running follow-up about the change. A run that ends between the two is started again.
+     * (The client-side twin of `followUpAtRegistrar` in workflows/domain-reconcile.ts, which runs
+     * before steps 2 and for domain operations: a change to one is a change to both.)
      */
     async startRegistrarFollowUp(
       input: DomainReconcileInput,

@@ -82,8 +82,10 @@ export class CredentialCache<T extends object> {
   /**
    * Also drops everything held when this process itself writes a credential, a reseller or an
    * admin through `db`, as the statement goes (not once Postgres delivers the announcement of
-   * the commit): the process that revoked a key refuses it on the very next request. A touch of
-   * `last_used_at` is no change (it announces nothing either).
+   * the commit): the process that revoked a key refuses it on its next request. (A lookup
+   * another request makes between the write and its commit still reads the old row and may
+   * keep it until the announcement arrives, milliseconds later.) A touch of `last_used_at` is
+   * no change (it announces nothing either).
    */
   watch(db: Knex): this {
     db.on('query', (q: { sql?: string }) => {
