@@ -27,6 +27,7 @@ import { createRegistrar } from '../src/registrar';
 import { SecretBox } from '../src/secrets';
 import { encodeCursor } from '../src/services/domains';
 import { createReseller } from '../src/services/resellers';
+import { dataConverterOf } from '../src/temporal/data-converter';
 import { createTemporalClient } from '../src/temporal/client';
 import { expiryScanWindows } from '../workflows/contracts';
 import { postgresCpuMs } from './proc';
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_POINTS: '100000000',
       LOG_LEVEL: 'silent',
     });
-    const temporal = createTemporalClient('127.0.0.1:1', 'default');
+    const temporal = createTemporalClient('127.0.0.1:1', 'default', dataConverterOf(config));
     const app = createApp({
       config,
       db,

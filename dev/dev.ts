@@ -31,6 +31,9 @@ async function main(): Promise<void> {
       ip: host,
       port: Number(port),
       uiPort: config.TEMPORAL_UI_PORT,
+      // The dev UI decodes through the API's codec server (turn on "include cross-origin
+      // credentials" in its codec settings once, signed in to the console: docs/operating.md).
+      uiCodecEndpoint: `http://127.0.0.1:${config.PORT}/console/codec`,
       namespace: config.TEMPORAL_NAMESPACE,
       dataDir: config.DATA_DIR,
       log: (line) => log.debug({ component: 'temporal' }, line),

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       temporalAddress: temporal.address,
       namespace: config.TEMPORAL_NAMESPACE,
       port: config.TEMPORAL_UI_PORT,
+      codecEndpoint: `http://127.0.0.1:${config.PORT}/console/codec`,
       dataDir: path.join(config.DATA_DIR, 'temporal-ui'),
       log: (line) => log.debug({ component: 'temporal-ui' }, line),
     });

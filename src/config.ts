@@ -6,6 +6,12 @@ import { REGISTRAR_SETTINGS } from './config-registrar';
 import { bool, port } from './config-fields';
 import { PAYMENT_SETTINGS } from './config-payments';
 import { WEBHOOK_SETTINGS } from './config-webhooks';
+import {
+  DEVELOPMENT_PAYLOAD_KEY,
+  holdsDevelopmentKey,
+  parsePayloadKeys,
+  type PayloadKeyring,
+} from './temporal/payload-keys';
 
 /**
  * Every environment variable the app reads, each with its meaning: the configuration list in
@@ -42,6 +48,19 @@ export const configSchema = z.object({
     .url()
     .default('http://127.0.0.1:8233')
     .describe("the Temporal UI operators open; the admin API's `workflow_url` links point there"),
+  CODEC_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url().transform((u) => new URL(u).origin)))
+    .describe(
+      "origins whose pages may call the codec server (`/console/codec`) with an operator's console cookie, comma-separated; unset: the origin of `TEMPORAL_UI_URL`",
+    ),
   TEMPORAL_UI_PORT: port
     .default(8233)
     .describe(
@@ -114,6 +133,18 @@ export const configSchema = z.object({
     .min(16)
     .default('dev-only-secrets-key-change-me')
     .describe('key for sealing transfer auth codes and webhook secrets (AES-256-GCM)'),
+  PAYLOAD_KEYS: z
+    .string()
+    .default(DEVELOPMENT_PAYLOAD_KEY)
+    .superRefine((v, ctx) => {
+      const keys = parsePayloadKeys(v);
+      if ('error' in keys) ctx.addIssue({ code: 'custom', message: keys.error });
+      else if (!keys.some((k) => !k.from || k.from.getTime() <= Date.now()))
+        ctx.addIssue({ code: 'custom', message: 'no key has started yet: one must encrypt now' });
+    })
+    .describe(
+      'keys that encrypt workflow payloads (AES-256-GCM) in every client and worker: `id=base64` (32 bytes: `openssl rand -base64 32`), comma-separated; the first whose start has come encrypts (`id=base64@2026-12-08T00:00:00Z` starts later), every one decrypts. Every process must hold the same list; the development key is public and refused in production',
+    ),
   ...REGISTRAR_SETTINGS,
   ...DNS_ADDON_SETTINGS,
   SIMULATOR_PORT: port
@@ -202,12 +233,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const shared = distinctQueues(config);
   if (shared) throw new ConfigError(`invalid configuration:\n  ${shared}`);
   if (config.NODE_ENV === 'production') {
-    const left = DEVELOPMENT_ONLY.filter(
+    const left: string[] = DEVELOPMENT_ONLY.filter(
       (name) =>
         JSON.stringify(config[name]) === JSON.stringify(configSchema.shape[name].parse(undefined)) &&
         // The addon's key matters only where there is an addon.
         (!name.startsWith('DNS_ADDON_') || config.DNS_ADDON_URL !== undefined),
     );
+    if (holdsDevelopmentKey(parsePayloadKeys(config.PAYLOAD_KEYS) as PayloadKeyring))
+      left.push('PAYLOAD_KEYS');
     if (left.length > 0) {
       const lines = left.map(
         (name) => `  ${name}: must be set in production (the development default is public)`,

@@ -9,6 +9,8 @@ import type { pingWorkflow } from '../workflows';
 import { pingWorkflowId } from '../workflows/contracts';
 import { queueBacklogs } from './temporal/queue-stats';
 import { queueFor, taskQueues } from './temporal/queues';
+import { dataConverterOf } from './temporal/data-converter';
+import { readable } from '../workflows/payload-converter';
 
 export interface Check {
   name: string;
@@ -118,12 +120,16 @@ export async function runDoctor(config: Config, opts: { workflow?: boolean } = {
       }
       if (opts.workflow) {
         try {
-          const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+          const client = new Client({
+            connection,
+            namespace: config.TEMPORAL_NAMESPACE,
+            dataConverter: dataConverterOf(config),
+          });
           const result = await client.workflow.execute<typeof pingWorkflow>('pingWorkflow', {
             taskQueue: queueFor(config, 'pingWorkflow'),
             workflowId: pingWorkflowId(`doctor-${randomUUID()}`),
             args: [{ message: 'doctor' }],
-            staticSummary: 'doctor: worker round trip (API → Temporal → worker → Postgres)',
+            staticSummary: readable('doctor: worker round trip (API → Temporal → worker → Postgres)'),
             workflowExecutionTimeout: '20 seconds',
           });
           checks.push({ name: 'worker round trip', ok: true, detail: `ok (${JSON.stringify(result)})` });

@@ -10,6 +10,7 @@ import { createGateways } from './payments';
 import { createRegistrar } from './registrar';
 import type { Registrar } from './registrar/types';
 import { SecretBox } from './secrets';
+import { dataConverterOf } from './temporal/data-converter';
 import { createTemporalClient } from './temporal/client';
 import { createDnsAddon } from './hosted-dns/addon';
 
@@ -26,7 +27,11 @@ export async function startApi(
   opts: { db?: Knex; registrar?: Registrar } = {},
 ): Promise<RunningApi> {
   const db = opts.db ?? createKnex(databaseUrlFor(config));
-  const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const temporal = createTemporalClient(
+    config.TEMPORAL_ADDRESS,
+    config.TEMPORAL_NAMESPACE,
+    dataConverterOf(config),
+  );
   const app = createApp(
     {
       config,

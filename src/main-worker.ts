@@ -22,6 +22,7 @@ import {
   polledQueues,
   runWorkers,
 } from './temporal/worker';
+import { dataConverterOf } from './temporal/data-converter';
 
 /**
  * Registers our search attributes when the namespace lacks them (self-hosted servers allow it;
@@ -82,8 +83,10 @@ export async function startWorker(
   if (config.NODE_ENV === 'production' && deps.dnsAddon) await checkAddonGlue(deps, deps.dnsAddon, log);
   const deployment = configuredDeployment(config);
   const queues = polledQueues(config);
+  const converter = dataConverterOf(config);
   const workers = await createQueueWorkers({
     connection,
+    dataConverter: converter,
     namespace: config.TEMPORAL_NAMESPACE,
     activities: createActivities(deps),
     deployment,
@@ -101,7 +104,11 @@ export async function startWorker(
   );
   const polls = (kind: TaskQueueKind) => queues.some((q) => q.kind === kind);
   const relayConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const relayClient = new Client({ connection: relayConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const relayClient = new Client({
+    connection: relayConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: converter,
+  });
   // The schedules start default-queue work; the outbox relay starts webhook deliveries: each is
   // kept by the workers that poll that queue.
   if (polls('default')) {

@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pino from 'pino';
 import { temporalLogger } from '../src/temporal/runtime';
-import { workflowsPath } from '../src/temporal/worker';
+import { workflowCode } from '../src/temporal/worker';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { createKnex, dropDatabase, ensureDatabase } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
@@ -174,7 +174,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const bundleDir = mkdtempSync(path.join(tmpdir(), 'dr-bundle-'));
   const workflowBundlePath = path.join(bundleDir, 'workflows.js');
   const { code } = await bundleWorkflowCode({
-    workflowsPath,
+    ...workflowCode,
     logger: temporalLogger(pino({ level: 'silent' })),
   });
   writeFileSync(workflowBundlePath, code);

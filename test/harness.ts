@@ -7,19 +7,15 @@ import { Client, Connection } from '@temporalio/client';
 import { startEventRelay } from '../src/webhooks/relay';
 import { createActivities } from '../activities';
 import { buildActivityDeps } from '../src/activity-deps';
-import {
-  NativeConnection,
-  type Worker,
-  bundleWorkflowCode,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import type { DynadotRegistrar } from '../src/registrar/dynadot/client';
 import { dynadotClient } from '../src/registrar';
 import { RegistrarSimulator } from '../simulators/registrar/server';
 import { PaymentGatewaySimulator } from '../simulators/gateways/server';
 import { installRuntime, temporalLogger } from '../src/temporal/runtime';
-import { createQueueWorkers, polledQueues, runWorkers, workflowsPath } from '../src/temporal/worker';
+import { bundleWorkflows, createQueueWorkers, polledQueues, runWorkers } from '../src/temporal/worker';
+import { dataConverterOf } from '../src/temporal/data-converter';
 import { DEFAULT_TASK_QUEUES } from '../workflows/contracts';
 import { ACCOUNT_LIMITS } from '../src/registrar/account';
 import { eventsAgainstDocument } from './event-contract';
@@ -107,7 +103,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const shared = inject('workflowBundlePath');
   bundle ??= shared
     ? readFile(shared, 'utf8').then((code) => ({ code, sourceMap: '' }))
-    : bundleWorkflowCode({ workflowsPath, logger: temporalLogger(silentLog) });
+    : bundleWorkflows(temporalLogger(silentLog));
   return bundle;
 }
 
@@ -232,6 +228,7 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await workflowBundle(),
+      dataConverter: dataConverterOf(config),
       activities: createActivities(deps),
       queues: polledQueues(config),
       registrarLimits: { ...ACCOUNT_LIMITS[HARNESS_ACCOUNT.level], windowMs: HARNESS_ACCOUNT.windowMs },
@@ -253,7 +250,11 @@ export async function startOrderHarness(opts: OrderHarnessOptions = {}): Promise
   );
   gw.callbackBaseUrl = api.url;
   const relayConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const relayClient = new Client({ connection: relayConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const relayClient = new Client({
+    connection: relayConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverterOf(config),
+  });
   const stopRelay =
     opts.relay === false
       ? () => Promise.resolve()

@@ -22,10 +22,19 @@ import { createRegistrar } from '../src/registrar';
 import type { Registrar } from '../src/registrar/types';
 import { SecretBox } from '../src/secrets';
 import { createTemporalClient } from '../src/temporal/client';
+import { dataConverterOf } from '../src/temporal/data-converter';
 import { createDnsAddon } from '../src/hosted-dns/addon';
 import { poolDatabaseUrl, poolNamespace } from './pool';
 
 export const silentLog = pino({ level: process.env['DEBUG_LOG'] ?? 'silent' });
+
+/**
+ * The data converter of the tests' clients and workers: the one every process builds from its
+ * configuration (PAYLOAD_KEYS: the development key unless a test sets its own).
+ */
+export function testDataConverter(overrides: Record<string, string> = {}) {
+  return dataConverterOf(testConfig(overrides));
+}
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -77,7 +86,11 @@ export function testAppDeps(
   return {
     config,
     db: opts.db ?? db,
-    temporal: createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
+    temporal: createTemporalClient(
+      config.TEMPORAL_ADDRESS,
+      config.TEMPORAL_NAMESPACE,
+      dataConverterOf(config),
+    ),
     log: opts.log ?? silentLog,
     // Without a simulator, registrar reads fail fast (nothing listens on port 1).
     registrar:

@@ -38,6 +38,19 @@ export const SEED_CONTACT = {
   email: 'owner@example.co.tz',
 };
 
+/** A registrant whose every field is personal data, for the tests that look for it where it must not be. */
+export const PRIVATE_CONTACT = {
+  name: 'Siti Rahayu Kusumawati',
+  organization: 'Toko Kusuma',
+  address1: 'Jl. Merdeka 17',
+  city: 'Bandung',
+  state: 'Jawa Barat',
+  postcode: '40111',
+  country: 'ID',
+  phone: '+62.81234567890',
+  email: 'siti.kusumawati@example.co.id',
+};
+
 let counter = 0;
 /** A domain name no other test uses. */
 export function uniqueName(prefix = 'test', tld = 'com'): string {

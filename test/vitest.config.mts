@@ -17,7 +17,7 @@ export default defineConfig({
     // `npm run test:reliability` only (FAULTS=1).
     exclude: process.env['FAULTS'] ? configDefaults.exclude : [...configDefaults.exclude, 'test/faults/**'],
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/contract-setup.ts'],
+    setupFiles: ['test/ts-require.ts', 'test/contract-setup.ts'],
     // One Temporal dev server for the run; files run side by side in forks (the Temporal
     // worker's native runtime does not belong in worker threads), each fork a slot with its own
     // database and namespace (test/pool.ts), the files of a slot one after another.

@@ -10,6 +10,7 @@ import type {
 import type { SearchAttributePair } from '@temporalio/common';
 import { RunSummaryAttr } from './contracts';
 import { formatMinor } from './money';
+import { readable } from './payload-converter';
 import type { TransferState } from './contracts';
 
 /*
@@ -17,6 +18,8 @@ import type { TransferState } from './contracts';
  * its details (Markdown, on the run's page), set when the run is started; and the sentences the
  * long-running workflows keep current (`setCurrentDetails`). Built from chosen fields only: never
  * an auth code (sealed or not), a contact's personal data, a secret or a URL's query string.
+ * Summaries and details stay readable without the payload codec (payload-converter.ts); current
+ * details are a query's answer and are encrypted like every other payload.
  */
 
 export interface RunLabel {
@@ -28,11 +31,13 @@ export interface RunLabel {
  * A run's start options from its label: the summary, the details, and the search attributes
  * given followed by the summary as `RunSummary` (the UI's workflow list shows search attributes
  * as columns, add "RunSummary" in its column settings, but not the summary itself; Keyword values
- * are at most 255 characters in SQL visibility).
+ * are at most 255 characters in SQL visibility). The summary and details are marked readable:
+ * the codec leaves them unencrypted, so the UI shows them to anyone who may open it.
  */
 export function runOptions(label: RunLabel, attributes: SearchAttributePair[] = []) {
   return {
-    ...label,
+    staticSummary: readable(label.staticSummary),
+    staticDetails: readable(label.staticDetails),
     typedSearchAttributes: [
       ...attributes,
       { key: RunSummaryAttr, value: label.staticSummary.slice(0, 250) } satisfies SearchAttributePair,

@@ -8,6 +8,7 @@ import { createHealthRouter } from './health.routes';
 import { LEGACY_PATH, legacyFailure } from './legacy/legacy.envelope';
 import { surfaceRouters } from './surfaces';
 import { createDocsRouter } from './docs.routes';
+import { CODEC_PATH, createCodecServer } from './codec-server';
 import { authenticate, type AuthOptions, type Known, rateLimit } from './middleware/auth';
 import { CredentialCache } from '../auth/credential-cache';
 import { createLimiters, type Limiters } from '../rate-limits';
@@ -27,6 +28,17 @@ interface Shared {
   limiters: Limiters;
 }
 
+function authenticateOn(deps: AppDeps, shared: Shared, name: string, access: Access): Middleware<AppState> {
+  return authenticate(deps.db, {
+    ...access,
+    cache: shared.credentials,
+    limiters: shared.limiters,
+    name,
+    failedAttemptsPerWindow: deps.config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
+    windowSeconds: deps.config.RATE_LIMIT_WINDOW_SECONDS,
+  });
+}
+
 function guarded(
   deps: AppDeps,
   shared: Shared,
@@ -36,14 +48,7 @@ function guarded(
 ): Middleware<AppState> {
   const { config } = deps;
   return compose<AppContext>([
-    authenticate(deps.db, {
-      ...access,
-      cache: shared.credentials,
-      limiters: shared.limiters,
-      name,
-      failedAttemptsPerWindow: config.RATE_LIMIT_UNAUTHENTICATED_POINTS,
-      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-    }),
+    authenticateOn(deps, shared, name, access),
     rateLimit(
       shared.limiters.make(`credential:${name}`, config.RATE_LIMIT_POINTS, config.RATE_LIMIT_WINDOW_SECONDS),
       config.RATE_LIMIT_POINTS,
@@ -177,6 +182,13 @@ export function createApp(
   app.use(legacySurface(deps, shared, routers.legacy));
   app.use(routers.callbacks.routes());
   app.use(createDocsRouter(deps).routes());
+  // The codec server for operators (the Temporal UI, the temporal CLI): below /console, before the pages.
+  app.use(
+    createCodecServer(
+      deps,
+      authenticateOn(deps, shared, CODEC_PATH, { accept: ['admin_bearer'], ipPolicy: 'credential' }),
+    ),
+  );
   if (opts.pages) app.use(opts.pages(deps, limiters) as Middleware<AppState>);
   // Seed 003: "API key plus IP whitelist" on every request, whatever the credential.
   app.use(

@@ -12,6 +12,7 @@ import { createRegistrar } from '../registrar';
 import { SecretBox } from '../secrets';
 import type { CoreDeps } from '../services/deps';
 import { createDnsAddon } from '../hosted-dns/addon';
+import { dataConverterOf } from '../temporal/data-converter';
 
 /* What every operator command shares: its connections, its output, its argument parsers. */
 
@@ -41,7 +42,11 @@ export async function withCore<T>(fn: (deps: CoreDeps) => Promise<T>): Promise<T
     return await fn({
       config,
       db,
-      temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+      temporal: new Client({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        dataConverter: dataConverterOf(config),
+      }),
       log: createLogger(config),
       registrar: createRegistrar(config),
       secrets: new SecretBox(config.SECRETS_KEY),

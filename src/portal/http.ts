@@ -9,7 +9,14 @@ import { normaliseIp } from '../auth/credentials';
 import type { Admin, Reseller } from '../db/models';
 import { AppError } from '../services/errors';
 import { parseId } from '../utils/ids';
-import { csrfMatches, loadSession, type SessionKind, setFlash, type SignedIn } from '../services/sessions';
+import {
+  csrfMatches,
+  loadSession,
+  SESSION_COOKIES,
+  type SessionKind,
+  setFlash,
+  type SignedIn,
+} from '../services/sessions';
 import type { CoreDeps as AppDeps } from '../services/deps';
 
 /*
@@ -26,8 +33,8 @@ export type PortalContext = RouterContext<PortalState>;
 
 /** Each area has its own cookie (a browser may be signed in to both), scoped to its path. */
 export const AREAS = {
-  reseller: { cookie: 'dr_session', path: '/portal', title: 'Reseller portal' },
-  admin: { cookie: 'dr_console', path: '/console', title: 'Operator console' },
+  reseller: { cookie: SESSION_COOKIES.reseller, path: '/portal', title: 'Reseller portal' },
+  admin: { cookie: SESSION_COOKIES.admin, path: '/console', title: 'Operator console' },
 } as const satisfies Record<SessionKind, { cookie: string; path: string; title: string }>;
 
 /** No scripts at all; styles and images only from the app itself. */

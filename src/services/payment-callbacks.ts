@@ -8,7 +8,7 @@ import type { latePaymentWorkflow } from '../../workflows';
 import { latePaymentWorkflowId, type PaidSignal } from '../../workflows/contracts';
 import { queueFor } from '../temporal/queues';
 import { paidSignal } from '../../workflows/messages';
-import { money } from '../../workflows/summaries';
+import { money, runOptions } from '../../workflows/summaries';
 import type { CoreDeps } from './deps';
 import { AppError, badRequest, unavailable } from './errors';
 import { workflowAnswer } from '../temporal/client';
@@ -137,8 +137,10 @@ async function deliverPayment(deps: CoreDeps, invoiceId: number, signal: PaidSig
         taskQueue: queueFor(deps.config, 'latePaymentWorkflow'),
         workflowId: latePaymentWorkflowId(signal.gateway, signal.attemptRef!),
         args: [{ invoiceId, payment: signal }],
-        staticSummary: `Late payment · ${money(signal.amountMinor, signal.currency)} by ${signal.gateway} for invoice #${invoiceId} · credited to the wallet`,
-        staticDetails: `- **Invoice**: #${invoiceId}\n- **Gateway**: ${signal.gateway}\n- **Amount**: ${money(signal.amountMinor, signal.currency)}\n- **Why**: the invoice's workflow had finished (expired or paid otherwise)`,
+        ...runOptions({
+          staticSummary: `Late payment · ${money(signal.amountMinor, signal.currency)} by ${signal.gateway} for invoice #${invoiceId} · credited to the wallet`,
+          staticDetails: `- **Invoice**: #${invoiceId}\n- **Gateway**: ${signal.gateway}\n- **Amount**: ${money(signal.amountMinor, signal.currency)}\n- **Why**: the invoice's workflow had finished (expired or paid otherwise)`,
+        }),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       })
       .catch((e: unknown) => {

@@ -8,6 +8,12 @@ import { notFound, unauthenticated, validationFailed } from './errors';
 /** Who signs in to the browser pages: a reseller (the portal) or an admin (the console). */
 export type SessionKind = 'reseller' | 'admin';
 
+/** Each area's session cookie (the portal's pages set them; the codec server reads the console's). */
+export const SESSION_COOKIES = { reseller: 'dr_session', admin: 'dr_console' } as const satisfies Record<
+  SessionKind,
+  string
+>;
+
 /** Sessions end after this long without a request… */
 export const IDLE_MS = 12 * 3600_000;
 /** …and after this long in any case. */

@@ -6,6 +6,7 @@ import {
   makeGrpcRetryInterceptor,
   type WorkflowHandle,
 } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { TimeoutError, withTimeout, WorkflowAnswerTimeoutError } from '../timeout';
 
 /** Temporal calls this process has open, by gRPC method (a leaked long poll shows here). */
@@ -48,9 +49,15 @@ const countCalls: Interceptor = (options, nextCall) => {
  * "temporal unavailable") while Temporal is still coming up. Its calls are counted in
  * `temporalCallsInFlight` (the API's /metrics shows them) from the first attempt to the last of
  * Temporal's own retries, so a call retrying against an unreachable server shows there too.
+ * Payloads go through `dataConverter` (data-converter.ts: encrypted).
  */
-export function createTemporalClient(address: string, namespace: string): Client {
+export function createTemporalClient(
+  address: string,
+  namespace: string,
+  dataConverter: DataConverter,
+): Client {
   return new Client({
+    dataConverter,
     connection: Connection.lazy({
       address,
       interceptors: [countCalls, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],

@@ -46,6 +46,8 @@ export interface StartDevServerOptions {
   namespace: string;
   /** Folder for the persistent SQLite file. */
   dataDir: string;
+  /** The codec server the dev UI decodes payloads through (the API's /console/codec), if any. */
+  uiCodecEndpoint?: string | undefined;
   log?: (line: string) => void;
 }
 
@@ -87,6 +89,7 @@ export async function startDevServer(opts: StartDevServerOptions): Promise<DevSe
     'warn',
     ...devServerSearchAttributeArgs(),
     ...devServerTuningArgs(),
+    ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
   ];
   const { child, stop, kill } = spawnService(bin, args, { log: opts.log, killAfterMs: 10_000 });
   const deadline = Date.now() + 60_000;

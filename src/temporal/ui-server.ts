@@ -19,6 +19,8 @@ export interface UiServerOptions {
   port: number;
   /** Where its configuration file is written. */
   dataDir: string;
+  /** The codec server the UI decodes payloads through (the API's /console/codec), if any. */
+  codecEndpoint?: string | undefined;
   log?: (line: string) => void;
 }
 
@@ -31,9 +33,13 @@ export interface UiServer {
  * The UI server's configuration (its `production` environment): on loopback only (`host`; it
  * listens on every address without it), no CORS origins beyond its own, no auth (an operator
  * reaches it through a tunnel or a proxy that authenticates, as the docs say), and every write
- * action of the UI left on, as the dev server's UI has them.
+ * action of the UI left on, as the dev server's UI has them. With a codec endpoint, the UI sends
+ * the operator's browser cookies with each decode (`includeCredentials`): a browser signed in to
+ * the console reads the payloads, any other sees them encrypted.
  */
-export function uiServerConfig(opts: Pick<UiServerOptions, 'temporalAddress' | 'namespace' | 'port'>) {
+export function uiServerConfig(
+  opts: Pick<UiServerOptions, 'temporalAddress' | 'namespace' | 'port' | 'codecEndpoint'>,
+) {
   return {
     temporalGrpcAddress: opts.temporalAddress,
     host: '127.0.0.1',
@@ -45,6 +51,9 @@ export function uiServerConfig(opts: Pick<UiServerOptions, 'temporalAddress' | '
     refreshInterval: '1m',
     cors: { cookieInsecure: true, allowOrigins: [] as string[], unsafeAllowAllOrigins: false },
     auth: { enabled: false },
+    ...(opts.codecEndpoint
+      ? { codec: { endpoint: opts.codecEndpoint, passAccessToken: false, includeCredentials: true } }
+      : {}),
   };
 }
 

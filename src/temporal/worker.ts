@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   NativeConnection,
@@ -10,6 +9,7 @@ import {
 import { registrarTaskQueue, type TaskQueueKind, type TaskQueues } from '../../workflows/contracts';
 import type { Config } from '../config';
 import type { AccountLimits } from '../registrar/account';
+import { payloadConverterPath, workflowsModule } from './data-converter';
 import { taskQueues } from './queues';
 
 export interface CreateWorkerOptions {
@@ -17,6 +17,8 @@ export interface CreateWorkerOptions {
   namespace: string;
   /** The activity functions (activities/createActivities), built by the process that runs the worker. */
   activities: object;
+  /** The data converter every client and worker shares (data-converter.ts): payloads encrypted. */
+  dataConverter: DataConverter;
   taskQueue: string;
   /** A prebuilt bundle (tests bundle once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -56,12 +58,23 @@ export function configuredDeployment(config: {
 }
 
 /** The workflows' entry: index.ts under tsx and tests, index.js in a compiled build. */
-export const workflowsPath = ((): string => {
-  const base = path.join(__dirname, '..', '..', 'workflows', 'index');
-  const found = ['.ts', '.js'].map((ext) => base + ext).find((file) => existsSync(file));
-  if (!found) throw new Error(`no workflows entry at ${base}.{ts,js}`);
-  return found;
-})();
+export const workflowsPath = workflowsModule('index');
+
+/**
+ * What a workflow bundle is made of: the workflows, the payload converter (readable summaries)
+ * and the interceptors that mark summaries readable. Every bundle, built at a worker's start or
+ * beforehand (tests, WORKFLOW_BUNDLE_PATH), is built from these.
+ */
+export const workflowCode = {
+  workflowsPath,
+  payloadConverterPath,
+  workflowInterceptorModules: [workflowsModule('interceptors')],
+};
+
+/** A workflow bundle of this build's workflow code. */
+export function bundleWorkflows(logger = Runtime.instance().logger) {
+  return bundleWorkflowCode({ ...workflowCode, logger });
+}
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -72,7 +85,10 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     // workflows waited seconds for the one non-sticky poller.
     nonStickyToStickyPollRatio: 1,
     activities: opts.activities,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    dataConverter: opts.dataConverter,
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath, interceptors: { workflowModules: workflowCode.workflowInterceptorModules } }),
     ...(opts.maxConcurrentActivityTaskExecutions
       ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions }
       : {}),
@@ -96,6 +112,7 @@ export async function createRegistrarWorker(
     namespace: opts.namespace,
     taskQueue: registrarTaskQueue(opts.taskQueue),
     activities: opts.activities,
+    dataConverter: opts.dataConverter,
     maxConcurrentActivityTaskExecutions: opts.limits.threads,
     maxTaskQueueActivitiesPerSecond: opts.limits.callsPerWindow / (opts.limits.windowMs / 1000),
     // In the same deployment version as the workflow worker: a versioned run's registrar steps
@@ -146,14 +163,14 @@ export async function createQueueWorkers(
     registrarLimits: Pick<AccountLimits, 'threads' | 'callsPerWindow'> & { windowMs: number };
   },
 ): Promise<Worker[]> {
-  const workflowBundle =
-    opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger }));
+  const workflowBundle = opts.workflowBundle ?? (await bundleWorkflows());
   const workers: Worker[] = [];
   for (const queue of opts.queues) {
     const base = {
       connection: opts.connection,
       namespace: opts.namespace,
       activities: opts.activities,
+      dataConverter: opts.dataConverter,
       deployment: opts.deployment,
     };
     workers.push(

@@ -2,11 +2,11 @@ import { createActivities } from '../../activities';
 import { buildActivityDeps } from '../../src/activity-deps';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createWorker, workflowsPath } from '../../src/temporal/worker';
+import { bundleWorkflows, createWorker } from '../../src/temporal/worker';
 import { installRuntime, temporalLogger } from '../../src/temporal/runtime';
 import { missingSearchAttributes } from '../../src/temporal/search-attributes';
 import type { pingWorkflow } from '../../workflows';
@@ -16,7 +16,7 @@ import {
   pingWorkflowId,
   ResellerIdAttr,
 } from '../../workflows/contracts';
-import { silentLog, testConfig, testDb } from '../helpers';
+import { silentLog, testConfig, testDataConverter, testDb } from '../helpers';
 import { poolNamespace } from '../pool';
 
 let db: Knex;
@@ -27,12 +27,9 @@ let client: Client;
 beforeAll(async () => {
   installRuntime(silentLog);
   db = testDb();
-  bundle = await bundleWorkflowCode({
-    workflowsPath,
-    logger: temporalLogger(silentLog),
-  });
+  bundle = await bundleWorkflows(temporalLogger(silentLog));
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection, namespace: poolNamespace() });
+  client = new Client({ connection, namespace: poolNamespace(), dataConverter: testDataConverter() });
 });
 
 afterAll(async () => {
@@ -54,6 +51,7 @@ describe('the real Temporal dev server', () => {
         buildActivityDeps(testConfig({ DYNADOT_API_URL: 'http://127.0.0.1:1/api3.json' }), db, silentLog),
       ),
       workflowBundle: bundle,
+      dataConverter: testDataConverter(),
       taskQueue: DEFAULT_TASK_QUEUES.default,
     });
     const nonce = randomUUID();

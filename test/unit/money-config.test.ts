@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
 import { formatMinor, moneyJson } from '../../src/money';
+import { LIVE_SETTINGS } from '../live-settings';
 
 describe('money', () => {
   it.each([
@@ -39,15 +40,7 @@ describe('config', () => {
   });
 
   it('refuses to run in production while any development secret or the simulator URL is kept, naming each', () => {
-    const real: Record<string, string> = {
-      NODE_ENV: 'production',
-      SECRETS_KEY: 'a-real-secret-key-of-some-length',
-      DYNADOT_API_URL: 'https://api.dynadot.com/api3.json',
-      DYNADOT_API_KEY: 'live-key',
-      MIDTRANS_SERVER_KEY: 'Mid-server-live',
-      XENDIT_SECRET_KEY: 'xnd_production_live',
-      XENDIT_CALLBACK_TOKEN: 'live-callback-token',
-    };
+    const real = LIVE_SETTINGS;
     expect(loadConfig(real).NODE_ENV).toBe('production');
     const message = (env: Record<string, string>): string => {
       try {

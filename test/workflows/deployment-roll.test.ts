@@ -5,7 +5,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeDeployment, setCurrentVersion } from '../../src/temporal/deployments';
 import { freePort } from '../../src/utils/ports';
-import { call, makeReseller } from '../helpers';
+import { call, makeReseller, testDataConverter } from '../helpers';
 import { killGroup } from '../cli-helpers';
 import { spawnAgainst, useOrderHarness } from '../harness';
 import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
@@ -54,7 +54,7 @@ beforeAll(async () => {
     namespace: NAMESPACE,
     workflowExecutionRetentionPeriod: msToTs('1 day'),
   });
-  client = new Client({ connection, namespace: NAMESPACE });
+  client = new Client({ connection, namespace: NAMESPACE, dataConverter: testDataConverter() });
   await eventually(
     () =>
       connection.workflowService.describeNamespace({ namespace: NAMESPACE }).then(

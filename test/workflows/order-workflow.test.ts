@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { describe, expect, it, vi } from 'vitest';
-import type { Activities } from '../../activities';
+import { describe, expect, it } from 'vitest';
 import type { latePaymentWorkflow, orderWorkflow } from '../../workflows';
 import {
   BILLING_REVIEW_MESSAGE,
-  type InvoiceView,
   OrderFailures,
   type OrderInput,
   type OrderResult,
@@ -20,7 +18,15 @@ import {
   paidSignal,
   transferAuthCodeSignal,
 } from '../../workflows/messages';
-import { mockedWorker, orderInput, useMockedTemporal } from './mocked';
+import {
+  invoice,
+  mockActivities,
+  mockedWorker,
+  type Mocks,
+  ORDER_ID,
+  orderInput,
+  useMockedTemporal,
+} from './mocked';
 
 /*
  * The order workflow on its own: its steps run against mocked activities (typed as the real
@@ -32,80 +38,9 @@ import { mockedWorker, orderInput, useMockedTemporal } from './mocked';
 
 const t = useMockedTemporal();
 
-type Mocks = { [K in keyof Activities]: ReturnType<typeof vi.fn<Activities[K]>> };
-
-const ORDER_ID = 41;
-
-function invoice(expiresInMs: number, status: InvoiceView['status'] = 'unpaid'): InvoiceView {
-  return {
-    id: 7,
-    publicId: 'inv_test',
-    status,
-    amountMinor: '1299',
-    currency: 'USD',
-    expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
-  };
-}
-
-/** Every activity the order workflow calls, answering as on the happy path; tests override some. */
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 300 && !check(); i += 1) await new Promise((res) => setTimeout(res, 50));
   expect(check()).toBe(true);
-}
-
-function mockActivities(): Mocks {
-  const mocks = {
-    openOrder: vi.fn(() => Promise.resolve({ id: ORDER_ID, createdAt: new Date().toISOString() })),
-    holdFunds: vi.fn(() => Promise.resolve(undefined)),
-    failOrder: vi.fn(() => Promise.resolve(undefined)),
-    markProcessing: vi.fn(() => Promise.resolve(undefined)),
-    provision: vi.fn(() => Promise.resolve({ expiresAt: '2027-12-01T00:00:00.000Z' })),
-    findProvisioned: vi.fn(() => Promise.resolve(null)),
-    registerDomain: vi.fn(() =>
-      Promise.resolve({ state: 'registered' as const, expiresAt: '2027-12-01T00:00:00.000Z' }),
-    ),
-    settleRegistration: vi.fn(() => Promise.resolve({ state: 'absent' as const })),
-    applyOrderNameservers: vi.fn(() => Promise.resolve(null)),
-    recordNameserverFailure: vi.fn(() => Promise.resolve(undefined)),
-    pollTransfer: vi.fn(() =>
-      Promise.resolve({
-        state: 'completed' as const,
-        text: 'Transferred',
-        message: null,
-        expiresAt: '2027-12-01T00:00:00.000Z',
-      }),
-    ),
-    resubmitTransferAuthCode: vi.fn(() => Promise.resolve(undefined)),
-    flagStuckTransfer: vi.fn(() => Promise.resolve(undefined)),
-    cancelTransferAtRegistrar: vi.fn(() => Promise.resolve({ state: 'cancelled' as const })),
-    reconcileDomain: vi.fn(() => Promise.resolve({ done: true as const, state: 'synced' as const })),
-    submitTransfer: vi.fn(() => Promise.resolve(undefined)),
-    checkTransfer: vi.fn(() =>
-      Promise.resolve({
-        state: 'completed' as const,
-        expiresAt: '2027-12-01T00:00:00.000Z',
-      }),
-    ),
-    applyOrderPrivacy: vi.fn(() => Promise.resolve('full' as const)),
-    recordPrivacyFailure: vi.fn(() => Promise.resolve(undefined)),
-    recordRegistrarResult: vi.fn(() => Promise.resolve(undefined)),
-    completeOrder: vi.fn(() => Promise.resolve({ domainId: 9, completedAt: new Date().toISOString() })),
-    recordBillingFailure: vi.fn(() => Promise.resolve(undefined)),
-    createInvoice: vi.fn(() => Promise.resolve(invoice(60_000))),
-    createGatewayPayment: vi.fn(() =>
-      Promise.resolve({
-        gateway: 'midtrans',
-        paymentUrl: 'https://pay.test/inv_test',
-      }),
-    ),
-    payInvoiceFromWallet: vi.fn(() => Promise.resolve(invoice(60_000, 'paid'))),
-    expireInvoice: vi.fn(() => Promise.resolve(true)),
-    applyInvoicePayment: vi.fn(() => Promise.resolve('applied' as const)),
-    recordPaymentMismatch: vi.fn(() => Promise.resolve(undefined)),
-    creditUnappliedPayment: vi.fn(() => Promise.resolve(true)),
-    startRegistrarFollowUp: vi.fn(() => Promise.resolve('started' as const)),
-  };
-  return mocks as unknown as Mocks;
 }
 
 /** Runs one order workflow to its end on a fresh worker with these activities. */

@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { call, makeReseller } from '../helpers';
+import type { Payload } from '@temporalio/common';
+import { call, makeReseller, testConfig } from '../helpers';
+import { payloadKeysOf } from '../../src/temporal/data-converter';
+import { EncryptionCodec, isEncrypted } from '../../src/temporal/payload-codec';
 import { TEST_SECRETS_KEY, useOrderHarness } from '../harness';
 import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
 import { receiver } from '../receiver';
@@ -11,7 +14,7 @@ import { RunSummaryAttr } from '../../workflows/contracts';
  * details (DescribeWorkflowExecution), its current details (the `__temporal_workflow_metadata`
  * query the UI sends) and each activity's summary in the history. And nowhere in any of it, nor
  * anywhere in the history's payloads, an auth code, an API key, a webhook secret or an endpoint
- * URL's query string.
+ * URL's query string, even decrypted.
  */
 
 const h = useOrderHarness();
@@ -39,6 +42,8 @@ interface Shown {
 const decode = (p: { data?: Uint8Array | null } | null | undefined): string =>
   p?.data ? (JSON.parse(Buffer.from(p.data).toString('utf8')) as string) : '';
 
+const codec = new EncryptionCodec(payloadKeysOf(testConfig()));
+
 async function shown(temporal: Client, workflowId: string): Promise<Shown> {
   const handle = temporal.workflow.getHandle(workflowId);
   const description = await handle.describe();
@@ -53,7 +58,10 @@ async function shown(temporal: Client, workflowId: string): Promise<Shown> {
       summary: decode(e.userMetadata?.summary) || undefined,
     }));
   const payloads: string[] = [];
+  // Payloads as the codec gives them back (what an operator with the codec reads), not as stored.
   const walk = (v: unknown): void => {
+    if (v && typeof v === 'object' && 'metadata' in v && 'data' in v && isEncrypted(v as Payload))
+      v = codec.decodeOne(v as Payload);
     if (v instanceof Uint8Array) payloads.push(Buffer.from(v).toString('utf8'));
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') Object.values(v).forEach(walk);

@@ -5,8 +5,9 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap, Worker } from '@t
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installRuntime, temporalLogger } from '../../src/temporal/runtime';
 import * as workflows from '../../workflows';
+import { workflowCode } from '../../src/temporal/worker';
 import { workflowBundle } from '../harness';
-import { silentLog } from '../helpers';
+import { silentLog, testDataConverter } from '../helpers';
 import type { RecordedHistory } from './record-histories';
 
 /*
@@ -54,7 +55,7 @@ const load = (h: Recorded): HistoryAndWorkflowId => ({
 async function replay(bundle: WorkflowBundleWithSourceMap, histories: Recorded[]) {
   const failures: Array<{ history: string; error: string }> = [];
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle: bundle, replayName: 'replay-test' },
+    { workflowBundle: bundle, replayName: 'replay-test', dataConverter: testDataConverter() },
     histories.map(load),
   )) {
     if (result.error)
@@ -177,6 +178,7 @@ describe('recorded histories replay against the current workflow code', () => {
       ),
     );
     const reordered = await bundleWorkflowCode({
+      ...workflowCode,
       workflowsPath: path.join(copy, 'index.ts'),
       logger: temporalLogger(silentLog),
     });
