@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { queueFor } from '../temporal/queues';
 import type { Knex } from 'knex';
 import { Domain, type InvoiceRow, type OrderRow, type Reseller } from '../db/models';
@@ -202,7 +203,15 @@ export async function payOrderInvoice(
     deps.temporal,
     order.workflowId,
     deps.config.WORKFLOW_ANSWER_TIMEOUT_MS,
-  );
+  ).catch(async (err: unknown) => {
+    // The order's run has ended (paid and provisioned, or the invoice expired): nothing is left
+    // to pay, and the answer is the one the run gave while it was open, read from our rows.
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const now = (await findInvoice(deps.db, resellerId, invoicePublicId))!;
+    return now.status === 'paid'
+      ? { paid: true as const }
+      : { paid: false as const, code: 'invoice_not_payable', message: `The invoice is ${now.status}.` };
+  });
   if (!result.paid) throw unprocessable(result.code, result.message);
   return orderWithInvoice(deps.db, (await findOrder(deps.db, { resellerId, publicId: order.publicId }))!);
 }

@@ -83,6 +83,14 @@ describe('seed 000 order/invoice API', () => {
         (await h.db('orders').where({ publicId: order.id, status: 'completed' }).first()) as unknown,
     );
     expect(h.sim.count('register', domain)).toBe(1);
+    // Paid again once the order's workflow has ended: the same answer, nothing charged (this
+    // was a 500 when the second pay reached a finished run).
+    const payAfter = await call(
+      `${h.api.url}/api/reseller/v1/invoices/${order.invoice!.id}/pay`,
+      form(r.token, [], `pay3-${domain}`),
+    );
+    expect(payAfter.status).toBe(200);
+    expect(payAfter.body).toMatchObject({ success: true, data: { order: { invoice: { status: 'paid' } } } });
     expect(await balanceOf(h.db, r.id)).toEqual({
       currency: 'USD',
       posted: 3_701n,

@@ -203,6 +203,12 @@ describe('event relay', () => {
       expect(swept.started).toBeGreaterThanOrEqual(1);
       expect(swept.restarted).toBeGreaterThanOrEqual(1);
       await eventually(() => rx.accepted().get(lostStart) === 1 && rx.accepted().get(ended) === 1, 15_000);
+      // The receiver answers before the delivery's run records it: wait for the record, not the answer.
+      await eventually(
+        async () =>
+          (await jobOf(lostStart)).status === 'delivered' && (await jobOf(ended)).status === 'delivered',
+        15_000,
+      );
       expect(await jobOf(lostStart)).toMatchObject({ status: 'delivered', run: 1 });
       expect(await jobOf(ended)).toMatchObject({ status: 'delivered', run: 2 });
       expect(ours(await checkWebhooks(h.db, h.temporal, { graceSeconds: 0 }))).toEqual([]);
