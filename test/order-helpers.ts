@@ -101,24 +101,28 @@ export async function eventually<T>(
   }
 }
 
-/** A wallet registration through `POST /api/v1/domains/register`, awaited until its order completed. */
+/**
+ * A wallet registration through `POST /api/v1/domains/register`, awaited until its order
+ * completed; `status` is what the request answered (201 when it completed within the wait).
+ */
 export async function completedRegistration(
   h: Pick<OrderHarness, 'api' | 'db'>,
   apiKey: string,
   prefix: string,
-): Promise<{ domain: string; workflowId: string }> {
+  registrant: Record<string, string> = SEED_CONTACT,
+): Promise<{ domain: string; workflowId: string; status: number }> {
   const domain = uniqueName(prefix);
   const res = await request(h.api.url, '/api/v1/domains/register', {
     apiKey,
     key: `${prefix}-${domain}`,
-    body: { domain_name: domain, registrant: SEED_CONTACT },
+    body: { domain_name: domain, registrant },
   });
   expect([201, 202]).toContain(res.status);
   const order = (await eventually(
     async () => (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
     30_000,
   )) as { workflowId: string };
-  return { domain, workflowId: order.workflowId };
+  return { domain, workflowId: order.workflowId, status: res.status };
 }
 
 /** How many of a reseller's orders have completed. */

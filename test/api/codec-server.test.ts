@@ -8,7 +8,7 @@ import { domainReconcileWorkflowId } from '../../workflows/contracts';
 import { payloadConverter } from '../../workflows/payload-converter';
 import { useOrderHarness } from '../harness';
 import { call, makeAdmin, makeReseller } from '../helpers';
-import { eventually, PRIVATE_CONTACT, topUp, uniqueName } from '../order-helpers';
+import { completedRegistration, eventually, PRIVATE_CONTACT, topUp } from '../order-helpers';
 import { poolNamespace } from '../pool';
 
 /*
@@ -58,18 +58,9 @@ const encoding = (p: Payload) => decode(p.metadata!['encoding']!);
 async function placeOrder() {
   const r = await makeReseller(h.db);
   await topUp(h.db, r.id, 10_000n);
-  const domain = uniqueName('private');
-  const res = await call(`${h.api.url}/api/v1/domains/register`, {
-    method: 'POST',
-    headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ domain_name: domain, registrant: REGISTRANT }),
-  });
-  expect(res.status).toBe(201);
-  const order = (await h.db('orders').where({ domainName: domain }).first()) as {
-    workflowId: string;
-    domainId: number;
-  };
-  return { domain, ...order };
+  const order = await completedRegistration(h, r.apiKey, 'private', REGISTRANT);
+  expect(order.status).toBe(201);
+  return order;
 }
 
 const codec = (op: 'decode' | 'encode', payloads: unknown[], headers: Record<string, string> = {}) =>

@@ -9,7 +9,7 @@ import { startUiServer, type UiServer } from '../../src/temporal/ui-server';
 import { freePort } from '../../src/utils/ports';
 import { useOrderHarness } from '../harness';
 import { makeReseller, startTestApi, type TestApi } from '../helpers';
-import { topUp, uniqueName } from '../order-helpers';
+import { completedRegistration, topUp } from '../order-helpers';
 import { poolNamespace } from '../pool';
 import { launchChromium, SCREENSHOTS } from './browser';
 
@@ -56,28 +56,17 @@ describe('the Temporal UI with the codec server', () => {
   it("shows an order's input in clear to a signed-in operator, and encrypted to anyone else", async () => {
     const r = await makeReseller(h.db);
     await topUp(h.db, r.id, 10_000n);
-    const domain = uniqueName('uicodec');
-    const res = await fetch(`${h.api.url}/api/v1/domains/register`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': r.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        domain_name: domain,
-        registrant: {
-          name: 'Wulan Sari',
-          address1: 'Jl. Asia Afrika 8',
-          city: 'Bandung',
-          state: 'Jawa Barat',
-          postcode: '40111',
-          country: 'ID',
-          phone: '+62.8123000111',
-          email: REGISTRANT_EMAIL,
-        },
-      }),
+    const { domain, workflowId, status } = await completedRegistration(h, r.apiKey, 'uicodec', {
+      name: 'Wulan Sari',
+      address1: 'Jl. Asia Afrika 8',
+      city: 'Bandung',
+      state: 'Jawa Barat',
+      postcode: '40111',
+      country: 'ID',
+      phone: '+62.8123000111',
+      email: REGISTRANT_EMAIL,
     });
-    expect(res.status).toBe(201);
-    const { workflowId } = (await h.db('orders').where({ domainName: domain }).first('workflowId')) as {
-      workflowId: string;
-    };
+    expect(status).toBe(201);
 
     const operator = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await operator.newPage();
