@@ -5,6 +5,7 @@ import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import { DomainFailures, type DomainOperationInput } from '../workflows/contracts';
+import { setDomainContactHandles } from './contact-mirror';
 import { applyHostOperation } from './glue-hosts';
 import { disagreement } from './registrar-sync';
 
@@ -94,7 +95,12 @@ export function createDomainActivities(deps: DomainActivityDeps) {
             await changed(domainId, { nameservers: operation.nameservers });
             return { nameservers: operation.nameservers };
           case 'set_contacts': {
-            const ids = await registrar.setContacts(domain, operation.contacts);
+            // New runs name handles: their registrar contacts (made there once) are set.
+            if (operation.contactRefs) {
+              await setDomainContactHandles(db, registrar, domainId, operation.contactRefs);
+              return {};
+            }
+            const ids = await registrar.setContacts(domain, operation.contacts!);
             await changed(domainId, {
               contacts: JSON.stringify(operation.contacts),
               contactIds: JSON.stringify(ids),

@@ -5,6 +5,7 @@ import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
 import type { HostedDnsAddon } from '../src/hosted-dns/addon';
+import { createContactActivities } from './contacts';
 import { createDnsActivities } from './dns';
 import { createHostedDnsActivities } from './dns-hosted';
 import { createDnsUndoActivities } from './dns-undo';
@@ -60,6 +61,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTransferActivities(deps),
     ...createPaymentActivities(deps),
     ...createDomainActivities(deps),
+    ...createContactActivities(deps),
     ...createRegistrarSyncActivities(deps),
     ...createDnsActivities(deps),
     ...createHostedDnsActivities(deps),

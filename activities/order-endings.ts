@@ -66,6 +66,9 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
                 updatedAt: trx.fn.now(),
               });
           } else {
+            // What the registrar was sent (a handle's people are kept on the order when sent).
+            const refs = order.request.contactRefs ?? null;
+            const contacts = order.request.contacts ?? null;
             const [domain] = (await trx('domains')
               .insert({
                 resellerId: order.resellerId,
@@ -79,7 +82,9 @@ export function createOrderEndingActivities(deps: OrderActivityDeps) {
                 // What the nameserver step left at the registrar (runs before it: what was asked).
                 nameservers: order.registrarResult.nameservers ?? order.request.nameservers ?? [],
                 // What we sent: answered from here while the registrar does not show it yet.
-                contacts: order.request.contacts ? JSON.stringify(order.request.contacts) : null,
+                contacts: contacts ? JSON.stringify(contacts) : null,
+                registrantContactId: refs?.registrant ?? null,
+                adminContactId: refs?.admin ?? null,
                 contactIds: order.registrarContacts ? JSON.stringify(order.registrarContacts) : null,
                 registrarPendingSince: order.action === 'register' ? trx.fn.now() : null,
                 registrarSyncedAt: order.action === 'register' ? null : trx.fn.now(),

@@ -25,16 +25,7 @@ export interface OrderActivityDeps {
 export const refundRef = (orderId: number) => `order:${orderId}:refund`;
 export const LIVE = ['pending', 'awaiting_payment', 'processing'];
 
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as {
-    code?: string;
-    constraint?: string;
-    nativeError?: { code?: string; constraint?: string };
-  };
-  const code = e.code ?? e.nativeError?.code;
-  const name = e.constraint ?? e.nativeError?.constraint;
-  return code === '23505' && (constraint === undefined || name === constraint);
-}
+export { isUniqueViolation } from '../src/db/errors';
 
 /**
  * Heartbeats every few seconds while a registrar step runs, so that a worker that dies mid-call

@@ -110,6 +110,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
             request: {
               nameservers: input.nameservers,
               contacts: input.contacts,
+              ...(input.contactRefs ? { contactRefs: input.contactRefs } : {}),
               privacy: input.privacy,
               autoRenew: input.autoRenew,
             },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { registrarIdsOfHandles } from './contact-mirror';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { RegistrarError } from '../src/registrar/errors';
 import type { ContactIds, Contacts } from '../src/registrar/types';
@@ -81,13 +82,27 @@ export function createProvisioningActivities(deps: OrderActivityDeps) {
     order: OrderRow,
     alsoSet: Partial<Record<keyof OrderRow, unknown>> = {},
   ): Promise<ContactIds | undefined> {
-    const ids = order.registrarContacts ?? (order.request.contacts ? await lookUpContacts(order) : undefined);
-    const changes = { ...(ids && !order.registrarContacts ? { registrarContacts: ids } : {}), ...alsoSet };
+    const refs = order.request.contactRefs;
+    let ids = order.registrarContacts ?? undefined;
+    const changes: Record<string, unknown> = { ...alsoSet };
+    if (!ids && refs) {
+      // The handles' registrar contacts, and the people they hold kept on the order (what it
+      // sent: its domain's record of them), in the update made anyway.
+      const mirrored = await registrarIdsOfHandles(db, registrar, refs);
+      ids = mirrored.ids;
+      changes['request'] = db.raw("request || jsonb_build_object('contacts', ?::jsonb)", [
+        JSON.stringify(mirrored.contacts),
+      ]);
+    } else if (!ids && order.request.contacts) ids = await lookUpContacts(order);
+    if (ids && !order.registrarContacts) changes['registrarContacts'] = ids;
     if (Object.keys(changes).length > 0) await db('orders').where({ id: order.id }).update(changes);
     return ids;
   }
 
-  /** The contact IDs an earlier order of the reseller created for these contacts, else created now. */
+  /**
+   * Orders from before contact handles: the contact IDs an earlier order of the reseller created
+   * for these contacts, else created now.
+   */
   async function lookUpContacts(order: OrderRow): Promise<ContactIds> {
     const contacts = order.request.contacts!;
     const fingerprint = contactsFingerprint(contacts);

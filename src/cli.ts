@@ -7,6 +7,7 @@ import { registerDeployments } from './commands/deployments';
 import { registerLogs } from './commands/logs';
 import { registerProcesses } from './commands/processes';
 import { registerRepairs } from './commands/repairs';
+import { registerContacts } from './commands/contacts';
 import { registerCredentials } from './commands/credentials';
 import { registerDomains } from './commands/domains';
 import { registerResellers } from './commands/resellers';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRates(program);
   registerWallet(program);
   registerDomains(program);
+  registerContacts(program);
   registerReview(program);
   registerLogs(program);
   registerSignIn(program);

@@ -8,6 +8,7 @@ export const WORKFLOW_QUEUE_KIND = {
   latePaymentWorkflow: 'provisioning',
   domainOperationWorkflow: 'provisioning',
   domainReconcileWorkflow: 'provisioning',
+  contactPushWorkflow: 'provisioning',
   dnsZoneWorkflow: 'provisioning',
   webhookDeliveryWorkflow: 'webhooks',
   webhookTestWorkflow: 'webhooks',

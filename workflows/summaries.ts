@@ -51,7 +51,7 @@ export interface ResellerRef {
   name?: string | null | undefined;
 }
 
-const who = (r: ResellerRef): string => (r.name ? `${r.name} (#${r.id})` : `reseller #${r.id}`);
+export const who = (r: ResellerRef): string => (r.name ? `${r.name} (#${r.id})` : `reseller #${r.id}`);
 
 export const money = (minor: string, currency: string): string => {
   try {
@@ -67,7 +67,7 @@ const VERB: Record<OrderInput['action'], string> = {
   transfer: 'Transfer in',
 };
 
-const rows = (pairs: Array<[string, string | number | null | undefined]>): string =>
+export const rows = (pairs: Array<[string, string | number | null | undefined]>): string =>
   pairs
     .filter((p): p is [string, string | number] => p[1] !== null && p[1] !== undefined && p[1] !== '')
     .map(([k, v]) => `- **${k}**: ${v}`)

@@ -20,6 +20,8 @@ export const VERSIONING_BEHAVIOR = {
   webhookDeliveryWorkflow: 'AUTO_UPGRADE',
   // Waits out the registrar's lag (live: up to an hour in all).
   domainReconcileWorkflow: 'AUTO_UPGRADE',
+  // Paced by the account's limits: a handle on thousands of domains takes hours on a regular account.
+  contactPushWorkflow: 'AUTO_UPGRADE',
   dnsZoneWorkflow: 'PINNED',
   domainOperationWorkflow: 'PINNED',
   latePaymentWorkflow: 'PINNED',

@@ -18,7 +18,9 @@ export function resellerClient(baseUrl: string, apiKey: string): ResellerClient 
 export async function registerAndWait(
   client: ResellerClient,
   domain: string,
-  registrant: paths['/api/v1/domains/register']['post']['requestBody']['content']['application/json']['registrant'],
+  registrant: NonNullable<
+    paths['/api/v1/domains/register']['post']['requestBody']['content']['application/json']['registrant']
+  >,
   opts: { pollMs?: number; timeoutMs?: number } = {},
 ): Promise<Order> {
   const placed = await client.POST('/api/v1/domains/register', { body: { domain_name: domain, registrant } });

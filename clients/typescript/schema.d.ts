@@ -368,6 +368,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_v1_contacts"];
+        put?: never;
+        post: operations["post__api_v1_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_v1_contacts_contact"];
+        put?: never;
+        post?: never;
+        delete: operations["delete__api_v1_contacts_contact"];
+        options?: never;
+        head?: never;
+        patch: operations["patch__api_v1_contacts_contact"];
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -798,6 +830,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_reseller_v1_contacts"];
+        put?: never;
+        post: operations["post__api_reseller_v1_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/contacts/{contact}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_reseller_v1_contacts_contact"];
+        put?: never;
+        post?: never;
+        delete: operations["delete__api_reseller_v1_contacts_contact"];
+        options?: never;
+        head?: never;
+        patch: operations["patch__api_reseller_v1_contacts_contact"];
         trace?: never;
     };
     "/api/reseller/v1/webhooks": {
@@ -2416,6 +2480,27 @@ export interface components {
                 error: string | null;
             } | null;
         };
+        Contact: {
+            id: string;
+            name: string;
+            organization: string | null;
+            address1: string;
+            address2: string | null;
+            city: string;
+            state: string | null;
+            postcode: string;
+            country: string;
+            phone: string;
+            email: string;
+            version: number;
+            /** @description The registrar's ID of this version (null until an order or a Whois change needs it there). */
+            registrar_contact_id: string | null;
+            domain_count?: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         Reseller: {
             id: number;
             name: string;
@@ -2708,7 +2793,7 @@ export interface operations {
                     /** @default 1 */
                     period?: number;
                     nameservers?: string[];
-                    registrant: {
+                    registrant?: {
                         name: string;
                         organization?: string;
                         address1: string;
@@ -2721,6 +2806,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    registrant_contact_id?: string;
                     admin?: {
                         name: string;
                         organization?: string;
@@ -2734,6 +2820,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    admin_contact_id?: string;
                     /** @enum {string} */
                     privacy?: "full" | "partial" | "off";
                     auto_renew?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
@@ -2745,7 +2832,7 @@ export interface operations {
                     /** @default 1 */
                     period?: number;
                     nameservers?: string[];
-                    registrant: {
+                    registrant?: {
                         name: string;
                         organization?: string;
                         address1: string;
@@ -2758,6 +2845,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    registrant_contact_id?: string;
                     admin?: {
                         name: string;
                         organization?: string;
@@ -2771,6 +2859,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    admin_contact_id?: string;
                     /** @enum {string} */
                     privacy?: "full" | "partial" | "off";
                     auto_renew?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
@@ -3489,7 +3578,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    registrant: {
+                    registrant?: {
                         name: string;
                         organization?: string;
                         address1: string;
@@ -3502,7 +3591,8 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
-                    admin: {
+                    registrant_contact_id?: string;
+                    admin?: {
                         name: string;
                         organization?: string;
                         address1: string;
@@ -3515,9 +3605,10 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    admin_contact_id?: string;
                 };
                 "application/x-www-form-urlencoded": {
-                    registrant: {
+                    registrant?: {
                         name: string;
                         organization?: string;
                         address1: string;
@@ -3530,7 +3621,8 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
-                    admin: {
+                    registrant_contact_id?: string;
+                    admin?: {
                         name: string;
                         organization?: string;
                         address1: string;
@@ -3543,6 +3635,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    admin_contact_id?: string;
                 };
             };
         };
@@ -4703,6 +4796,307 @@ export interface operations {
             };
         };
     };
+    get__api_v1_contacts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contacts: components["schemas"]["Contact"][];
+                            pagination: {
+                                limit: number;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    organization?: string;
+                    address1: string;
+                    address2?: string;
+                    city: string;
+                    state?: string;
+                    postcode: string;
+                    country: string;
+                    phone: string;
+                    /** Format: email */
+                    email: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    name: string;
+                    organization?: string;
+                    address1: string;
+                    address2?: string;
+                    city: string;
+                    state?: string;
+                    postcode: string;
+                    country: string;
+                    phone: string;
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                        };
+                    };
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_v1_contacts_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                            domains: {
+                                domain_name: string;
+                                roles: ("registrant" | "admin")[];
+                                /** @description Whether the domain's Whois names this version's registrar contact. */
+                                up_to_date: boolean;
+                                registrar_synced: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "contact_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    delete__api_v1_contacts_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: null;
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "contact_in_use" | "contact_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    patch__api_v1_contacts_contact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    organization?: string;
+                    address1?: string;
+                    address2?: string;
+                    city?: string;
+                    state?: string;
+                    postcode?: string;
+                    country?: string;
+                    phone?: string;
+                    /** Format: email */
+                    email?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    name?: string;
+                    organization?: string;
+                    address1?: string;
+                    address2?: string;
+                    city?: string;
+                    state?: string;
+                    postcode?: string;
+                    country?: string;
+                    phone?: string;
+                    /** Format: email */
+                    email?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                            /** @description The push of this version to the domains using the handle (null: none use it, or nothing changed). */
+                            push: {
+                                /** @description The push's run: one per handle and version. */
+                                id: string;
+                                domains: number;
+                                /** @constant */
+                                status: "processing";
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "contact_exists" | "contact_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
     get__api_v1_webhooks: {
         parameters: {
             query?: never;
@@ -5825,6 +6219,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    registrant_contact_id?: string;
                     admin?: {
                         name: string;
                         organization?: string;
@@ -5838,6 +6233,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    admin_contact_id?: string;
                     /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                     /** @enum {string} */
@@ -5864,6 +6260,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    registrant_contact_id?: string;
                     admin?: {
                         name: string;
                         organization?: string;
@@ -5877,6 +6274,7 @@ export interface operations {
                         /** Format: email */
                         email: string;
                     };
+                    admin_contact_id?: string;
                     /** @description A premium name's price (registration or renewal: its own, not the catalog's): send it, as the 422 premium_price_required names it, to accept it. */
                     premium_price?: string;
                     /** @enum {string} */
@@ -6362,6 +6760,307 @@ export interface operations {
                     "application/json": components["schemas"]["Failure"] & {
                         /** @enum {unknown} */
                         code?: "ability_missing" | "account_inactive" | "bad_request" | "cname_conflict" | "credential_expired" | "database_unavailable" | "dns_not_active" | "dns_not_hosted" | "dns_rejected" | "dns_unavailable" | "domain_not_found" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "not_ready" | "payload_too_large" | "rate_limited" | "record_not_found" | "registrar_rejected" | "unauthenticated" | "unsupported_capability" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_reseller_v1_contacts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contacts: components["schemas"]["Contact"][];
+                            pagination: {
+                                limit: number;
+                                next_cursor: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_reseller_v1_contacts: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    organization?: string;
+                    address1: string;
+                    address2?: string;
+                    city: string;
+                    state?: string;
+                    postcode: string;
+                    country: string;
+                    phone: string;
+                    /** Format: email */
+                    email: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    name: string;
+                    organization?: string;
+                    address1: string;
+                    address2?: string;
+                    city: string;
+                    state?: string;
+                    postcode: string;
+                    country: string;
+                    phone: string;
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                        };
+                    };
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_reseller_v1_contacts_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                            domains: {
+                                domain_name: string;
+                                roles: ("registrant" | "admin")[];
+                                /** @description Whether the domain's Whois names this version's registrar contact. */
+                                up_to_date: boolean;
+                                registrar_synced: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "contact_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    delete__api_reseller_v1_contacts_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: null;
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "contact_in_use" | "contact_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    patch__api_reseller_v1_contacts_contact: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    organization?: string;
+                    address1?: string;
+                    address2?: string;
+                    city?: string;
+                    state?: string;
+                    postcode?: string;
+                    country?: string;
+                    phone?: string;
+                    /** Format: email */
+                    email?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    name?: string;
+                    organization?: string;
+                    address1?: string;
+                    address2?: string;
+                    city?: string;
+                    state?: string;
+                    postcode?: string;
+                    country?: string;
+                    phone?: string;
+                    /** Format: email */
+                    email?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            contact: components["schemas"]["Contact"];
+                            /** @description The push of this version to the domains using the handle (null: none use it, or nothing changed). */
+                            push: {
+                                /** @description The push's run: one per handle and version. */
+                                id: string;
+                                domains: number;
+                                /** @constant */
+                                status: "processing";
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "contact_exists" | "contact_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
                     };
                 };
             };

@@ -1,26 +1,60 @@
 import { z } from 'zod';
 import { hostnameSchema } from '../domain-name';
+import type { ContactInput } from '../vocabulary';
 
-/** A Whois contact as seed 003 sends it (registrant / admin). */
-export const contactSchema = z.object({
-  name: z.string().trim().min(1, 'The name field is required.').max(255),
-  organization: z.string().trim().max(255).optional(),
-  address1: z.string().trim().min(1, 'The address1 field is required.').max(255),
-  address2: z.string().trim().max(255).optional(),
-  city: z.string().trim().min(1, 'The city field is required.').max(128),
-  state: z.string().trim().max(128).optional(),
-  postcode: z.string().trim().min(1, 'The postcode field is required.').max(32),
-  country: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2}$/, 'The country must be a two-letter ISO 3166-1 code.')
-    .transform((c) => c.toUpperCase()),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+\d{1,3}\.\d{4,14}$/, 'The phone must look like +255.754123456.'),
-  email: z.string().trim().email('The email must be a valid email address.').max(255),
-});
+export { contactSchema } from '../services/contact-schema';
+
+/** A contact handle's ID as the API gives it. */
+export const contactIdSchema = z
+  .string()
+  .trim()
+  .regex(/^con_[0-9a-f]{20}$/, 'A contact ID looks like con_ followed by 20 hexadecimal characters.');
+
+/**
+ * A role's contact by either way: its handle's ID (`<role>_contact_id`) or inline (`<role>`);
+ * one, not both.
+ */
+export function oneWayPerRole<T extends Record<string, unknown>>(
+  body: T,
+  ctx: z.RefinementCtx,
+  roles: ReadonlyArray<{ inline: string; id: string; required: boolean }>,
+): void {
+  for (const role of roles) {
+    const inline = body[role.inline] !== undefined;
+    const byId = body[role.id] !== undefined;
+    if (inline && byId)
+      ctx.addIssue({
+        code: 'custom',
+        path: [role.id],
+        message: `Send ${role.inline} or ${role.id}, not both.`,
+      });
+    else if (role.required && !inline && !byId)
+      ctx.addIssue({
+        code: 'custom',
+        path: [role.inline],
+        message: `The ${role.inline} field is required (or ${role.id}).`,
+      });
+  }
+}
+
+/** Seed 003's roles: a registrant (required) and an admin (the registrant when not given). */
+export const CONTACT_ROLES = [
+  { inline: 'registrant', id: 'registrant_contact_id', required: true },
+  { inline: 'admin', id: 'admin_contact_id', required: false },
+] as const;
+
+/** The roles as a request named them: each by its handle's ID or inline. */
+export function contactChoices(b: {
+  registrant?: ContactInput | undefined;
+  registrant_contact_id?: string | undefined;
+  admin?: ContactInput | undefined;
+  admin_contact_id?: string | undefined;
+}) {
+  return {
+    registrant: { id: b.registrant_contact_id, contact: b.registrant },
+    admin: { id: b.admin_contact_id, contact: b.admin },
+  };
+}
 
 const hostname = hostnameSchema('Each nameserver must be a valid hostname.');
 

@@ -12,6 +12,7 @@ import { createV1ManageRouter } from './v1/manage.routes';
 import { createV1HostsRouter } from './v1/hosts.routes';
 import { createV1OrdersRouter } from './v1/orders.routes';
 import { createWebhooksRouter } from './webhooks.routes';
+import { createContactsRouter } from './contacts.routes';
 import { createAccountRouter } from './account.routes';
 import { createAdminCatalogRouter } from './admin/catalog.routes';
 import { createAdminRatesRouter } from './admin/rates.routes';
@@ -29,6 +30,7 @@ export function surfaceRouters(deps: AppDeps) {
       createV1ManageRouter(deps),
       createV1HostsRouter(deps),
       createV1DnsRouter(deps),
+      createContactsRouter(deps),
       createWebhooksRouter(deps),
       createAccountRouter(deps),
     ],
@@ -38,6 +40,7 @@ export function surfaceRouters(deps: AppDeps) {
       createResellerOrdersRouter(deps),
       createWalletRouter(deps),
       createResellerDnsRouter(deps),
+      createContactsRouter(deps),
       createWebhooksRouter(deps),
       createAccountRouter(deps),
     ],

@@ -17,3 +17,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     /Connection terminated|connection error and is not queryable|Timeout acquiring a connection/.test(message)
   );
 }
+
+/** A unique constraint refused the row (SQLSTATE 23505), by that constraint when one is named. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as {
+    code?: string;
+    constraint?: string;
+    nativeError?: { code?: string; constraint?: string };
+  };
+  const code = e.code ?? e.nativeError?.code;
+  const name = e.constraint ?? e.nativeError?.constraint;
+  return code === '23505' && (constraint === undefined || name === constraint);
+}

@@ -23,6 +23,7 @@ import * as renewalPrices from './migrations/20261209000000_renewal_prices';
 import * as glueHosts from './migrations/20261209010000_glue_hosts';
 import * as dnssecUnsigning from './migrations/20261209020000_dnssec_unsigning';
 import * as registrarContacts from './migrations/20261210000000_registrar_contacts';
+import * as contactHandles from './migrations/20261211000000_contact_handles';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -58,6 +59,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261209010000_glue_hosts', glueHosts],
   ['20261209020000_dnssec_unsigning', dnssecUnsigning],
   ['20261210000000_registrar_contacts', registrarContacts],
+  ['20261211000000_contact_handles', contactHandles],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -29,6 +29,7 @@ import { addDomains } from './reseller/domains';
 import { addLogs } from './reseller/logs';
 import { addWallet } from './reseller/wallet';
 import { addWebhooks } from './reseller/webhooks';
+import { addContacts } from './reseller/contacts';
 import { addSignIn } from './sign-in';
 
 function errorPageFor(kind: SessionKind) {
@@ -90,6 +91,7 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware {
     addWebhooks,
     addLogs,
     addDomains,
+    addContacts,
     addDns,
     addWallet,
   ]);

@@ -110,6 +110,12 @@ export interface Registrar {
   }): Promise<{ domain: string; expiresAt: Date | null }>;
   /** Creates the contacts at the registrar (one when the admin is the registrant). */
   createContacts(contacts: Contacts): Promise<ContactIds>;
+  /** Creates one contact at the registrar (`create_contact`); answers its ID. */
+  createContact(contact: Contact): Promise<string>;
+  /** Deletes a contact no domain uses any more (`delete_contact`). */
+  deleteContact(contactId: string): Promise<void>;
+  /** Sets contacts the registrar already holds on a domain (`set_whois` with their IDs). */
+  setWhois(domain: string, ids: ContactIds): Promise<void>;
   /** `currentExpiryYear` guards against renewing twice when a call is retried. */
   renew(args: {
     domain: string;

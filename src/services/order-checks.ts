@@ -2,8 +2,10 @@ import type { Domain, Reseller } from '../db/models';
 import { formatMinor } from '../money';
 import { RegistrarError } from '../registrar/errors';
 import { TimeoutError, withTimeout } from '../timeout';
-import type { ContactInput, OrderAction, OrderInput, PaymentMethod } from '../../workflows/contracts';
+import type { ContactRefs } from '../db/models';
+import type { OrderAction, OrderInput, PaymentMethod } from '../../workflows/contracts';
 import { amountField } from './amounts';
+import type { ContactChoice } from './contacts';
 import { NotOfferedError, type Quote, quote } from './catalog';
 import type { CoreDeps } from './deps';
 import { notFound, unprocessable } from './errors';
@@ -27,7 +29,8 @@ export interface OrderRequest {
   domainField: string;
   years: number;
   paymentMethod: PaymentMethod;
-  contacts?: { registrant: ContactInput; admin: ContactInput } | undefined;
+  /** Each role by a handle's ID or inline (saved as a handle); an admin not given is the registrant. */
+  contacts?: { registrant: ContactChoice; admin?: ContactChoice | undefined } | undefined;
   nameservers?: string[] | undefined;
   privacy?: 'full' | 'partial' | 'off' | undefined;
   autoRenew?: boolean | undefined;
@@ -173,6 +176,8 @@ export function buildOrderInput(a: {
   domain: string;
   priced: Priced;
   sealedAuthCode: string | null;
+  /** The contact handles the order names (its steps read them from the database). */
+  contactRefs: ContactRefs | null;
   config: Pick<CoreDeps['config'], 'TRANSFER_POLL_SECONDS' | 'TRANSFER_DEADLINE_HOURS'>;
 }): OrderInput {
   const { req, priced } = a;
@@ -192,7 +197,9 @@ export function buildOrderInput(a: {
     idempotencyKey: req.idempotencyKey ?? null,
     fromExpiresAt: priced.fromExpiresAt,
     nameservers: req.nameservers ?? [],
-    contacts: req.contacts ?? null,
+    // The people stay out of the run's history: its steps read the handles from Postgres.
+    contacts: null,
+    ...(a.contactRefs ? { contactRefs: a.contactRefs } : {}),
     privacy: req.privacy ?? null,
     autoRenew: req.autoRenew ?? null,
     sealedAuthCode: a.sealedAuthCode,

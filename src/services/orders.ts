@@ -10,6 +10,7 @@ import { AppError, conflict, notFound, unprocessable } from './errors';
 import { findInvoice, invoiceView } from './invoices';
 import { type OrderKey, payInvoiceFromWallet, startOrder } from './order-workflow';
 import { rateAsSet } from './exchange-rates';
+import { resolveContacts } from './contacts';
 import { buildOrderInput, type OrderRequest, PRE_CHECKS } from './order-checks';
 
 export type { OrderRequest };
@@ -81,6 +82,8 @@ export async function placeOrder(
     orderKey = { kind: 'natural', key: `renew:${domain}:${priced.fromExpiresAt}`, concurrent: 'attach' };
   } else orderKey = { kind: 'natural', key: `${req.action}:${domain}`, concurrent: 'fail' };
 
+  // The people become handles (or are found as ones): the run carries their IDs only.
+  const contactRefs = req.contacts ? await resolveContacts(deps.db, reseller.id, req.contacts) : null;
   const input = buildOrderInput({
     publicId: newPublicId('ord'),
     reseller,
@@ -88,6 +91,7 @@ export async function placeOrder(
     domain,
     priced: { ...priced, exchangeRate },
     sealedAuthCode: req.authCode ? deps.secrets.seal(req.authCode) : null,
+    contactRefs,
     config: deps.config,
   });
 

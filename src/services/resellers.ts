@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isUniqueViolation } from '../db/errors';
 import { ABILITIES, type Ability, API_KEY_ABILITIES } from '../auth/credentials';
 import { ApiCredential, Reseller, type ResellerRole, type ResellerStatus } from '../db/models';
 import { isSupportedCurrency, SUPPORTED_CURRENCIES } from '../money';
@@ -40,11 +41,6 @@ function checkProfile(input: { name?: string | undefined; email?: string | undef
     errors['name'] = ['A name of 1 to 200 characters.'];
   if (input.email !== undefined && !EMAIL.test(input.email)) errors['email'] = ['Not an email address.'];
   if (Object.keys(errors).length > 0) throw validationFailed(errors);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; nativeError?: { code?: string } };
-  return (e.code ?? e.nativeError?.code) === '23505';
 }
 
 /** A snapshot of what an admin may change on a reseller, for the audit trail. */

@@ -123,7 +123,8 @@ export async function retryProvisioning(
       idempotencyKey: null,
       fromExpiresAt: order.fromExpiresAt ? new Date(order.fromExpiresAt).toISOString() : null,
       nameservers: order.request.nameservers ?? [],
-      contacts: order.request.contacts ?? null,
+      // The resumed order's row holds its contacts (or their handles): the run carries no person.
+      contacts: null,
       privacy: order.request.privacy ?? null,
       autoRenew: order.request.autoRenew ?? null,
       // Transfers keep their sealed auth code while they can be resumed.

@@ -78,7 +78,11 @@ describe('the Temporal UI with the codec server', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${api.url}/console`);
     await page.goto(`${ui.url}/namespaces/${poolNamespace()}/workflows/${encodeURIComponent(workflowId)}`);
-    await page.getByText(REGISTRANT_EMAIL).first().waitFor({ timeout: 30_000 });
+    // The decoded input: the order's fields, its contacts by their handles' IDs (the people are
+    // in Postgres, not in the history: not even the decoded input names them).
+    await page.getByText('contactRefs').first().waitFor({ timeout: 30_000 });
+    await page.getByText('amountMinor').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('body').innerText()).not.toContain(REGISTRANT_EMAIL);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'temporal-ui-decoded.png') });
 
     const stranger = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -97,7 +101,9 @@ describe('the Temporal UI with the codec server', () => {
       .getByText(Buffer.from('binary/encrypted').toString('base64'))
       .first()
       .waitFor({ timeout: 30_000 });
-    expect(await other.locator('body').innerText()).not.toContain(REGISTRANT_EMAIL);
+    const shown = await other.locator('body').innerText();
+    expect(shown).not.toContain(REGISTRANT_EMAIL);
+    expect(shown).not.toContain('contactRefs');
     await other.screenshot({ path: path.join(SCREENSHOTS, 'temporal-ui-encrypted.png') });
     await operator.close();
     await stranger.close();

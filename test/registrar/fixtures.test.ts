@@ -4,6 +4,7 @@ import { transferStateOf } from '../../src/registrar/dynadot/wire';
 import { RegistrarError } from '../../src/registrar/errors';
 import { RegistrarSimulator } from '../../simulators/registrar/server';
 import { FIXTURES, type Fixture, TRANSFER_WORDS } from '../fixtures/dynadot';
+import { SEED_CONTACT } from '../order-helpers';
 
 /** A client whose every call is answered with `body` (HTTP 200, as Dynadot answers errors too). */
 function answering(body: unknown, opts: { level?: 'regular' | 'bulk' } = {}) {
@@ -140,6 +141,32 @@ describe('the client reads the live answers (fixtures)', () => {
     // A renewal answer without a price is never taken for one.
     await expect(answering(FIXTURES.renew.body).client.renewalPrice('domain1.com')).rejects.toMatchObject({
       kind: 'rejected',
+    });
+  });
+
+  it('contacts: create_contact answers its ID, set_whois and delete_contact take IDs, a used contact is refused', async () => {
+    const created = answering(FIXTURES.createContact.body);
+    expect(await created.client.createContact(SEED_CONTACT)).toBe('123');
+    expect(created.seen[0]!.searchParams.get('command')).toBe('create_contact');
+    expect(created.seen[0]!.searchParams.get('phonecc')).toBe('255');
+    const whois = answering(FIXTURES.setWhois.body);
+    await whois.client.setWhois('domain1.com', { registrant: '123', admin: '124' });
+    expect(Object.fromEntries(whois.seen[0]!.searchParams)).toMatchObject({
+      command: 'set_whois',
+      domain: 'domain1.com',
+      registrant_contact: '123',
+      admin_contact: '124',
+      technical_contact: '124',
+      billing_contact: '124',
+    });
+    const del = answering(FIXTURES.deleteContact.body);
+    await del.client.deleteContact('123');
+    expect(del.seen[0]!.searchParams.get('contact_id')).toBe('123');
+    await expect(
+      answering(FIXTURES.deleteContactInUse.body).client.deleteContact('123'),
+    ).rejects.toMatchObject({
+      kind: 'rejected',
+      message: expect.stringContaining('is used by domain1.com') as unknown,
     });
   });
 
@@ -385,6 +412,32 @@ describe('the simulator answers as the fixtures do', () => {
       Privacy: 'full',
       Whois: { Registrant: { ContactId: id }, Admin: { ContactId: id } },
     });
+  });
+
+  it('create_contact, set_whois and delete_contact answer in the fixtures’ shapes; a used contact stays', async () => {
+    sim.seedDomain('contacts1.com', new Date(1489915145266));
+    const created = (await ask('create_contact', {
+      name: 'B',
+      email: 'b@example.com',
+    })) as typeof FIXTURES.createContact.body;
+    expect(shape(created)).toEqual(shape(FIXTURES.createContact.body));
+    const id = created.CreateContactResponse.CreateContactContent.ContactId;
+    expect(
+      await ask('set_whois', { domain: 'contacts1.com', registrant_contact: id, admin_contact: id }),
+    ).toEqual(FIXTURES.setWhois.body);
+    const refused = (await ask('delete_contact', {
+      contact_id: id,
+    })) as typeof FIXTURES.deleteContactInUse.body;
+    expect(shape(refused)).toEqual(shape(FIXTURES.deleteContactInUse.body));
+    expect(refused.DeleteContactResponse.Error).toBe(`contact ${id} is used by contacts1.com`);
+    const spare = (await ask('create_contact', {
+      name: 'C',
+      email: 'c@example.com',
+    })) as typeof FIXTURES.createContact.body;
+    expect(
+      await ask('delete_contact', { contact_id: spare.CreateContactResponse.CreateContactContent.ContactId }),
+    ).toEqual(FIXTURES.deleteContact.body);
+    expect(sim.contacts.has(id)).toBe(true);
   });
 
   it('renew, get_ns, get_dns and set_dns2 answer in the fixtures’ shapes', async () => {

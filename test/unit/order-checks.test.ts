@@ -188,6 +188,7 @@ describe('the workflow input', () => {
         fromExpiresAt: null,
       },
       sealedAuthCode: 'sealed:abc',
+      contactRefs: { registrant: 11, admin: 12 },
       config: { TRANSFER_POLL_SECONDS: 60, TRANSFER_DEADLINE_HOURS: 240 },
     });
     expect(input).toMatchObject({
@@ -205,7 +206,9 @@ describe('the workflow input', () => {
       transferPollSeconds: 60,
       transferDeadlineHours: 240,
       gateway: 'xendit',
+      // The people stay out of the run's input: only their handles' IDs.
       contacts: null,
+      contactRefs: { registrant: 11, admin: 12 },
       invoiceExpiresAt: null,
     });
   });

@@ -12,7 +12,15 @@ export const DomainFailures = {
 export type DomainOperation =
   | { op: 'sync' }
   | { op: 'set_nameservers'; nameservers: string[] }
-  | { op: 'set_contacts'; contacts: { registrant: ContactInput; admin: ContactInput } }
+  /**
+   * New runs name contact handles (`contacts.id`, read from Postgres by the step); runs from
+   * before handles carry the people themselves.
+   */
+  | {
+      op: 'set_contacts';
+      contacts?: { registrant: ContactInput; admin: ContactInput };
+      contactRefs?: { registrant: number; admin: number };
+    }
   | { op: 'set_lock'; locked: boolean }
   | { op: 'set_privacy'; privacy: 'full' | 'partial' | 'off' }
   | { op: 'request_epp' }

@@ -16,3 +16,4 @@ export * from './webhooks';
 export * from './reminders';
 export * from './reviews';
 export * from './retention';
+export * from './contacts';

@@ -27,7 +27,10 @@ export interface OrderInput {
   /** Renew: the expiry the order was priced against (ISO). */
   fromExpiresAt: string | null;
   nameservers: string[];
+  /** Runs from before contact handles: the people themselves (new runs carry `contactRefs` and null here). */
   contacts: { registrant: ContactInput; admin: ContactInput } | null;
+  /** The contact handles (`contacts.id`) the order names; its steps read them from Postgres. */
+  contactRefs?: { registrant: number; admin: number } | null;
   privacy: 'full' | 'partial' | 'off' | null;
   autoRenew: boolean | null;
   /** Transfer: the auth code, sealed (never plain in history). */

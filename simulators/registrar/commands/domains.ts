@@ -38,6 +38,20 @@ export const DOMAINS_COMMANDS: Record<string, Handler> = {
       },
     };
   },
+  // Ours: the reference names delete_contact only; its answer is shaped as set_whois' documented
+  // one, and a contact a domain still uses is refused, as EPP registries refuse deleting a
+  // linked contact (RFC 5733 §3.2.2, "objects that are associated with other objects").
+  delete_contact: (c) => {
+    const { p, sim, fail } = c;
+    const ids = (p['contact_id'] ?? '').split(',').filter(Boolean);
+    for (const id of ids) {
+      if (!sim.contacts.has(id)) return fail('contact not found');
+      const using = [...sim.domains.values()].find((d) => Object.values(d.contacts).includes(id));
+      if (using) return fail(`contact ${id} is used by ${using.name}`);
+    }
+    for (const id of ids) sim.contacts.delete(id);
+    return { DeleteContactResponse: { ResponseCode: '0', Status: 'success' } };
+  },
   domain_info: (c) => {
     const { notFound } = c;
     const seen = shown(c.owned);

@@ -1,5 +1,6 @@
 import { queueFor } from '../../temporal/queues';
 import { Router } from '@koa/router';
+import { resolveContacts } from '../../services/contacts';
 import { answers, DOMAIN_OPERATION, ORDER_PLACEMENT, REGISTRAR_READ } from '../http/answers';
 import { z } from 'zod';
 import { formatMinor } from '../../money';
@@ -110,7 +111,7 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
                 domain: req.domainName,
                 years: req.period,
                 nameservers: req.nameservers,
-                contacts: { registrant: req.registrantInfo, admin: req.adminInfo ?? req.registrantInfo },
+                contacts: { registrant: { contact: req.registrantInfo }, admin: { contact: req.adminInfo } },
               },
               ORDERS_PATH,
             ),
@@ -179,10 +180,12 @@ export function createLegacyRouter(deps: AppDeps): Router<AppState> {
         }
         case 'updateContactDetails':
         case 'updateWhois': {
-          const res = await operate(req.domainName, {
-            op: 'set_contacts',
-            contacts: { registrant: req.registrantInfo, admin: req.adminInfo ?? req.registrantInfo },
+          // The people become handles: the run names their IDs only.
+          const contactRefs = await resolveContacts(deps.db, reseller.id, {
+            registrant: { contact: req.registrantInfo },
+            admin: { contact: req.adminInfo },
           });
+          const res = await operate(req.domainName, { op: 'set_contacts', contactRefs });
           return legacyReply(
             ctx,
             res.pending ? 202 : 200,

@@ -1,4 +1,5 @@
 import { Router } from '@koa/router';
+import { contactChoices } from '../contacts.schema';
 import { z } from 'zod';
 import { ORDER_PLACEMENT, answers } from '../http/answers';
 import { SearchRowJson } from '../../views/domains';
@@ -81,7 +82,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
     keyed,
     async (ctx) => {
       const { body } = input(ctx, orderRegisterRequest);
-      const registrant = body.registrant;
+      const named = body.registrant !== undefined || body.registrant_contact_id !== undefined;
       sendOrderResponse(
         ctx,
         await placeOrderAnswer(
@@ -94,7 +95,7 @@ export function createResellerOrdersRouter(deps: AppDeps): Router<AppState> {
             years: body.years,
             paymentMethod: 'invoice',
             gateway: body.gateway,
-            contacts: registrant ? { registrant, admin: body.admin ?? registrant } : undefined,
+            contacts: named ? contactChoices(body) : undefined,
             nameservers: body.nameservers,
             privacy: body.privacy,
             autoRenew: body.auto_renew,

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
+  CONTACT_ROLES,
+  contactIdSchema,
   contactSchema,
+  oneWayPerRole,
   flagSchema,
   nameserversSchema,
   premiumPriceSchema,
@@ -50,17 +53,28 @@ export const searchRequest = z.object({
 });
 
 export const orderRegisterRequest = z.object({
-  body: z.object({
-    domain,
-    years: yearsSchema.default(1),
-    privacy: privacySchema.optional(),
-    auto_renew: flagSchema.optional(),
-    nameservers: nameserversSchema.optional(),
-    registrant: contactSchema.optional(),
-    admin: contactSchema.optional(),
-    premium_price: premiumPriceSchema,
-    gateway,
-  }),
+  body: z
+    .object({
+      domain,
+      years: yearsSchema.default(1),
+      privacy: privacySchema.optional(),
+      auto_renew: flagSchema.optional(),
+      nameservers: nameserversSchema.optional(),
+      registrant: contactSchema.optional(),
+      registrant_contact_id: contactIdSchema.optional(),
+      admin: contactSchema.optional(),
+      admin_contact_id: contactIdSchema.optional(),
+      premium_price: premiumPriceSchema,
+      gateway,
+    })
+    // Seed 000 registers without contacts too (the registrar account's own are used).
+    .superRefine((b, ctx) =>
+      oneWayPerRole(
+        b,
+        ctx,
+        CONTACT_ROLES.map((r) => ({ ...r, required: false })),
+      ),
+    ),
 });
 
 export const orderRenewRequest = z.object({

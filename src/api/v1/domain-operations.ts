@@ -18,20 +18,21 @@ export function domainOperations(deps: AppDeps) {
   /** Runs an operation workflow; 200 with the result, 202 + Location while it is still retrying. */
   const operate = <S extends z.ZodType<{ params: { domain: string } }>>(
     schema: S,
-    build: (input: z.infer<S>) => DomainOperation,
+    build: (input: z.infer<S>, ctx: AppContext) => DomainOperation | Promise<DomainOperation>,
     message: string,
     present: (data: Record<string, unknown>) => Record<string, unknown> = (d) => d,
   ): RouterMiddleware<AppState> => {
     return async (ctx) => {
       const parsed = input(ctx, schema);
       const domain = await domainOf(ctx);
+      const operation = await build(parsed, ctx);
       const outcome = await runDomainOperation(
         { temporal: deps.temporal, taskQueue: queueFor(deps.config, 'domainOperationWorkflow') },
         {
           resellerId: domain.resellerId,
           domainId: domain.id,
           domain: domain.name,
-          operation: build(parsed),
+          operation,
           idempotencyKey: ctx.state.idempotencyKey,
           resellerName: ctx.state.auth?.reseller.name,
         },

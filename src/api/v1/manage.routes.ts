@@ -13,6 +13,8 @@ import {
 } from '../../views/domains';
 import { z } from 'zod';
 import { operationStatus } from '../../services/domain-ops';
+import { resolveContacts } from '../../services/contacts';
+import { contactChoices } from '../contacts.schema';
 import { readContacts, readNameservers, readProtection } from '../../services/domains';
 import { unprocessable } from '../../services/errors';
 import type { AppDeps, AppState } from '../http/context';
@@ -111,7 +113,11 @@ export function createV1ManageRouter(deps: AppDeps): Router<AppState> {
     keyed,
     operate(
       whoisRequest,
-      (i) => ({ op: 'set_contacts', contacts: { registrant: i.body.registrant, admin: i.body.admin } }),
+      // The people become handles (or are found as ones): the run names their IDs only.
+      async (i, ctx) => ({
+        op: 'set_contacts',
+        contactRefs: await resolveContacts(deps.db, requireAuth(ctx).reseller.id, contactChoices(i.body)),
+      }),
       'Whois contacts updated successfully.',
     ),
   );

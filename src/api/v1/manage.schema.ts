@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { glueHostBody } from '../../services/glue-hosts';
-import { contactSchema, flagSchema, nameserversSchema } from '../contacts.schema';
+import {
+  CONTACT_ROLES,
+  contactIdSchema,
+  contactSchema,
+  flagSchema,
+  nameserversSchema,
+  oneWayPerRole,
+} from '../contacts.schema';
+
+/** Seed 003's Whois update names both roles (each by a handle's ID or inline). */
+const WHOIS_ROLES = CONTACT_ROLES.map((r) => ({ ...r, required: true }));
 
 const domainParam = z.object({ domain: z.string().min(1).max(1000) });
 
@@ -11,7 +21,14 @@ export const nameserversRequest = z.object({
 });
 export const whoisRequest = z.object({
   params: domainParam,
-  body: z.object({ registrant: contactSchema, admin: contactSchema }),
+  body: z
+    .object({
+      registrant: contactSchema.optional(),
+      registrant_contact_id: contactIdSchema.optional(),
+      admin: contactSchema.optional(),
+      admin_contact_id: contactIdSchema.optional(),
+    })
+    .superRefine((b, ctx) => oneWayPerRole(b, ctx, WHOIS_ROLES)),
 });
 export const lockRequest = z.object({ params: domainParam, body: z.object({ locked: flagSchema }) });
 export const privacyRequest = z.object({ params: domainParam, body: z.object({ enabled: flagSchema }) });

@@ -1,4 +1,5 @@
 import { Router } from '@koa/router';
+import { contactChoices } from '../contacts.schema';
 import { z } from 'zod';
 import { DOMAIN_LOOKUP, ORDER_PLACEMENT, answers } from '../http/answers';
 import { DomainJson, presentDomain, SearchRowJson } from '../../views/domains';
@@ -67,7 +68,7 @@ export function createV1OrdersRouter(deps: AppDeps): Router<AppState> {
           domainField: 'domain_name',
           years: body.period,
           paymentMethod: 'wallet',
-          contacts: { registrant: body.registrant, admin: body.admin ?? body.registrant },
+          contacts: contactChoices(body),
           nameservers: body.nameservers,
           privacy: body.privacy,
           autoRenew: body.auto_renew,

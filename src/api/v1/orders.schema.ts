@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
+  CONTACT_ROLES,
+  contactIdSchema,
   contactSchema,
+  oneWayPerRole,
   flagSchema,
   nameserversSchema,
   premiumPriceSchema,
@@ -18,16 +21,20 @@ const domainName = z
 export const checkRequest = z.object({ body: z.object({ domain_name: domainName }) });
 
 export const registerRequest = z.object({
-  body: z.object({
-    domain_name: domainName,
-    period: yearsSchema.default(1),
-    nameservers: nameserversSchema.optional(),
-    registrant: contactSchema,
-    admin: contactSchema.optional(),
-    privacy: privacySchema.optional(),
-    auto_renew: flagSchema.optional(),
-    premium_price: premiumPriceSchema,
-  }),
+  body: z
+    .object({
+      domain_name: domainName,
+      period: yearsSchema.default(1),
+      nameservers: nameserversSchema.optional(),
+      registrant: contactSchema.optional(),
+      registrant_contact_id: contactIdSchema.optional(),
+      admin: contactSchema.optional(),
+      admin_contact_id: contactIdSchema.optional(),
+      privacy: privacySchema.optional(),
+      auto_renew: flagSchema.optional(),
+      premium_price: premiumPriceSchema,
+    })
+    .superRefine((b, ctx) => oneWayPerRole(b, ctx, CONTACT_ROLES)),
 });
 
 export const domainParam = z.object({ domain: z.string().min(1).max(1000) });

@@ -32,6 +32,9 @@ export class Domain extends BaseModel {
   contacts!: Contacts | null;
   /** Their IDs at the registrar. */
   contactIds!: ContactIds | null;
+  /** The contact handles (`contacts.id`) the domain uses (null: contacts from before handles, or none sent). */
+  registrantContactId!: number | null;
+  adminContactId!: number | null;
   /** Our latest change the registrar may not show yet (null: it showed everything we changed). */
   registrarPendingSince!: Date | null;
   /** When the registrar was last seen to hold what our record says. */

@@ -4,6 +4,7 @@ export { ApiLog } from './api-log';
 export { AuditEvent } from './audit-event';
 export type { CatalogPriceRow } from './catalog-price';
 export type { DnsRecordRow, DnsZoneBefore, DnsZoneRow } from './dns';
+export type { ContactRefs, ContactRow } from './contact';
 export { Domain, type RenewalHeld } from './domain';
 export type { IdempotencyRecordRow } from './idempotency-record';
 export type { InvoiceRow } from './invoice';

@@ -1,4 +1,5 @@
 import type { ContactIds } from '../../registrar/types';
+import type { ContactRefs } from './contact';
 import type { ContactInput, OrderAction, OrderStatus, PaymentMethod } from '../../vocabulary';
 
 /** What the registrar holds once the order's registrar steps are done (stored before billing). */
@@ -13,7 +14,10 @@ export interface RegistrarResult {
 /** What the order asked for beyond its action and domain (`orders.request`). */
 export interface OrderRequestDetails {
   nameservers?: string[];
+  /** Orders from before contact handles: the people themselves. */
   contacts?: { registrant: ContactInput; admin: ContactInput } | null;
+  /** The contact handles the order names (`contacts.id`). */
+  contactRefs?: ContactRefs | null;
   privacy?: 'full' | 'partial' | 'off' | null;
   autoRenew?: boolean | null;
 }

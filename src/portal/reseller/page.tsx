@@ -3,6 +3,7 @@ import { areaPage, type PageArgs } from '../page';
 export const RESELLER_NAV = [
   { href: '/portal', label: 'Dashboard' },
   { href: '/portal/domains', label: 'Domains' },
+  { href: '/portal/contacts', label: 'Contacts' },
   { href: '/portal/orders', label: 'Orders' },
   { href: '/portal/wallet', label: 'Wallet' },
   { href: '/portal/api-access', label: 'API Access' },

@@ -1,9 +1,6 @@
 import { RegistrarError } from '../errors';
 import type { AccountLimiter } from '../limiter';
 import type {
-  Contact,
-  ContactIds,
-  Contacts,
   DnsRecord,
   DomainInfo,
   DsRecord,
@@ -20,13 +17,11 @@ import {
   type Params,
   parseEpochMs,
   renewalPriceOf,
-  sameContact,
-  contactParams,
-  readContact,
   str,
   whoisIds,
   yes,
 } from './wire';
+import { contactCommands } from './contacts';
 import { hostCommands } from './hosts';
 import { readDns, readDnssec, readNameservers, setDnsParams, setDnssecParams } from './dns';
 import { type DynadotOptions, DynadotTransport, searchResultsOf, tldPriceOf } from './transport';
@@ -44,16 +39,20 @@ export class DynadotRegistrar implements Registrar {
   declare readonly registerHost: Registrar['registerHost'];
   declare readonly setHostIps: Registrar['setHostIps'];
   declare readonly deleteHost: Registrar['deleteHost'];
+  declare readonly createContact: Registrar['createContact'];
+  declare readonly createContacts: Registrar['createContacts'];
+  declare readonly deleteContact: Registrar['deleteContact'];
+  declare readonly getContacts: Registrar['getContacts'];
+  declare readonly setContacts: Registrar['setContacts'];
+  declare readonly setWhois: Registrar['setWhois'];
 
   constructor(opts: DynadotOptions) {
     this.limiter = opts.limiter;
     this.transport = new DynadotTransport(opts);
     this.currency = opts.currency.toUpperCase();
     this.searchBatch = Math.max(1, Math.min(100, opts.searchBatch));
-    Object.assign(
-      this,
-      hostCommands((command, params) => this.call(command, params)),
-    );
+    const call = (command: string, params?: Params) => this.call(command, params);
+    Object.assign(this, hostCommands(call), contactCommands(call));
   }
 
   get inFlight(): number {
@@ -115,14 +114,6 @@ export class DynadotRegistrar implements Registrar {
     return out;
   }
 
-  private async createContact(contact: Contact): Promise<string> {
-    const body = await this.call('create_contact', contactParams(contact));
-    const content = (body['CreateContactContent'] ?? body) as Body;
-    const id = str(content['ContactId']);
-    if (!id) throw new RegistrarError('retryable', 'create_contact answered no ContactId', 'create_contact');
-    return id;
-  }
-
   async register(
     args: Parameters<Registrar['register']>[0],
   ): Promise<{ domain: string; expiresAt: Date | null }> {
@@ -138,13 +129,6 @@ export class DynadotRegistrar implements Registrar {
       premium: args.premium ? 1 : undefined,
     });
     return { domain: str(body['DomainName']) || args.domain, expiresAt: parseEpochMs(body['Expiration']) };
-  }
-
-  /** One create_contact when the admin is the registrant (the common case), two otherwise. */
-  async createContacts(contacts: Contacts): Promise<ContactIds> {
-    const registrant = await this.createContact(contacts.registrant);
-    const same = sameContact(contacts.registrant, contacts.admin);
-    return { registrant, admin: same ? registrant : await this.createContact(contacts.admin) };
   }
 
   async renew(args: Parameters<Registrar['renew']>[0]): Promise<{ expiresAt: Date | null }> {
@@ -232,29 +216,6 @@ export class DynadotRegistrar implements Registrar {
   readonly canSetAuthCode = false;
   /** api3's set_dns2 has record types for these only (no SRV, CAA or NS records). */
   readonly dnsRecordTypes: ReadonlyArray<DnsRecord['type']> = ['A', 'AAAA', 'CNAME', 'MX', 'TXT'];
-
-  async getContacts(domain: string): Promise<Contacts> {
-    const body = await this.call('domain_info', { domain });
-    const ids = whoisIds((body['DomainInfo'] ?? body) as Body);
-    if (!ids) throw new RegistrarError('retryable', 'domain_info answered no Whois contacts', 'domain_info');
-    return { registrant: await this.getContact(ids.registrant), admin: await this.getContact(ids.admin) };
-  }
-
-  private async getContact(contactId: string): Promise<Contact> {
-    return readContact(await this.call('get_contact', { contact_id: contactId }));
-  }
-
-  async setContacts(domain: string, contacts: Contacts): Promise<ContactIds> {
-    const ids = await this.createContacts(contacts);
-    await this.call('set_whois', {
-      domain,
-      registrant_contact: ids.registrant,
-      admin_contact: ids.admin,
-      technical_contact: ids.admin,
-      billing_contact: ids.admin,
-    });
-    return ids;
-  }
 
   async getNameservers(domain: string): Promise<string[]> {
     return readNameservers(await this.call('get_ns', { domain }));
