@@ -6,6 +6,7 @@ import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
 import type { HostedDnsAddon } from '../src/hosted-dns/addon';
 import { createContactActivities } from './contacts';
+import { createDataExportActivities } from './data-exports';
 import { createDnsActivities } from './dns';
 import { createHostedDnsActivities } from './dns-hosted';
 import { createDnsUndoActivities } from './dns-undo';
@@ -71,6 +72,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAutoRenewalActivities(deps),
     ...createReviewActivities(deps),
     ...createRetentionActivities(deps),
+    ...createDataExportActivities(deps),
   };
 }
 

@@ -214,6 +214,12 @@ export const configSchema = z.object({
     .string()
     .default('30 3 * * *')
     .describe('when the `api-log-retention` schedule runs (UTC)'),
+  DATA_EXPORT_LINK_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24)
+    .describe("how long a reseller's data export can be downloaded before its archive is deleted"),
   ...WORKER_SETTINGS,
 });
 

@@ -4,6 +4,7 @@ export { contactPushWorkflow } from './contacts';
 export { dnsZoneWorkflow } from './dns';
 export { domainReconcileWorkflow } from './domain-reconcile';
 export { domainOperationWorkflow } from './domains';
+export { dataExportWorkflow } from './exports';
 export { orderWorkflow } from './order';
 export { latePaymentWorkflow, topupWorkflow } from './payments';
 export { pingWorkflow } from './ping';

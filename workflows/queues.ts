@@ -14,6 +14,7 @@ export const WORKFLOW_QUEUE_KIND = {
   webhookTestWorkflow: 'webhooks',
   expiryRemindersWorkflow: 'default',
   apiLogRetentionWorkflow: 'default',
+  dataExportWorkflow: 'default',
   billingReviewWorkflow: 'default',
   pingWorkflow: 'default',
 } as const satisfies Record<keyof typeof all, TaskQueueKind>;

@@ -28,6 +28,8 @@ export const VERSIONING_BEHAVIOR = {
   billingReviewWorkflow: 'PINNED',
   expiryRemindersWorkflow: 'PINNED',
   apiLogRetentionWorkflow: 'PINNED',
+  // Keeps the archive for its link's hours (a day by default) before deleting it.
+  dataExportWorkflow: 'AUTO_UPGRADE',
   webhookTestWorkflow: 'PINNED',
   pingWorkflow: 'PINNED',
 } as const satisfies Record<keyof typeof all, VersioningBehavior>;

@@ -26,6 +26,7 @@
  * POST /__sim/fail-next, POST /__sim/domains (seed a domain into the account),
  * POST /__sim/transfers/unlock, POST /__sim/reset.
  */
+import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constantTimeEqual } from '../../src/auth/credentials';
@@ -86,7 +87,7 @@ export class RegistrarSimulator implements SimState {
   readonly calls = new Map<string, number>();
   faults: Faults = defaultFaults();
   private failNext: Array<{ command?: string | undefined; fault: FaultKind }> = [];
-  private nextId = 1000;
+  private nextId = 1000 + randomInt(0, 2 ** 31) * 10_000; // apart per simulator: tests share a database
   private server: Server | undefined;
   private readonly random: () => number;
   private readonly held = new Set<ServerResponse>();
@@ -170,9 +171,7 @@ export class RegistrarSimulator implements SimState {
     return domain;
   }
 
-  newId(): string {
-    return String(this.nextId++);
-  }
+  newId = (): string => String(this.nextId++);
 
   get transferPollsToComplete(): number {
     return this.opts.transferPollsToComplete ?? 2;

@@ -13,6 +13,7 @@ import { createV1HostsRouter } from './v1/hosts.routes';
 import { createV1OrdersRouter } from './v1/orders.routes';
 import { createWebhooksRouter } from './webhooks.routes';
 import { createContactsRouter } from './contacts.routes';
+import { createExportsRouter } from './exports.routes';
 import { createAccountRouter } from './account.routes';
 import { createAdminCatalogRouter } from './admin/catalog.routes';
 import { createAdminRatesRouter } from './admin/rates.routes';
@@ -31,6 +32,7 @@ export function surfaceRouters(deps: AppDeps) {
       createV1HostsRouter(deps),
       createV1DnsRouter(deps),
       createContactsRouter(deps),
+      createExportsRouter(deps),
       createWebhooksRouter(deps),
       createAccountRouter(deps),
     ],
@@ -41,6 +43,7 @@ export function surfaceRouters(deps: AppDeps) {
       createWalletRouter(deps),
       createResellerDnsRouter(deps),
       createContactsRouter(deps),
+      createExportsRouter(deps),
       createWebhooksRouter(deps),
       createAccountRouter(deps),
     ],

@@ -24,6 +24,7 @@ import * as glueHosts from './migrations/20261209010000_glue_hosts';
 import * as dnssecUnsigning from './migrations/20261209020000_dnssec_unsigning';
 import * as registrarContacts from './migrations/20261210000000_registrar_contacts';
 import * as contactHandles from './migrations/20261211000000_contact_handles';
+import * as dataExports from './migrations/20261212000000_data_exports';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261209020000_dnssec_unsigning', dnssecUnsigning],
   ['20261210000000_registrar_contacts', registrarContacts],
   ['20261211000000_contact_handles', contactHandles],
+  ['20261212000000_data_exports', dataExports],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

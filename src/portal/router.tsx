@@ -30,6 +30,7 @@ import { addLogs } from './reseller/logs';
 import { addWallet } from './reseller/wallet';
 import { addWebhooks } from './reseller/webhooks';
 import { addContacts } from './reseller/contacts';
+import { addExports } from './reseller/exports';
 import { addSignIn } from './sign-in';
 
 function errorPageFor(kind: SessionKind) {
@@ -92,6 +93,7 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware {
     addLogs,
     addDomains,
     addContacts,
+    addExports,
     addDns,
     addWallet,
   ]);

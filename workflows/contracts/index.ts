@@ -17,3 +17,4 @@ export * from './reminders';
 export * from './reviews';
 export * from './retention';
 export * from './contacts';
+export * from './exports';

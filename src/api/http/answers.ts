@@ -2,8 +2,8 @@ import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import type { AppState } from './context';
 
-/** What a success answer carries: the envelope's `data` schema, or a CSV download. */
-export type Answer = z.ZodType | 'csv' | 'legacy';
+/** What a success answer carries: the envelope's `data` schema, or a CSV or zip download. */
+export type Answer = z.ZodType | 'csv' | 'zip' | 'legacy';
 
 /**
  * Failure codes any route of an authenticated surface may answer, beside its own: input that is

@@ -187,6 +187,13 @@ function responsesFor(op: Operation, envelope: 'standard' | 'legacy'): Record<st
       };
       continue;
     }
+    if (answer === 'zip') {
+      out[status] = {
+        description: 'A zip archive download.',
+        content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+      };
+      continue;
+    }
     const data = answer === 'any' || answer === 'legacy' ? {} : toJson(answer, 'output');
     out[status] = {
       description: status === '202' ? 'Accepted; still in progress.' : status === '201' ? 'Created.' : 'OK.',

@@ -10,6 +10,7 @@ export const RESELLER_NAV = [
   { href: '/portal/tokens', label: 'API Tokens' },
   { href: '/portal/webhooks', label: 'Webhooks' },
   { href: '/portal/api-logs', label: 'API Logs' },
+  { href: '/portal/exports', label: 'Data export' },
 ];
 
 /** Renders a reseller page inside the portal's layout. */
