@@ -166,8 +166,9 @@ describe('the webhook delivery workflows', () => {
       t.client.workflow.execute<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
         taskQueue,
         workflowId: `unit-webhook-${randomUUID()}`,
-        // 0.2 s, 0.4 s, 0.8 s (±20%): the third wait would end past 1 s.
-        args: [{ ...input, horizonSeconds: 1 }],
+        // 1 s, 2 s, 4 s (±20%): the third wait would end past 5 s. (At 0.2 s and a 1 s horizon, a
+        // first attempt that took 0.8 s on a busy machine left room for no second one.)
+        args: [{ ...input, backoffBaseSeconds: 1, horizonSeconds: 5 }],
       }),
     );
     expect(outcome).toBe('failed');
