@@ -151,7 +151,7 @@ describe('recorded histories replay against the current workflow code', () => {
     }
   });
 
-  it(`replays all ${recorded.length} of them without a non-determinism`, { timeout: 300_000 }, async () => {
+  it(`replays all ${recorded.length} of them without a non-determinism`, { timeout: 900_000 }, async () => {
     expect(recorded.length).toBeGreaterThan(20);
     expect(await replay(bundle, recorded)).toEqual([]);
   });
