@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ContactRefs, ContactRow, Domain } from '../src/db/models';
 import { RegistrarError } from '../src/registrar/errors';
 import type { Registrar } from '../src/registrar/types';
+import { usingContact } from '../src/services/contacts';
 import { setDomainContactHandles } from './contact-mirror';
 
 /**
@@ -24,7 +25,7 @@ export function createContactActivities(deps: { db: Knex; registrar: Registrar }
     ): Promise<Array<{ id: number; name: string; resellerId: number }>> {
       return (await db('domains')
         .where('id', '>', afterId)
-        .where((q) => void q.where({ registrantContactId: contactId }).orWhere({ adminContactId: contactId }))
+        .where(usingContact(contactId))
         .orderBy('id')
         .limit(limit)
         .select('id', 'name', 'resellerId')) as Array<{ id: number; name: string; resellerId: number }>;

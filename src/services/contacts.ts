@@ -120,6 +120,12 @@ async function contactIdFor(db: Knex, resellerId: number, contact: ContactInput)
   }
 }
 
+/** A `domains` query's condition: the domain uses the handle, as registrant or as admin. */
+export const usingContact =
+  (contactId: number) =>
+  (q: Knex.QueryBuilder): void =>
+    void q.where({ registrantContactId: contactId }).orWhere({ adminContactId: contactId });
+
 export interface ContactUse {
   domains: string[];
   /** Orders still running that name the handle. */
@@ -129,7 +135,7 @@ export interface ContactUse {
 /** The domains (by name) and running orders that use a handle. */
 export async function contactUse(db: Knex, contactId: number): Promise<ContactUse> {
   const domains = (await db('domains')
-    .where((q) => void q.where({ registrantContactId: contactId }).orWhere({ adminContactId: contactId }))
+    .where(usingContact(contactId))
     .orderBy('name')
     .pluck('name')) as string[];
   const orders = (await db('orders')
@@ -275,9 +281,7 @@ export interface ContactDomain {
 }
 
 export async function contactDomains(db: Knex, row: ContactRow): Promise<ContactDomain[]> {
-  const rows = (await db('domains')
-    .where((q) => void q.where({ registrantContactId: row.id }).orWhere({ adminContactId: row.id }))
-    .orderBy('name')) as Domain[];
+  const rows = (await db('domains').where(usingContact(row.id)).orderBy('name')) as Domain[];
   const current = row.registrarVersion === row.version ? row.registrarContactId : null;
   return rows.map((d) => {
     const roles: Array<'registrant' | 'admin'> = [
