@@ -137,7 +137,9 @@ describe("a reseller's data export", () => {
     expect(json('ledger.json').some((e) => e['status'] === 'voided')).toBe(true);
 
     // No secret rides along: not the webhook's, not a sealed one, not the API key.
-    const everything = Object.values(files).map((f) => strFromU8(f)).join('\n');
+    const everything = Object.values(files)
+      .map((f) => strFromU8(f))
+      .join('\n');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(r.apiKey);
     expect(everything).not.toContain(r.token);
