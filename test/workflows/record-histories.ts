@@ -66,6 +66,13 @@ export function patchId(e: ShownEvent): string | null {
   }
 }
 
+/**
+ * Whether a worker ever completed a workflow task of the run: one that has none (just started,
+ * its first task not yet done) holds nothing to replay, and the replayer waits on it forever.
+ */
+export const decided = (events: ShownEvent[]): boolean =>
+  events.some((e) => short(e.eventType) === 'workflow_task_completed');
+
 export function pathOf(events: ShownEvent[]): string[] {
   const steps: string[] = [];
   for (const e of events) {
@@ -103,6 +110,7 @@ export async function recordHistories(opts: RecordOptions): Promise<RecordedHist
         // The path from the SDK's copy of the history (quick); the file from the CLI (its format).
         const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
         const events = (JSON.parse(historyToJSON(history)) as { events?: ShownEvent[] }).events ?? [];
+        if (!decided(events)) continue;
         const steps = pathOf(events);
         // Runs that go through the same steps (however often they repeat) are one path.
         const distinct = [...new Set(steps)];
