@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Logger } from '../src/logger';
 import type { Config } from '../src/config';
@@ -5,6 +6,7 @@ import type { Registrar } from '../src/registrar/types';
 import type { SecretBox } from '../src/secrets';
 import type { Gateways } from '../src/payments';
 import type { HostedDnsAddon } from '../src/hosted-dns/addon';
+import { createBulkActivities } from './bulk';
 import { createContactActivities } from './contacts';
 import { createDataExportActivities } from './data-exports';
 import { createDnsActivities } from './dns';
@@ -44,6 +46,12 @@ export interface ActivityDeps {
     Config,
     'PREMIUM_NAMES' | 'PREMIUM_MARGIN_BPS' | 'EXCHANGE_RATE_MAX_AGE_HOURS' | 'AUTO_RENEW_PRICE_RISE_BPS'
   >;
+  /** What a bulk job's items need: an order's settings, and a client for the steps that ask a workflow (DNS). */
+  bulk: {
+    config: Pick<Config, 'TRANSFER_POLL_SECONDS' | 'TRANSFER_DEADLINE_HOURS'>;
+    /** Made on first use (the worker's own connection is for polling). */
+    temporal: () => Client;
+  };
 }
 
 /** Activities are built over injected dependencies; only main-worker.ts (or a test) builds those. */
@@ -73,6 +81,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReviewActivities(deps),
     ...createRetentionActivities(deps),
     ...createDataExportActivities(deps),
+    ...createBulkActivities(deps),
   };
 }
 

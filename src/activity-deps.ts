@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { ActivityDeps } from '../activities';
 import { allowPrivateWebhookTargets, type Config } from './config';
@@ -7,6 +8,8 @@ import { createGateways } from './payments';
 import { createRegistrar } from './registrar';
 import type { Registrar } from './registrar/types';
 import { SecretBox } from './secrets';
+import { createTemporalClient } from './temporal/client';
+import { dataConverterOf } from './temporal/data-converter';
 
 /** Everything activities need, from configuration (the worker, tests and benches build it the same way). */
 export function buildActivityDeps(
@@ -20,6 +23,7 @@ export function buildActivityDeps(
     dnssecUnsignDelayMs?: number | undefined;
   } = {},
 ): ActivityDeps {
+  let temporal: Client | undefined;
   return {
     db,
     log,
@@ -40,6 +44,15 @@ export function buildActivityDeps(
     webhooks: {
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       allowPrivateTargets: allowPrivateWebhookTargets(config),
+    },
+    bulk: {
+      config,
+      temporal: () =>
+        (temporal ??= createTemporalClient(
+          config.TEMPORAL_ADDRESS,
+          config.TEMPORAL_NAMESPACE,
+          dataConverterOf(config),
+        )),
     },
   };
 }

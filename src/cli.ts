@@ -7,6 +7,7 @@ import { registerDeployments } from './commands/deployments';
 import { registerLogs } from './commands/logs';
 import { registerProcesses } from './commands/processes';
 import { registerRepairs } from './commands/repairs';
+import { registerBulk } from './commands/bulk';
 import { registerContacts } from './commands/contacts';
 import { registerCredentials } from './commands/credentials';
 import { registerDomains } from './commands/domains';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerWallet(program);
   registerDomains(program);
   registerContacts(program);
+  registerBulk(program);
   registerReview(program);
   registerLogs(program);
   registerSignIn(program);

@@ -32,6 +32,7 @@ describe('the CLI with --json', () => {
         ['api-logs:list'],
         ['audit:list'],
         ['review:list'],
+        ['bulk:list'],
       ];
       const results = await Promise.all(
         commands.map(async (args) => ({ args, out: await runCli([...args, '--json']) })),

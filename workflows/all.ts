@@ -1,5 +1,6 @@
 // Every workflow the worker runs. The exported function name is the workflow type stored in
 // history and used by schedules: renaming one is a breaking change.
+export { bulkJobWorkflow } from './bulk';
 export { contactPushWorkflow } from './contacts';
 export { dnsZoneWorkflow } from './dns';
 export { domainReconcileWorkflow } from './domain-reconcile';

@@ -22,3 +22,9 @@ export const orderStateQuery = defineQuery<OrderState>('orderState');
 
 export const dnsChangeUpdate = defineUpdate<DnsChangeResult, [DnsChange]>('dnsChange');
 export const domainChangedSignal = defineSignal('domainChanged');
+
+/** A bulk job: start no more items until resumed (items in flight finish). */
+export const pauseBulkJobSignal = defineSignal('pauseBulkJob');
+export const resumeBulkJobSignal = defineSignal('resumeBulkJob');
+/** A bulk job: finish the items in flight, start no more, mark the rest cancelled. */
+export const cancelBulkJobSignal = defineSignal('cancelBulkJob');

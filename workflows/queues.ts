@@ -9,6 +9,7 @@ export const WORKFLOW_QUEUE_KIND = {
   domainOperationWorkflow: 'provisioning',
   domainReconcileWorkflow: 'provisioning',
   contactPushWorkflow: 'provisioning',
+  bulkJobWorkflow: 'provisioning',
   dnsZoneWorkflow: 'provisioning',
   webhookDeliveryWorkflow: 'webhooks',
   webhookTestWorkflow: 'webhooks',

@@ -22,6 +22,8 @@ export const VERSIONING_BEHAVIOR = {
   domainReconcileWorkflow: 'AUTO_UPGRADE',
   // Paced by the account's limits: a handle on thousands of domains takes hours on a regular account.
   contactPushWorkflow: 'AUTO_UPGRADE',
+  // Paced by the account's limits: 10,000 renewals take hours on a regular account.
+  bulkJobWorkflow: 'AUTO_UPGRADE',
   dnsZoneWorkflow: 'PINNED',
   domainOperationWorkflow: 'PINNED',
   latePaymentWorkflow: 'PINNED',

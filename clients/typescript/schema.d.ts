@@ -448,6 +448,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bulk-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_v1_bulk_jobs"];
+        put?: never;
+        post: operations["post__api_v1_bulk_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-jobs/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_v1_bulk_jobs_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-jobs/{job}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_v1_bulk_jobs_job_results_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-jobs/{job}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_v1_bulk_jobs_job_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-jobs/{job}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_v1_bulk_jobs_job_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-jobs/{job}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_v1_bulk_jobs_job_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-jobs/{job}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_v1_bulk_jobs_job_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -954,6 +1066,118 @@ export interface paths {
         get: operations["get__api_reseller_v1_exports_export_archive"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/bulk-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_reseller_v1_bulk_jobs"];
+        put?: never;
+        post: operations["post__api_reseller_v1_bulk_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/bulk-jobs/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_reseller_v1_bulk_jobs_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/bulk-jobs/{job}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get__api_reseller_v1_bulk_jobs_job_results_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/bulk-jobs/{job}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_reseller_v1_bulk_jobs_job_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/bulk-jobs/{job}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_reseller_v1_bulk_jobs_job_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/bulk-jobs/{job}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_reseller_v1_bulk_jobs_job_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/v1/bulk-jobs/{job}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post__api_reseller_v1_bulk_jobs_job_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2205,6 +2429,88 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "bulk_job.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** bulk_job.completed (signed: X-Webhook-Signature sha256=hmac(timestamp.body); Standard Webhooks headers too) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Stable event id: dedupe on it (delivery is at least once).
+                         */
+                        id: string;
+                        /** @constant */
+                        type: "bulk_job.completed";
+                        /** @constant */
+                        version: 1;
+                        /** @description Grows with every event written: of two events about one order, invoice or domain, the larger number is the later state. At one endpoint, the events of one order, invoice or domain arrive in this order; events of different subjects may interleave. */
+                        sequence: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        data: {
+                            job_id: string;
+                            /** @enum {string} */
+                            action: "register" | "renew" | "transfer" | "nameservers" | "dns_replace" | "auto_renew" | "lock" | "privacy";
+                            /**
+                             * @description cancelled: the items not started were not run.
+                             * @enum {string}
+                             */
+                            status: "completed" | "cancelled";
+                            items: {
+                                total: number;
+                                succeeded: number;
+                                failed: number;
+                                cancelled: number;
+                                /** @description Refused by the preflight and left out on confirmation. */
+                                invalid: number;
+                            };
+                            /** @description What the job's completed orders cost (refunded failures excluded). */
+                            charged: {
+                                /** @description Decimal amount in the currency (display). */
+                                amount: string;
+                                /** @description Integer minor units (never a float). */
+                                amount_minor: string;
+                                currency: string;
+                            };
+                            /** @description The per-item results as CSV (same credentials). */
+                            results_url: string;
+                            /** Format: date-time */
+                            finished_at: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx acknowledges; 410 disables the endpoint. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -2624,6 +2930,57 @@ export interface components {
             } | null;
             /** @description Where the archive is, while it is ready (same credentials). */
             download_url: string | null;
+        };
+        BulkJob: {
+            id: string;
+            /** @enum {string} */
+            action: "register" | "renew" | "transfer" | "nameservers" | "dns_replace" | "auto_renew" | "lock" | "privacy";
+            /**
+             * @description preflight: checked and priced, waiting for confirmation; nothing runs before it.
+             * @enum {string}
+             */
+            status: "preflight" | "running" | "paused" | "cancelling" | "completed" | "cancelled" | "discarded";
+            /** @description Items by state; one whose order has ended counts as ended at once. */
+            items: {
+                total: number;
+                pending: number;
+                running: number;
+                succeeded: number;
+                failed: number;
+                cancelled: number;
+                invalid: number;
+            };
+            /** @description The preflight's total of the valid items (0 for actions that charge nothing). */
+            total_price: components["schemas"]["Money"];
+            /** @description Whether the available balance covered the total at preflight. */
+            wallet_covers: boolean;
+            /** @description What the completed orders cost so far (failed ones were refunded). */
+            charged: components["schemas"]["Money"];
+            progress: {
+                finished: number;
+                /** @description Items that run (the invalid ones are left out). */
+                of: number;
+                percent: number;
+                /** @description Items finished a minute since confirmation. */
+                rate_per_minute: number | null;
+                /** @description Items a minute the registrar account's limits allow this action. */
+                limit_per_minute: number | null;
+                /** @description At the slower of the limit and the rate seen. */
+                eta_seconds: number | null;
+            };
+            /** @description The preflight's refusals by line (the first 500; all are in the results CSV). */
+            errors: {
+                line: number;
+                domain: string;
+                code: string;
+                message: string;
+            }[];
+            /** Format: date-time */
+            created_at: string;
+            confirmed_at: string | null;
+            finished_at: string | null;
+            /** @description The per-item results as CSV. */
+            results_url: string;
         };
         Reseller: {
             id: number;
@@ -5377,6 +5734,424 @@ export interface operations {
             };
         };
     };
+    get__api_v1_bulk_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            jobs: components["schemas"]["BulkJob"][];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_bulk_jobs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "register" | "renew" | "transfer" | "nameservers" | "dns_replace" | "auto_renew" | "lock" | "privacy";
+                    /** @description Each a domain name, or an object: domain plus the fields its action takes. */
+                    items?: (string | {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Instead of items: CSV with a header row (domain, years, auth_code, nameservers, …). */
+                    csv?: string;
+                    /** @description Items in flight at once (at most what the account's limits keep busy, the default). */
+                    concurrency?: number;
+                    /** @description Fields every item takes unless it gives its own. */
+                    options?: {
+                        years?: number;
+                        auth_code?: string;
+                        nameservers?: string[];
+                        registrant_contact_id?: string;
+                        admin_contact_id?: string;
+                        enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        locked?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        /** @enum {string} */
+                        privacy?: "full" | "partial" | "off";
+                        records?: {
+                            type: string;
+                            name: string;
+                            value: string;
+                            /** @default 14400 */
+                            ttl?: number;
+                            priority?: number;
+                            weight?: number;
+                            port?: number;
+                            flags?: number;
+                            tag?: string;
+                        }[];
+                    };
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    action: "register" | "renew" | "transfer" | "nameservers" | "dns_replace" | "auto_renew" | "lock" | "privacy";
+                    /** @description Each a domain name, or an object: domain plus the fields its action takes. */
+                    items?: (string | {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Instead of items: CSV with a header row (domain, years, auth_code, nameservers, …). */
+                    csv?: string;
+                    /** @description Items in flight at once (at most what the account's limits keep busy, the default). */
+                    concurrency?: number;
+                    /** @description Fields every item takes unless it gives its own. */
+                    options?: {
+                        years?: number;
+                        auth_code?: string;
+                        nameservers?: string[];
+                        registrant_contact_id?: string;
+                        admin_contact_id?: string;
+                        enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        locked?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        /** @enum {string} */
+                        privacy?: "full" | "partial" | "off";
+                        records?: {
+                            type: string;
+                            name: string;
+                            value: string;
+                            /** @default 14400 */
+                            ttl?: number;
+                            priority?: number;
+                            weight?: number;
+                            port?: number;
+                            flags?: number;
+                            tag?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "validation_failed" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_v1_bulk_jobs_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_v1_bulk_jobs_job_results_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV download. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_bulk_jobs_job_confirm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Run the valid items and leave out the invalid ones (refused otherwise). */
+                    skip_invalid?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Run the valid items and leave out the invalid ones (refused otherwise). */
+                    skip_invalid?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_discarded" | "bulk_job_invalid" | "bulk_job_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_bulk_jobs_job_pause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "bulk_job_not_running" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_bulk_jobs_job_resume: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "bulk_job_not_running" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_v1_bulk_jobs_job_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "bulk_job_not_running" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
     get__api_v1_webhooks: {
         parameters: {
             query?: never;
@@ -5430,12 +6205,12 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     description?: string;
                 };
             };
@@ -5527,13 +6302,13 @@ export interface operations {
             content: {
                 "application/json": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     url?: string;
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     url?: string;
                     description?: string;
                 };
@@ -7502,6 +8277,424 @@ export interface operations {
             };
         };
     };
+    get__api_reseller_v1_bulk_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            jobs: components["schemas"]["BulkJob"][];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_reseller_v1_bulk_jobs: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "register" | "renew" | "transfer" | "nameservers" | "dns_replace" | "auto_renew" | "lock" | "privacy";
+                    /** @description Each a domain name, or an object: domain plus the fields its action takes. */
+                    items?: (string | {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Instead of items: CSV with a header row (domain, years, auth_code, nameservers, …). */
+                    csv?: string;
+                    /** @description Items in flight at once (at most what the account's limits keep busy, the default). */
+                    concurrency?: number;
+                    /** @description Fields every item takes unless it gives its own. */
+                    options?: {
+                        years?: number;
+                        auth_code?: string;
+                        nameservers?: string[];
+                        registrant_contact_id?: string;
+                        admin_contact_id?: string;
+                        enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        locked?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        /** @enum {string} */
+                        privacy?: "full" | "partial" | "off";
+                        records?: {
+                            type: string;
+                            name: string;
+                            value: string;
+                            /** @default 14400 */
+                            ttl?: number;
+                            priority?: number;
+                            weight?: number;
+                            port?: number;
+                            flags?: number;
+                            tag?: string;
+                        }[];
+                    };
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    action: "register" | "renew" | "transfer" | "nameservers" | "dns_replace" | "auto_renew" | "lock" | "privacy";
+                    /** @description Each a domain name, or an object: domain plus the fields its action takes. */
+                    items?: (string | {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Instead of items: CSV with a header row (domain, years, auth_code, nameservers, …). */
+                    csv?: string;
+                    /** @description Items in flight at once (at most what the account's limits keep busy, the default). */
+                    concurrency?: number;
+                    /** @description Fields every item takes unless it gives its own. */
+                    options?: {
+                        years?: number;
+                        auth_code?: string;
+                        nameservers?: string[];
+                        registrant_contact_id?: string;
+                        admin_contact_id?: string;
+                        enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        locked?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                        /** @enum {string} */
+                        privacy?: "full" | "partial" | "off";
+                        records?: {
+                            type: string;
+                            name: string;
+                            value: string;
+                            /** @default 14400 */
+                            ttl?: number;
+                            priority?: number;
+                            weight?: number;
+                            port?: number;
+                            flags?: number;
+                            tag?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "validation_failed" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_reseller_v1_bulk_jobs_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    get__api_reseller_v1_bulk_jobs_job_results_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV download. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_reseller_v1_bulk_jobs_job_confirm: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Run the valid items and leave out the invalid ones (refused otherwise). */
+                    skip_invalid?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Run the valid items and leave out the invalid ones (refused otherwise). */
+                    skip_invalid?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_discarded" | "bulk_job_invalid" | "bulk_job_not_found" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "insufficient_balance" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_reseller_v1_bulk_jobs_job_pause: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "bulk_job_not_running" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_reseller_v1_bulk_jobs_job_resume: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "bulk_job_not_running" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    post__api_reseller_v1_bulk_jobs_job_cancel: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same request → the first response replayed; other request → 422; in flight → 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; still in progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        data: {
+                            job: components["schemas"]["BulkJob"];
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: `code` is one of the listed values (field errors under `errors`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"] & {
+                        /** @enum {unknown} */
+                        code?: "ability_missing" | "account_inactive" | "bad_request" | "bulk_job_not_found" | "bulk_job_not_running" | "credential_expired" | "database_unavailable" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_body" | "invalid_credentials" | "ip_not_allowed" | "method_not_allowed" | "not_found" | "payload_too_large" | "rate_limited" | "unauthenticated" | "unsupported_encoding" | "validation_error" | "workflow_unavailable";
+                    };
+                };
+            };
+        };
+    };
     get__api_reseller_v1_webhooks: {
         parameters: {
             query?: never;
@@ -7555,12 +8748,12 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     url: string;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     description?: string;
                 };
             };
@@ -7652,13 +8845,13 @@ export interface operations {
             content: {
                 "application/json": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     url?: string;
                     description?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     enabled?: boolean | ("0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off") | 1 | 0;
-                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed")[];
+                    events?: ("invoice.paid" | "domain.order.processing" | "domain.order.completed" | "domain.order.failed" | "domain.expiring" | "domain.renewal_price_changed" | "bulk_job.completed")[];
                     url?: string;
                     description?: string;
                 };

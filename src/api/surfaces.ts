@@ -14,6 +14,7 @@ import { createV1OrdersRouter } from './v1/orders.routes';
 import { createWebhooksRouter } from './webhooks.routes';
 import { createContactsRouter } from './contacts.routes';
 import { createExportsRouter } from './exports.routes';
+import { createBulkJobsRouter } from './bulk-jobs.routes';
 import { createAccountRouter } from './account.routes';
 import { createAdminCatalogRouter } from './admin/catalog.routes';
 import { createAdminRatesRouter } from './admin/rates.routes';
@@ -33,6 +34,7 @@ export function surfaceRouters(deps: AppDeps) {
       createV1DnsRouter(deps),
       createContactsRouter(deps),
       createExportsRouter(deps),
+      createBulkJobsRouter(deps),
       createWebhooksRouter(deps),
       createAccountRouter(deps),
     ],
@@ -44,6 +46,7 @@ export function surfaceRouters(deps: AppDeps) {
       createResellerDnsRouter(deps),
       createContactsRouter(deps),
       createExportsRouter(deps),
+      createBulkJobsRouter(deps),
       createWebhooksRouter(deps),
       createAccountRouter(deps),
     ],

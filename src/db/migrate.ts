@@ -25,6 +25,7 @@ import * as dnssecUnsigning from './migrations/20261209020000_dnssec_unsigning';
 import * as registrarContacts from './migrations/20261210000000_registrar_contacts';
 import * as contactHandles from './migrations/20261211000000_contact_handles';
 import * as dataExports from './migrations/20261212000000_data_exports';
+import * as bulkJobs from './migrations/20261213000000_bulk_jobs';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -62,6 +63,7 @@ const migrations: Array<[name: string, migration: Migration]> = [
   ['20261210000000_registrar_contacts', registrarContacts],
   ['20261211000000_contact_handles', contactHandles],
   ['20261212000000_data_exports', dataExports],
+  ['20261213000000_bulk_jobs', bulkJobs],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -7,6 +7,7 @@ import type { SessionKind } from '../services/sessions';
 import { PICO_CSS, PORTAL_CSS } from './assets';
 import { Layout } from './components';
 import { addConsoleCatalog } from './console/catalog';
+import { addConsoleBulk } from './console/bulk';
 import { addConsoleOverview } from './console/overview';
 import { addConsoleResellers } from './console/resellers';
 import { addConsoleReview } from './console/review';
@@ -31,6 +32,7 @@ import { addWallet } from './reseller/wallet';
 import { addWebhooks } from './reseller/webhooks';
 import { addContacts } from './reseller/contacts';
 import { addExports } from './reseller/exports';
+import { addBulk } from './reseller/bulk';
 import { addSignIn } from './sign-in';
 
 function errorPageFor(kind: SessionKind) {
@@ -94,6 +96,7 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware {
     addDomains,
     addContacts,
     addExports,
+    addBulk,
     addDns,
     addWallet,
   ]);
@@ -103,6 +106,7 @@ export function createPortal(deps: AppDeps, limiters: Limiters): Middleware {
     addConsoleTrail,
     addConsoleResellers,
     addConsoleCatalog,
+    addConsoleBulk,
   ]);
   const pages = compose([pageHeaders, assets.routes(), reseller, admin] as Middleware[]);
   // Only the browser's paths pass through here: an API answer carries no page headers.

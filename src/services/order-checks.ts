@@ -54,7 +54,9 @@ export interface Priced {
 }
 
 export interface PreCheckArgs {
-  deps: Pick<CoreDeps, 'db' | 'registrar' | 'config'>;
+  deps: Pick<CoreDeps, 'db' | 'registrar'> & {
+    config: Pick<CoreDeps['config'], 'PREMIUM_NAMES' | 'PREMIUM_MARGIN_BPS' | 'EXCHANGE_RATE_MAX_AGE_HOURS'>;
+  };
   reseller: Reseller;
   req: OrderRequest;
   /** The normalised name and its TLD. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { moneyJson } from '../money';
-import { TRANSFER_STATES, type TransferState } from '../../workflows/contracts';
+import { BULK_ACTIONS, TRANSFER_STATES, type TransferState } from '../../workflows/contracts';
 
 /**
  * The payload of every event type, one schema each, whatever path caused the event (a wallet
@@ -82,6 +82,23 @@ export const EVENT_SCHEMAS = {
       ),
     message: z.string(),
   }),
+  'bulk_job.completed': z.strictObject({
+    job_id: z.string(),
+    action: z.enum(BULK_ACTIONS),
+    status: z.enum(['completed', 'cancelled']).describe('cancelled: the items not started were not run.'),
+    items: z.strictObject({
+      total: z.int(),
+      succeeded: z.int(),
+      failed: z.int(),
+      cancelled: z.int(),
+      invalid: z.int().describe('Refused by the preflight and left out on confirmation.'),
+    }),
+    charged: z
+      .strictObject(money)
+      .describe("What the job's completed orders cost (refunded failures excluded)."),
+    results_url: z.string().describe('The per-item results as CSV (same credentials).'),
+    finished_at: timestamp,
+  }),
   'webhook.test': z.strictObject({
     endpoint_id: z.string(),
     message: z.string(),
@@ -102,6 +119,7 @@ export const EVENT_TYPES = [
   'domain.order.failed',
   'domain.expiring',
   'domain.renewal_price_changed',
+  'bulk_job.completed',
 ] as const satisfies ReadonlyArray<EventType>;
 // Every schema has its name in the list: a new type added to one and not the other fails to compile.
 const _allListed: Exclude<EventType, (typeof EVENT_TYPES)[number] | 'webhook.test'> extends never

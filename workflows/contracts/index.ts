@@ -18,3 +18,4 @@ export * from './reviews';
 export * from './retention';
 export * from './contacts';
 export * from './exports';
+export * from './bulk';

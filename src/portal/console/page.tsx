@@ -5,6 +5,7 @@ export const CONSOLE_NAV = [
   { href: '/console', label: 'Overview' },
   { href: '/console/resellers', label: 'Resellers' },
   { href: '/console/catalog', label: 'Catalog' },
+  { href: '/console/bulk', label: 'Bulk jobs' },
   { href: '/console/review', label: 'Review queue' },
   { href: '/console/api-logs', label: 'API logs' },
   { href: '/console/audit', label: 'Audit' },

@@ -5,6 +5,7 @@ export const RESELLER_NAV = [
   { href: '/portal/domains', label: 'Domains' },
   { href: '/portal/contacts', label: 'Contacts' },
   { href: '/portal/orders', label: 'Orders' },
+  { href: '/portal/bulk', label: 'Bulk jobs' },
   { href: '/portal/wallet', label: 'Wallet' },
   { href: '/portal/api-access', label: 'API Access' },
   { href: '/portal/tokens', label: 'API Tokens' },
