@@ -66,6 +66,7 @@ describe('OpenAPI document and docs page', () => {
     }
     expect(Object.keys(doc.webhooks).sort()).toEqual(
       [
+        'bulk_job.completed',
         'domain.expiring',
         'domain.renewal_price_changed',
         'domain.order.completed',
