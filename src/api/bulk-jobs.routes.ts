@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { itemsFromCsv, itemsFromJson } from '../services/bulk-items';
 import { controlBulkJob } from '../services/bulk-control';
 import { confirmBulkJob, findBulkJob, listBulkJobs, submitBulkJob } from '../services/bulk-jobs';
-import { bulkItemErrors, bulkProgress, bulkResultsCsv } from '../services/bulk-progress';
+import { bulkJobState, bulkResultsCsv } from '../services/bulk-progress';
 import { BulkJobJson, presentBulkJob } from '../views/bulk-jobs';
 import { bulkJobRequest, confirmBulkJobRequest, submitBulkJobRequest } from './bulk-jobs.schema';
 import type { AppDeps, AppState } from './http/context';
@@ -29,12 +29,7 @@ export function createBulkJobsRouter(deps: AppDeps): Router<AppState> {
   const me = (ctx: { state: AppState }) => requireAuth(ctx).reseller;
   const base = (path: string) => path.replace(/\/bulk-jobs(\/.*)?$/, '/bulk-jobs');
   const present = async (job: Awaited<ReturnType<typeof findBulkJob>>, path: string) =>
-    presentBulkJob(
-      job,
-      await bulkProgress(deps.db, job),
-      job.invalidItems > 0 ? await bulkItemErrors(deps.db, job.id) : [],
-      base(path),
-    );
+    presentBulkJob(job, await bulkJobState(deps.db, job, 500), base(path));
 
   router.post(
     '/bulk-jobs',

@@ -13,7 +13,7 @@ import {
   listBulkJobs,
   submitBulkJob,
 } from '../services/bulk-jobs';
-import { bulkItemErrors, bulkProgress, bulkResultsCsv } from '../services/bulk-progress';
+import { bulkJobState, bulkResultsCsv } from '../services/bulk-progress';
 import { notFound, validationFailed } from '../services/errors';
 import { presentBulkJob } from '../views/bulk-jobs';
 import { BULK_ACTIONS } from '../../workflows/contracts';
@@ -23,7 +23,7 @@ const BASE = '/api/v1/bulk-jobs';
 const ENDED = new Set(['completed', 'cancelled', 'discarded']);
 
 async function present(db: Knex, job: BulkJobRow) {
-  return presentBulkJob(job, await bulkProgress(db, job), await bulkItemErrors(db, job.id, 50), BASE);
+  return presentBulkJob(job, await bulkJobState(db, job, 50), BASE);
 }
 
 /** One job as lines: counts, money, the rate and ETA, and the preflight's refusals. */

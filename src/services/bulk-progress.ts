@@ -128,6 +128,18 @@ export async function bulkResultsCsv(db: Knex, job: BulkJobRow): Promise<string>
   );
 }
 
+/** The statuses of a job whose run is going on (the pages reload themselves while a job is in one). */
+export const isBulkJobActive = (status: string): boolean =>
+  ['running', 'paused', 'cancelling'].includes(status);
+
+/** What every surface shows of a job: its progress and the first `errorLimit` of its preflight's refusals. */
+export async function bulkJobState(db: Knex, job: BulkJobRow, errorLimit: number) {
+  return {
+    progress: await bulkProgress(db, job),
+    errors: job.invalidItems > 0 && errorLimit > 0 ? await bulkItemErrors(db, job.id, errorLimit) : [],
+  };
+}
+
 /** The preflight's refusals: each invalid item's line, domain and why (the first `limit`). */
 export async function bulkItemErrors(
   db: Knex,

@@ -54,8 +54,13 @@ export const BulkJobJson = z
 /** `base`: the surface's `/bulk-jobs` path. */
 export function presentBulkJob(
   job: BulkJobRow,
-  progress: BulkProgress,
-  errors: Array<{ line: number; domain: string; code: string; message: string }>,
+  {
+    progress,
+    errors,
+  }: {
+    progress: BulkProgress;
+    errors: Array<{ line: number; domain: string; code: string; message: string }>;
+  },
   base: string,
 ): z.infer<typeof BulkJobJson> {
   const currency = job.currency.trim();

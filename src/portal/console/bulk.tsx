@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { VNode } from 'preact';
 import { type BulkJobRow, listBulkJobs } from '../../services/bulk-jobs';
-import { bulkItemErrors, bulkProgress } from '../../services/bulk-progress';
+import { bulkJobState, isBulkJobActive } from '../../services/bulk-progress';
 import type { CoreDeps as AppDeps } from '../../services/deps';
 import { workflowUrl } from '../../temporal/ui-links';
 import { presentBulkJob } from '../../views/bulk-jobs';
@@ -54,16 +54,11 @@ export function addConsoleBulk(router: Router<PortalState>, deps: AppDeps): void
     const jobs = await Promise.all(
       rows.map(async (row) => ({
         row,
-        view: presentBulkJob(
-          row,
-          await bulkProgress(deps.db, row),
-          await bulkItemErrors(deps.db, row.id, 0),
-          '/api/v1/bulk-jobs',
-        ),
+        view: presentBulkJob(row, await bulkJobState(deps.db, row, 0), '/api/v1/bulk-jobs'),
       })),
     );
     // While a job runs the page reloads itself (no script).
-    if (rows.some((r) => ['running', 'paused', 'cancelling'].includes(r.status))) ctx.set('Refresh', '5');
+    if (rows.some((r) => isBulkJobActive(r.status))) ctx.set('Refresh', '5');
     consolePage(ctx, 'Bulk jobs', '/console/bulk', <BulkJobs jobs={jobs} temporalUi={deps.config} />);
   });
 }

@@ -8,7 +8,7 @@ import {
   listBulkJobs,
   submitBulkJob,
 } from '../../services/bulk-jobs';
-import { bulkItemErrors, bulkProgress, bulkResultsCsv } from '../../services/bulk-progress';
+import { bulkJobState, bulkResultsCsv, isBulkJobActive } from '../../services/bulk-progress';
 import type { CoreDeps as AppDeps } from '../../services/deps';
 import { type AppError, validationFailed } from '../../services/errors';
 import { presentBulkJob } from '../../views/bulk-jobs';
@@ -36,8 +36,7 @@ const VALUE_FIELD: Partial<Record<BulkAction, 'enabled' | 'locked' | 'privacy'>>
 /** The Bulk jobs pages: upload a CSV (checked and priced), confirm, follow, pause, resume, cancel. */
 export function addBulk(router: Router<PortalState>, deps: AppDeps): void {
   const me = (ctx: PortalContext) => signedInReseller(ctx);
-  const view = async (row: BulkJobRow) =>
-    presentBulkJob(row, await bulkProgress(deps.db, row), await bulkItemErrors(deps.db, row.id, 200), BASE);
+  const view = async (row: BulkJobRow) => presentBulkJob(row, await bulkJobState(deps.db, row, 200), BASE);
 
   const listPage = async (ctx: PortalContext, error?: AppError) => {
     const rows = await listBulkJobs(deps.db, { resellerId: me(ctx).id, limit: 30 });
@@ -92,7 +91,7 @@ export function addBulk(router: Router<PortalState>, deps: AppDeps): void {
   router.get(`${BASE}/:job`, async (ctx) => {
     const row = await findBulkJob(deps.db, me(ctx).id, ctx.params['job'] ?? '');
     // While it runs the page asks the browser to load it again (no script: the CSP stays as it is).
-    if (['running', 'paused', 'cancelling'].includes(row.status)) ctx.set('Refresh', '3');
+    if (isBulkJobActive(row.status)) ctx.set('Refresh', '3');
     resellerPage(
       ctx,
       `Bulk job ${row.publicId}`,

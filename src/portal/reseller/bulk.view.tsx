@@ -1,5 +1,6 @@
 import type { VNode } from 'preact';
 import type { BulkJobRow } from '../../services/bulk-jobs';
+import { isBulkJobActive } from '../../services/bulk-progress';
 import type { AppError } from '../../services/errors';
 import type { BulkJobJson } from '../../views/bulk-jobs';
 import { BULK_ACTIONS } from '../../../workflows/contracts';
@@ -107,7 +108,7 @@ export function BulkList(props: {
 export function BulkJobPage(props: { row: BulkJobRow; view: Job; csrf: string | undefined }): VNode {
   const { view: v, csrf } = props;
   const path = `/portal/bulk/${encodeURIComponent(v.id)}`;
-  const running = ['running', 'paused', 'cancelling'].includes(v.status);
+  const running = isBulkJobActive(v.status);
   return (
     <>
       <p>
