@@ -5,7 +5,20 @@
  */
 import { loadConfig } from '../src/config';
 import { DEV_DATABASE_NAME } from '../src/db/database-url';
-import { demoBanner, openDatabase, seedDemoAccounts, startDnsAddon, startSimulators, stopper } from './stack';
+import path from 'node:path';
+import {
+  demoBanner,
+  openDatabase,
+  seedDemoAccounts,
+  stackSettings,
+  startDnsAddon,
+  startSimulators,
+  stopper,
+  workerQueues,
+} from './stack';
+import { writeStackState } from '../src/stack-state';
+import { taskQueues } from '../src/temporal/queues';
+import { TASK_QUEUE_KINDS } from '../workflows/contracts';
 import { createLogger } from '../src/logger';
 import { startApi } from '../src/main-api';
 import { startWorker } from '../src/main-worker';
@@ -58,6 +71,17 @@ async function main(): Promise<void> {
     stops.push(() => api.close());
 
     const accounts = await seedDemoAccounts(db);
+    // The CLI finds this stack by this file (npm run cli -- … with no DATABASE_URL).
+    const removeState = writeStackState(config.DATA_DIR, {
+      stack: 'dev',
+      apiUrl: api.url,
+      databaseUrl: pg.url,
+      temporalAddress: temporal.address,
+      temporalNamespace: config.TEMPORAL_NAMESPACE,
+      env: stackSettings({ ...process.env, ...devConfig, PORT: String(config.PORT) }),
+      workers: [{ name: 'worker', queues: [...TASK_QUEUE_KINDS] }],
+    });
+    stops.push(() => Promise.resolve(removeState()));
     process.stdout.write(
       demoBanner(
         'domain-reseller is running',
@@ -67,6 +91,14 @@ async function main(): Promise<void> {
           ['Temporal gRPC', temporal.address],
           ['Postgres', pg.source],
           dns.banner,
+          [
+            'Worker',
+            `one, in this process; polls ${workerQueues(TASK_QUEUE_KINDS, taskQueues(config), config)}`,
+          ],
+          [
+            'CLI',
+            `npm run cli -- … talks to this stack (${path.join(config.DATA_DIR, 'stacks', 'dev.json')})`,
+          ],
         ],
         sims,
         accounts,

@@ -1,23 +1,43 @@
 /**
  * `npm run prod:local`: the production topology on this machine. A real Temporal server
  * (`temporal-server`, the release the dev server embeds) on Postgres with several history shards
- * and SQL visibility, two API processes (the `api` command as a cluster) and two worker processes,
- * the simulators, and the seeded demo accounts; Ctrl-C stops all of it.
+ * and SQL visibility, two API processes (the `api` command as a cluster), four worker processes
+ * split by queue as production runs them (two on provisioning, one on webhooks, one on default),
+ * the simulators, and the seeded demo accounts; what runs is written to DATA_DIR/stacks for the
+ * CLI. Ctrl-C stops all of it (each process drains first).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config';
-import { demoBanner, openDatabase, seedDemoAccounts, startDnsAddon, startSimulators, stopper } from './stack';
+import {
+  demoBanner,
+  openDatabase,
+  seedDemoAccounts,
+  stackSettings,
+  startDnsAddon,
+  startSimulators,
+  stopper,
+  workerQueues,
+} from './stack';
 import { createLogger } from '../src/logger';
 import { setCurrentVersion } from '../src/temporal/deployments';
 import { PROD_TEMPORAL, startProdServer } from '../src/temporal/prod-server';
 import { startUiServer, TEMPORAL_UI_VERSION } from '../src/temporal/ui-server';
+import { writeStackState } from '../src/stack-state';
+import { taskQueues } from '../src/temporal/queues';
+import type { TaskQueueKind } from '../workflows/contracts';
 
 const repoRoot = path.resolve(__dirname, '..');
 const API_PROCESSES = 2;
-const WORKERS = 2;
+/** The worker processes, split by queue: a flood of one kind of work never takes another's slots. */
+const WORKER_PLAN: ReadonlyArray<{ name: string; queues: TaskQueueKind[] }> = [
+  { name: 'provisioning-1', queues: ['provisioning'] },
+  { name: 'provisioning-2', queues: ['provisioning'] },
+  { name: 'webhooks', queues: ['webhooks'] },
+  { name: 'default', queues: ['default'] },
+];
 
 /** Whether a Redis answers PING on 127.0.0.1:`port` within a second. */
 function redisAnswers(port: number): Promise<boolean> {
@@ -107,7 +127,10 @@ async function main(): Promise<void> {
     const deployment = { name: config.WORKER_DEPLOYMENT_NAME ?? 'domain-reseller', buildId: buildId(config) };
     const children: ChildProcess[] = [];
     const spawnCli = (name: string, args: string[], extra: Record<string, string>): void => {
-      const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', ...args], {
+      // One process (node with tsx's loader), as `node dist/src/cli.js` runs in production: the tsx
+      // binary runs the command in a child and SIGKILLs it when it does not confirm a relayed
+      // SIGTERM within 30 ms, which would cut a drain short.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
         cwd: repoRoot,
         env: { ...env, ...extra },
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -125,7 +148,8 @@ async function main(): Promise<void> {
             new Promise<void>((resolve) => {
               if (c.exitCode !== null || c.signalCode !== null) return resolve();
               c.removeAllListeners('exit');
-              const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);
+              // Each drains first: the API for API_DRAIN_DELAY_MS and its requests, a worker its activities.
+              const timer = setTimeout(() => c.kill('SIGKILL'), 90_000);
               c.once('exit', () => {
                 clearTimeout(timer);
                 resolve();
@@ -135,19 +159,21 @@ async function main(): Promise<void> {
         ),
       );
     });
-    for (let n = 1; n <= WORKERS; n += 1) {
+    const pids: number[] = [];
+    WORKER_PLAN.forEach((w, n) => {
       // Each worker's SDK metrics on a port of its own (9464, 9465, …).
       const [metricsHost = '127.0.0.1', metricsPort = '9464'] = (config.WORKER_METRICS_ADDRESS || '').split(
         ':',
       );
-      spawnCli(`worker ${n}`, ['worker'], {
+      spawnCli(`worker ${w.name}`, ['worker', '--queues', w.queues.join(',')], {
         WORKER_DEPLOYMENT_NAME: deployment.name,
         WORKER_BUILD_ID: deployment.buildId,
         WORKER_METRICS_ADDRESS: config.WORKER_METRICS_ADDRESS
-          ? `${metricsHost}:${Number(metricsPort) + n - 1}`
+          ? `${metricsHost}:${Number(metricsPort) + n}`
           : '',
       });
-    }
+      pids.push(children.at(-1)?.pid ?? 0);
+    });
     spawnCli('api', ['api'], { API_PROCESSES: String(API_PROCESSES) });
     const control = await Connection.connect({ address: temporal.address });
     try {
@@ -167,6 +193,17 @@ async function main(): Promise<void> {
     }
 
     const accounts = await seedDemoAccounts(db);
+    const queues = taskQueues(config);
+    const removeState = writeStackState(config.DATA_DIR, {
+      stack: 'prod-local',
+      apiUrl,
+      databaseUrl: pg.url,
+      temporalAddress: temporal.address,
+      temporalNamespace: config.TEMPORAL_NAMESPACE,
+      env: stackSettings(env),
+      workers: WORKER_PLAN.map((w) => ({ name: w.name, queues: w.queues })),
+    });
+    stops.push(() => Promise.resolve(removeState()));
     process.stdout.write(
       demoBanner(
         'domain-reseller is running in the production topology',
@@ -177,10 +214,17 @@ async function main(): Promise<void> {
             `temporal-server ${PROD_TEMPORAL.serverVersion} at ${temporal.address}, on Postgres (${PROD_TEMPORAL.persistencePlugin}), ${temporal.shards} history shards, SQL visibility`,
           ],
           ['Temporal UI', `${ui.url} (temporal-ui-server ${TEMPORAL_UI_VERSION}, loopback only)`],
-          ['Processes', `${API_PROCESSES} API processes (one port), ${WORKERS} workers`],
+          [
+            'Processes',
+            `${API_PROCESSES} API processes (one port), ${WORKER_PLAN.length} workers split by queue`,
+          ],
+          ...WORKER_PLAN.map((w, n): [string, string] => [
+            n === 0 ? 'Workers' : '',
+            `${w.name.padEnd(15)} pid ${pids[n]}, polls ${workerQueues(w.queues, queues, config)}`,
+          ]),
           dns.banner,
           [
-            'Workers',
+            'Deployment',
             `deployment ${deployment.name}, current build ${deployment.buildId} (Worker Deployment Versioning)`,
           ],
           [
@@ -190,6 +234,10 @@ async function main(): Promise<void> {
               : "API rate limits through the cluster primary; no Redis, so each process keeps the registrar account's limits alone",
           ],
           ['Postgres', pg.source],
+          [
+            'CLI',
+            `npm run cli -- … talks to this stack (${path.join(config.DATA_DIR, 'stacks', 'prod-local.json')})`,
+          ],
         ],
         sims,
         accounts,

@@ -18,6 +18,7 @@ import { RegistrarSimulator, SIMULATOR_LAG_MS } from '../simulators/registrar/se
 import { seedDemoAdmin } from '../src/services/admins';
 import { seedDemoReseller } from '../src/services/resellers';
 import { setPassword } from '../src/services/sessions';
+import { registrarTaskQueue, type TaskQueueKind, type TaskQueues } from '../workflows/contracts';
 
 export interface Simulators {
   registrar: RegistrarSimulator;
@@ -178,6 +179,52 @@ export async function openDatabase(
   stops.push(() => db.destroy());
   log.info({ source: pg.source, applied: await migrateLatest(db) }, 'postgres ready, migrations up to date');
   return { pg, db };
+}
+
+/** The settings a CLI command needs to work on this stack, none of them secret (written to its state file). */
+export function stackSettings(env: Record<string, unknown>): Record<string, string> {
+  const keys = [
+    'TEMPORAL_QUEUE_PROVISIONING',
+    'TEMPORAL_QUEUE_WEBHOOKS',
+    'TEMPORAL_QUEUE_DEFAULT',
+    'DYNADOT_API_URL',
+    'MIDTRANS_SNAP_URL',
+    'MIDTRANS_API_URL',
+    'XENDIT_API_URL',
+    'DNS_ADDON_URL',
+    'REDIS_URL',
+    'PORT',
+    'PUBLIC_URL',
+  ];
+  const settings: Record<string, string> = {};
+  for (const k of keys) {
+    const v = env[k];
+    if (typeof v !== 'string' && typeof v !== 'number') continue;
+    const value = String(v);
+    // A Redis URL with a password stays out: the file holds no secret.
+    if (k === 'REDIS_URL' && new URL(value).password) continue;
+    settings[k] = value;
+  }
+  return settings;
+}
+
+/** What a worker polling `kinds` polls, with its slots: each queue, and the registrar queue beside it. */
+export function workerQueues(
+  kinds: readonly TaskQueueKind[],
+  queues: TaskQueues,
+  config: Pick<Config, 'WORKER_PROVISIONING_SLOTS' | 'WORKER_WEBHOOKS_SLOTS' | 'WORKER_DEFAULT_SLOTS'>,
+): string {
+  const slots = {
+    provisioning: config.WORKER_PROVISIONING_SLOTS,
+    webhooks: config.WORKER_WEBHOOKS_SLOTS,
+    default: config.WORKER_DEFAULT_SLOTS,
+  };
+  return kinds
+    .map(
+      (k) =>
+        `${queues[k]} (${slots[k]} slots)` + (k === 'webhooks' ? '' : ` + ${registrarTaskQueue(queues[k])}`),
+    )
+    .join(', ');
 }
 
 /** Stops, last started first, each once; `stopAll(code)` ends the process. */

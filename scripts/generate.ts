@@ -13,11 +13,11 @@ import { surfaceRouters } from '../src/api/surfaces';
 import type { AppDeps } from '../src/api/http/context';
 import { format, resolveConfig } from 'prettier';
 import { loadConfig } from '../src/config';
-import { configReference } from '../src/config-reference';
+import { configReference } from '../src/config/reference';
 import { workflowTable } from './workflow-table';
 
 const root = path.resolve(__dirname, '..');
-const BEGIN = '<!-- generated from src/config.ts: npm run generate -->';
+const BEGIN = '<!-- generated from src/config/: npm run generate -->';
 const END = '<!-- end of generated list -->';
 const TABLE_BEGIN = '<!-- generated from workflows/index.ts: npm run generate -->';
 const TABLE_END = '<!-- end of generated table -->';

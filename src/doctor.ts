@@ -108,7 +108,7 @@ export async function runDoctor(config: Config, opts: { workflow?: boolean } = {
             detail:
               `${q.backlog} task(s) waiting` +
               (q.backlog > 0 ? `, the oldest for ${Math.round(q.oldestSeconds)} s` : '') +
-              `; ${q.pollers === 0 ? 'no worker polls it (run a worker with --queues ' + q.kind + ')' : `${q.pollers} poller(s)`}`,
+              `; ${q.pollers === 0 ? 'no worker polls it (run a worker with --queues ' + q.kind + ')' : `${q.pollers} poller(s): ${q.identities.join(', ')}`}`,
           });
         }
       } catch (err) {

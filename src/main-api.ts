@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp } from './api/app';
 import { createPortal } from './portal/router';
@@ -17,7 +17,27 @@ import { createDnsAddon } from './hosted-dns/addon';
 export interface RunningApi {
   server: Server;
   url: string;
+  /** Stops accepting, answers the requests in flight (up to API_SHUTDOWN_TIMEOUT_MS), then disconnects. */
   close(): Promise<void>;
+  /**
+   * The deploy's stop (SIGTERM): `/readyz` answers 503 and every answer `Connection: close` for
+   * API_DRAIN_DELAY_MS, so the load balancer stops sending here, then `close()`.
+   */
+  drain(): Promise<void>;
+}
+
+/** Stops accepting and waits for the requests in flight, closing idle connections as they free up. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 /** Builds the API's dependencies and listens. `close()` stops accepting, drains, then disconnects. */
@@ -45,7 +65,17 @@ export async function startApi(
     },
     { pages: createPortal },
   );
-  const server = app.listen(config.PORT, config.HOST);
+  const handle = app.callback();
+  // Idle connections are kept past the load balancer's idle timeout (docs/production.md).
+  const server = createServer(
+    {
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    },
+    (req, res) => void handle(req, res),
+  );
+  server.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -54,19 +84,31 @@ export async function startApi(
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://127.0.0.1:${port}`;
   log.info({ url }, 'API listening');
-  return {
-    server,
-    url,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      app.lifecycle.draining = true;
+      await closeServer(server, config.API_SHUTDOWN_TIMEOUT_MS);
       await app.apiLogs.close();
       await app.credentials.close();
       await app.limiters.close();
       await temporal.connection.close();
       if (!opts.db) await db.destroy();
+      log.info('API stopped');
+    })());
+  return {
+    server,
+    url,
+    close,
+    async drain() {
+      if (closing) return closing;
+      app.lifecycle.draining = true;
+      log.info(
+        { delayMs: config.API_DRAIN_DELAY_MS },
+        'draining: /readyz answers 503, then the API stops accepting',
+      );
+      await new Promise((r) => setTimeout(r, config.API_DRAIN_DELAY_MS));
+      await close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Knex } from 'knex';
 import type { Config } from './config';
 import { createKnex } from './db/knex';
@@ -92,6 +93,8 @@ export async function startWorker(
     deployment,
     queues,
     registrarLimits: accountLimits(config),
+    shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+    identity: `${process.pid}@${hostname()} worker(${queues.map((q) => q.kind).join(',')})`,
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
   });
   log.info(

@@ -20,11 +20,11 @@ interface Service {
 }
 
 describe('docker-compose.yml (production-shaped stack)', () => {
-  const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
+  const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
     services: Record<string, Service>;
   };
 
-  it('has Postgres, Temporal on Postgres, the Temporal UI, migrations, the worker and the API', () => {
+  it('has Postgres, Temporal on Postgres, the Temporal UI, migrations, the workers by queue and the API', () => {
     const s = compose.services;
     expect(Object.keys(s).sort()).toEqual([
       'api',
@@ -34,12 +34,14 @@ describe('docker-compose.yml (production-shaped stack)', () => {
       'redis',
       'temporal',
       'temporal-ui',
-      'worker',
+      'worker-default',
+      'worker-provisioning',
+      'worker-webhooks',
     ]);
     expect(s['temporal']!.image).toMatch(/^temporalio\/auto-setup:/);
     expect(s['temporal']!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
     expect(s['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
-    for (const name of ['api', 'worker', 'migrate']) {
+    for (const name of ['api', 'worker-provisioning', 'worker-webhooks', 'worker-default', 'migrate']) {
       expect(s[name]!.build, name).toBe('.');
       expect(s[name]!.environment?.['DATABASE_URL'], name).toMatch(/^postgres:\/\//);
     }
@@ -50,7 +52,18 @@ describe('docker-compose.yml (production-shaped stack)', () => {
     expect(readFileSync(path.join(root, 'deploy/pdns/Dockerfile'), 'utf8')).toMatch(
       /pdns-server pdns-backend-pgsql/,
     );
-    expect(s['worker']!.command).toEqual(['node', 'dist/src/cli.js', 'worker']);
+    // Two provisioning workers, one webhooks worker, one default worker, each on its own queue.
+    const workers = Object.entries(s as Record<string, Service & { deploy?: { replicas?: number } }>)
+      .filter(([name]) => name.startsWith('worker-'))
+      .map(([, w]) => ({ queues: w.command?.slice(-1)[0], replicas: w.deploy?.replicas ?? 1 }))
+      .sort((a, b) => String(a.queues).localeCompare(String(b.queues)));
+    expect(workers).toEqual([
+      { queues: 'default', replicas: 1 },
+      { queues: 'provisioning', replicas: 2 },
+      { queues: 'webhooks', replicas: 1 },
+    ]);
+    for (const name of ['worker-provisioning', 'worker-webhooks', 'worker-default'])
+      expect(s[name]!.command!.slice(0, 4), name).toEqual(['node', 'dist/src/cli.js', 'worker', '--queues']);
   });
 
   it("runs Temporal with the dev server's dynamic config, and the API on shared Redis rate limits", () => {
@@ -108,9 +121,10 @@ describe('docker-compose.yml (production-shaped stack)', () => {
       migrate: { condition: 'service_completed_successfully' },
       temporal: { condition: 'service_healthy' },
     });
-    expect(s['worker']!.depends_on).toMatchObject({
-      migrate: { condition: 'service_completed_successfully' },
-    });
+    for (const name of ['worker-provisioning', 'worker-webhooks', 'worker-default'])
+      expect(s[name]!.depends_on, name).toMatchObject({
+        migrate: { condition: 'service_completed_successfully' },
+      });
   });
 
   it('passes `docker compose config` where the compose client is installed', () => {

@@ -38,8 +38,14 @@ export function spawnAgainst(
   h: Pick<OrderHarness, 'sim'> & Partial<Pick<OrderHarness, 'gw'>>,
   command: 'api' | 'worker',
   env: Record<string, string> = {},
+  opts: { direct?: boolean } = {},
 ): ChildProcess {
-  return spawn(CLI.command, [...CLI.args, command], {
+  // direct: one process (node with tsx's loader) that gets the signals itself, as in production;
+  // the tsx binary SIGKILLs its child when a relayed SIGTERM is not confirmed within 30 ms.
+  const [bin, args] = opts.direct
+    ? [process.execPath, ['--import', 'tsx', ...CLI.args, command]]
+    : [CLI.command, [...CLI.args, command]];
+  return spawn(bin, args, {
     cwd: CLI.cwd,
     stdio: process.env['DEBUG_LOG'] ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     detached: true,

@@ -13,6 +13,8 @@ export interface Receiver {
   got: Received[];
   /** Event id → how many times this receiver answered it with a 2xx (what a receiver "has"). */
   accepted(): Map<string, number>;
+  /** Requests received and not answered yet (with `delayMs`). */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -20,8 +22,12 @@ export interface Receiver {
  * A webhook receiver on loopback whose answer can be changed while it runs; with `hang`, it
  * takes each request (recorded with status 0) and never answers.
  */
-export async function receiver(answer: () => number, opts: { hang?: boolean } = {}): Promise<Receiver> {
+export async function receiver(
+  answer: () => number,
+  opts: { hang?: boolean; delayMs?: number } = {},
+): Promise<Receiver> {
   const got: Received[] = [];
+  let waiting = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,9 +36,15 @@ export async function receiver(answer: () => number, opts: { hang?: boolean } = 
         got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: 0 });
         return;
       }
-      const status = answer();
-      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      res.writeHead(status).end('ok');
+      waiting += 1;
+      const reply = () => {
+        waiting -= 1;
+        const status = answer();
+        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+        res.writeHead(status).end('ok');
+      };
+      if (opts.delayMs) setTimeout(reply, opts.delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -40,6 +52,7 @@ export async function receiver(answer: () => number, opts: { hang?: boolean } = 
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     got,
+    inFlight: () => waiting,
     accepted() {
       const counts = new Map<string, number>();
       for (const r of got) {

@@ -4,7 +4,7 @@ import Koa, { type Middleware } from 'koa';
 import compose from 'koa-compose';
 import { createApiMetrics } from '../metrics';
 import type { AppContext, AppDeps, AppState } from './http/context';
-import { createHealthRouter } from './health.routes';
+import { createHealthRouter, type Lifecycle } from './health.routes';
 import { LEGACY_PATH, legacyFailure } from './legacy/legacy.envelope';
 import { surfaceRouters } from './surfaces';
 import { createDocsRouter } from './docs.routes';
@@ -114,6 +114,8 @@ export type App = Koa<AppState> & {
   credentials: CredentialCache<Known>;
   /** The rate-limit counters; `close()` them (the Redis connection) after the server stops. */
   limiters: Limiters;
+  /** Set `draining` on shutdown: `/readyz` answers 503 and every answer closes its connection. */
+  lifecycle: Lifecycle;
 };
 
 /**
@@ -138,7 +140,8 @@ export function createApp(
   const limiters = createLimiters(deps.config, deps.log);
   const shared: Shared = { credentials, limiters };
 
-  const health = createHealthRouter(deps);
+  const lifecycle: Lifecycle = { draining: false };
+  const health = createHealthRouter(deps, lifecycle);
 
   const logRequest = requestLog(apiLogs, deps.log);
   const metrics = createApiMetrics(deps.db, apiLogs, {
@@ -147,6 +150,11 @@ export function createApp(
     queues: taskQueues(deps.config),
   });
   app.use(requestId());
+  app.use(async (ctx, next) => {
+    // Draining: the client (or balancer) opens its next request elsewhere.
+    if (lifecycle.draining) ctx.set('Connection', 'close');
+    await next();
+  });
   app.use(async (ctx, next) => {
     if (ctx.path !== '/metrics' || ctx.method !== 'GET') {
       await metrics.middleware(ctx, next);
@@ -213,5 +221,5 @@ export function createApp(
       routers.admin,
     ),
   );
-  return Object.assign(app, { apiLogs, credentials, limiters });
+  return Object.assign(app, { apiLogs, credentials, limiters, lifecycle });
 }

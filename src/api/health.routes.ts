@@ -2,8 +2,16 @@ import { Router } from '@koa/router';
 import type { AppDeps, AppState } from './http/context';
 import { withTimeout } from '../timeout';
 
-/** `/healthz`: the process answers. `/readyz`: Postgres and Temporal (namespace) reachable. */
-export function createHealthRouter(deps: AppDeps): Router<AppState> {
+/** Whether the process is shutting down (set by `drain()` in main-api.ts). */
+export interface Lifecycle {
+  draining: boolean;
+}
+
+/**
+ * `/healthz`: the process answers. `/readyz`: Postgres and Temporal (namespace) reachable, and
+ * the process not draining (503 `draining` from SIGTERM on, so a load balancer stops sending).
+ */
+export function createHealthRouter(deps: AppDeps, lifecycle: Lifecycle): Router<AppState> {
   const router = new Router<AppState>();
 
   router.get('/healthz', (ctx) => {
@@ -11,6 +19,11 @@ export function createHealthRouter(deps: AppDeps): Router<AppState> {
   });
 
   router.get('/readyz', async (ctx) => {
+    if (lifecycle.draining) {
+      ctx.status = 503;
+      ctx.body = { success: false, message: 'Shutting down.', code: 'draining', data: { draining: true } };
+      return;
+    }
     const [database, temporal] = await Promise.all([
       withTimeout(deps.db.raw('SELECT 1'), 2000).then(
         () => 'ok' as const,

@@ -47,7 +47,7 @@ export function registerProcesses(program: Command): void {
         return;
       }
       const api = await startApi(config, log);
-      onSignals(() => api.close());
+      onSignals(() => api.drain());
     });
 
   program

@@ -17,6 +17,8 @@ export interface QueueBacklog {
   oldestSeconds: number;
   /** Workers that polled it lately. */
   pollers: number;
+  /** Their identities (`pid@host worker(kinds)` for ours). */
+  identities: string[];
 }
 
 const { TaskQueueType } = temporal.api.enums.v1;
@@ -31,7 +33,7 @@ export async function queueBacklogs(
   namespace: string,
   queues: TaskQueues,
 ): Promise<QueueBacklog[]> {
-  const wanted: Array<Omit<QueueBacklog, 'backlog' | 'oldestSeconds' | 'pollers'>> = [];
+  const wanted: Array<Omit<QueueBacklog, 'backlog' | 'oldestSeconds' | 'pollers' | 'identities'>> = [];
   for (const kind of TASK_QUEUE_KINDS) {
     wanted.push({ kind, taskQueue: queues[kind], type: 'workflow' });
     wanted.push({ kind, taskQueue: queues[kind], type: 'activity' });
@@ -55,6 +57,7 @@ export async function queueBacklogs(
         backlog: Number(res.stats?.approximateBacklogCount ?? 0),
         oldestSeconds: age ? Number(age.seconds ?? 0) + (age.nanos ?? 0) / 1e9 : 0,
         pollers: res.pollers?.length ?? 0,
+        identities: (res.pollers ?? []).map((p) => p.identity ?? '?').sort(),
       };
     }),
   );

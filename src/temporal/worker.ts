@@ -25,6 +25,19 @@ export interface CreateWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** Worker Deployment Versioning: this build's version in its deployment (absent: unversioned). */
   deployment?: WorkerDeployment | undefined;
+  /** On shutdown, how long running activities may finish after polling stops (WORKER_SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number | undefined;
+  /** What the server (and `doctor`) names this worker's pollers (default: the SDK's `pid@host`). */
+  identity?: string | undefined;
+}
+
+/**
+ * Shutdown: polling stops at once; running activities get `shutdownGraceMs` to finish, then are
+ * cancelled; 10 s later the worker gives up on them (their attempts time out on the server and
+ * run again elsewhere, under the same keys).
+ */
+function shutdownOptions(graceMs: number | undefined): Partial<WorkerOptions> {
+  return graceMs === undefined ? {} : { shutdownGraceTime: graceMs, shutdownForceTime: graceMs + 10_000 };
 }
 
 export interface WorkerDeployment {
@@ -93,6 +106,8 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
       ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions }
       : {}),
     ...deploymentOptions(opts.deployment),
+    ...shutdownOptions(opts.shutdownGraceMs),
+    ...(opts.identity ? { identity: opts.identity } : {}),
   });
 }
 
@@ -118,6 +133,8 @@ export async function createRegistrarWorker(
     // In the same deployment version as the workflow worker: a versioned run's registrar steps
     // go to the registrar queue's pollers of its own version.
     ...deploymentOptions(opts.deployment),
+    ...shutdownOptions(opts.shutdownGraceMs),
+    ...(opts.identity ? { identity: opts.identity } : {}),
   });
 }
 
@@ -172,6 +189,8 @@ export async function createQueueWorkers(
       activities: opts.activities,
       dataConverter: opts.dataConverter,
       deployment: opts.deployment,
+      shutdownGraceMs: opts.shutdownGraceMs,
+      identity: opts.identity,
     };
     workers.push(
       await createWorker({

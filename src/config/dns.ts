@@ -8,7 +8,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 const hostname = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
 
 /**
- * The hosted DNS addon (part of the schema in config.ts): the PowerDNS server that holds hosted
+ * The hosted DNS addon (part of the schema in index.ts): the PowerDNS server that holds hosted
  * zones, the nameserver pair a domain is delegated to, and the zone's SOA contact.
  */
 export const DNS_ADDON_SETTINGS = {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUES, TASK_QUEUE_KINDS, type TaskQueueKind } from '../workflows/contracts';
+import { DEFAULT_TASK_QUEUES, TASK_QUEUE_KINDS, type TaskQueueKind } from '../../workflows/contracts';
 
 const queueName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, dot, dash and underscore');
 const slots = z.coerce.number().int().min(1).max(2000);
 
 /**
- * The worker's settings (part of the schema in config.ts): its task queues, one per kind of work
+ * The worker's settings (part of the schema in index.ts): its task queues, one per kind of work
  * so a flood of one kind cannot take the worker slots another kind needs (the API, the CLI and
  * every worker must agree on the names), its slots, metrics and deployment version.
  */

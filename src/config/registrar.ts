@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ACCOUNT_LEVELS, DYNADOT_RATE_WINDOW_MS, REGISTRAR_CURRENCIES } from './registrar/account';
+import { ACCOUNT_LEVELS, DYNADOT_RATE_WINDOW_MS, REGISTRAR_CURRENCIES } from '../registrar/account';
 
 /**
- * The registrar account and what follows from it (part of the schema in config.ts): where and how
+ * The registrar account and what follows from it (part of the schema in index.ts): where and how
  * to call Dynadot, the account's level, limits and currency, the lag and deadlines of its
  * registrations and transfers, and the pricing of its costs (exchange rates, premium names).
  */

@@ -1,8 +1,8 @@
 /**
- * docs/configuration.md's list, written from the schema (config.ts) and the variables the
+ * docs/configuration.md's list, written from the schema (index.ts) and the variables the
  * scripts, tests and benches read (`npm run generate`).
  */
-import { configSchema, type Config, DEVELOPMENT_ONLY } from './config';
+import { configSchema, type Config, DEVELOPMENT_ONLY } from './index';
 
 /** Variables read outside the app's configuration: the build scripts, the tests and the benches. */
 export const OTHER_VARIABLES: ReadonlyArray<{ name: string; default: string; description: string }> = [

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { bool, port } from './config-fields';
+import { bool, port } from './fields';
 
-/** The payment gateways: which one invoices use, Midtrans and Xendit keys and endpoints, their timeout (part of the schema in config.ts). */
+/** The payment gateways: which one invoices use, Midtrans and Xendit keys and endpoints, their timeout (part of the schema in index.ts). */
 export const PAYMENT_SETTINGS = {
   PAYMENT_GATEWAY: z
     .enum(['auto', 'midtrans', 'xendit', 'none'])

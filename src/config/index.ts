@@ -1,17 +1,18 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DNS_ADDON_SETTINGS } from './config-dns';
-import { distinctQueues, WORKER_SETTINGS } from './config-worker';
-import { REGISTRAR_SETTINGS } from './config-registrar';
-import { bool, port } from './config-fields';
-import { PAYMENT_SETTINGS } from './config-payments';
-import { WEBHOOK_SETTINGS } from './config-webhooks';
+import { DNS_ADDON_SETTINGS } from './dns';
+import { distinctQueues, WORKER_SETTINGS } from './worker';
+import { REGISTRAR_SETTINGS } from './registrar';
+import { bool, port } from './fields';
+import { PAYMENT_SETTINGS } from './payments';
+import { WEBHOOK_SETTINGS } from './webhooks';
+import { HTTP_SETTINGS, orderedTimeouts } from './http';
 import {
   DEVELOPMENT_PAYLOAD_KEY,
   holdsDevelopmentKey,
   parsePayloadKeys,
   type PayloadKeyring,
-} from './temporal/payload-keys';
+} from '../temporal/payload-keys';
 
 /**
  * Every environment variable the app reads, each with its meaning: the configuration list in
@@ -221,6 +222,7 @@ export const configSchema = z.object({
     .default(24)
     .describe("how long a reseller's data export can be downloaded before its archive is deleted"),
   ...WORKER_SETTINGS,
+  ...HTTP_SETTINGS,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -236,8 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  const shared = distinctQueues(config);
-  if (shared) throw new ConfigError(`invalid configuration:\n  ${shared}`);
+  const refused = distinctQueues(config) ?? orderedTimeouts(config);
+  if (refused) throw new ConfigError(`invalid configuration:\n  ${refused}`);
   if (config.NODE_ENV === 'production') {
     const left: string[] = DEVELOPMENT_ONLY.filter(
       (name) =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { bool } from './config-fields';
+import { bool } from './fields';
 
-/** Webhook delivery: each attempt's timeout, the backoff and horizon, the relay's and sweep's pace, private targets (part of the schema in config.ts). */
+/** Webhook delivery: each attempt's timeout, the backoff and horizon, the relay's and sweep's pace, private targets (part of the schema in index.ts). */
 export const WEBHOOK_SETTINGS = {
   WEBHOOK_TIMEOUT_MS: z.coerce
     .number()
