@@ -2,6 +2,8 @@ import { expect } from 'vitest';
 import type { Knex } from 'knex';
 import { creditWallet } from '../src/services/ledger';
 import { getBalance } from '../src/services/wallet';
+import { queueBacklogs } from '../src/temporal/queue-stats';
+import { DEFAULT_TASK_QUEUES, type TaskQueueKind } from '../workflows/contracts';
 import type { OrderHarness } from './harness';
 import { request } from './helpers';
 
@@ -131,4 +133,26 @@ export async function completedOrders(db: Knex, resellerId: number): Promise<num
     n: string;
   };
   return Number(row.n);
+}
+
+/**
+ * Waits until the worker processes `pids` poll every queue of the kinds given (spawned workers
+ * take a while to start on a loaded machine; a test about what they do waits for them first).
+ */
+export async function untilPolling(
+  h: Pick<OrderHarness, 'temporal'>,
+  pids: ReadonlyArray<number | undefined>,
+  kinds: readonly TaskQueueKind[] = ['provisioning'],
+  timeoutMs = 120_000,
+): Promise<void> {
+  await eventually(async () => {
+    const queues = await queueBacklogs(
+      h.temporal.connection,
+      h.temporal.options.namespace,
+      DEFAULT_TASK_QUEUES,
+    );
+    return queues
+      .filter((q) => kinds.includes(q.kind))
+      .every((q) => pids.every((pid) => q.identities.some((id) => id.startsWith(`${pid}@`))));
+  }, timeoutMs);
 }

@@ -33,13 +33,19 @@ async function startApiProcess(env: Record<string, string>): Promise<string> {
   const port = await freePort();
   const child = spawn(CLI.command, [...CLI.args, 'api'], {
     cwd: CLI.cwd,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
     env: cliEnv({ PORT: String(port), HOST: '127.0.0.1', SECRETS_KEY: TEST_SECRETS_KEY, ...env }),
   });
   children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok ?? null, 30_000);
+  // A cluster starts three processes, each loading the app: on a loaded machine that takes a while.
+  await eventually(async () => {
+    if (child.exitCode !== null) throw new Error(`api exited ${child.exitCode}: ${stderr}`);
+    return (await fetch(`${url}/healthz`).catch(() => null))?.ok ?? null;
+  }, 90_000);
   return url;
 }
 
@@ -47,7 +53,7 @@ const list = (url: string, apiKey: string) =>
   call(`${url}/api/v1/domains`, { headers: { 'X-API-KEY': apiKey } }).then((r) => r.status);
 
 describe('several API processes', () => {
-  it('count one rate limit across two processes through Redis', { timeout: 60_000 }, async () => {
+  it('count one rate limit across two processes through Redis', { timeout: 150_000 }, async () => {
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect().catch((err: unknown) => {
       throw new Error(`Redis must run at ${REDIS_URL} for this test (${String(err)})`);
@@ -71,7 +77,7 @@ describe('several API processes', () => {
 
   it(
     'run as a cluster (API_PROCESSES=2) with one limit and one /metrics for all its processes',
-    { timeout: 60_000 },
+    { timeout: 150_000 },
     async () => {
       const url = await startApiProcess({ API_PROCESSES: '2', RATE_LIMIT_POINTS: '6' });
       const r = await makeReseller(db);

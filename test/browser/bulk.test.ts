@@ -44,9 +44,12 @@ async function terminalFrame(jobId: string): Promise<string> {
   const frames = () =>
     // eslint-disable-next-line no-control-regex
     out.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '\r').match(/[█░]+ \d+% \| [^\r\n]*?ETA \S+/g) ?? [];
-  // A few redraws after the first (the command starts in seconds on a busy machine).
-  await eventually(() => frames().length >= 3, 60_000);
-  child.kill('SIGINT');
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  // A few redraws after the first (the command starts in seconds on a busy machine), or the
+  // last frame of a job that ended before the command had drawn three.
+  await eventually(() => frames().length >= 3 || (exited && frames().length >= 1), 90_000);
+  if (!exited) child.kill('SIGINT');
   return frames().at(-1)!;
 }
 
