@@ -74,9 +74,9 @@ describe('the CLI on the running stack', () => {
         // The reseller is in the stack's database (the test database here).
         expect(await db('resellers').where({ email }).first('id')).toBeDefined();
         // --json stays JSON: no stack line.
-        const listed = await cli(['reseller:list', '--json']);
+        const listed = await cli(['reseller:list', '--search', email, '--json']);
         expect(listed.code, listed.stderr).toBe(0);
-        expect(Array.isArray(JSON.parse(listed.stdout))).toBe(true);
+        expect((JSON.parse(listed.stdout) as Array<{ email: string }>).map((x) => x.email)).toEqual([email]);
       } finally {
         remove();
       }

@@ -206,16 +206,11 @@ describe('a deploy of the production topology', () => {
         await completed(BATCH);
         await new Promise((resolve) => setTimeout(resolve, 2_000));
         expect(hooks.got).toHaveLength(0);
-        const [undelivered] = await h
-          .db('events')
-          .where({ resellerId: r.id })
-          .count<{ count: string }[]>('* as count');
-        expect(Number(undelivered!.count)).toBeGreaterThanOrEqual(BATCH);
+        const waiting = (await h.db('events').where({ resellerId: r.id }).pluck('id')) as string[];
+        expect(waiting.length).toBeGreaterThanOrEqual(BATCH);
 
         // 3. The webhooks worker returns: the waiting deliveries drain.
         webhooks = worker('webhooks');
-        const waiting = (await h.db('events').where({ resellerId: r.id }).pluck('id')) as string[];
-        expect(waiting.length).toBeGreaterThanOrEqual(BATCH);
         await eventually(() => waiting.every((id) => hooks.accepted().has(id)) || null, 180_000);
 
         // 4. A deploy under load: while the second batch is placed, provisioned and delivered, one

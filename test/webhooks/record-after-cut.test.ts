@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createKnex } from '../../src/db/knex';
 import { makeReseller, request } from '../helpers';
 import { useOrderHarness } from '../harness';
-import { eventually, SEED_CONTACT, topUp, uniqueName } from '../order-helpers';
+import { completedRegistration, eventually, SEED_CONTACT, topUp } from '../order-helpers';
 import { poolDatabaseUrl } from '../pool';
 
 const h = useOrderHarness();
@@ -72,21 +72,7 @@ describe('a delivery whose record meets a cut database connection', () => {
         ).toBe(201);
         // The order's first event may be delivered (and the connections cut) before it completes:
         // this file's own reads ride out the cut.
-        const domain = uniqueName('record-cut');
-        const placed = await request(h.api.url, '/api/v1/domains/register', {
-          apiKey: r.apiKey,
-          key: `record-cut-${domain}`,
-          body: { domain_name: domain, registrant: SEED_CONTACT },
-        });
-        expect([201, 202]).toContain(placed.status);
-        await eventually(
-          () =>
-            tolerant(
-              async () =>
-                (await h.db('orders').where({ domainName: domain, status: 'completed' }).first()) as unknown,
-            ),
-          30_000,
-        );
+        await completedRegistration(h, r.apiKey, 'record-cut', SEED_CONTACT, tolerant);
         const events = await eventually(async () => {
           const ids = await tolerant(
             () => h.db('events').where({ resellerId: r.id }).pluck('id') as Promise<string[]>,
